@@ -1,0 +1,3 @@
+module github.com/culturesim/culturesim
+
+go 1.26
