@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// errHelp is returned after a command printed its help on request.
+var errHelp = errors.New("help requested")
+
+// flagSet is a flag set that reports errors instead of exiting, and prints
+// its usage only when asked (--help).
+type flagSet struct {
+	*flag.FlagSet
+	name, synopsis string
+	w              io.Writer
+}
+
+// Help (--help) goes to w, normally stdout.
+func newFlagSet(name, synopsis string, w io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are returned and printed once, by run
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, name: name, synopsis: synopsis, w: w}
+}
+
+func (fs *flagSet) printUsage() {
+	fmt.Fprintf(fs.w, "Usage: culturesim %s %s\n\nFlags:\n", fs.name, fs.synopsis)
+	fs.SetOutput(fs.w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// parseArgs parses flags that may come before, between or after positional
+// arguments ("run SCENARIO.toml --out DIR") and returns the positionals.
+// "--" ends flag parsing.
+func parseArgs(fs *flagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.printUsage()
+				return nil, errHelp
+			}
+			return nil, usagef("%s: %v (see culturesim %s --help)", fs.name, err, fs.name)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stops at the first non-flag, or after "--".
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// floatFlag is a required or optional float flag that rejects NaN and
+// infinities and remembers whether it was given.
+type floatFlag struct {
+	v   float64
+	set bool
+}
+
+func (f *floatFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatFloat(f.v, 'g', -1, 64)
+}
+
+func (f *floatFlag) Set(s string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("%q is not a finite number", s)
+	}
+	f.v, f.set = x, true
+	return nil
+}

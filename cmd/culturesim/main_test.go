@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process and returns its exit status and
+// output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+var validAnalyze = []string{"analyze", "--b", "1.2", "--c", "0.5", "--v", "0.5", "--alpha", "0.4", "--ta", "0.5", "--tb", "0.4"}
+
+func withFlag(args []string, flag, value string) []string {
+	out := append([]string(nil), args...)
+	for i := range out {
+		if out[i] == flag {
+			out[i+1] = value
+			return out
+		}
+	}
+	return append(out, flag, value)
+}
+
+func withoutFlag(args []string, flag string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		if args[i] == flag {
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+func TestAnalyzeRejectsBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want []string // fragments of the error message
+	}{
+		{"c ≥ b", withFlag(withFlag(validAnalyze, "--c", "0.9"), "--b", "0.8"), []string{"--b = 0.8", "b > c", "c = 0.9 is not below b"}},
+		{"c = b", withFlag(validAnalyze, "--b", "0.5"), []string{"--b = 0.5"}},
+		{"probability above 1", withFlag(validAnalyze, "--ta", "1.5"), []string{"--ta = 1.5", "[0, 1]"}},
+		{"probability below 0", withFlag(validAnalyze, "--alpha", "-0.1"), []string{"--alpha = -0.1", "[0, 1]"}},
+		{"cost above 1", withFlag(withFlag(validAnalyze, "--c", "1.5"), "--b", "3"), []string{"--c = 1.5", "0 ≤ c < 1"}},
+		{"missing flag", withoutFlag(validAnalyze, "--tb"), []string{"missing required flag(s) --tb"}},
+		{"two missing", withoutFlag(withoutFlag(validAnalyze, "--v"), "--b"), []string{"--b, --v"}},
+		{"NaN", withFlag(validAnalyze, "--v", "NaN"), []string{"-v", "NaN", "not a finite number"}},
+		{"Inf", withFlag(validAnalyze, "--b", "+Inf"), []string{"-b", "not a finite number"}},
+		{"not a number", withFlag(validAnalyze, "--c", "abc"), []string{"-c", "\"abc\" is not a number"}},
+		{"unknown flag", append(append([]string(nil), validAnalyze...), "--gamma", "1"), []string{"gamma"}},
+		{"stray argument", append(append([]string(nil), validAnalyze...), "extra"), []string{"unexpected argument \"extra\""}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, tc.args...)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want 2; stderr %q", code, errs)
+			}
+			if out != "" {
+				t.Errorf("printed a report despite the error: %q", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr %q does not mention %q", errs, w)
+				}
+			}
+		})
+	}
+}
+
+func TestAnalyzeJSON(t *testing.T) {
+	// The MODEL.md §7 counterexample: cooperation, no interior equilibrium.
+	code, out, errs := runCLI(t, "analyze", "--json", "--b", "14.5", "--c", "0.13", "--v", "0.37", "--alpha", "0.72", "--ta", "0.71", "--tb", "0.93")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"outcome", "pstar", "beta1", "beta3", "gamma1", "gamma2", "vhat", "a1", "a2", "equilibria"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+	if m["outcome"] != "cooperation" {
+		t.Errorf("outcome %v, want cooperation", m["outcome"])
+	}
+	if m["pstar"] != nil {
+		t.Errorf("pstar %v, want null", m["pstar"])
+	}
+	eqs := m["equilibria"].([]any)
+	if len(eqs) != 2 {
+		t.Fatalf("equilibria %v", eqs)
+	}
+	last := eqs[1].(map[string]any)
+	if last["p"] != 1.0 || last["stable"] != true {
+		t.Errorf("equilibrium at 1: %v", last)
+	}
+
+	// v = 0: γ1, a1 and a2 are undefined and print as null; T_A > T_B.
+	_, out, _ = runCLI(t, "analyze", "--json", "--b", "1.2", "--c", "0.5", "--v", "0", "--alpha", "0.4", "--ta", "0.5", "--tb", "0.4")
+	m = nil
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"gamma1", "a1", "a2"} {
+		if m[k] != nil {
+			t.Errorf("v = 0: %s = %v, want null", k, m[k])
+		}
+	}
+	if m["outcome"] != "cooperation" {
+		t.Errorf("v = 0, T_A > T_B: outcome %v", m["outcome"])
+	}
+
+	// Bistable with its interior equilibrium (Figure 3d, blue).
+	_, out, _ = runCLI(t, "analyze", "--json", "--b", "1.3", "--c", "0.904", "--v", "1", "--alpha", "0.4", "--ta", "0.5", "--tb", "0.1")
+	m = nil
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["outcome"] != "bistable" || m["pstar"] == nil {
+		t.Errorf("3d blue: outcome %v, pstar %v", m["outcome"], m["pstar"])
+	}
+}
+
+func TestAnalyzeReport(t *testing.T) {
+	code, out, errs := runCLI(t, validAnalyze...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, w := range []string{"Outcome:", "invades when rare", "Equilibria", "β1 =", "β3 =", "γ1 =", "γ2 =", "a1 =", "a2 =", "v̂"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("report lacks %q:\n%s", w, out)
+		}
+	}
+	// Flags after positional-free args, in any order, with single dashes.
+	code, _, errs = runCLI(t, "analyze", "-tb", "0.4", "-ta", "0.5", "--alpha=0.4", "--v", "0.5", "--c", "0.5", "--b", "1.2")
+	if code != 0 {
+		t.Fatalf("reordered flags: exit %d: %s", code, errs)
+	}
+}
+
+func TestUnknownCommandAndHelp(t *testing.T) {
+	if code, _, errs := runCLI(t, "frobnicate"); code != exitUsage || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: exit %d, %q", code, errs)
+	}
+	if code, out, _ := runCLI(t, "help"); code != 0 || !strings.Contains(out, "analyze") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "analyze", "--help"); code != 0 || !strings.Contains(out, "--b B") {
+		t.Errorf("analyze --help: exit %d, %q", code, out)
+	}
+}
+
+func TestReproduceUnknownPanel(t *testing.T) {
+	code, _, errs := runCLI(t, "reproduce", "9z", "--out", t.TempDir())
+	if code != exitUsage || !strings.Contains(errs, "unknown panel \"9z\"") || !strings.Contains(errs, "2a") {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+}
+
+func TestReproduceWritesPanel(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI(t, "reproduce", "fig2b", "3d", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "fig2b") || !strings.Contains(out, "fig3d") {
+		t.Errorf("stdout %q", out)
+	}
+	for _, f := range []string{"fig2b/fig2b.png", "fig2b/fig2b.svg", "fig2b/fig2b.csv", "fig2b/fig2b_curves.csv", "fig2b/manifest.json",
+		"fig3d/fig3d.png", "fig3d/fig3d.csv", "fig3d/fig3d_equilibria.csv", "fig3d/manifest.json"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	var m map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "fig2b", "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	prov := m["provenance"].(map[string]any)
+	if !strings.HasPrefix(prov["command"].(string), "culturesim ") || prov["version"] == "" {
+		t.Errorf("provenance %v", prov)
+	}
+	png, _ := os.ReadFile(filepath.Join(dir, "fig2b", "fig2b.png"))
+	if !bytes.Contains(png, []byte("iTXt")) || !bytes.Contains(png, []byte("Cohen")) {
+		t.Error("PNG does not carry its provenance")
+	}
+	svg, _ := os.ReadFile(filepath.Join(dir, "fig2b", "fig2b.svg"))
+	if !bytes.Contains(svg, []byte("<metadata>")) {
+		t.Error("SVG does not carry its provenance")
+	}
+}

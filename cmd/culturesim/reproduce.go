@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/figures"
+)
+
+// reproduceOptions are the flags of "culturesim reproduce".
+type reproduceOptions struct {
+	Out    string
+	Panels []string
+}
+
+// allPanels lists every panel "reproduce" can make, by ID.
+func allPanels() map[string]figures.Panel {
+	return figures.AnalyticPanels()
+}
+
+func (o *reproduceOptions) validate(known map[string]figures.Panel) error {
+	for i, id := range o.Panels {
+		id = strings.TrimPrefix(strings.TrimPrefix(id, "fig"), "Fig")
+		if strings.HasPrefix(id, "s") {
+			id = "S" + id[1:]
+		}
+		if _, ok := known[id]; !ok {
+			return usagef("reproduce: unknown panel %q; known panels: %s", o.Panels[i], strings.Join(figures.SortedIDs(known), ", "))
+		}
+		o.Panels[i] = id
+	}
+	if len(o.Panels) == 0 {
+		o.Panels = figures.SortedIDs(known)
+	}
+	if o.Out == "" {
+		return usagef("reproduce: --out must not be empty")
+	}
+	return nil
+}
+
+func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := reproduceOptions{}
+	fs := newFlagSet("reproduce", "[PANEL…] [--out DIR]", stdout)
+	fs.StringVar(&o.Out, "out", "results", "directory to write the panels into (one subdirectory per panel)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	o.Panels = pos
+	known := allPanels()
+	if err := o.validate(known); err != nil {
+		return err
+	}
+	return runReproduce(ctx, o, known, stdout)
+}
+
+func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figures.Panel, stdout io.Writer) error {
+	prov := artifact.NewProvenance()
+	for _, id := range o.Panels {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := known[id]
+		start := time.Now()
+		out, err := figures.NewOutput(o.Out, id, prov)
+		if err != nil {
+			return err
+		}
+		if err := p.Make(ctx, out); err != nil {
+			return fmt.Errorf("panel %s: %w", id, err)
+		}
+		fmt.Fprintf(stdout, "fig%-3s %-60s %s (%.1f s)\n", id, p.Description, out.Dir, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "", stdout)
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance().Version)
+	return err
+}
