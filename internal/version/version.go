@@ -11,15 +11,15 @@ import (
 const Release = "0.1.0"
 
 var (
-	once   sync.Once
-	string_ string
+	once    sync.Once
+	cached string
 )
 
 // String returns the release, followed by the VCS revision (and "+dirty"
 // for a modified tree) when the build recorded one, e.g. "0.1.0 (3f2a9c1)".
 func String() string {
 	once.Do(func() {
-		string_ = Release
+		cached = Release
 		info, ok := debug.ReadBuildInfo()
 		if !ok {
 			return
@@ -39,8 +39,8 @@ func String() string {
 			rev = rev[:12]
 		}
 		if rev != "" {
-			string_ += " (" + rev + dirty + ")"
+			cached += " (" + rev + dirty + ")"
 		}
 	})
-	return string_
+	return cached
 }
