@@ -11,7 +11,7 @@ import (
 const Release = "0.1.0"
 
 var (
-	once    sync.Once
+	once   sync.Once
 	cached string
 )
 
