@@ -1,0 +1,60 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// The paper's Figure 4c parameters (MODEL.md §6).
+var fig4cParams = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
+
+// BenchmarkLatticeGeneration is the speed target: one 100×100
+// generation, global selection, the paper's parameters, ≤ 100 µs.
+func BenchmarkLatticeGeneration(b *testing.B) {
+	for _, sel := range []Selection{Global, Local} {
+		b.Run(sel.String(), func(b *testing.B) {
+			r := rng.New(1)
+			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, InitialA: 0.5, Selection: sel}, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if lt.nA == 0 || lt.nA == lt.N { // keep it polymorphic
+					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
+				}
+				lt.Step(r)
+			}
+		})
+	}
+}
+
+// BenchmarkWellMixedGeneration: ≤ 25 ns per agent per generation at N = 10^6.
+func BenchmarkWellMixedGeneration(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(itoa(n), func(b *testing.B) {
+			r := rng.New(1)
+			p := model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7} // coexistence near 0.42
+			w, err := NewWellMixed(p, n, 0.42, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w.Step(r)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/agent")
+		})
+	}
+}
+
+func itoa(n int) string {
+	s := ""
+	for n > 0 {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}

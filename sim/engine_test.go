@@ -1,0 +1,285 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// recursionCase is a parameter set of one outcome region with a start
+// that moves visibly within 30 generations.
+type recursionCase struct {
+	name string
+	p    model.Params
+	p0   float64
+}
+
+var recursionCases = []recursionCase{
+	{"cooperation", model.Params{B: 2, C: 0.2, V: 0.5, Alpha: 0.3, TA: 0.35, TB: 0.3}, 0.05},
+	{"defection", model.Params{B: 1.2, C: 0.3, V: 0.8, Alpha: 0.2, TA: 0.3, TB: 0.4}, 0.9},
+	{"coexistence", model.Params{B: 12, C: 0.35, V: 1, Alpha: 0.45, TA: 0.4, TB: 0.9}, 0.1}, // Figure 3d, orange
+	{"bistable", model.Params{B: 1.3, C: 0.904, V: 1, Alpha: 0.4, TA: 0.5, TB: 0.1}, 0.6},   // Figure 3d, blue
+}
+
+// trajectories runs reps well-mixed replicates of n agents for gens
+// generations and returns freq[rep][g], the frequency of A among juveniles
+// at the start of generation g (g = 0…gens).
+func trajectories(t *testing.T, p model.Params, n int, p0 float64, reps, gens int, seed uint64) [][]float64 {
+	t.Helper()
+	out := make([][]float64, reps)
+	for rep := range reps {
+		r := rng.Stream(seed, 0, rep)
+		w, err := NewWellMixed(p, n, p0, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[rep] = make([]float64, gens+1)
+		for g := range gens {
+			out[rep][g] = float64(w.CountA()) / float64(n)
+			w.Step(r)
+		}
+		out[rep][gens] = float64(w.CountA()) / float64(n)
+	}
+	return out
+}
+
+func meanSD(xs []float64) (float64, float64) {
+	var s sampleStats
+	for _, x := range xs {
+		s.add(x)
+	}
+	return s.mean, math.Sqrt(s.variance())
+}
+
+func column(tr [][]float64, g int) []float64 {
+	col := make([]float64, len(tr))
+	for i := range tr {
+		col[i] = tr[i][g]
+	}
+	return col
+}
+
+// The issue's acceptance test: in each of the four outcome regions, over
+// 20 replicates of 10^5 agents, the replicates' mean frequency of A lies
+// within 4 standard errors (from the replicates' spread) of the recursion
+// at every one of 30 generations.
+func TestWellMixedFollowsRecursion(t *testing.T) {
+	const n, reps, gens = 100_000, 20, 30
+	for _, tc := range recursionCases {
+		t.Run(tc.name, func(t *testing.T) {
+			if o, _ := tc.p.Classify(); o.String() != tc.name {
+				t.Fatalf("parameters are in the %v region", o)
+			}
+			tr := trajectories(t, tc.p, n, tc.p0, reps, gens, 2021)
+			want := tc.p.Trajectory(tc.p0, gens)
+			worst := 0.0
+			for g := 0; g <= gens; g++ {
+				m, sd := meanSD(column(tr, g))
+				se := sd / math.Sqrt(reps)
+				z := math.Abs(m-want[g]) / se
+				if se == 0 && math.Abs(m-want[g]) < 1e-12 {
+					z = 0
+				}
+				worst = math.Max(worst, z)
+				if z > 4 {
+					t.Errorf("generation %d: mean %.5f, recursion %.5f: %.1f standard errors (se %.2g)", g, m, want[g], z, se)
+				}
+			}
+			t.Logf("%s: p̂ %.3f → %.3f (recursion %.3f); largest deviation %.2f standard errors", tc.name, tc.p0, column(tr, gens)[0], want[gens], worst)
+		})
+	}
+}
+
+// The spread across replicates shrinks like 1/√N: from N = 10^4 to 10^6
+// the standard deviation at generation 30 falls tenfold. Each standard
+// deviation from 20 replicates has a relative standard error of about
+// 1/√(2·19) ≈ 0.16, so the log of the ratio has one of about 0.23; the
+// test allows four of them: a factor e^0.92 ≈ 2.5 either way.
+func TestWellMixedSpreadScalesWithSqrtN(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 10^6 agents")
+	}
+	tc := recursionCases[2] // coexistence: the spread around the stable p̂* is stationary
+	const reps, gens = 20, 30
+	_, sdSmall := meanSD(column(trajectories(t, tc.p, 10_000, tc.p0, reps, gens, 7), gens))
+	_, sdLarge := meanSD(column(trajectories(t, tc.p, 1_000_000, tc.p0, reps, gens, 8), gens))
+	ratio := sdSmall / sdLarge
+	t.Logf("sd at N=10^4: %.3g, at N=10^6: %.3g, ratio %.2f (1/√N predicts 10)", sdSmall, sdLarge, ratio)
+	if ratio < 10/2.5 || ratio > 10*2.5 {
+		t.Errorf("ratio of spreads %.2f, want 10 within a factor 2.5", ratio)
+	}
+}
+
+// MODEL.md §6 and the issue: with T_A = T_B = 0.3, b = 1.3 and α = 1/8,
+// cooperation should win in most replicates at half the threshold cost
+// bαT/(1 − T) and lose in most at one and a half times it.
+func TestLatticeThreshold(t *testing.T) {
+	crit := model.CriticalCost(1.3, 1.0/8, 0.3)
+	const reps = 20
+	for _, tc := range []struct {
+		factor    float64
+		coopWins  bool
+		latticeSz int
+	}{{0.5, true, 100}, {1.5, false, 100}} {
+		p := model.Params{B: 1.3, C: tc.factor * crit, V: 1, TA: 0.3, TB: 0.3}
+		wins := 0
+		for rep := range reps {
+			r := rng.Stream(4, int(tc.factor*10), rep)
+			lt, err := NewLattice(p, LatticeConfig{Side: tc.latticeSz, InitialA: 0.5}, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), lt, r, RunConfig{Generations: 10_000}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Reason == StoppedFixedA {
+				wins++
+			}
+		}
+		t.Logf("c = %.4f (%.1f × %.4f): cooperation fixed in %d of %d", p.C, tc.factor, crit, wins, reps)
+		if tc.coopWins && 2*wins <= reps {
+			t.Errorf("below the threshold cooperation won only %d of %d", wins, reps)
+		}
+		if !tc.coopWins && 2*wins >= reps {
+			t.Errorf("above the threshold cooperation won %d of %d", wins, reps)
+		}
+	}
+}
+
+// Panel 4c: T_A = 0.4, T_B = 0.435, c = 0.02 keeps both phenotypes for
+// the whole 10,000 generations, hovering near 1/2.
+func TestLatticeFigure4cPolymorphism(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 generations")
+	}
+	r := rng.Stream(1, 0, 0)
+	lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, InitialA: 0.5}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s sampleStats
+	res, err := Run(context.Background(), lt, r, RunConfig{Generations: 10_000, RecordEvery: 10}, func(rec Record) {
+		if rec.Generation >= 1000 && !math.IsNaN(rec.MeanFitness) {
+			s.add(rec.FreqA)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("4c: %d generations, mean frequency of A %.3f (sd %.3f) after generation 1000", res.Generations, s.mean, math.Sqrt(s.variance()))
+	if res.Reason != StoppedMaxGenerations {
+		t.Fatalf("a phenotype fixed at generation %d", res.Generations)
+	}
+	if math.Abs(s.mean-0.5) > 0.15 {
+		t.Errorf("mean frequency %.3f is not near 1/2", s.mean)
+	}
+}
+
+func TestRunStopsAtFixationAndRecords(t *testing.T) {
+	p := model.Params{B: 2, C: 0.1, V: 1, Alpha: 1, TA: 0.9, TB: 0}
+	r := rng.New(5)
+	w, err := NewWellMixed(p, 100, 0.5, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []Record
+	res, err := Run(context.Background(), w, r, RunConfig{Generations: 1000, RecordEvery: 3}, func(rec Record) { recs = append(recs, rec) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reason != StoppedFixedA || res.FinalFreqA != 1 || res.Generations >= 1000 {
+		t.Fatalf("result %+v", res)
+	}
+	last := recs[len(recs)-1]
+	if last.Generation != res.Generations || last.FreqA != 1 || !math.IsNaN(last.MeanFitness) {
+		t.Errorf("final record %+v", last)
+	}
+	for i, rec := range recs[:len(recs)-1] {
+		if rec.Generation != 3*i {
+			t.Fatalf("record %d is generation %d", i, rec.Generation)
+		}
+	}
+	// StopNever plays every generation even when fixed.
+	res, _ = Run(context.Background(), w, r, RunConfig{Generations: 10, Stop: StopNever}, nil)
+	if res.Generations != 10 || res.Reason != StoppedMaxGenerations {
+		t.Errorf("stop never: %+v", res)
+	}
+	if err := (RunConfig{Generations: 0}).Validate(); err == nil {
+		t.Error("0 generations accepted")
+	}
+}
+
+func TestRunCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := rng.New(1)
+	w, _ := NewWellMixed(recursionCases[2].p, 1000, 0.5, r)
+	res, err := Run(ctx, w, r, RunConfig{Generations: 100}, nil)
+	if !errors.Is(err, context.Canceled) || res.Reason != StoppedCancelled {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+// Same stream, same trajectory; and steps allocate nothing.
+func TestDeterminismAndNoAllocations(t *testing.T) {
+	run := func() []uint8 {
+		r := rng.Stream(9, 1, 2)
+		lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 30, InitialA: 0.5, Selection: Local}, r)
+		for range 20 {
+			lt.Step(r)
+		}
+		return append([]uint8(nil), lt.Phenotypes()...)
+	}
+	a, b := run(), run()
+	if string(a) != string(b) {
+		t.Fatal("same stream gave different lattices")
+	}
+	r := rng.New(3)
+	lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, InitialA: 0.5}, r)
+	w, _ := NewWellMixed(recursionCases[2].p, 10001, 0.5, r)
+	loc, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, InitialA: 0.5, Selection: Local, Neighborhood: VonNeumann}, r)
+	for name, pop := range map[string]Population{"lattice": lt, "well-mixed": w, "local vN lattice": loc} {
+		if allocs := testing.AllocsPerRun(20, func() { pop.Step(r) }); allocs != 0 {
+			t.Errorf("%s: %v allocations per step", name, allocs)
+		}
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	p := fig4cParams
+	bad := []struct {
+		field string
+		cfg   LatticeConfig
+	}{
+		{"size", LatticeConfig{Side: 1}},
+		{"initial_a", LatticeConfig{Side: 10, InitialA: 1.5}},
+		{"radius", LatticeConfig{Side: 10, Radius: -1}},
+		{"radius", LatticeConfig{Side: 4, Radius: 2, Boundary: Torus}},
+		{"initiation", LatticeConfig{Side: 10, Initiation: 1.5}},
+		{"rounds", LatticeConfig{Side: 10, Rounds: 10000}},
+	}
+	for _, tc := range bad {
+		_, err := NewLattice(p, tc.cfg, rng.New(1))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("%+v: %v, want an error about %s", tc.cfg, err, tc.field)
+		}
+	}
+	if _, err := NewWellMixed(p, 1, 0.5, rng.New(1)); err == nil {
+		t.Error("a population of 1 accepted")
+	}
+	if _, err := NewWellMixed(model.Params{B: 1, C: 2}, 10, 0.5, rng.New(1)); err == nil {
+		t.Error("invalid model parameters accepted")
+	}
+	if got := (LatticeConfig{Side: 10}).EffectiveAlpha(); got != 1.0/8 {
+		t.Errorf("effective α %v", got)
+	}
+	if got := (LatticeConfig{Side: 10, Neighborhood: VonNeumann, Radius: 2}).MaxNeighbours(); got != 12 {
+		t.Errorf("von Neumann radius 2: %d neighbours", got)
+	}
+}

@@ -1,0 +1,96 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// Population is a finite population that advances one generation at a
+// time.
+type Population interface {
+	// Size is the number of agents; it never changes.
+	Size() int
+	// CountA is the number of A agents at the start of the next
+	// generation (juveniles for a well-mixed population, all sites for a
+	// lattice).
+	CountA() int
+	// Step plays one generation with randomness from r and returns its
+	// statistics.
+	Step(r *rng.Xoshiro) GenStats
+}
+
+// GenStats describes one generation.
+type GenStats struct {
+	CountA      int     // A agents at the start of the generation
+	MeanFitness float64 // mean fitness earned during the generation
+	Clamped     int     // negative fitness values set to 0 (lattice, fitness "sum")
+}
+
+// ConfigError reports a population setting outside its allowed range.
+type ConfigError struct {
+	Field   string // the setting, named as in scenario files: size, radius, …
+	Value   any
+	Allowed string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%s = %v is outside its allowed range %s", e.Field, e.Value, e.Allowed)
+}
+
+// b2u converts a condition to 0 or 1 without a branch (the compiler emits
+// SETcc), for the unpredictable coin flips of the hot loops.
+func b2u(b bool) uint8 {
+	var x uint8
+	if b {
+		x = 1
+	}
+	return x
+}
+
+// lt32 reports whether the 32-bit number u falls below threshold thr
+// (from rng.Threshold) as 0 or 1.
+func lt32(u uint32, thr uint64) uint8 { return b2u(uint64(u) < thr) }
+
+// wordBlock is the number of random words hot loops take at a time.
+const wordBlock = 1024
+
+// initBernoulli sets each phenotype to A with probability p and returns
+// the number of A.
+func initBernoulli(r *rng.Xoshiro, ph []uint8, p float64, buf []uint64) int {
+	thr := rng.Threshold(p)
+	count := 0
+	for i := 0; i < len(ph); i += 2 * len(buf) {
+		end := min(i+2*len(buf), len(ph))
+		words := buf[:(end-i+1)/2]
+		r.Fill(words)
+		for k, u := range words {
+			a := lt32(uint32(u>>32), thr)
+			ph[i+2*k] = a
+			count += int(a)
+			if i+2*k+1 < end {
+				b := lt32(uint32(u), thr)
+				ph[i+2*k+1] = b
+				count += int(b)
+			}
+		}
+	}
+	return count
+}
+
+// setPhenotypes copies ph into dst after checking its length and values,
+// and returns the number of A.
+func setPhenotypes(dst, ph []uint8) (int, error) {
+	if len(ph) != len(dst) {
+		return 0, fmt.Errorf("sim: %d phenotypes for a population of %d", len(ph), len(dst))
+	}
+	n := 0
+	for i, x := range ph {
+		if x > 1 {
+			return 0, fmt.Errorf("sim: phenotype %d at index %d is neither 0 (B) nor 1 (A)", x, i)
+		}
+		n += int(x)
+	}
+	copy(dst, ph)
+	return n, nil
+}

@@ -1,0 +1,146 @@
+package sim
+
+import (
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// MaxWellMixed is the largest well-mixed population: agent indices are
+// drawn with 32-bit bounded integers.
+const MaxWellMixed = 1 << 31
+
+// WellMixed is a finite, well-mixed population following the generation
+// cycle of MODEL.md §2 (see the package documentation for how it draws).
+type WellMixed struct {
+	p   model.Params
+	juv []uint8 // juvenile phenotypes at the start of the generation
+	nA  int     // number of A among juv
+	buf []uint64
+
+	// Fitness of a juvenile by class self<<1 | partner.
+	fit [4]float64
+}
+
+// NewWellMixed makes a population of n agents, each A with probability
+// initialA, drawing from r.
+func NewWellMixed(p model.Params, n int, initialA float64, r *rng.Xoshiro) (*WellMixed, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if n < 2 || n > MaxWellMixed {
+		return nil, &ConfigError{Field: "size", Value: n, Allowed: "[2, 2^31]"}
+	}
+	if !(initialA >= 0 && initialA <= 1) {
+		return nil, &ConfigError{Field: "initial_a", Value: initialA, Allowed: "[0, 1]"}
+	}
+	w := &WellMixed{p: p, juv: make([]uint8, n), buf: make([]uint64, 3*wordBlock)}
+	w.fit = [4]float64{
+		0<<1 | 0: p.Fitness(model.B, model.B),
+		0<<1 | 1: p.Fitness(model.B, model.A),
+		1<<1 | 0: p.Fitness(model.A, model.B),
+		1<<1 | 1: p.Fitness(model.A, model.A),
+	}
+	w.nA = initBernoulli(r, w.juv, initialA, w.buf)
+	return w, nil
+}
+
+// Size implements Population.
+func (w *WellMixed) Size() int { return len(w.juv) }
+
+// CountA implements Population: A among the juveniles about to play.
+func (w *WellMixed) CountA() int { return w.nA }
+
+// Phenotypes returns the juveniles' phenotypes (0 = B, 1 = A). The slice
+// is the population's own: read it, do not keep it across steps.
+func (w *WellMixed) Phenotypes() []uint8 { return w.juv }
+
+// SetPhenotypes replaces the juveniles' phenotypes (0 = B, 1 = A) with
+// those of ph, which must have Size() values, in an order shuffled with r:
+// the engine pairs neighbours in its array, which is a random pairing only
+// because the order is random (see the package documentation).
+func (w *WellMixed) SetPhenotypes(ph []uint8, r *rng.Xoshiro) error {
+	n, err := setPhenotypes(w.juv, ph)
+	if err != nil {
+		return err
+	}
+	rng.Shuffle(r, w.juv)
+	w.nA = n
+	return nil
+}
+
+// adultTally sums, by juvenile fitness class, how many juveniles there are
+// and how many are A after horizontal transmission.
+type adultTally struct {
+	n  [4]int // juveniles by class self<<1 | partner
+	nA [4]int // of those, A after horizontal transmission
+}
+
+// Step implements Population: pairs play, horizontal transmission acts
+// synchronously, and the next juveniles are drawn.
+func (w *WellMixed) Step(r *rng.Xoshiro) GenStats {
+	var t adultTally
+	w.interact(r, &t)
+	var W, WA float64
+	adultsA := 0
+	for c := range 4 {
+		W += float64(float64(t.n[c]) * w.fit[c])
+		WA += float64(float64(t.nA[c]) * w.fit[c])
+		adultsA += t.nA[c]
+	}
+	N := len(w.juv)
+	stats := GenStats{CountA: w.nA, MeanFitness: W / float64(N)}
+	// Offspring: A with probability v·W_A/W + (1−v)·n_A/N (W ≥ N(1−c) > 0).
+	q := float64(w.p.V*WA/W) + float64((1-w.p.V)*float64(adultsA)/float64(N))
+	w.nA = initBernoulli(r, w.juv, q, w.buf)
+	return stats
+}
+
+// interact plays one generation's games and horizontal transmission and
+// tallies the adults. Each pair (2k, 2k+1) takes three random words: one
+// per agent for the α coin and a random donor's phenotype, and one for
+// both agents' adoption coins.
+func (w *WellMixed) interact(r *rng.Xoshiro, t *adultTally) {
+	N := len(w.juv)
+	thrAlpha := rng.Threshold(w.p.Alpha)
+	thrRandA := rng.Threshold(float64(w.nA) / float64(N))
+	// Adoption succeeds with T_A if the donor is A, T_B if B.
+	thrT := [2]uint64{rng.Threshold(w.p.TB), rng.Threshold(w.p.TA)}
+	// receive returns the phenotype of a receiver a whose partner is b,
+	// given its α/donor word u and its 32-bit adoption number v.
+	receive := func(a, b uint8, u uint64, v uint32) uint8 {
+		d := lt32(uint32(u>>32), thrRandA) // a random member's phenotype
+		if uint64(uint32(u)) < thrAlpha {
+			d = b // the partner is the donor
+		}
+		return a ^ (a^d)&lt32(v, thrT[d&1])
+	}
+	pairs := N / 2
+	juv := w.juv
+	for k0 := 0; k0 < pairs; k0 += wordBlock {
+		k1 := min(k0+wordBlock, pairs)
+		words := w.buf[:3*(k1-k0)]
+		r.Fill(words)
+		for k := k0; k < k1; k++ {
+			u := words[3*(k-k0) : 3*(k-k0)+3 : 3*(k-k0)+3]
+			a, b := juv[2*k]&1, juv[2*k+1]&1
+			ai := receive(a, b, u[0], uint32(u[2]>>32))
+			bi := receive(b, a, u[1], uint32(u[2]))
+			ca, cb := a<<1|b, b<<1|a
+			t.n[ca&3]++
+			t.n[cb&3]++
+			t.nA[ca&3] += int(ai)
+			t.nA[cb&3] += int(bi)
+		}
+	}
+	if N%2 == 1 {
+		// The odd agent out plays with a uniformly random other agent,
+		// who is not paid for this second game.
+		last := N - 1
+		j := r.Uint32n(uint32(last))
+		a, b := juv[last]&1, juv[j]&1
+		ai := receive(a, b, r.Uint64(), r.Uint32())
+		c := a<<1 | b
+		t.n[c&3]++
+		t.nA[c&3] += int(ai)
+	}
+}
