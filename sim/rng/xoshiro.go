@@ -115,6 +115,7 @@ func (x *Xoshiro) Bounded(u, n uint32) uint32 {
 // Reject is Bounded's rare path, for hot loops that inline the
 // multiply-shift themselves: given m = u·n with uint32(m) < n, it returns
 // an unbiased product, drawing again while the low half is below 2^32 mod n.
+//
 //go:noinline
 func (x *Xoshiro) Reject(m uint64, n uint32) uint64 {
 	thresh := -n % n
