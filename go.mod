@@ -2,7 +2,11 @@ module github.com/culturesim/culturesim
 
 go 1.26.0
 
-require gonum.org/v1/plot v0.17.0
+require (
+	github.com/BurntSushi/toml v1.6.0
+	golang.org/x/sync v0.25.0
+	gonum.org/v1/plot v0.17.0
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect

@@ -66,8 +66,9 @@ type LatticeConfig struct {
 	Rounds       int          // visits of every site per generation; 0 means 1
 }
 
-// withDefaults fills the zero-means-default fields.
-func (c LatticeConfig) withDefaults() LatticeConfig {
+// WithDefaults returns the configuration with its zero-means-default
+// fields filled in.
+func (c LatticeConfig) WithDefaults() LatticeConfig {
 	if c.Radius == 0 {
 		c.Radius = 1
 	}
@@ -85,7 +86,7 @@ const MaxLatticeSide = 40000
 
 // Validate reports the first setting outside its range.
 func (c LatticeConfig) Validate() error {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	switch {
 	case c.Side < 2 || c.Side > MaxLatticeSide:
 		return &ConfigError{Field: "size", Value: c.Side, Allowed: fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide)}
@@ -121,7 +122,7 @@ func (c LatticeConfig) Validate() error {
 
 // MaxNeighbours is the number of neighbours of an interior site.
 func (c LatticeConfig) MaxNeighbours() int {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	r := c.Radius
 	if c.Neighborhood == VonNeumann {
 		return 2 * r * (r + 1)
@@ -174,7 +175,7 @@ func NewLattice(p model.Params, cfg LatticeConfig, r *rng.Xoshiro) (*Lattice, er
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	L := cfg.Side
 	N := L * L
 	lt := &Lattice{

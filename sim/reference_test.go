@@ -333,7 +333,7 @@ func TestLatticeMatchesLiteralModel(t *testing.T) {
 				eAA.add(float64(adjacentAA(lt.phen, L)))
 				eW.add(st.MeanFitness)
 
-				rl := &refLattice{p: pp, cfg: cfg.withDefaults(), L: L, phen: append([]uint8(nil), start...)}
+				rl := &refLattice{p: pp, cfg: cfg.WithDefaults(), L: L, phen: append([]uint8(nil), start...)}
 				lW.add(rl.step(lr))
 				lA.add(float64(countA(rl.phen)))
 				lAA.add(float64(adjacentAA(rl.phen, L)))
@@ -388,7 +388,7 @@ func TestLatticeInteractionPhaseMatchesLiteral(t *testing.T) {
 			g, _, _ := lt.counters(7*L + 7)
 			eP.add(float64(g))
 
-			rl := &refLattice{p: p, cfg: cfg.withDefaults(), L: L, phen: append([]uint8(nil), start...)}
+			rl := &refLattice{p: p, cfg: cfg.WithDefaults(), L: L, phen: append([]uint8(nil), start...)}
 			games, _ := rl.interact(lr)
 			lA.add(float64(countA(rl.phen)))
 			lM.add(moment(rl.phen, L))

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/culturesim/culturesim/internal/artifact"
 )
 
 func main() {
@@ -35,6 +37,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"analyze":   {"analyse one parameter set of the deterministic model", cmdAnalyze},
 		"reproduce": {"regenerate the paper's figure panels", cmdReproduce},
+		"run":       {"run the replicates of a scenario (agent-based)", cmdRun},
 		"version":   {"print the version", cmdVersion},
 	}
 }
@@ -58,6 +61,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 
 // run dispatches args to a subcommand and maps its error to an exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	ctx = artifact.WithCommand(ctx, args)
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands()[args[1]]; ok {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
+	"github.com/culturesim/culturesim/internal/paper"
 )
 
 // reproduceOptions are the flags of "culturesim reproduce".
@@ -19,7 +20,7 @@ type reproduceOptions struct {
 
 // allPanels lists every panel "reproduce" can make, by ID.
 func allPanels() map[string]figures.Panel {
-	return figures.AnalyticPanels()
+	return paper.Panels()
 }
 
 func (o *reproduceOptions) validate(known map[string]figures.Panel) error {
@@ -59,7 +60,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figures.Panel, stdout io.Writer) error {
-	prov := artifact.NewProvenance()
+	prov := artifact.NewProvenance(ctx)
 	for _, id := range o.Panels {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -83,6 +84,6 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance().Version)
+	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance(ctx).Version)
 	return err
 }

@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"runtime"
@@ -17,15 +18,27 @@ type Provenance struct {
 	Command string `json:"command"`
 }
 
-// NewProvenance describes this process: culturesim's version and the
-// command line it was started with (argv[0] shown as "culturesim", since
-// `go run` gives it a temporary name).
-func NewProvenance() Provenance {
+type commandKey struct{}
+
+// WithCommand records in ctx the arguments culturesim was invoked with
+// (without argv[0]), for the provenance of the files it writes.
+func WithCommand(ctx context.Context, args []string) context.Context {
+	return context.WithValue(ctx, commandKey{}, append([]string(nil), args...))
+}
+
+// NewProvenance describes this build and the command recorded in ctx by
+// WithCommand (or, failing that, os.Args), with argv[0] shown as
+// "culturesim" since `go run` gives it a temporary name.
+func NewProvenance(ctx context.Context) Provenance {
+	args, ok := ctx.Value(commandKey{}).([]string)
+	if !ok {
+		args = os.Args[1:]
+	}
 	return Provenance{
 		Tool:    "culturesim",
 		Version: version.String(),
 		Go:      runtime.Version(),
-		Command: CommandLine(os.Args[1:]),
+		Command: CommandLine(args),
 	}
 }
 

@@ -1,0 +1,229 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/culturesim/culturesim/sim"
+)
+
+const good = `# a comment
+seed = 7
+generations = 100
+replicates = 3
+
+[model]
+b = 1.3
+c = 0.02
+v = 1
+alpha = 0.5
+ta = 0.4
+tb = 0.435
+
+[population]
+kind = "wellmixed"
+size = 1000
+`
+
+func TestParseGoodAndDefaults(t *testing.T) {
+	sc, err := Parse("good.toml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "good" || sc.Seed != 7 || sc.Replicates != 3 || sc.Base.Run.Generations != 100 {
+		t.Errorf("%+v", sc)
+	}
+	if sc.RecordEvery != DefaultRecordEvery || sc.RecordEverySet || sc.Base.InitialA != DefaultInitialA || sc.Base.Run.Stop != sim.StopFixation {
+		t.Errorf("defaults: %+v", sc)
+	}
+	if sc.Source != good {
+		t.Error("source text not kept")
+	}
+}
+
+// errorsOf parses src and returns its errors by key.
+func errorsOf(t *testing.T, src string) map[string]*Error {
+	t.Helper()
+	_, err := Parse("s.toml", []byte(src))
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("want scenario errors, got %v", err)
+	}
+	out := map[string]*Error{}
+	for _, e := range es {
+		out[e.Key] = e
+	}
+	return out
+}
+
+func TestParseReportsEveryErrorWithLine(t *testing.T) {
+	src := strings.Join([]string{
+		`seed = -1`,              // 1
+		`generations = 0`,        // 2
+		`replicats = 4`,          // 3
+		``,                       // 4
+		`[model]`,                // 5
+		`b = 0.5`,                // 6
+		`c = 0.9`,                // 7
+		`v = 1`,                  // 8
+		`alpha = 2`,              // 9
+		`ta = 0.4`,               // 10
+		`[population]`,           // 11
+		`kind = "wellmixed"`,     // 12
+		`size = 1`,               // 13
+		`initial_a = 1.5`,        // 14
+		`radius = 2   # lattice`, // 15
+	}, "\n")
+	errs := errorsOf(t, src)
+	want := map[string]struct {
+		line int
+		frag string
+	}{
+		"seed":                 {1, "-1 is outside"},
+		"generations":          {2, "0 is outside its allowed range [1,"},
+		"replicats":            {3, "did you mean replicates?"},
+		"model.b":              {6, "0.5 is outside its domain b > c"},
+		"model.alpha":          {9, "2 is outside its domain [0, 1]"},
+		"model.tb":             {5, "missing"},
+		"population.size":      {13, "1 is outside its allowed range [2,"},
+		"population.initial_a": {14, "1.5 is outside"},
+		"population.radius":    {15, "lattices only"},
+	}
+	for key, w := range want {
+		e, ok := errs[key]
+		if !ok {
+			t.Errorf("no error for %s; got %v", key, errs)
+			continue
+		}
+		if e.Line != w.line || !strings.Contains(e.Msg, w.frag) {
+			t.Errorf("%s: line %d %q, want line %d and %q", key, e.Line, e.Msg, w.line, w.frag)
+		}
+		if !strings.HasPrefix(e.Error(), "s.toml:") {
+			t.Errorf("%s: message %q does not start with the file", key, e.Error())
+		}
+	}
+}
+
+func TestParseLatticeChecks(t *testing.T) {
+	lattice := `
+[model]
+b = 1.3
+c = 0.02
+alpha = 0.3
+ta = 0.4
+tb = 0.4
+[population]
+kind = "lattice"
+size = 4
+radius = 2
+boundary = "torus"
+selection = "nearby"
+initiation = 0
+rounds = 0
+`
+	errs := errorsOf(t, lattice)
+	for key, frag := range map[string]string{
+		"population.radius":     "torus",
+		"population.selection":  `"nearby" is not one of "global", "local"`,
+		"population.initiation": "(0, 1]",
+		"population.rounds":     "≥ 1",
+	} {
+		if e := errs[key]; e == nil || !strings.Contains(e.Msg, frag) {
+			t.Errorf("%s: %v, want %q", key, e, frag)
+		}
+	}
+	// A valid lattice: α is ignored with a warning, v defaults to 1.
+	ok := strings.NewReplacer("size = 4\nradius = 2\nboundary = \"torus\"\nselection = \"nearby\"\ninitiation = 0\nrounds = 0\n", "size = 30\n").Replace(lattice)
+	sc, err := Parse("l.toml", []byte(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || !strings.Contains(sc.Warnings[0], "alpha") || !strings.Contains(sc.Warnings[0], "l.toml:5") {
+		t.Errorf("warnings %v", sc.Warnings)
+	}
+	if sc.Base.Model.V != 1 || sc.Base.Model.Alpha != 1.0/8 {
+		t.Errorf("model %+v", sc.Base.Model)
+	}
+}
+
+func TestParseSyntaxAndTypeErrors(t *testing.T) {
+	for src, line := range map[string]int{
+		"seed = 1\ngenerations = = 3\n":                  2,
+		"[model]\nb = \"high\"\n":                        2,
+		"[population]\nkind = \"lattice\"\nsize = 1.5\n": 3,
+	} {
+		_, err := Parse("x.toml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || es[0].Line != line {
+			t.Errorf("%q: %v, want an error at line %d", src, err, line)
+		}
+	}
+}
+
+func TestBuiltinScenariosParse(t *testing.T) {
+	names := BuiltinNames()
+	if len(names) == 0 {
+		t.Fatal("no built-in scenarios")
+	}
+	for _, n := range names {
+		sc, err := Builtin(n)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if sc.Name != n {
+			t.Errorf("%s: name %q differs from the file name", n, sc.Name)
+		}
+		if sc.Description == "" {
+			t.Errorf("%s: no description", n)
+		}
+	}
+	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "fig4c") {
+		t.Errorf("unknown built-in: %v", err)
+	}
+}
+
+func TestScanKeys(t *testing.T) {
+	src := `a = 1
+[t]
+b = "x # not a comment"   # comment
+c = [
+  1, 2,
+]
+d = {from = 0, to = 1}
+[[arr]]
+e = 1
+[[arr]]
+e = 2
+[arr.sub]
+f = 3
+"quoted key" = 4
+`
+	k := scanKeys(src)
+	for key, line := range map[string]int{"a": 1, "t": 2, "t.b": 3, "t.c": 4, "t.d": 7, "t.d.from": 7, "t.d.to": 7,
+		"arr.0.e": 9, "arr.1.e": 11, "arr.1.sub": 12, "arr.1.sub.f": 13, "arr.1.sub.quoted key": 14} {
+		if got := k.line(key); got != line {
+			t.Errorf("%s: line %d, want %d", key, got, line)
+		}
+	}
+	if k.nth("arr.e", 1) != 11 {
+		t.Errorf("second arr.e at %d", k.nth("arr.e", 1))
+	}
+}
+
+// FuzzParse: decoding never panics, whatever the input.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	for _, n := range BuiltinNames() {
+		b, _ := builtin.ReadFile(n + ".toml")
+		f.Add(b)
+	}
+	f.Add([]byte("[[a]]\n[a.b]\nc = {d = [1, {e = 2}]}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		sc, err := Parse("fuzz.toml", src)
+		if err == nil && sc == nil {
+			t.Fatal("nil scenario without error")
+		}
+	})
+}
