@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/culturesim/culturesim/model"
@@ -282,4 +283,28 @@ func TestConfigValidation(t *testing.T) {
 	if got := (LatticeConfig{Side: 10, Neighborhood: VonNeumann, Radius: 2}).MaxNeighbours(); got != 12 {
 		t.Errorf("von Neumann radius 2: %d neighbours", got)
 	}
+}
+
+// 10^7 well-mixed agents fit in well under 1 GiB: one byte of phenotype
+// each, plus fixed buffers.
+func TestWellMixedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 10^7 agents")
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := rng.New(1)
+	w, err := NewWellMixed(recursionCases[2].p, 10_000_000, 0.5, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Step(r)
+	runtime.ReadMemStats(&after)
+	used := after.TotalAlloc - before.TotalAlloc
+	t.Logf("10^7 agents: %.1f MiB allocated", float64(used)/(1<<20))
+	if used > 1<<30 {
+		t.Errorf("%d bytes for 10^7 agents", used)
+	}
+	runtime.KeepAlive(w)
 }
