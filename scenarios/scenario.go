@@ -62,6 +62,9 @@ type Scenario struct {
 	RecordEverySet bool
 
 	Base Setup // the parameters of a single run (a sweep's base point)
+	// Axes of [sweep], in file order; the first varies slowest. Empty
+	// without a sweep: one point, the base.
+	Axes []Axis
 
 	// Warnings are accepted but suspicious settings, for the user.
 	Warnings []string
@@ -131,8 +134,9 @@ type raw struct {
 	Generations *int64   `toml:"generations"`
 	Replicates  *int64   `toml:"replicates"`
 	RecordEvery *int64   `toml:"record_every"`
-	Model       rawModel `toml:"model"`
-	Population  rawPop   `toml:"population"`
+	Model       rawModel       `toml:"model"`
+	Population  rawPop         `toml:"population"`
+	Sweep       map[string]any `toml:"sweep"`
 }
 
 type rawModel struct {
@@ -216,6 +220,9 @@ func Parse(name string, src []byte) (*Scenario, error) {
 	seen := map[string]int{}
 	for _, k := range md.Undecoded() {
 		ks := k.String()
+		if len(k) > 0 && k[0] == "sweep" {
+			continue // decoded by hand, and checked there
+		}
 		line := p.keys.nth(ks, seen[ks])
 		seen[ks]++
 		p.errs = append(p.errs, &Error{File: name, Line: line, Key: ks, Msg: "unknown key" + suggest(ks)})
@@ -318,6 +325,24 @@ func (p *parser) scenario(r *raw, sc *Scenario) {
 	sc.Base.Run.RecordEvery = sc.RecordEvery
 	p.population(&r.Population, &sc.Base)
 	p.model(&r.Model, &sc.Base)
+	if len(p.errs) == 0 {
+		p.sweep(r.Sweep, sc)
+	} else if len(r.Sweep) > 0 {
+		p.sweepSyntaxOnly(r.Sweep, sc)
+	}
+}
+
+// sweepSyntaxOnly checks [sweep] keys and values when the base is already
+// invalid (points cannot be checked against it).
+func (p *parser) sweepSyntaxOnly(raw map[string]any, sc *Scenario) {
+	for k, v := range raw {
+		kind, known := sweepKeys[k]
+		if !known {
+			p.fail("sweep."+k, "%q cannot be swept; sweepable keys: %s", k, strings.Join(SweepKeys(), ", "))
+			continue
+		}
+		p.axisValues("sweep."+k, kind, v)
+	}
 }
 
 // intIn reads an optional integer key within [lo, hi].

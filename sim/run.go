@@ -78,17 +78,20 @@ type Result struct {
 // Run plays pop for up to cfg.Generations generations. When
 // cfg.RecordEvery > 0, it calls record for generations 0, k, 2k, … and
 // once more for the state it ends in (generation = Result.Generations, no
-// mean fitness). It checks ctx every 64 generations; a cancelled run
+// mean fitness). It checks ctx often enough to stop within a millisecond; a cancelled run
 // returns its partial result and ctx's error.
 func Run(ctx context.Context, pop Population, r *rng.Xoshiro, cfg RunConfig, record func(Record)) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, err
 	}
 	N := pop.Size()
+	// Check for cancellation about every 2^20 agent-generations (every
+	// generation for large populations): well under a millisecond.
+	every := min(max(1<<20/N, 1), 64)
 	var res Result
 	g := 0
 	for ; g < cfg.Generations; g++ {
-		if g%64 == 0 && ctx.Err() != nil {
+		if g%every == 0 && ctx.Err() != nil {
 			res.Reason = StoppedCancelled
 			break
 		}

@@ -20,11 +20,14 @@ import (
 	"github.com/culturesim/culturesim/internal/artifact"
 )
 
-func main() {
+func main() { os.Exit(runMain()) }
+
+// runMain runs the command line with SIGINT and SIGTERM cancelling the
+// root context.
+func runMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
 // command is one subcommand.
@@ -38,6 +41,11 @@ func commands() map[string]command {
 		"analyze":   {"analyse one parameter set of the deterministic model", cmdAnalyze},
 		"reproduce": {"regenerate the paper's figure panels", cmdReproduce},
 		"run":       {"run the replicates of a scenario (agent-based)", cmdRun},
+		"sweep":     {"run a scenario's parameter sweep in parallel, resumably", cmdSweep},
+		"validate":  {"check a scenario and count its points and runs", cmdValidate},
+		"merge":     {"combine the shards of a sweep", cmdMerge},
+		"plot":      {"redraw the plots of saved sweep or run results", cmdPlot},
+		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
 		"version":   {"print the version", cmdVersion},
 	}
 }

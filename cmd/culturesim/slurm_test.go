@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const slurmScenario = `name = "slurmcheck"
+seed = 4
+generations = 300
+replicates = 3
+[model]
+b = 1.3
+c = 0.05
+ta = 0.4
+tb = 0.4
+[population]
+kind = "lattice"
+size = 15
+[sweep]
+t = [0.1, 0.3, 0.5]
+c = [0.0, 0.05, 0.1, 0.15]
+`
+
+func TestSlurmScripts(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "s.toml", slurmScenario)
+	bin := writeFile(t, dir, "fakebin", "#!/bin/sh\n")
+	os.Chmod(bin, 0o755)
+	code, stdout, stderr := runCLI(t, "slurm", sc, "--tasks", "4", "--binary", bin, "--out", filepath.Join(dir, "job"), "--time", "01:00:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	array, _ := os.ReadFile(filepath.Join(dir, "job", "array.sbatch"))
+	for _, w := range []string{"#SBATCH --array=0-3", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"", "--resume", "#SBATCH --time=01:00:00"} {
+		if !bytes.Contains(array, []byte(w)) {
+			t.Errorf("array.sbatch lacks %q:\n%s", w, array)
+		}
+	}
+	submit, _ := os.ReadFile(filepath.Join(dir, "job", "submit.sh"))
+	if !bytes.Contains(submit, []byte("--dependency=afterok")) || !strings.Contains(stdout, "submit.sh") {
+		t.Errorf("submit.sh:\n%s", submit)
+	}
+	for _, bad := range [][]string{{"--tasks", "0"}, {"--tasks", "2", "--binary", dir}, {"--tasks", "2", "--workers", "0"}} {
+		if code, _, _ := runCLI(t, append([]string{"slurm", sc, "--binary", bin, "--out", filepath.Join(dir, "j2")}, bad...)...); code != exitUsage {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// TestSlurmCluster submits a small sweep to a real Slurm cluster as a job
+// array and checks that the merged result equals a local sweep byte for
+// byte. It needs sbatch and a running cluster: .ci/run starts one
+// (.ci/slurm/start.sh) and sets CULTURESIM_SLURM=1; elsewhere it skips.
+func TestSlurmCluster(t *testing.T) {
+	if os.Getenv("CULTURESIM_SLURM") != "1" {
+		t.Skip("set CULTURESIM_SLURM=1 with a running Slurm cluster (.ci/slurm/start.sh)")
+	}
+	if _, err := exec.LookPath("sbatch"); err != nil {
+		t.Fatal("CULTURESIM_SLURM=1 but sbatch is not on PATH")
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "culturesim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	sc := writeFile(t, dir, "s.toml", slurmScenario)
+	local := filepath.Join(dir, "local")
+	if code, _, stderr := runCLI(t, "sweep", sc, "--out", local, "--quiet"); code != 0 {
+		t.Fatalf("local sweep: %s", stderr)
+	}
+	job := filepath.Join(dir, "job")
+	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "3", "--binary", bin, "--out", job); code != 0 {
+		t.Fatalf("slurm: %s", stderr)
+	}
+	out, err := exec.Command(filepath.Join(job, "submit.sh")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("submit: %v\n%s", err, out)
+	}
+	t.Logf("submitted: %s", bytes.TrimSpace(out))
+	merged := filepath.Join(job, "merged")
+	deadline := time.Now().Add(4 * time.Minute)
+	for {
+		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte(`"status": "complete"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
+			t.Fatalf("no merged result after 4 minutes:\n%s", logs)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, f := range []string{"runs.csv", "summary.csv"} {
+		a, _ := os.ReadFile(filepath.Join(local, f))
+		b, err := os.ReadFile(filepath.Join(merged, f))
+		if err != nil || !bytes.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s: the Slurm result differs from the local sweep (%v)", f, err)
+		}
+	}
+	shards, _ := filepath.Glob(filepath.Join(job, "shards", "shard-*"))
+	if len(shards) != 3 {
+		t.Errorf("shards %v", shards)
+	}
+}

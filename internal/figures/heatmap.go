@@ -1,0 +1,153 @@
+package figures
+
+import (
+	"errors"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// HeatGrid is a map of values over two swept parameters: Z[j][i] is the
+// value at (X[i], Y[j]); NaN marks a missing cell. X and Y increase.
+type HeatGrid struct {
+	X, Y []float64
+	Z    [][]float64
+}
+
+// CurveLine is a threshold curve drawn over a heatmap, already sampled.
+type CurveLine struct {
+	Label  string
+	Dashed bool
+	Pieces []plotter.XYs
+}
+
+// FreqColor maps a frequency of A in [0, 1] to the paper's colour bar:
+// red (defection) through brown to green (cooperation).
+func FreqColor(z float64) color.RGBA {
+	z = math.Max(0, math.Min(1, z))
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + z*(float64(b)-float64(a)))) }
+	r, g := ColorDefection, ColorCooperation
+	return color.RGBA{R: mix(r.R, g.R), G: mix(r.G, g.G), B: mix(r.B, g.B), A: 0xff}
+}
+
+// edges returns cell boundaries around increasing centres: midpoints
+// inside, half a spacing beyond the ends.
+func edges(c []float64) []float64 {
+	e := make([]float64, len(c)+1)
+	if len(c) == 1 {
+		e[0], e[1] = c[0]-0.5, c[0]+0.5
+		return e
+	}
+	for i := 1; i < len(c); i++ {
+		e[i] = (c[i-1] + c[i]) / 2
+	}
+	e[0] = c[0] - (c[1]-c[0])/2
+	e[len(c)] = c[len(c)-1] + (c[len(c)-1]-c[len(c)-2])/2
+	return e
+}
+
+// heatCells draws the grid as filled rectangles (crisp in PNG and SVG).
+type heatCells struct{ g HeatGrid }
+
+func (h heatCells) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	xe, ye := edges(h.g.X), edges(h.g.Y)
+	for j := range h.g.Y {
+		for i := range h.g.X {
+			z := h.g.Z[j][i]
+			col := color.RGBA{R: 0xee, G: 0xee, B: 0xee, A: 0xff}
+			if !math.IsNaN(z) {
+				col = FreqColor(z)
+			}
+			x0, x1, y0, y1 := tx(xe[i]), tx(xe[i+1]), ty(ye[j]), ty(ye[j+1])
+			// overlap neighbours by a hair so no seams show
+			c.FillPolygon(col, []vg.Point{{X: x0, Y: y0}, {X: x0, Y: y1 + 0.3}, {X: x1 + 0.3, Y: y1 + 0.3}, {X: x1 + 0.3, Y: y0}})
+		}
+	}
+}
+
+func (h heatCells) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xe, ye := edges(h.g.X), edges(h.g.Y)
+	return xe[0], xe[len(xe)-1], ye[0], ye[len(ye)-1]
+}
+
+// Heatmap draws the mean final frequency of A over two parameters, the
+// threshold curves on top and a red→green colour bar.
+func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroLine bool, footnote string) (Figure, error) {
+	if len(g.X) == 0 || len(g.Y) == 0 || len(g.Z) != len(g.Y) {
+		return Figure{}, errors.New("figures: empty heatmap")
+	}
+	p := NewPlot()
+	p.Title.Text = title
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = ylabel
+	cells := heatCells{g}
+	p.Add(cells)
+	xmin, xmax, ymin, ymax := cells.DataRange()
+	var entries []LegendEntry
+	if zeroLine {
+		sty := draw.LineStyle{Color: color.Black, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: ymin}, {X: 0, Y: ymax}})
+		if err != nil {
+			return Figure{}, err
+		}
+		l.LineStyle = sty
+		p.Add(l)
+		entries = append(entries, LegendEntry{Text: "T_A = T_B", Thumb: LineThumb(sty)})
+	}
+	for _, cv := range curves {
+		sty := curveStyle(cv.Dashed)
+		sty.Width = vg.Points(2)
+		for _, piece := range cv.Pieces {
+			l, err := plotter.NewLine(piece)
+			if err != nil {
+				return Figure{}, err
+			}
+			l.LineStyle = sty
+			p.Add(l)
+		}
+		entries = append(entries, LegendEntry{Text: cv.Label, Thumb: LineThumb(sty)})
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+	p.X.Tick.Marker = stepTicks(tickStep(xmax - xmin))
+	p.Y.Tick.Marker = stepTicks(tickStep(ymax - ymin))
+	legend := WithLegend(p, entries, 2.4*vg.Inch, footnote)
+	return Figure{Width: 7.6 * vg.Inch, Height: 5 * vg.Inch, Draw: func(c draw.Canvas) {
+		legend(c)
+		drawColorBar(c)
+	}}, nil
+}
+
+// drawColorBar draws the frequency colour bar at the bottom of the legend
+// column.
+func drawColorBar(c draw.Canvas) {
+	x0 := c.Max.X - 2.4*vg.Inch + vg.Points(12)
+	y0 := c.Min.Y + vg.Points(70)
+	w, h := vg.Points(16), vg.Points(170)
+	const steps = 100
+	for k := range steps {
+		ya := y0 + h*vg.Length(k)/steps
+		yb := y0 + h*vg.Length(k+1)/steps + 0.3
+		c.FillPolygon(FreqColor((float64(k)+0.5)/steps), []vg.Point{{X: x0, Y: ya}, {X: x0, Y: yb}, {X: x0 + w, Y: yb}, {X: x0 + w, Y: ya}})
+	}
+	c.StrokeLines(draw.LineStyle{Color: color.Gray{Y: 0x40}, Width: vg.Points(0.6)}, rectPts(x0, y0, x0+w, y0+h))
+	sty := TextStyle(8, color.Black)
+	sty.YAlign = draw.YCenter
+	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
+		y := y0 + h*vg.Length(v)
+		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}, x0+w, y, x0+w+vg.Points(3), y)
+		c.FillText(sty, vg.Point{X: x0 + w + vg.Points(5), Y: y}, formatTick(v))
+	}
+	lab := TextStyle(9, color.Black)
+	lab.Rotation = math.Pi / 2
+	lab.XAlign, lab.YAlign = draw.XCenter, draw.YTop
+	c.FillText(lab, vg.Point{X: x0 + w + vg.Points(38), Y: y0 + h/2}, "Final cooperator frequency")
+}
+
+func formatTick(v float64) string {
+	return []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}[int(math.Round(v*5))]
+}

@@ -1,0 +1,102 @@
+// Package progress reports how far a long job is: a bar redrawn in place
+// on a terminal, plain periodic lines otherwise (logs, Slurm), nothing
+// when quiet.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Reporter prints progress of a job of a known number of units.
+type Reporter struct {
+	mu       sync.Mutex
+	w        io.Writer
+	tty      bool
+	label    string
+	start    time.Time
+	base     int // units done before this session (not counted in the rate)
+	last     time.Time
+	interval time.Duration
+	now      func() time.Time
+	drawn    bool
+}
+
+// New returns a reporter writing to w; a terminal gets a bar redrawn at
+// most 10 times a second, anything else a line every 10 seconds. A nil
+// writer reports nothing.
+func New(w io.Writer, label string) *Reporter {
+	r := &Reporter{w: w, label: label, interval: 10 * time.Second, now: time.Now}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		r.tty, r.interval = true, 100*time.Millisecond
+	}
+	return r
+}
+
+// Update reports done of total units; the first call starts the clock.
+func (r *Reporter) Update(done, total int) {
+	if r == nil || r.w == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	if r.start.IsZero() {
+		r.start, r.base = now, done
+	}
+	if done < total && now.Sub(r.last) < r.interval && r.drawn {
+		return
+	}
+	r.last, r.drawn = now, true
+	line := r.line(done, total, now)
+	if r.tty {
+		fmt.Fprintf(r.w, "\r%s\x1b[K", line)
+		if done >= total {
+			fmt.Fprintln(r.w)
+		}
+		return
+	}
+	fmt.Fprintln(r.w, line)
+}
+
+func (r *Reporter) line(done, total int, now time.Time) string {
+	el := now.Sub(r.start).Seconds()
+	rate := 0.0
+	if el > 0 {
+		rate = float64(done-r.base) / el
+	}
+	eta := "–"
+	if rate > 0 && done < total {
+		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+	}
+	pct := 100.0
+	if total > 0 {
+		pct = 100 * float64(done) / float64(total)
+	}
+	s := fmt.Sprintf("%s %d/%d runs (%.1f%%), %.1f runs/s, ETA %s", r.label, done, total, pct, rate, eta)
+	if r.tty {
+		const width = 30
+		n := int(float64(width) * pct / 100)
+		s = "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "] " + s
+	}
+	return s
+}
+
+// Finish ends a terminal bar's line if it was left unfinished.
+func (r *Reporter) Finish() {
+	if r == nil || r.w == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tty && r.drawn {
+		fmt.Fprintln(r.w)
+		r.drawn = false
+	}
+}
