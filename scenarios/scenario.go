@@ -128,12 +128,12 @@ func (es Errors) Unwrap() []error {
 
 // raw mirrors the file; pointers tell set keys from absent ones.
 type raw struct {
-	Name        *string  `toml:"name"`
-	Description *string  `toml:"description"`
-	Seed        *int64   `toml:"seed"`
-	Generations *int64   `toml:"generations"`
-	Replicates  *int64   `toml:"replicates"`
-	RecordEvery *int64   `toml:"record_every"`
+	Name        *string        `toml:"name"`
+	Description *string        `toml:"description"`
+	Seed        *int64         `toml:"seed"`
+	Generations *int64         `toml:"generations"`
+	Replicates  *int64         `toml:"replicates"`
+	RecordEvery *int64         `toml:"record_every"`
 	Model       rawModel       `toml:"model"`
 	Population  rawPop         `toml:"population"`
 	Sweep       map[string]any `toml:"sweep"`
