@@ -522,15 +522,21 @@ func (lt *Lattice) initCounters() {
 // probability v·W_A(block)/W(block) + (1−v)·n_A(block)/|block|.
 func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	ls := lt.local
+	v := lt.p.V
+	// The counts of A matter only for oblique copying (v < 1) and for
+	// blocks of zero fitness, which only "sum" fitness can produce.
+	needA := v < 1 || lt.cfg.Fitness == FitnessSum
 	for s := range lt.N {
 		a := float64(lt.phen[s] & 1)
-		ls.wa[s] = lt.w[s] * a
+		ls.wa[s] = float64(lt.w[s] * a)
 		ls.a[s] = a
 	}
 	if lt.cfg.Neighborhood == Moore {
 		lt.boxSum(lt.w, ls.sumW)
 		lt.boxSum(ls.wa, ls.sumWA)
-		lt.boxSum(ls.a, ls.sumA)
+		if needA {
+			lt.boxSum(ls.a, ls.sumA)
+		}
 	} else {
 		for s := range lt.N {
 			var w, wa, a float64
@@ -542,20 +548,25 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			ls.sumW[s], ls.sumWA[s], ls.sumA[s] = w, wa, a
 		}
 	}
-	v := lt.p.V
 	count := 0
 	for s0 := 0; s0 < lt.N; s0 += 2 * wordBlock {
 		s1 := min(s0+2*wordBlock, lt.N)
 		words := lt.buf[:(s1-s0+1)/2]
 		r.Fill(words)
 		for s := s0; s < s1; s++ {
-			fA := ls.sumA[s] * ls.invSize[s]
-			q := fA // a block of zero fitness selects neutrally
-			if ls.sumW[s] > 0 {
-				q = float64(v*ls.sumWA[s]/ls.sumW[s]) + float64((1-v)*fA)
+			var q float64
+			switch {
+			case !needA:
+				q = ls.sumWA[s] / ls.sumW[s] // W > 0: mean fitness is ≥ 1 − c > 0
+			case ls.sumW[s] > 0:
+				q = float64(v*ls.sumWA[s]/ls.sumW[s]) + float64((1-v)*ls.sumA[s]*ls.invSize[s])
+			default: // a block of zero fitness selects neutrally
+				q = ls.sumA[s] * ls.invSize[s]
 			}
 			u := uint32(words[(s-s0)>>1] >> (32 * ((s - s0) & 1)))
-			a := lt32(u, rng.Threshold(q))
+			// q lies in [0, 1] up to rounding, so rng.Threshold's range
+			// checks are not needed: a q a hair above 1 gives 2^32.
+			a := lt32(u, uint64(float64(q*(1<<32))+0.5))
 			lt.next[s] = a
 			count += int(a)
 		}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"strings"
 	"math/rand/v2"
 	"sort"
 	"testing"
@@ -296,6 +297,7 @@ func TestLatticeMatchesLiteralModel(t *testing.T) {
 	configs := map[string]LatticeConfig{
 		"paper":              {Side: L},
 		"local":              {Side: L, Selection: Local},
+		"local v1":           {Side: L, Selection: Local},
 		"torus local":        {Side: L, Boundary: Torus, Selection: Local},
 		"von Neumann r2":     {Side: L, Neighborhood: VonNeumann, Radius: 2},
 		"vN local torus":     {Side: L, Neighborhood: VonNeumann, Boundary: Torus, Selection: Local},
@@ -315,6 +317,9 @@ func TestLatticeMatchesLiteralModel(t *testing.T) {
 			pp := p
 			if cfg.Fitness == FitnessSum {
 				pp.C = 0.9 // negative sums occur and are clamped
+			}
+			if strings.HasSuffix(name, " v1") {
+				pp.V = 1 // purely vertical, as in the paper
 			}
 			const reps = 3000
 			var eA, lA, eAA, lAA, eW, lW sampleStats
