@@ -10,12 +10,16 @@ import (
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
 	"github.com/culturesim/culturesim/internal/paper"
+	"github.com/culturesim/culturesim/internal/progress"
 )
 
 // reproduceOptions are the flags of "culturesim reproduce".
 type reproduceOptions struct {
-	Out    string
-	Panels []string
+	Out     string
+	Panels  []string
+	Full    bool
+	Workers int
+	Quiet   bool
 }
 
 // allPanels lists every panel "reproduce" can make, by ID.
@@ -40,6 +44,9 @@ func (o *reproduceOptions) validate(known map[string]figures.Panel) error {
 	if o.Out == "" {
 		return usagef("reproduce: --out must not be empty")
 	}
+	if o.Workers < 0 {
+		return usagef("reproduce: --workers = %d is outside its allowed range ≥ 0", o.Workers)
+	}
 	return nil
 }
 
@@ -47,6 +54,9 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	o := reproduceOptions{}
 	fs := newFlagSet("reproduce", "[PANEL…] [--out DIR]", stdout)
 	fs.StringVar(&o.Out, "out", "results", "directory to write the panels into (one subdirectory per panel)")
+	fs.BoolVar(&o.Full, "full", false, "sweep panels (4a, 4b, S2a, S2b) at the paper's full size (50 replicates, 10,000 generations: hours) instead of the quick variant; resumes an interrupted run")
+	fs.IntVar(&o.Workers, "workers", 0, "parallel runs for simulated panels (0: one per CPU)")
+	fs.BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -56,10 +66,10 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := o.validate(known); err != nil {
 		return err
 	}
-	return runReproduce(ctx, o, known, stdout)
+	return runReproduce(ctx, o, known, stdout, stderr)
 }
 
-func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figures.Panel, stdout io.Writer) error {
+func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figures.Panel, stdout, stderr io.Writer) error {
 	prov := artifact.NewProvenance(ctx)
 	for _, id := range o.Panels {
 		if err := ctx.Err(); err != nil {
@@ -67,14 +77,26 @@ func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figu
 		}
 		p := known[id]
 		start := time.Now()
-		out, err := figures.NewOutput(o.Out, id, prov)
+		dirID := id
+		if p.Sweep && !o.Full {
+			dirID = id + "_quick" // never overwrite a committed full panel
+		}
+		out, err := figures.NewOutput(o.Out, dirID, prov)
 		if err != nil {
 			return err
 		}
-		if err := p.Make(ctx, out); err != nil {
+		out.Full, out.Workers = o.Full, o.Workers
+		var rep *progress.Reporter
+		if !o.Quiet && (p.Sweep || id == "4c") {
+			rep = progress.New(stderr, "fig"+dirID)
+			out.Progress = rep.Update
+		}
+		err = p.Make(ctx, out)
+		rep.Finish()
+		if err != nil {
 			return fmt.Errorf("panel %s: %w", id, err)
 		}
-		fmt.Fprintf(stdout, "fig%-3s %-60s %s (%.1f s)\n", id, p.Description, out.Dir, time.Since(start).Seconds())
+		fmt.Fprintf(stdout, "fig%-9s %-62s %s (%.1f s)\n", dirID, p.Description, out.Dir, time.Since(start).Seconds())
 	}
 	return nil
 }

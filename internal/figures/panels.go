@@ -16,6 +16,9 @@ import (
 type Panel struct {
 	ID          string // as the paper numbers it: "2a", "S1"
 	Description string
+	// Sweep marks panels made by long parameter sweeps: they have a quick
+	// variant (the default) and the paper's full size (Output.Full).
+	Sweep bool
 	// Make computes the panel and writes its files through out.
 	Make func(ctx context.Context, out *Output) error
 }
@@ -25,6 +28,10 @@ type Panel struct {
 type Output struct {
 	Dir        string // the panel's directory
 	ID         string
+	Full       bool // for sweep panels: the paper's full size, not the quick variant
+	Workers    int  // for simulated panels: parallel runs (0: one per CPU)
+	// Progress, if set, receives the progress of simulated panels.
+	Progress func(done, total int)
 	Provenance artifact.Provenance
 	Files      []string // written so far, relative to Dir
 }

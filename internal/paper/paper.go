@@ -15,7 +15,7 @@ import (
 // Panels returns every reproducible panel by ID.
 func Panels() map[string]figures.Panel {
 	ps := figures.AnalyticPanels()
-	for _, p := range []figures.Panel{fig4c()} {
+	for _, p := range append(sweepPanels(), fig4c()) {
 		ps[p.ID] = p
 	}
 	return ps
@@ -30,7 +30,7 @@ func fig4c() figures.Panel {
 		if err != nil {
 			return err
 		}
-		ex, err := runs.Execute(ctx, sc, 0)
+		ex, err := runs.Execute(ctx, sc, out.Workers)
 		if err != nil {
 			return err
 		}

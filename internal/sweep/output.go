@@ -38,6 +38,13 @@ func paramRow(sc *scenarios.Scenario, point int) []string {
 	return row
 }
 
+// Results reads the finished runs of a sweep directory, in run order,
+// without their series.
+func Results(dir string) ([]RunResult, error) {
+	rs, _, err := results(dir)
+	return rs, err
+}
+
 // results reads every finished run in run order.
 func results(dir string) ([]RunResult, *Scan, error) {
 	var rs []RunResult

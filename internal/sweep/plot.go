@@ -44,10 +44,34 @@ func plotAxes(sc *scenarios.Scenario) (x, y int, ok bool) {
 	return x, y, x >= 0 && y >= 0
 }
 
-// WritePlots draws one heatmap of the mean final frequency of A per
+// NamedFigure is a heatmap with its file base name and title.
+type NamedFigure struct {
+	Base, Title string
+	Figure      figures.Figure
+}
+
+// WritePlots draws the sweep's heatmaps (see Heatmaps) into dir.
+func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov artifact.Provenance) ([]string, error) {
+	figs, err := Heatmaps(sc, ss, sc.Name+": mean final frequency of A",
+		fmt.Sprintf("culturesim plot — scenario %s; model of %s", sc.Name, figures.Citation))
+	var files []string
+	for _, f := range figs {
+		md := artifact.Metadata{{"Title", f.Title}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
+		written, err := f.Figure.Save(filepath.Join(dir, f.Base), md)
+		for _, w := range written {
+			files = append(files, filepath.Base(w))
+		}
+		if err != nil {
+			return files, err
+		}
+	}
+	return files, err
+}
+
+// Heatmaps draws one heatmap of the mean final frequency of A per
 // combination of the axes other than the plotted two, with the analytic
 // threshold curves. A sweep with fewer than two numeric axes gets none.
-func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov artifact.Provenance) ([]string, error) {
+func Heatmaps(sc *scenarios.Scenario, ss []PointSummary, title, footnote string) ([]NamedFigure, error) {
 	xi, yi, ok := plotAxes(sc)
 	if !ok {
 		return nil, nil
@@ -83,7 +107,7 @@ func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov arti
 		facets = next
 	}
 	ax, ay := sc.Axes[xi], sc.Axes[yi]
-	var files []string
+	var out []NamedFigure
 	for _, f := range facets {
 		g := figures.HeatGrid{Z: make([][]float64, len(ay.Values))}
 		for _, v := range ax.Values {
@@ -108,9 +132,9 @@ func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov arti
 			}
 		}
 		if err := sortGrid(&g); err != nil {
-			return files, err
+			return out, err
 		}
-		title := sc.Name + ": mean final frequency of A"
+		t := title
 		var fixed []string
 		for k, v := range f.vals {
 			if len(sc.Axes[k].Values) > 1 {
@@ -118,25 +142,16 @@ func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov arti
 			}
 		}
 		if len(fixed) > 0 {
-			title += " (" + strings.Join(fixed, ", ") + ")"
+			t += " (" + strings.Join(fixed, ", ") + ")"
 		}
 		curves := thresholdCurves(sc, xi, yi, vals, g)
-		fig, err := figures.Heatmap(title, axisLabel(ax.Key), axisLabel(ay.Key), g, curves, ax.Key == "bias",
-			fmt.Sprintf("culturesim plot — scenario %s; model of %s", sc.Name, figures.Citation))
+		fig, err := figures.Heatmap(t, axisLabel(ax.Key), axisLabel(ay.Key), g, curves, ax.Key == "bias", footnote)
 		if err != nil {
-			return files, err
+			return out, err
 		}
-		base := PlotBase + f.name
-		md := artifact.Metadata{{"Title", title}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
-		written, err := fig.Save(filepath.Join(dir, base), md)
-		for _, w := range written {
-			files = append(files, filepath.Base(w))
-		}
-		if err != nil {
-			return files, err
-		}
+		out = append(out, NamedFigure{Base: PlotBase + f.name, Title: t, Figure: fig})
 	}
-	return files, nil
+	return out, nil
 }
 
 func axisLabel(key string) string {
