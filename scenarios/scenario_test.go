@@ -220,6 +220,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("[[a]]\n[a.b]\nc = {d = [1, {e = 2}]}\n"))
+	f.Add([]byte(sweepBase + "t = {from = 0, to = 0.5, step = 0.1}\nbias = [0.1]\nselection = [\"local\"]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, err := Parse("fuzz.toml", src)
 		if err == nil && sc == nil {
