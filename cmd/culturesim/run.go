@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/runs"
@@ -63,7 +64,7 @@ func openScenario(arg string, stderr io.Writer) (*scenarios.Scenario, error) {
 	if err != nil {
 		var es scenarios.Errors
 		if errors.As(err, &es) {
-			return nil, usageError{fmt.Errorf("invalid scenario:\n%s", indent(es.Error(), "  "))}
+			return nil, usageError{fmt.Errorf("invalid scenario:\n%s", strings.TrimRight(indent(es.Error(), "  "), "\n"))}
 		}
 		return nil, usageError{err}
 	}

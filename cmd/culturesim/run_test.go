@@ -103,3 +103,72 @@ func TestRunRejectsBadScenario(t *testing.T) {
 		t.Errorf("unknown built-in: %d %q", code, stderr)
 	}
 }
+
+const sweepScenario = `name = "tiny"
+seed = 2
+generations = 100
+replicates = 2
+[model]
+b = 1.3
+c = 0.05
+ta = 0.4
+tb = 0.4
+[population]
+kind = "lattice"
+size = 10
+[sweep]
+t = [0.1, 0.4]
+c = {from = 0, to = 0.1, n = 3}
+`
+
+func TestSweepValidateMergePlotCommands(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "tiny.toml", sweepScenario)
+	code, out, stderr := runCLI(t, "validate", sc)
+	if code != 0 || !strings.Contains(out, "6 points × 2 replicates = 12 runs") || !strings.Contains(out, "sweep t") {
+		t.Fatalf("validate: %d %q %q", code, out, stderr)
+	}
+	bad := writeFile(t, dir, "bad.toml", strings.Replace(sweepScenario, "n = 3}", "n = 0}", 1))
+	if code, _, stderr := runCLI(t, "validate", bad); code != exitUsage || !strings.Contains(stderr, "bad.toml:15: sweep.c.n") {
+		t.Errorf("validate bad: %d %q", code, stderr)
+	}
+	whole := filepath.Join(dir, "whole")
+	if code, _, stderr := runCLI(t, "sweep", sc, "--out", whole, "--quiet", "--workers", "2"); code != 0 {
+		t.Fatal(stderr)
+	}
+	var shards []string
+	for i := range 2 {
+		d := filepath.Join(dir, "shard"+string(rune('0'+i)))
+		if code, _, stderr := runCLI(t, "sweep", sc, "--out", d, "--shard", string(rune('0'+i))+"/2", "--quiet"); code != 0 {
+			t.Fatal(stderr)
+		}
+		shards = append(shards, d)
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, f := range []string{"runs.csv", "summary.csv"} {
+		a, _ := os.ReadFile(filepath.Join(whole, f))
+		b, _ := os.ReadFile(filepath.Join(merged, f))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s: merged differs from whole", f)
+		}
+	}
+	os.Remove(filepath.Join(merged, "heatmap.png"))
+	if code, out, stderr := runCLI(t, "plot", merged); code != 0 || !strings.Contains(out, "heatmap.png") {
+		t.Fatalf("plot: %d %q %q", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(merged, "heatmap.png")); err != nil {
+		t.Error("plot did not redraw heatmap.png")
+	}
+	if code, _, stderr := runCLI(t, "plot", shards[0]); code == 0 || !strings.Contains(stderr, "merge") {
+		t.Errorf("plot of a shard: %d %q", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "sweep", sc, "--shard", "3/2"); code != exitUsage {
+		t.Error("--shard 3/2 accepted")
+	}
+	if code, _, _ := runCLI(t, "sweep", sc, "--resume", "--force"); code != exitUsage {
+		t.Error("--resume with --force accepted")
+	}
+}

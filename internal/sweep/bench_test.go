@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/culturesim/culturesim/scenarios"
 )
 
 // shortRuns is a sweep of 64 short runs (well-mixed, 20,000 agents, 100
@@ -30,7 +32,10 @@ c = {from = 0.01, to = 0.08, n = 8}
 // BenchmarkSweepWorkers measures a whole sweep with 1 and 2 workers; the
 // ratio of the two is the parallel speed-up (target ≥ 1.8 on 2 cores).
 func BenchmarkSweepWorkers(b *testing.B) {
-	sc := scenario(&testing.T{}, shortRuns)
+	sc, err := scenarios.Parse("short.toml", []byte(shortRuns))
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			base := b.TempDir()
