@@ -2,9 +2,9 @@ package sim
 
 import (
 	"math"
-	"strings"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/culturesim/culturesim/model"

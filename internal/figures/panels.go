@@ -26,12 +26,12 @@ type Panel struct {
 // Output collects the files of one panel in its own directory,
 // DIR/fig<ID>/, and writes the manifest that lists them.
 type Output struct {
-	Dir        string // the panel's directory
-	ID         string
-	Full       bool // for sweep panels: the paper's full size, not the quick variant
-	Workers    int  // for simulated panels: parallel runs (0: one per CPU)
+	Dir     string // the panel's directory
+	ID      string
+	Full    bool // for sweep panels: the paper's full size, not the quick variant
+	Workers int  // for simulated panels: parallel runs (0: one per CPU)
 	// Progress, if set, receives the progress of simulated panels.
-	Progress func(done, total int)
+	Progress   func(done, total int)
 	Provenance artifact.Provenance
 	Files      []string // written so far, relative to Dir
 }
