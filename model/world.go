@@ -1,0 +1,500 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Platforms, migration and their deterministic counterpart.
+//
+// A world is a set of platforms, each a well-mixed population with its own
+// parameters. Every individual has a platform of origin, inherited from its
+// parent. A generation on platform k is the cycle of MODEL.md §2 with two
+// additions: a random horizontal donor comes from platform j with the
+// exposure probability x_kj (from platform k itself otherwise), and between
+// horizontal transmission and reproduction adults move between platforms.
+// Movers reproduce on their new platform with the fitness they earned on
+// the old one; reproduction keeps each platform at its size after moves.
+
+// MaxPlatforms bounds the number of platforms (origins are stored in a
+// byte by the agent-based engine).
+const MaxPlatforms = 64
+
+// Route is background migration: each adult of From moves to To with
+// probability Rate per generation. With PayoffSeeking, an adult that draws
+// the route moves only if its fitness is lower than the mean fitness
+// earned on To in the same generation.
+type Route struct {
+	From, To      int
+	Rate          float64
+	PayoffSeeking bool
+}
+
+// Event moves, at the given generation, exactly round(Fraction × n)
+// randomly chosen adults from From to To, where n is the number of adults
+// on From (of the given phenotype, if Phenotype is A or B) that have not
+// moved in that generation. Phenotype AnyPhenotype moves either.
+type Event struct {
+	Generation int
+	From, To   int
+	Fraction   float64
+	Phenotype  EventPhenotype
+}
+
+// EventPhenotype restricts an event to one phenotype.
+type EventPhenotype int8
+
+const (
+	AnyPhenotype EventPhenotype = iota
+	OnlyA
+	OnlyB
+)
+
+func (e EventPhenotype) String() string { return [...]string{"any", "A", "B"}[e] }
+
+// Exposure is cross-platform learning: a random horizontal donor of a
+// learner on Learners comes from Donors with probability Prob.
+type Exposure struct {
+	Learners, Donors int
+	Prob             float64
+}
+
+// Migration is every way platforms exchange individuals or influence.
+// Within a generation, events act first (in order), then routes act on the
+// adults that have not moved; an individual moves at most once a
+// generation.
+type Migration struct {
+	Routes    []Route
+	Events    []Event
+	Exposures []Exposure
+}
+
+// Validate checks the migration of a world of k platforms that runs for
+// the given number of generations (events happen in [0, generations)).
+func (m Migration) Validate(k, generations int) error {
+	var errs []error
+	plat := func(what string, i int) {
+		if i < 0 || i >= k {
+			errs = append(errs, fmt.Errorf("%s platform %d is outside [0, %d)", what, i, k))
+		}
+	}
+	out := make(map[int]float64)
+	for i, r := range m.Routes {
+		plat(fmt.Sprintf("route %d: from", i), r.From)
+		plat(fmt.Sprintf("route %d: to", i), r.To)
+		if r.From == r.To {
+			errs = append(errs, fmt.Errorf("route %d: from and to are the same platform", i))
+		}
+		if !(r.Rate >= 0 && r.Rate <= 1) {
+			errs = append(errs, fmt.Errorf("route %d: rate = %s is outside [0, 1]", i, FormatFloat(r.Rate)))
+		}
+		out[r.From] += r.Rate
+	}
+	for f, s := range out {
+		if s > 1+1e-12 {
+			errs = append(errs, fmt.Errorf("routes from platform %d: rates sum to %s, above 1", f, FormatFloat(s)))
+		}
+	}
+	for i, e := range m.Events {
+		plat(fmt.Sprintf("event %d: from", i), e.From)
+		plat(fmt.Sprintf("event %d: to", i), e.To)
+		if e.From == e.To {
+			errs = append(errs, fmt.Errorf("event %d: from and to are the same platform", i))
+		}
+		if !(e.Fraction >= 0 && e.Fraction <= 1) {
+			errs = append(errs, fmt.Errorf("event %d: fraction = %s is outside [0, 1]", i, FormatFloat(e.Fraction)))
+		}
+		if e.Generation < 0 || e.Generation >= generations {
+			errs = append(errs, fmt.Errorf("event %d: generation = %d is outside [0, %d) (the run's generations)", i, e.Generation, generations))
+		}
+		if e.Phenotype > OnlyB {
+			errs = append(errs, fmt.Errorf("event %d: phenotype %d is not any, A or B", i, e.Phenotype))
+		}
+	}
+	in := make(map[int]float64)
+	for i, x := range m.Exposures {
+		plat(fmt.Sprintf("exposure %d: learners", i), x.Learners)
+		plat(fmt.Sprintf("exposure %d: donors", i), x.Donors)
+		if x.Learners == x.Donors {
+			errs = append(errs, fmt.Errorf("exposure %d: learners and donors are the same platform", i))
+		}
+		if !(x.Prob >= 0 && x.Prob <= 1) {
+			errs = append(errs, fmt.Errorf("exposure %d: probability = %s is outside [0, 1]", i, FormatFloat(x.Prob)))
+		}
+		in[x.Learners] += x.Prob
+	}
+	for l, s := range in {
+		if s > 1+1e-12 {
+			errs = append(errs, fmt.Errorf("exposures of platform %d: probabilities sum to %s, above 1", l, FormatFloat(s)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Touches reports whether any route, event or exposure involves platform
+// k (as either end).
+func (m Migration) Touches(k int) bool {
+	for _, r := range m.Routes {
+		if r.From == k || r.To == k {
+			return true
+		}
+	}
+	for _, e := range m.Events {
+		if e.From == k || e.To == k {
+			return true
+		}
+	}
+	for _, x := range m.Exposures {
+		if x.Learners == k || x.Donors == k {
+			return true
+		}
+	}
+	return false
+}
+
+// DonorFreq returns, for each platform, the probability that its random
+// horizontal donor is A: its own frequency, mixed with exposed platforms'
+// frequencies. An empty donor platform exposes nobody (the learner's own
+// platform stands in). freq[k] is ignored when size[k] is 0.
+func (m Migration) DonorFreq(freq, size []float64) []float64 {
+	r := make([]float64, len(freq))
+	away := make([]float64, len(freq))
+	for _, x := range m.Exposures {
+		if size[x.Donors] > 0 {
+			r[x.Learners] += x.Prob * freq[x.Donors]
+			away[x.Learners] += x.Prob
+		}
+	}
+	for k := range r {
+		r[k] += (1 - away[k]) * freq[k]
+	}
+	return r
+}
+
+// AdoptA returns the probability that a juvenile ends its horizontal phase
+// as A, by its class (self, partner), when a random donor is A with
+// probability r: the generalisation of MODEL.md §3's bracketed terms (there
+// r = p̂).
+func (p Params) AdoptA(self, partner Phenotype, r float64) float64 {
+	a := p.Alpha
+	switch {
+	case self == A && partner == A:
+		return a + (1-a)*(r+(1-r)*(1-p.TB))
+	case self == A:
+		return a*(1-p.TB) + (1-a)*(r+(1-r)*(1-p.TB))
+	case partner == A:
+		return a*p.TA + (1-a)*r*p.TA
+	default:
+		return (1 - a) * r * p.TA
+	}
+}
+
+// DetPlatform is one platform of a deterministic world.
+type DetPlatform struct {
+	Params   Params
+	Size     float64 // individuals at generation 0
+	InitialA float64 // frequency of A at generation 0
+}
+
+// DetStats is one platform's state in one generation of a deterministic
+// world, in the units of the agent-based engine's statistics.
+type DetStats struct {
+	Size         float64 // individuals at the start of the generation
+	FreqA        float64 // frequency of A among them
+	FreqNatives  float64 // among those of this platform's origin; NaN if none
+	FreqMigrants float64 // among those of another origin; NaN if none
+	MeanFitness  float64 // mean fitness earned on the platform; NaN if empty
+	MovedIn      float64 // adults that arrived in this generation
+	MovedOut     float64 // adults that left in this generation
+}
+
+// DetWorld iterates the deterministic counterpart of a world of
+// well-mixed platforms: the expected dynamics of an infinite population in
+// which each platform (and each origin on it) follows MODEL.md §3.
+//
+// State: mass[k][o] individuals of origin o on platform k, of which a
+// fraction freq[k][o] is A. One generation on platform k, with p̂ its
+// frequency and r its donor frequency (DonorFreq):
+//
+//	adults of origin o that are A:  m Σ_(s,q) P(s|f) P(q|p̂) AdoptA(s,q,r)
+//	parents' weight of A (and all): the same sums weighted by Fitness(s,q)
+//
+// where an individual's own phenotype s is A with probability f =
+// freq[k][o] and its partner's q with probability p̂ (partners are drawn
+// from the whole platform). Movers carry these four quantities (adult A,
+// adult B, parent weight A, parent weight B) in proportion: a random subset
+// of a group has the group's composition and mean fitness. After moves,
+// platform k holds N'_k adults; its offspring of origin o number
+// N'_k·W_ko/W_k, with W the parents' weights, and are A with probability
+// v·W_ko,A/W_ko + (1−v)·(A adults)/N'_k, because an offspring's parent is
+// drawn ∝ fitness and gives it its origin, and the offspring copies that
+// parent with probability v and a random adult otherwise.
+//
+// With one platform and one origin this is exactly MODEL.md §3.
+type DetWorld struct {
+	plats []DetPlatform
+	mig   Migration
+	mass  [][]float64
+	freq  [][]float64
+	gen   int
+}
+
+// NewDetWorld validates and makes a deterministic world. Payoff-seeking
+// routes have no deterministic counterpart here (whether an adult moves
+// depends on its own fitness, not only its group's) and are rejected.
+func NewDetWorld(plats []DetPlatform, mig Migration, generations int) (*DetWorld, error) {
+	if len(plats) < 1 || len(plats) > MaxPlatforms {
+		return nil, fmt.Errorf("model: %d platforms; allowed [1, %d]", len(plats), MaxPlatforms)
+	}
+	var errs []error
+	for i, p := range plats {
+		if err := p.Params.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("platform %d: %w", i, err))
+		}
+		if !(p.Size >= 0) || math.IsInf(p.Size, 0) {
+			errs = append(errs, fmt.Errorf("platform %d: size = %s is outside [0, ∞)", i, FormatFloat(p.Size)))
+		}
+		if !(p.InitialA >= 0 && p.InitialA <= 1) {
+			errs = append(errs, fmt.Errorf("platform %d: initial_a = %s is outside [0, 1]", i, FormatFloat(p.InitialA)))
+		}
+	}
+	if err := mig.Validate(len(plats), generations); err != nil {
+		errs = append(errs, err)
+	}
+	for i, r := range mig.Routes {
+		if r.PayoffSeeking {
+			errs = append(errs, fmt.Errorf("route %d: payoff-seeking moves have no deterministic counterpart", i))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	K := len(plats)
+	w := &DetWorld{plats: plats, mig: mig, mass: make([][]float64, K), freq: make([][]float64, K)}
+	for k, p := range plats {
+		w.mass[k] = make([]float64, K)
+		w.freq[k] = make([]float64, K)
+		w.mass[k][k] = p.Size
+		w.freq[k][k] = p.InitialA
+	}
+	return w, nil
+}
+
+// Generation is the number of generations played.
+func (w *DetWorld) Generation() int { return w.gen }
+
+// group is one origin's share of a platform between horizontal
+// transmission and reproduction.
+type group struct {
+	n                          float64 // adults, kept apart from adultA + adultB so that sizes stay exact
+	adultA, adultB, parA, parB float64
+}
+
+func (g *group) take(s float64, onlyA, onlyB bool) group {
+	var out group
+	if !onlyA && !onlyB {
+		out.n = s * g.n
+	}
+	if !onlyB {
+		out.adultA, out.parA = s*g.adultA, s*g.parA
+		g.adultA -= out.adultA
+		g.parA -= out.parA
+	}
+	if !onlyA {
+		out.adultB, out.parB = s*g.adultB, s*g.parB
+		g.adultB -= out.adultB
+		g.parB -= out.parB
+	}
+	if onlyA || onlyB {
+		out.n = out.adultA + out.adultB
+	}
+	g.n -= out.n
+	return out
+}
+
+func (g *group) add(h group) {
+	g.n += h.n
+	g.adultA += h.adultA
+	g.adultB += h.adultB
+	g.parA += h.parA
+	g.parB += h.parB
+}
+
+// State returns the start-of-generation statistics of every platform
+// (moves and mean fitness are those of the previous Step's generation, or
+// zero and NaN before the first).
+func (w *DetWorld) State() []DetStats {
+	out := make([]DetStats, len(w.plats))
+	for k := range w.plats {
+		out[k] = w.stateOf(k)
+		out[k].MeanFitness = math.NaN()
+	}
+	return out
+}
+
+func (w *DetWorld) stateOf(k int) DetStats {
+	var n, nA, nat, natA, mig, migA float64
+	for o, m := range w.mass[k] {
+		a := m * w.freq[k][o]
+		n += m
+		nA += a
+		if o == k {
+			nat, natA = nat+m, natA+a
+		} else {
+			mig, migA = mig+m, migA+a
+		}
+	}
+	return DetStats{Size: n, FreqA: share(nA, n), FreqNatives: share(natA, nat), FreqMigrants: share(migA, mig)}
+}
+
+func share(a, b float64) float64 {
+	if b <= 0 {
+		return math.NaN()
+	}
+	return a / b
+}
+
+// Step plays one generation and returns each platform's statistics for
+// it: the state at its start, the mean fitness earned in it and the moves
+// made in it.
+func (w *DetWorld) Step() []DetStats {
+	K := len(w.plats)
+	stats := make([]DetStats, K)
+	freq, size := make([]float64, K), make([]float64, K)
+	for k := range K {
+		stats[k] = w.stateOf(k)
+		size[k], freq[k] = stats[k].Size, stats[k].FreqA
+		if size[k] == 0 {
+			freq[k] = 0
+		}
+	}
+	donor := w.mig.DonorFreq(freq, size)
+	groups := make([][]group, K)
+	for k, pl := range w.plats {
+		groups[k] = make([]group, K)
+		P, ph, r := pl.Params, freq[k], donor[k]
+		var W float64
+		for o, m := range w.mass[k] {
+			if m == 0 {
+				continue
+			}
+			f := w.freq[k][o]
+			g := &groups[k][o]
+			g.n = m
+			for _, s := range [2]Phenotype{A, B} {
+				ps := f
+				if s == B {
+					ps = 1 - f
+				}
+				for _, q := range [2]Phenotype{A, B} {
+					pq := ph
+					if q == B {
+						pq = 1 - ph
+					}
+					mass := m * ps * pq
+					fit := P.Fitness(s, q)
+					a := P.AdoptA(s, q, r)
+					g.adultA += mass * a
+					g.adultB += mass * (1 - a)
+					g.parA += mass * fit * a
+					g.parB += mass * fit * (1 - a)
+					W += mass * fit
+				}
+			}
+		}
+		stats[k].MeanFitness = share(W, size[k])
+	}
+	w.migrate(groups, stats)
+	for k, pl := range w.plats {
+		var N, nA, W float64
+		for _, g := range groups[k] {
+			N += g.n
+			nA += g.adultA
+			W += g.parA + g.parB
+		}
+		v := pl.Params.V
+		for o, g := range groups[k] {
+			wo := g.parA + g.parB
+			if N <= 0 || W <= 0 || wo <= 0 {
+				w.mass[k][o], w.freq[k][o] = 0, 0
+				continue
+			}
+			w.mass[k][o] = N * (wo / W) // exactly N with one origin
+			w.freq[k][o] = v*g.parA/wo + (1-v)*nA/N
+		}
+	}
+	w.gen++
+	return stats
+}
+
+// migrate applies this generation's events, then its routes, to the
+// groups, counting moves into stats.
+func (w *DetWorld) migrate(groups [][]group, stats []DetStats) {
+	K := len(groups)
+	incoming := make([][]group, K)
+	for k := range incoming {
+		incoming[k] = make([]group, K)
+	}
+	move := func(from, to int, s float64, onlyA, onlyB bool) {
+		for o := range groups[from] {
+			h := groups[from][o].take(s, onlyA, onlyB)
+			incoming[to][o].add(h)
+			n := h.n
+			stats[from].MovedOut += n
+			stats[to].MovedIn += n
+		}
+	}
+	for _, e := range w.mig.Events {
+		if e.Generation != w.gen {
+			continue
+		}
+		var n float64
+		for _, g := range groups[e.From] {
+			switch e.Phenotype {
+			case OnlyA:
+				n += g.adultA
+			case OnlyB:
+				n += g.adultB
+			default:
+				n += g.n
+			}
+		}
+		if n <= 0 {
+			continue
+		}
+		movers := math.Round(e.Fraction * n)
+		move(e.From, e.To, movers/n, e.Phenotype == OnlyA, e.Phenotype == OnlyB)
+	}
+	// Routes act on the adults still unmoved; each adult takes at most
+	// one route, so every route's rate applies to the same remaining
+	// group, and the group keeps the share 1 − Σ rates.
+	outRate := make([]float64, K)
+	for _, r := range w.mig.Routes {
+		outRate[r.From] += r.Rate
+		for o, g := range groups[r.From] {
+			h := g.scaled(r.Rate)
+			incoming[r.To][o].add(h)
+			n := h.n
+			stats[r.From].MovedOut += n
+			stats[r.To].MovedIn += n
+		}
+	}
+	for k, s := range outRate {
+		if s == 0 {
+			continue
+		}
+		for o := range groups[k] {
+			groups[k][o] = groups[k][o].scaled(1 - s)
+		}
+	}
+	for k := range groups {
+		for o := range groups[k] {
+			groups[k][o].add(incoming[k][o])
+		}
+	}
+}
+
+func (g group) scaled(s float64) group {
+	return group{s * g.n, s * g.adultA, s * g.adultB, s * g.parA, s * g.parB}
+}

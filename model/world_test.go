@@ -1,0 +1,100 @@
+package model
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestAdoptAGeneralisesTheRecursion(t *testing.T) {
+	p := Params{B: 1.7, C: 0.3, V: 0.6, Alpha: 0.35, TA: 0.45, TB: 0.2}
+	for _, ph := range []float64{0, 0.1, 0.5, 0.93, 1} {
+		var adults, parents float64
+		for _, s := range []Phenotype{A, B} {
+			for _, q := range []Phenotype{A, B} {
+				pr := map[Phenotype]float64{A: ph, B: 1 - ph}
+				share := pr[s] * pr[q]
+				adults += share * p.AdoptA(s, q, ph)
+				parents += share * p.Fitness(s, q) * p.AdoptA(s, q, ph)
+			}
+		}
+		if d := math.Abs(adults - p.Adults(ph)); d > 1e-15 {
+			t.Errorf("p̂ = %v: adults %v, recursion %v", ph, adults, p.Adults(ph))
+		}
+		if d := math.Abs(parents - p.ParentsWeighted(ph)); d > 1e-15 {
+			t.Errorf("p̂ = %v: weighted parents %v, recursion %v", ph, parents, p.ParentsWeighted(ph))
+		}
+	}
+}
+
+func TestDetWorldOfOnePlatformIsTheRecursion(t *testing.T) {
+	p := Params{B: 1.3, C: 0.05, V: 0.9, Alpha: 0.5, TA: 0.4, TB: 0.45}
+	w, err := NewDetWorld([]DetPlatform{{Params: p, Size: 1000, InitialA: 0.3}}, Migration{}, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := 0.3
+	for g := range 200 {
+		st := w.Step()[0]
+		if math.Abs(st.FreqA-ph) > 1e-13 || st.Size != 1000 || !math.IsNaN(st.FreqMigrants) {
+			t.Fatalf("generation %d: %+v, recursion p̂ = %v", g, st, ph)
+		}
+		if math.Abs(st.MeanFitness-p.MeanFitness(ph)) > 1e-13 {
+			t.Fatalf("generation %d: mean fitness %v, recursion %v", g, st.MeanFitness, p.MeanFitness(ph))
+		}
+		ph = p.Next(ph)
+	}
+}
+
+// Two identical platforms exchanging migrants at any rate are one
+// population: each follows the single-platform recursion.
+func TestDetWorldIdenticalPlatformsMixFreely(t *testing.T) {
+	p := Params{B: 1.3, C: 0.05, V: 0.9, Alpha: 0.5, TA: 0.4, TB: 0.45}
+	mig := Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.3}, {From: 1, To: 0, Rate: 0.1}},
+		Exposures: []Exposure{{Learners: 0, Donors: 1, Prob: 0.4}},
+		Events:    []Event{{Generation: 3, From: 1, To: 0, Fraction: 0.5}}}
+	w, err := NewDetWorld([]DetPlatform{{Params: p, Size: 500, InitialA: 0.3}, {Params: p, Size: 1500, InitialA: 0.3}}, mig, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := 0.3
+	for g := range 50 {
+		st := w.Step()
+		for k := range 2 {
+			if math.Abs(st[k].FreqA-ph) > 1e-12 {
+				t.Fatalf("generation %d platform %d: %v, recursion %v", g, k, st[k].FreqA, ph)
+			}
+		}
+		if tot := st[0].Size + st[1].Size; math.Abs(tot-2000) > 1e-9 {
+			t.Fatalf("generation %d: world size %v", g, tot)
+		}
+		if math.Abs(st[0].MovedIn-st[1].MovedOut) > 1e-9 {
+			t.Fatalf("generation %d: moves %v in, %v out", g, st[0].MovedIn, st[1].MovedOut)
+		}
+		ph = p.Next(ph)
+	}
+}
+
+func TestMigrationValidate(t *testing.T) {
+	bad := []struct {
+		m    Migration
+		want string
+	}{
+		{Migration{Routes: []Route{{From: 0, To: 2, Rate: 0.1}}}, "to platform 2 is outside [0, 2)"},
+		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 1.5}}}, "rate = 1.5 is outside [0, 1]"},
+		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.7}, {From: 0, To: 1, Rate: 0.4}}}, "rates sum to 1.1, above 1"},
+		{Migration{Events: []Event{{Generation: 100, From: 0, To: 1, Fraction: 0.5}}}, "generation = 100 is outside [0, 100)"},
+		{Migration{Events: []Event{{From: 1, To: 1, Fraction: 0.5}}}, "from and to are the same platform"},
+		{Migration{Exposures: []Exposure{{Learners: 0, Donors: 1, Prob: -0.1}}}, "probability = -0.1 is outside [0, 1]"},
+	}
+	for _, b := range bad {
+		err := b.m.Validate(2, 100)
+		if err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%+v: error %v, want %q", b.m, err, b.want)
+		}
+	}
+	if _, err := NewDetWorld([]DetPlatform{{Params: Params{B: 1, C: 0, V: 1, TA: 0.1, TB: 0.1}, Size: 1}, {Params: Params{B: 1, C: 0, V: 1, TA: 0.1, TB: 0.1}, Size: 1}},
+		Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.1, PayoffSeeking: true}}}, 10); err == nil || !strings.Contains(err.Error(), "payoff-seeking") {
+		t.Errorf("payoff-seeking route accepted by the counterpart: %v", err)
+	}
+}

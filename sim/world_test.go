@@ -1,0 +1,254 @@
+package sim
+
+import (
+	"math"
+	"testing"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// twoPlatforms is a world of two well-mixed platforms of n agents with
+// different cultures: "tiktok" (low α, defection-leaning) and "rednote"
+// (high α, cooperation-leaning).
+func twoPlatforms(n int, mig model.Migration, gens int) WorldConfig {
+	return WorldConfig{
+		Platforms: []PlatformConfig{
+			{Name: "tiktok", Size: n, InitialA: 0.3, Model: model.Params{B: 1.3, C: 0.1, V: 0.7, Alpha: 0.1, TA: 0.3, TB: 0.35}},
+			{Name: "rednote", Size: n, InitialA: 0.6, Model: model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.8, TA: 0.4, TB: 0.3}},
+		},
+		Migration:   mig,
+		Generations: gens,
+	}
+}
+
+func TestWorldOfOnePlatformIsTheSinglePopulation(t *testing.T) {
+	p := model.Params{B: 1.3, C: 0.05, V: 0.9, Alpha: 0.5, TA: 0.4, TB: 0.45}
+	for _, n := range []int{10_001, 20_000} {
+		r1, r2 := rng.Stream(7, 3, 1), rng.Stream(7, 3, 1)
+		pop, err := NewWellMixed(p, n, 0.4, r1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "only", Size: n, InitialA: 0.4, Model: p}}, Generations: 100}, r2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for g := range 100 {
+			a, b := pop.Step(r1), w.Step(r2)
+			if a != b {
+				t.Fatalf("n = %d, generation %d: single population %+v, world %+v", n, g, a, b)
+			}
+		}
+		if r1.Uint64() != r2.Uint64() {
+			t.Fatalf("n = %d: the streams diverged", n)
+		}
+	}
+	lc := LatticeConfig{Selection: Local}
+	r1, r2 := rng.Stream(9, 0, 0), rng.Stream(9, 0, 0)
+	lt, err := NewLattice(p, LatticeConfig{Side: 30, InitialA: 0.5, Selection: Local}, r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "grid", Lattice: true, Size: 30, InitialA: 0.5, Model: p, LatticeConfig: lc}}, Generations: 50}, r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range 50 {
+		if a, b := lt.Step(r1), w.Step(r2); a != b {
+			t.Fatalf("lattice generation %d: single population %+v, world %+v", g, a, b)
+		}
+	}
+}
+
+// checkConservation steps w and checks, every generation, that the world
+// keeps its size, that every move is counted once (out of one platform,
+// into another) and that each platform's size changes by its moves only.
+func checkConservation(t *testing.T, w *World, r *rng.Xoshiro, gens int) (moves int) {
+	t.Helper()
+	total := w.Size()
+	prev := w.State()
+	for g := range gens {
+		w.Step(r)
+		st := w.LastStats()
+		now := w.State()
+		in, out, sum := 0, 0, 0
+		for k := range st {
+			in += st[k].MovedIn
+			out += st[k].MovedOut
+			sum += now[k].Size
+			if st[k].Size != prev[k].Size {
+				t.Fatalf("generation %d, platform %d: started with %d agents, the previous generation ended with %d", g, k, st[k].Size, prev[k].Size)
+			}
+			if want := st[k].Size + st[k].MovedIn - st[k].MovedOut; now[k].Size != want {
+				t.Fatalf("generation %d, platform %d: %d agents after moves, want %d + %d − %d", g, k, now[k].Size, st[k].Size, st[k].MovedIn, st[k].MovedOut)
+			}
+			if st[k].Natives+st[k].Migrants != st[k].Size {
+				t.Fatalf("generation %d, platform %d: natives %d + migrants %d ≠ size %d", g, k, st[k].Natives, st[k].Migrants, st[k].Size)
+			}
+		}
+		if in != out {
+			t.Fatalf("generation %d: %d moves in, %d out", g, in, out)
+		}
+		if sum != total || w.Size() != total {
+			t.Fatalf("generation %d: world has %d agents, started with %d", g, sum, total)
+		}
+		moves += in
+		prev = now
+	}
+	return moves
+}
+
+func TestWorldConservesAgents(t *testing.T) {
+	mig := model.Migration{
+		Routes: []model.Route{{From: 0, To: 1, Rate: 0.02}, {From: 1, To: 0, Rate: 0.01}, {From: 1, To: 2, Rate: 0.05, PayoffSeeking: true}},
+		Events: []model.Event{{Generation: 5, From: 0, To: 1, Fraction: 0.5}, {Generation: 7, From: 1, To: 2, Fraction: 0.3, Phenotype: model.OnlyA}},
+	}
+	cfg := twoPlatforms(5001, mig, 40)
+	cfg.Platforms = append(cfg.Platforms, PlatformConfig{Name: "grid", Lattice: true, Size: 40, Agents: 1000, InitialA: 0.5,
+		Model: model.Params{B: 1.3, C: 0.05, V: 1, Alpha: 0.125, TA: 0.3, TB: 0.3}})
+	w, err := NewWorld(cfg, rng.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moves := checkConservation(t, w, rng.New(2), 40); moves < 2500 {
+		t.Fatalf("only %d moves", moves)
+	}
+}
+
+func TestEventMovesExactly(t *testing.T) {
+	mig := model.Migration{Events: []model.Event{{Generation: 3, From: 0, To: 1, Fraction: 0.37}, {Generation: 6, From: 1, To: 0, Fraction: 0.25, Phenotype: model.OnlyA}}}
+	w, err := NewWorld(twoPlatforms(10_000, mig, 10), rng.New(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rng.New(4)
+	back := 0
+	for g := range 10 {
+		before := w.State()
+		w.Step(r)
+		st := w.LastStats()
+		switch g {
+		case 3:
+			if st[0].MovedOut != 3700 || st[1].MovedIn != 3700 {
+				t.Fatalf("ban: moved %d out, %d in; want 3700", st[0].MovedOut, st[1].MovedIn)
+			}
+		case 6:
+			// round(0.25 × A adults of platform 1), known only after
+			// transmission: at least check it is a quarter of A's scale.
+			if st[1].MovedOut == 0 || st[1].MovedOut > before[1].Size/4+1 {
+				t.Fatalf("A-only event moved %d of %d", st[1].MovedOut, before[1].Size)
+			}
+			back = st[1].MovedOut
+		default:
+			if st[0].MovedOut+st[1].MovedOut != 0 {
+				t.Fatalf("generation %d: moves without an event", g)
+			}
+		}
+	}
+	if s := w.State(); s[0].Size != 6300+back || s[1].Size != 13_700-back {
+		t.Fatalf("sizes %d, %d after moving 3700 and %d back", s[0].Size, s[1].Size, back)
+	}
+}
+
+// TestWorldFollowsDeterministicCounterpart is the acceptance test of the
+// platform engine: 20 replicates of 10^5 agents per platform, whose mean
+// frequency of A on each platform lies within 4 standard errors of the
+// deterministic counterpart at each of 50 generations, with rate
+// migration and exposure, and with a ban event. Sizes match exactly for
+// events and within 4 standard errors for rates.
+func TestWorldFollowsDeterministicCounterpart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 × 2 × 10^5 agents × 50 generations")
+	}
+	const n, reps, gens = 100_000, 20, 50
+	cases := []struct {
+		name string
+		mig  model.Migration
+	}{
+		{"rates and exposure", model.Migration{
+			Routes:    []model.Route{{From: 0, To: 1, Rate: 0.05}, {From: 1, To: 0, Rate: 0.02}},
+			Exposures: []model.Exposure{{Learners: 1, Donors: 0, Prob: 0.2}},
+		}},
+		{"ban event and return", model.Migration{
+			Events: []model.Event{{Generation: 10, From: 0, To: 1, Fraction: 0.6}, {Generation: 30, From: 1, To: 0, Fraction: 0.1}},
+		}},
+	}
+	for ci, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := twoPlatforms(n, tc.mig, gens)
+			var det []model.DetPlatform
+			for _, p := range cfg.Platforms {
+				det = append(det, model.DetPlatform{Params: p.Model, Size: float64(p.Size), InitialA: p.InitialA})
+			}
+			dw, err := model.NewDetWorld(det, tc.mig, gens)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := make([][]model.DetStats, gens)
+			for g := range gens {
+				want[g] = dw.Step()
+			}
+			var freq, size, natives, migrants [gens][2]sampleStats
+			for rep := range reps {
+				r := rng.Stream(uint64(100+ci), 0, rep)
+				w, err := NewWorld(cfg, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for g := range gens {
+					w.Step(r)
+					for k, s := range w.LastStats() {
+						freq[g][k].add(float64(s.CountA) / float64(s.Size))
+						if s.Natives > 0 {
+							natives[g][k].add(float64(s.NativesA) / float64(s.Natives))
+						}
+						if s.Migrants > 0 {
+							migrants[g][k].add(float64(s.MigrantsA) / float64(s.Migrants))
+						}
+						size[g][k].add(float64(s.Size))
+					}
+				}
+			}
+			worst := 0.0
+			for g := range gens {
+				for k := range 2 {
+					f, d := freq[g][k], want[g][k]
+					se := math.Sqrt(f.variance() / reps)
+					if z := math.Abs(f.mean-d.FreqA) / se; z > 4 {
+						t.Errorf("generation %d, platform %d: mean freq_a %.5f ± %.5f, deterministic %.5f (%.1f SE)", g, k, f.mean, se, d.FreqA, z)
+					} else {
+						worst = max(worst, z)
+					}
+					// Natives and migrants separately, where every
+					// replicate has some (the counterpart is NaN where
+					// there are none).
+					for _, c := range []struct {
+						what string
+						got  sampleStats
+						want float64
+					}{{"natives", natives[g][k], d.FreqNatives}, {"migrants", migrants[g][k], d.FreqMigrants}} {
+						if c.got.n < reps || math.IsNaN(c.want) || c.got.variance() == 0 {
+							continue
+						}
+						se := math.Sqrt(c.got.variance() / reps)
+						if z := math.Abs(c.got.mean-c.want) / se; z > 4 {
+							t.Errorf("generation %d, platform %d: %s' mean freq_a %.5f ± %.5f, deterministic %.5f (%.1f SE)", g, k, c.what, c.got.mean, se, c.want, z)
+						}
+					}
+					s := size[g][k]
+					if s.variance() == 0 {
+						// Event sizes are exact in the engine; the
+						// counterpart's masses carry float rounding.
+						if math.Abs(s.mean-d.Size) > 1e-9*d.Size {
+							t.Errorf("generation %d, platform %d: size %v, deterministic %v", g, k, s.mean, d.Size)
+						}
+					} else if z := math.Abs(s.mean-d.Size) / math.Sqrt(s.variance()/reps); z > 4 {
+						t.Errorf("generation %d, platform %d: mean size %.1f, deterministic %.1f (%.1f SE)", g, k, s.mean, d.Size, z)
+					}
+				}
+			}
+			t.Logf("largest deviation: %.2f standard errors (final freq_a: %.4f, %.4f)", worst, want[gens-1][0].FreqA, want[gens-1][1].FreqA)
+		})
+	}
+}
