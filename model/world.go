@@ -29,7 +29,12 @@ type Route struct {
 	From, To      int
 	Rate          float64
 	PayoffSeeking bool
+	// The route is open in generations [Start, End); End 0 means no end.
+	Start, End int
 }
+
+// Open reports whether the route acts in generation g.
+func (r Route) Open(g int) bool { return g >= r.Start && (r.End == 0 || g < r.End) }
 
 // Event moves, at the given generation, exactly round(Fraction × n)
 // randomly chosen adults from From to To, where n is the number of adults
@@ -88,6 +93,9 @@ func (m Migration) Validate(k, generations int) error {
 		}
 		if !(r.Rate >= 0 && r.Rate <= 1) {
 			errs = append(errs, fmt.Errorf("route %d: rate = %s is outside [0, 1]", i, FormatFloat(r.Rate)))
+		}
+		if r.Start < 0 || (r.End != 0 && r.End <= r.Start) {
+			errs = append(errs, fmt.Errorf("route %d: generations [%d, %d) are empty or negative", i, r.Start, r.End))
 		}
 		out[r.From] += r.Rate
 	}
@@ -204,6 +212,8 @@ type DetStats struct {
 	FreqA        float64 // frequency of A among them
 	FreqNatives  float64 // among those of this platform's origin; NaN if none
 	FreqMigrants float64 // among those of another origin; NaN if none
+	Natives      float64 // individuals of this platform's origin
+	Migrants     float64 // individuals of another origin
 	MeanFitness  float64 // mean fitness earned on the platform; NaN if empty
 	MovedIn      float64 // adults that arrived in this generation
 	MovedOut     float64 // adults that left in this generation
@@ -345,7 +355,7 @@ func (w *DetWorld) stateOf(k int) DetStats {
 			mig, migA = mig+m, migA+a
 		}
 	}
-	return DetStats{Size: n, FreqA: share(nA, n), FreqNatives: share(natA, nat), FreqMigrants: share(migA, mig)}
+	return DetStats{Size: n, FreqA: share(nA, n), FreqNatives: share(natA, nat), FreqMigrants: share(migA, mig), Natives: nat, Migrants: mig}
 }
 
 func share(a, b float64) float64 {
@@ -471,6 +481,9 @@ func (w *DetWorld) migrate(groups [][]group, stats []DetStats) {
 	// group, and the group keeps the share 1 − Σ rates.
 	outRate := make([]float64, K)
 	for _, r := range w.mig.Routes {
+		if !r.Open(w.gen) {
+			continue
+		}
 		outRate[r.From] += r.Rate
 		for o, g := range groups[r.From] {
 			h := g.scaled(r.Rate)

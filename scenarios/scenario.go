@@ -6,7 +6,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -24,7 +26,7 @@ const (
 	Lattice
 )
 
-func (k Kind) String() string { return [...]string{"wellmixed", "lattice"}[k] }
+func (k Kind) String() string { return [...]string{"wellmixed", "lattice", "platforms"}[k] }
 
 // Setup is everything one run needs: the model, the population and the
 // run's length and stop rule.
@@ -35,10 +37,18 @@ type Setup struct {
 	InitialA float64 // each agent A with this probability at the start
 	Lattice  sim.LatticeConfig
 	Run      sim.RunConfig
+
+	// Platforms and Migration describe a world of platforms (Kind
+	// Platforms; Size is then the world's number of agents).
+	Platforms []PlatformSetup
+	Migration model.Migration
 }
 
 // NewPopulation makes the population of one run, drawing its start from r.
 func (s Setup) NewPopulation(r *rng.Xoshiro) (sim.Population, error) {
+	if s.Kind == Platforms {
+		return sim.NewWorld(s.WorldConfig(), r)
+	}
 	if s.Kind == Lattice {
 		cfg := s.Lattice
 		cfg.Side, cfg.InitialA = s.Size, s.InitialA
@@ -137,6 +147,11 @@ type raw struct {
 	Model       rawModel       `toml:"model"`
 	Population  rawPop         `toml:"population"`
 	Sweep       map[string]any `toml:"sweep"`
+
+	Platform      []rawPlatform  `toml:"platform"`
+	Migration     []rawMigration `toml:"migration"`
+	Event         []rawEvent     `toml:"event"`
+	CrossExposure []rawExposure  `toml:"cross_exposure"`
 }
 
 type rawModel struct {
@@ -160,6 +175,7 @@ type rawPop struct {
 	Initiation   *float64 `toml:"initiation"`
 	Rounds       *int64   `toml:"rounds"`
 	Stop         *string  `toml:"stop"`
+	Agents       *int64   `toml:"agents"`
 }
 
 // Defaults of optional keys (documented in scenarios/README.md).
@@ -181,7 +197,21 @@ type parser struct {
 }
 
 func (p *parser) fail(key, format string, a ...any) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: p.lineOf(key), Key: key, Msg: fmt.Sprintf(format, a...)})
+	p.errs = append(p.errs, &Error{File: p.file, Line: p.lineOf(key), Key: displayKey(key), Msg: fmt.Sprintf(format, a...)})
+}
+
+var arrayIndex = regexp.MustCompile(`^(platform|migration|event|cross_exposure)\.(\d+)(\.|$)`)
+
+// displayKey numbers array-of-tables elements from 1 for people
+// (platform.0.name is the first platform's, shown as platform.1.name), as
+// sweep keys count them.
+func displayKey(key string) string {
+	m := arrayIndex.FindStringSubmatchIndex(key)
+	if m == nil {
+		return key
+	}
+	n, _ := strconv.Atoi(key[m[4]:m[5]])
+	return key[:m[4]] + strconv.Itoa(n+1) + key[m[5]:]
 }
 
 // lineOf finds a key's line, or its nearest enclosing table's (for keys
@@ -205,7 +235,7 @@ func (p *parser) warn(key, format string, a ...any) {
 	if l := p.lineOf(key); l > 0 {
 		loc += fmt.Sprintf(":%d", l)
 	}
-	p.warns = append(p.warns, fmt.Sprintf("%s: %s: %s", loc, key, fmt.Sprintf(format, a...)))
+	p.warns = append(p.warns, fmt.Sprintf("%s: %s: %s", loc, displayKey(key), fmt.Sprintf(format, a...)))
 }
 
 // Parse decodes and validates a scenario; name is its path or label for
@@ -264,6 +294,11 @@ var known = []string{
 	"population.kind", "population.size", "population.initial_a", "population.neighborhood",
 	"population.radius", "population.boundary", "population.selection", "population.fitness",
 	"population.initiation", "population.rounds", "population.stop",
+	"platform.name", "platform.population.kind", "platform.population.size", "platform.population.agents",
+	"platform.population.initial_a", "platform.model.alpha", "platform.model.ta", "platform.model.tb",
+	"migration.from", "migration.to", "migration.rate", "migration.rule", "migration.start", "migration.end",
+	"event.generation", "event.from", "event.to", "event.fraction", "event.phenotype",
+	"cross_exposure.learners", "cross_exposure.donors", "cross_exposure.probability",
 }
 
 // suggest proposes the known key nearest to a misspelt one.
@@ -323,8 +358,20 @@ func (p *parser) scenario(r *raw, sc *Scenario) {
 	sc.RecordEvery = int(p.intIn("record_every", r.RecordEvery, DefaultRecordEvery, 0, math.MaxInt32))
 	sc.Base.Run.Generations = int(p.intIn("generations", r.Generations, DefaultGenerations, 1, math.MaxInt32))
 	sc.Base.Run.RecordEvery = sc.RecordEvery
-	p.population(&r.Population, &sc.Base)
-	p.model(&r.Model, &sc.Base)
+	if len(r.Platform) > 0 {
+		p.world(r, &sc.Base)
+	} else {
+		for key, n := range map[string]int{"migration": len(r.Migration), "event": len(r.Event), "cross_exposure": len(r.CrossExposure)} {
+			if n > 0 {
+				p.fail(key, "[[%s]] needs platforms: declare two or more [[platform]] tables", key)
+			}
+		}
+		if r.Population.Agents != nil {
+			p.fail("population.agents", "applies to lattice platforms only (a single lattice fills every site)")
+		}
+		p.population(&r.Population, &sc.Base)
+		p.model(&r.Model, &sc.Base)
+	}
 	if len(p.errs) == 0 {
 		p.sweep(r.Sweep, sc)
 	} else if len(r.Sweep) > 0 {
@@ -380,18 +427,22 @@ func quoteList(xs []string) string {
 	return strings.Join(q, ", ")
 }
 
-func (p *parser) population(rp *rawPop, st *Setup) {
+func (p *parser) population(rp *rawPop, st *Setup) { p.populationAt("population", rp, st) }
+
+// populationAt decodes a population table whose keys live under prefix
+// (population, or platform.N.population).
+func (p *parser) populationAt(prefix string, rp *rawPop, st *Setup) {
 	kindOK := false
 	if rp.Kind == nil {
-		p.fail("population.kind", "missing: set kind = \"wellmixed\" or \"lattice\" in [population]")
+		p.fail(prefix+".kind", "missing: set kind = \"wellmixed\" or \"lattice\" in [population]")
 	} else {
 		n := len(p.errs)
-		st.Kind = Kind(p.choice("population.kind", rp.Kind, "wellmixed", "lattice"))
+		st.Kind = Kind(p.choice(prefix+".kind", rp.Kind, "wellmixed", "lattice"))
 		kindOK = len(p.errs) == n
 	}
 	p.kindOK = kindOK
 	if rp.Size == nil {
-		p.fail("population.size", "missing: the number of agents (well-mixed) or the lattice side L (lattice)")
+		p.fail(prefix+".size", "missing: the number of agents (well-mixed) or the lattice side L (lattice)")
 	} else {
 		st.Size = int(*rp.Size)
 	}
@@ -399,7 +450,7 @@ func (p *parser) population(rp *rawPop, st *Setup) {
 	if rp.InitialA != nil {
 		st.InitialA = *rp.InitialA
 	}
-	st.Run.Stop = sim.StopRule(p.choice("population.stop", rp.Stop, "fixation", "generations"))
+	st.Run.Stop = sim.StopRule(p.choice(prefix+".stop", rp.Stop, "fixation", "generations"))
 
 	latticeOnly := map[string]bool{
 		"neighborhood": rp.Neighborhood != nil, "radius": rp.Radius != nil, "boundary": rp.Boundary != nil,
@@ -408,18 +459,18 @@ func (p *parser) population(rp *rawPop, st *Setup) {
 	if st.Kind == WellMixed && kindOK {
 		for _, k := range sortedKeys(latticeOnly) {
 			if latticeOnly[k] {
-				p.fail("population."+k, "applies to lattices only (kind = \"wellmixed\")")
+				p.fail(prefix+"."+k, "applies to lattices only (kind = \"wellmixed\")")
 			}
 		}
 	}
 	lc := &st.Lattice
-	lc.Neighborhood = sim.Neighborhood(p.choice("population.neighborhood", rp.Neighborhood, "moore", "vonneumann"))
-	lc.Boundary = sim.Boundary(p.choice("population.boundary", rp.Boundary, "bounded", "torus"))
-	lc.Selection = sim.Selection(p.choice("population.selection", rp.Selection, "global", "local"))
-	lc.Fitness = sim.FitnessMode(p.choice("population.fitness", rp.Fitness, "mean", "sum"))
+	lc.Neighborhood = sim.Neighborhood(p.choice(prefix+".neighborhood", rp.Neighborhood, "moore", "vonneumann"))
+	lc.Boundary = sim.Boundary(p.choice(prefix+".boundary", rp.Boundary, "bounded", "torus"))
+	lc.Selection = sim.Selection(p.choice(prefix+".selection", rp.Selection, "global", "local"))
+	lc.Fitness = sim.FitnessMode(p.choice(prefix+".fitness", rp.Fitness, "mean", "sum"))
 	if rp.Radius != nil {
 		if *rp.Radius < 1 || *rp.Radius > 1000 {
-			p.fail("population.radius", "%d is outside its allowed range [1, 1000]", *rp.Radius)
+			p.fail(prefix+".radius", "%d is outside its allowed range [1, 1000]", *rp.Radius)
 		} else {
 			lc.Radius = int(*rp.Radius)
 		}
@@ -427,18 +478,18 @@ func (p *parser) population(rp *rawPop, st *Setup) {
 	if rp.Initiation != nil {
 		lc.Initiation = *rp.Initiation
 		if !(lc.Initiation > 0 && lc.Initiation <= 1) {
-			p.fail("population.initiation", "%s is outside its allowed range (0, 1]", model.FormatFloat(lc.Initiation))
+			p.fail(prefix+".initiation", "%s is outside its allowed range (0, 1]", model.FormatFloat(lc.Initiation))
 			lc.Initiation = 0
 		}
 	}
 	if rp.Rounds != nil {
 		if *rp.Rounds < 1 {
-			p.fail("population.rounds", "%d is outside its allowed range ≥ 1", *rp.Rounds)
+			p.fail(prefix+".rounds", "%d is outside its allowed range ≥ 1", *rp.Rounds)
 		} else {
 			lc.Rounds = int(*rp.Rounds)
 		}
 	}
-	p.checkSetup("population", st)
+	p.checkSetup(prefix, st)
 }
 
 // checkSetup validates a population's numbers as the engine will, and
@@ -474,6 +525,46 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// world decodes a scenario with platforms: the top-level [model] holds
+// every platform's defaults (b, c, ta and tb required; v and alpha may be
+// left to the platforms), the top-level [population] the stop rule and
+// defaults of platform populations.
+func (p *parser) world(r *raw, st *Setup) {
+	st.Run.Stop = sim.StopRule(p.choice("population.stop", r.Population.Stop, "fixation", "generations"))
+	m := &st.Model
+	rm := &r.Model
+	for _, k := range []struct {
+		key string
+		v   *float64
+		dst *float64
+	}{{"b", rm.B, &m.B}, {"c", rm.C, &m.C}, {"ta", rm.TA, &m.TA}, {"tb", rm.TB, &m.TB}, {"v", rm.V, &m.V}, {"alpha", rm.Alpha, &m.Alpha}} {
+		*k.dst = math.NaN()
+		if k.v != nil {
+			*k.dst = *k.v
+		}
+	}
+	for i, k := range modelKeys {
+		if k == "v" || k == "alpha" {
+			continue
+		}
+		missing := []*float64{rm.B, rm.C, rm.V, rm.Alpha, rm.TA, rm.TB}[i] == nil
+		if !missing {
+			continue
+		}
+		everyone := true
+		for _, rp := range r.Platform {
+			if []*float64{rp.Model.B, rp.Model.C, rp.Model.V, rp.Model.Alpha, rp.Model.TA, rp.Model.TB}[i] == nil {
+				everyone = false
+			}
+		}
+		if !everyone {
+			p.fail("model."+k, "missing: set it in [model] (the default of every platform) or in every [platform.model]")
+		}
+	}
+	p.kindOK = true
+	p.platforms(r, st)
 }
 
 func (p *parser) model(rm *rawModel, st *Setup) {

@@ -133,6 +133,8 @@ func applyAxes(base Setup, axes []Axis, vals []AxisValue) Setup {
 		for k, a := range axes {
 			v := vals[k]
 			switch {
+			case pass == 0 && strings.Contains(a.Key, "."):
+				setPlatformKey(&st, a.Key, v)
 			case pass == 0 && a.Key != "t" && a.Key != "bias":
 				setKey(&st, a.Key, v)
 			case pass == 1 && a.Key == "t":
@@ -201,6 +203,7 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	if len(raw) == 0 {
 		return
 	}
+	raw = flattenSweep("", raw)
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
@@ -217,6 +220,22 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	for _, k := range keys {
 		key := "sweep." + k
 		kind, known := sweepKeys[k]
+		if sc.Base.Kind == Platforms {
+			if known && modelKeyIndex(k) < 0 && k != "t" && k != "bias" {
+				p.fail(key, "with platforms, sweep a platform's population key as platform.NAME.%s", k)
+				ok = false
+				continue
+			}
+			if !known {
+				var msg string
+				if kind, msg = platformSweepKey(&sc.Base, k); msg != "" {
+					p.fail(key, "%s; with platforms, sweepable keys are b, c, v, alpha, ta, tb, t, bias (every platform's default), platform.NAME.KEY, migration.N.rate, event.N.fraction, event.N.generation and cross_exposure.N.probability", msg)
+					ok = false
+					continue
+				}
+				known = true
+			}
+		}
 		if !known {
 			p.fail(key, "%q cannot be swept; sweepable keys: %s", k, strings.Join(SweepKeys(), ", "))
 			ok = false
@@ -258,6 +277,32 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 		}
 	}
 	p.checkPoints(sc)
+}
+
+// flattenSweep turns dotted sweep keys written unquoted
+// (platform.x.alpha = …, which TOML nests as tables) into flat keys;
+// tables with range keys are values.
+func flattenSweep(prefix string, raw map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range raw {
+		if m, isMap := v.(map[string]any); isMap && !isRange(m) {
+			for fk, fv := range flattenSweep(prefix+k+".", m) {
+				out[fk] = fv
+			}
+			continue
+		}
+		out[prefix+k] = v
+	}
+	return out
+}
+
+func isRange(m map[string]any) bool {
+	for _, k := range []string{"from", "to", "step", "n"} {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return len(m) == 0
 }
 
 // axisValues decodes a list, {from, to, step} or {from, to, n}.
@@ -432,8 +477,12 @@ func (p *parser) checkPoints(sc *Scenario) {
 	for i := range sc.NumPoints() {
 		st := sc.PointSetup(i)
 		sub := &parser{file: p.file, keys: p.keys, kindOK: p.kindOK}
-		sub.checkSetup("population", &st)
-		sub.checkModel("model", st.Model, nil)
+		if st.Kind == Platforms {
+			sub.checkPlatforms(&st)
+		} else {
+			sub.checkSetup("population", &st)
+			sub.checkModel("model", st.Model, nil)
+		}
 		if len(sub.errs) == 0 {
 			continue
 		}
@@ -447,7 +496,7 @@ func (p *parser) checkPoints(sc *Scenario) {
 			line := e.Line
 			for _, a := range sc.Axes {
 				for _, s := range sets(a.Key) {
-					if s == param {
+					if s[strings.LastIndexByte(s, '.')+1:] == param {
 						line = a.Line
 					}
 				}

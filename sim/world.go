@@ -314,7 +314,7 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	for k, p := range pools {
 		var routes []model.Route
 		for _, rt := range mig.Routes {
-			if rt.From == k {
+			if rt.From == k && rt.Open(w.gen) {
 				routes = append(routes, rt)
 			}
 		}
@@ -449,4 +449,66 @@ func maxFitness(fit []float64) (fmax, sum float64) {
 		sum += f
 	}
 	return fmax, sum
+}
+
+// AcculturationTolerance is how close migrants' frequency of A must come
+// to natives' for them to count as acculturated.
+const AcculturationTolerance = 0.05
+
+// Acculturation measures, per platform, the generations from the first
+// generation with migrants on it until the first generation (that one
+// included) in which migrants' frequency of A is within
+// AcculturationTolerance of natives' on that platform.
+type Acculturation struct {
+	start, done []int
+}
+
+// NewAcculturation tracks k platforms.
+func NewAcculturation(k int) *Acculturation {
+	a := &Acculturation{start: make([]int, k), done: make([]int, k)}
+	for i := range k {
+		a.start[i], a.done[i] = -1, -1
+	}
+	return a
+}
+
+// Observe records platform k at the start of generation gen: natives' and
+// migrants' frequencies of A, NaN where there are none.
+func (a *Acculturation) Observe(gen, k int, natives, migrants float64) {
+	if math.IsNaN(migrants) || a.done[k] >= 0 {
+		return
+	}
+	if a.start[k] < 0 {
+		a.start[k] = gen
+	}
+	if !math.IsNaN(natives) && math.Abs(migrants-natives) <= AcculturationTolerance {
+		a.done[k] = gen
+	}
+}
+
+// ObserveStats records every platform's statistics of generation gen.
+func (a *Acculturation) ObserveStats(gen int, st []PlatformStats) {
+	for k, s := range st {
+		a.Observe(gen, k, frac(s.NativesA, s.Natives), frac(s.MigrantsA, s.Migrants))
+	}
+}
+
+func frac(a, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(n)
+}
+
+// Times returns each platform's acculturation time in generations, or −1
+// if migrants never came or never acculturated.
+func (a *Acculturation) Times() []int {
+	out := make([]int, len(a.done))
+	for k := range out {
+		out[k] = -1
+		if a.done[k] >= 0 {
+			out[k] = a.done[k] - a.start[k]
+		}
+	}
+	return out
 }

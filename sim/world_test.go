@@ -252,3 +252,84 @@ func TestWorldFollowsDeterministicCounterpart(t *testing.T) {
 		})
 	}
 }
+
+func TestLatticePlatformVacanciesAndRefusals(t *testing.T) {
+	p := model.Params{B: 1.3, C: 0.05, V: 1, Alpha: 0.125, TA: 0.3, TB: 0.3}
+	cfg := WorldConfig{
+		Platforms: []PlatformConfig{
+			{Name: "crowd", Size: 2000, InitialA: 0.5, Model: p},
+			{Name: "grid", Lattice: true, Size: 20, Agents: 300, InitialA: 0.5, Model: p, LatticeConfig: LatticeConfig{Selection: Local}},
+		},
+		// 200 movers a generation into a lattice with 100 empty sites.
+		Migration:   model.Migration{Events: []model.Event{{Generation: 2, From: 0, To: 1, Fraction: 0.1}}},
+		Generations: 10,
+	}
+	w, err := NewWorld(cfg, rng.New(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rng.New(6)
+	for g := range 10 {
+		w.Step(r)
+		st := w.LastStats()
+		if g == 2 && (st[1].MovedIn != 100 || st[1].Refused != 100 || st[0].MovedOut != 100) {
+			t.Fatalf("into a lattice with 100 free sites: %d moved in, %d refused, %d moved out", st[1].MovedIn, st[1].Refused, st[0].MovedOut)
+		}
+		ph, origin, _, occ := w.Agents(1)
+		n, migrants := 0, 0
+		for s := range ph {
+			if occ[s] == 0 {
+				if ph[s] != 0 && g == 0 {
+					t.Fatalf("empty site %d holds phenotype %d", s, ph[s])
+				}
+				continue
+			}
+			n++
+			if origin[s] != 1 {
+				migrants++
+			}
+		}
+		want := 300
+		if g >= 2 {
+			want = 400
+		}
+		if n != want || w.State()[1].Size != want {
+			t.Fatalf("generation %d: %d occupied sites, want %d", g, n, want)
+		}
+		if g == 2 && migrants == 0 {
+			t.Fatal("no offspring of the 100 arrivals")
+		}
+	}
+}
+
+// Payoff-seeking moves go only from adults earning less than the target's
+// mean fitness: with a target far richer than any home payoff everyone
+// drawn moves, with a poorer one nobody does.
+func TestPayoffSeekingMoves(t *testing.T) {
+	poor := model.Params{B: 0.2, C: 0.1, V: 1, Alpha: 0.5, TA: 0.3, TB: 0.3} // fitness ≤ 1.2
+	rich := model.Params{B: 5, C: 0.1, V: 1, Alpha: 0.5, TA: 0.3, TB: 0.3}   // all A: fitness 5.9
+	cfg := WorldConfig{
+		Platforms: []PlatformConfig{
+			{Name: "poor", Size: 20_000, InitialA: 0.5, Model: poor},
+			{Name: "rich", Size: 20_000, InitialA: 1, Model: rich},
+		},
+		Migration: model.Migration{Routes: []model.Route{
+			{From: 0, To: 1, Rate: 0.1, PayoffSeeking: true},
+			{From: 1, To: 0, Rate: 0.1, PayoffSeeking: true},
+		}},
+		Generations: 1,
+	}
+	w, err := NewWorld(cfg, rng.New(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Step(rng.New(8))
+	st := w.LastStats()
+	if st[1].MovedOut != 0 {
+		t.Errorf("%d adults left the rich platform for the poor one", st[1].MovedOut)
+	}
+	// Binomial(20000, 0.1): 2000 ± 42.
+	if d := math.Abs(float64(st[0].MovedOut) - 2000); d > 4*42.5 {
+		t.Errorf("%d moved from poor to rich, want about 2000", st[0].MovedOut)
+	}
+}

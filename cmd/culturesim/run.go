@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
@@ -20,6 +21,8 @@ type runOptions struct {
 	Workers  int
 	Force    bool
 	Quiet    bool
+	// Deterministic iterates the deterministic counterpart instead.
+	Deterministic bool
 }
 
 func (o *runOptions) validate() error {
@@ -31,11 +34,12 @@ func (o *runOptions) validate() error {
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
-	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--out DIR] [--workers N] [--force] [--quiet]", stdout)
+	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--out DIR] [--workers N] [--deterministic] [--force] [--quiet]", stdout)
 	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, NAME from the scenario)")
 	fs.IntVar(&o.Workers, "workers", 0, "replicates run in parallel (0: one per CPU)")
 	fs.BoolVar(&o.Force, "force", false, "replace the output of an earlier run in --out")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print nothing but errors and warnings")
+	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed populations and platforms) instead of simulating; same series.csv columns")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -79,7 +83,15 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	prov := artifact.NewProvenance(ctx)
-	ex, runErr := runs.Execute(ctx, sc, o.Workers)
+	var ex *runs.Execution
+	var runErr error
+	if o.Deterministic {
+		if ex, runErr = runs.Deterministic(sc); runErr != nil {
+			return usageError{fmt.Errorf("run --deterministic: %s: %w", sc.Name, runErr)}
+		}
+	} else {
+		ex, runErr = runs.Execute(ctx, sc, o.Workers)
+	}
 	if ex == nil {
 		return runErr
 	}
@@ -95,6 +107,13 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 				done++
 				fmt.Fprintf(stdout, "replicate %-3d %6d generations  final freq_a %.4f  (%s)\n",
 					r.Index, r.Result.Generations, r.Result.FinalFreqA, r.Result.Reason)
+				for k, row := range r.FinalPlatforms[min(1, len(r.FinalPlatforms)):] {
+					acc := "none"
+					if r.Acculturation[k] >= 0 {
+						acc = fmt.Sprintf("%d generations", r.Acculturation[k])
+					}
+					fmt.Fprintf(stdout, "    %-14s size %8s  freq_a %.4f  acculturation: %s\n", row.Platform, strconv.FormatFloat(row.Size, 'f', -1, 64), row.FreqA, acc)
+				}
 			}
 		}
 		fmt.Fprintf(stdout, "%s: %d of %d replicates in %.2f s with %d workers → %s %v\n",

@@ -192,10 +192,12 @@ func WithLegend(p *plot.Plot, entries []LegendEntry, lw vg.Length, footnote stri
 			body = draw.Crop(c, 0, 0, vg.Points(14), 0)
 			drawFootnote(c, footnote)
 		}
-		if len(entries) == 0 {
+		if lw == 0 {
 			p.Draw(body)
 			return
 		}
+		// The column is kept even without entries (a heatmap's colour
+		// bar lives there).
 		plotArea := draw.Crop(body, 0, -lw, 0, 0)
 		p.Draw(plotArea)
 		legendArea := draw.Crop(body, body.Max.X-body.Min.X-lw+vg.Points(8), 0, 0, -vg.Points(30))

@@ -28,11 +28,21 @@ type run struct {
 	sub bool
 }
 
+// Literal escapes the underscores of s (a scenario or platform name) so
+// that they are not typeset as subscripts.
+func Literal(s string) string { return strings.ReplaceAll(s, "_", `\_`) }
+
 // runs splits a line at subscripts.
 func runs(line string) []run {
 	var out []run
 	for len(line) > 0 {
 		i := strings.IndexByte(line, '_')
+		if i > 0 && line[i-1] == '\\' {
+			// An escaped underscore (see Literal) is itself.
+			out = append(out, run{s: line[:i-1] + "_"})
+			line = line[i+1:]
+			continue
+		}
 		if i < 0 || i == len(line)-1 {
 			out = append(out, run{s: line})
 			break

@@ -28,6 +28,13 @@ type Replicate struct {
 	Records []sim.Record
 	Result  sim.Result
 	Done    bool // finished (not cancelled)
+
+	// Scenarios with platforms (and deterministic runs) also record
+	// every platform, and measure acculturation (generations, −1 for
+	// none) on each.
+	Platforms      []PlatformRecord
+	FinalPlatforms []PlatformRow
+	Acculturation  []int
 }
 
 // Execution is the outcome of running a scenario's replicates.
@@ -37,6 +44,8 @@ type Execution struct {
 	Workers    int
 	Start, End time.Time
 	Cancelled  bool
+	// Deterministic: the replicate is the deterministic counterpart.
+	Deterministic bool
 }
 
 // Complete reports whether every replicate finished.
@@ -83,6 +92,17 @@ func runOne(ctx context.Context, sc *scenarios.Scenario, j int, out *Replicate) 
 	pop, err := sc.Base.NewPopulation(r)
 	if err != nil {
 		return err
+	}
+	if w, ok := pop.(*sim.World); ok {
+		res, err := runWorld(ctx, sc, w, r, out)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil
+			}
+			return err
+		}
+		out.Result, out.Done = res, true
+		return nil
 	}
 	var recs []sim.Record
 	if every := sc.Base.Run.RecordEvery; every > 0 {

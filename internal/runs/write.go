@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/culturesim/culturesim/internal/artifact"
@@ -17,6 +18,9 @@ const (
 	RunsFile     = "runs.csv"
 	ManifestFile = "manifest.json"
 	PlotBase     = "dynamics" // .png and .svg
+	// PlatformPlotBase is the plot of platform scenarios and
+	// deterministic runs (.png and .svg).
+	PlatformPlotBase = "platforms"
 )
 
 // ManifestKind marks a directory written by "culturesim run".
@@ -28,26 +32,49 @@ const ManifestKind = "run"
 func Write(dir string, ex *Execution, prov artifact.Provenance) ([]string, error) {
 	sc := ex.Scenario
 	var files []string
-	if sc.Base.Run.RecordEvery > 0 {
-		if err := SeriesTable(ex).Write(filepath.Join(dir, SeriesFile)); err != nil {
-			return files, err
-		}
-		files = append(files, SeriesFile)
-		fig, err := figures.Dynamics(PlotTitle(sc), Trajectories(ex), sc.Base.Run.Generations,
-			"culturesim run "+sc.Name+" — model of "+figures.Citation)
-		if err != nil {
-			return files, err
-		}
-		md := artifact.Metadata{{"Title", PlotTitle(sc)}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
-		written, err := fig.Save(filepath.Join(dir, PlotBase), md)
+	platforms := sc.Base.Kind == scenarios.Platforms || ex.Deterministic
+	md := artifact.Metadata{{"Title", PlotTitle(sc)}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
+	save := func(fig figures.Figure, base string) error {
+		written, err := fig.Save(filepath.Join(dir, base), md)
 		for _, w := range written {
 			files = append(files, filepath.Base(w))
 		}
+		return err
+	}
+	foot := "culturesim run " + figures.Literal(sc.Name) + " — model of " + figures.Citation
+	if ex.Deterministic {
+		foot = "culturesim run --deterministic " + figures.Literal(sc.Name) + " — model of " + figures.Citation
+	}
+	if sc.Base.Run.RecordEvery > 0 {
+		series := SeriesTable(ex)
+		if platforms {
+			series = PlatformSeriesTable(ex)
+		}
+		if err := series.Write(filepath.Join(dir, SeriesFile)); err != nil {
+			return files, err
+		}
+		files = append(files, SeriesFile)
+		var fig figures.Figure
+		var err error
+		base := PlotBase
+		if platforms {
+			fig, err = figures.PlatformDynamics(PlotTitle(sc), PlatformSeries(ex), EventMarks(sc), sc.Base.Run.Generations, foot)
+			base = PlatformPlotBase
+		} else {
+			fig, err = figures.Dynamics(PlotTitle(sc), Trajectories(ex), sc.Base.Run.Generations, foot)
+		}
 		if err != nil {
 			return files, err
 		}
+		if err := save(fig, base); err != nil {
+			return files, err
+		}
 	}
-	if err := RunsTable(ex).Write(filepath.Join(dir, RunsFile)); err != nil {
+	runsTable := RunsTable(ex)
+	if platforms {
+		runsTable = PlatformRunsTable(ex)
+	}
+	if err := runsTable.Write(filepath.Join(dir, RunsFile)); err != nil {
 		return files, err
 	}
 	files = append(files, RunsFile)
@@ -59,6 +86,18 @@ func Write(dir string, ex *Execution, prov artifact.Provenance) ([]string, error
 // two lines.
 func PlotTitle(sc *scenarios.Scenario) string {
 	m := sc.Base.Model
+	if sc.Base.Kind == scenarios.Platforms {
+		parts := make([]string, len(sc.Base.Platforms))
+		for k, p := range sc.Base.Platforms {
+			pm := sc.Base.PlatformModel(k)
+			kind := fmt.Sprintf("N = %d", p.Size)
+			if p.Kind == scenarios.Lattice {
+				kind = fmt.Sprintf("%d×%d lattice", p.Size, p.Size)
+			}
+			parts[k] = fmt.Sprintf("%s: %s, b = %g, c = %g, v = %g, α = %.3g, T_A = %g, T_B = %g", figures.Literal(p.Name), kind, pm.B, pm.C, pm.V, pm.Alpha, pm.TA, pm.TB)
+		}
+		return fmt.Sprintf("%s\n%s", figures.Literal(sc.Name), strings.Join(parts, "\n"))
+	}
 	pop := fmt.Sprintf("well-mixed, N = %d", sc.Base.Size)
 	alpha := fmt.Sprintf("α = %g", m.Alpha)
 	if sc.Base.Kind == scenarios.Lattice {
@@ -66,7 +105,7 @@ func PlotTitle(sc *scenarios.Scenario) string {
 		pop = fmt.Sprintf("%d×%d lattice (%s r = %d, %s), %s selection", sc.Base.Size, sc.Base.Size, lc.Neighborhood, lc.Radius, lc.Boundary, lc.Selection)
 		alpha = fmt.Sprintf("α_{eff} = %.4g", m.Alpha)
 	}
-	return fmt.Sprintf("%s: %s\nb = %g, c = %g, v = %g, %s, T_A = %g, T_B = %g", sc.Name, pop, m.B, m.C, m.V, alpha, m.TA, m.TB)
+	return fmt.Sprintf("%s: %s\nb = %g, c = %g, v = %g, %s, T_A = %g, T_B = %g", figures.Literal(sc.Name), pop, m.B, m.C, m.V, alpha, m.TA, m.TB)
 }
 
 // SeriesTable is series.csv: one row per recorded generation of each
@@ -150,6 +189,7 @@ func manifest(ex *Execution, prov artifact.Provenance, files []string) map[strin
 		"replicates":      reps,
 		"complete":        done == len(ex.Replicates),
 		"workers":         ex.Workers,
+		"deterministic":   ex.Deterministic,
 		"start":           ex.Start.UTC().Format(time.RFC3339Nano),
 		"end":             ex.End.UTC().Format(time.RFC3339Nano),
 		"wall_seconds":    ex.End.Sub(ex.Start).Seconds(),
@@ -169,11 +209,38 @@ func Resolved(sc *scenarios.Scenario) map[string]any {
 		pop["selection"], pop["fitness"], pop["initiation"], pop["rounds"] = lc.Selection.String(), lc.Fitness.String(), lc.Initiation, lc.Rounds
 		pop["effective_alpha"] = lc.EffectiveAlpha()
 	}
-	return map[string]any{
+	out := map[string]any{
 		"model":        map[string]float64{"b": m.B, "c": m.C, "v": m.V, "alpha": m.Alpha, "ta": m.TA, "tb": m.TB},
 		"population":   pop,
 		"generations":  st.Run.Generations,
 		"record_every": st.Run.RecordEvery,
 		"replicates":   sc.Replicates,
 	}
+	if st.Kind == scenarios.Platforms {
+		delete(out, "model") // may hold unset (NaN) defaults; each platform's is below
+		var plats []map[string]any
+		for k, p := range st.Platforms {
+			pm := st.PlatformModel(k)
+			plats = append(plats, map[string]any{"name": p.Name, "kind": p.Kind.String(), "size": p.Size, "agents": p.Agents, "initial_a": p.InitialA,
+				"model": map[string]float64{"b": pm.B, "c": pm.C, "v": pm.V, "alpha": pm.Alpha, "ta": pm.TA, "tb": pm.TB}})
+		}
+		name := func(i int) string { return st.Platforms[i].Name }
+		var routes, events, exposures []map[string]any
+		for _, r := range st.Migration.Routes {
+			rule := "random"
+			if r.PayoffSeeking {
+				rule = "payoff"
+			}
+			routes = append(routes, map[string]any{"from": name(r.From), "to": name(r.To), "rate": r.Rate, "rule": rule})
+		}
+		for _, e := range st.Migration.Events {
+			events = append(events, map[string]any{"generation": e.Generation, "from": name(e.From), "to": name(e.To), "fraction": e.Fraction, "phenotype": e.Phenotype.String()})
+		}
+		for _, x := range st.Migration.Exposures {
+			exposures = append(exposures, map[string]any{"learners": name(x.Learners), "donors": name(x.Donors), "probability": x.Prob})
+		}
+		out["platforms"] = plats
+		out["migration"] = map[string]any{"routes": routes, "events": events, "cross_exposure": exposures}
+	}
+	return out
 }

@@ -30,6 +30,17 @@ func paramRow(sc *scenarios.Scenario, point int) []string {
 	m := st.Model
 	row := []string{artifact.F(m.B), artifact.F(m.C), artifact.F(m.V), artifact.F(m.Alpha), artifact.F(m.TA), artifact.F(m.TB),
 		st.Kind.String(), artifact.I(st.Size), artifact.F(st.InitialA)}
+	if st.Kind == scenarios.Platforms {
+		// The world has no single α or initial frequency: the top-level
+		// model holds defaults (maybe unset); each platform's values are
+		// in the axes and the scenario.
+		for i, v := range []float64{m.B, m.C, m.V, m.Alpha, m.TA, m.TB} {
+			if math.IsNaN(v) {
+				row[i] = ""
+			}
+		}
+		row[8] = ""
+	}
 	if st.Kind == scenarios.Lattice {
 		lc := st.Lattice.WithDefaults()
 		row = append(row, lc.Neighborhood.String(), artifact.I(lc.Radius), lc.Boundary.String(), lc.Selection.String(),

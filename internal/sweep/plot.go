@@ -52,8 +52,8 @@ type NamedFigure struct {
 
 // WritePlots draws the sweep's heatmaps (see Heatmaps) into dir.
 func WritePlots(dir string, sc *scenarios.Scenario, ss []PointSummary, prov artifact.Provenance) ([]string, error) {
-	figs, err := Heatmaps(sc, ss, sc.Name+": mean final frequency of A",
-		fmt.Sprintf("culturesim plot — scenario %s; model of %s", sc.Name, figures.Citation))
+	figs, err := Heatmaps(sc, ss, figures.Literal(sc.Name)+": mean final frequency of A",
+		fmt.Sprintf("culturesim plot — scenario %s; model of %s", figures.Literal(sc.Name), figures.Citation))
 	var files []string
 	for _, f := range figs {
 		md := artifact.Metadata{{"Title", f.Title}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const platformScenario = `name = "refugees"
+seed = 11
+generations = 40
+replicates = 3
+record_every = 1
+[model]
+b = 1.3
+c = 0.1
+v = 0.9
+ta = 0.3
+tb = 0.3
+[population]
+stop = "generations"
+[[platform]]
+name = "tiktok"
+[platform.population]
+kind = "wellmixed"
+size = 3000
+[platform.model]
+alpha = 0.05
+[[platform]]
+name = "xiaohongshu"
+[platform.population]
+kind = "wellmixed"
+size = 1500
+[platform.model]
+alpha = 0.6
+[[event]]
+generation = 10
+from = "tiktok"
+to = "xiaohongshu"
+fraction = 0.4
+[[migration]]
+from = "xiaohongshu"
+to = "tiktok"
+rate = 0.01
+start = 20
+`
+
+func TestRunPlatformsSameBytesAnyWorkers(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "refugees.toml", platformScenario)
+	var got [2][2][]byte
+	for i, w := range []string{"1", "2"} {
+		out := filepath.Join(dir, "w"+w)
+		if code, _, stderr := runCLI(t, "run", sc, "--out", out, "--workers", w, "--quiet"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for j, f := range []string{"series.csv", "runs.csv"} {
+			b, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[i][j] = b
+		}
+	}
+	if !bytes.Equal(got[0][0], got[1][0]) || !bytes.Equal(got[0][1], got[1][1]) {
+		t.Fatal("series.csv or runs.csv differ between 1 and 2 workers")
+	}
+	series := string(got[0][0])
+	if !strings.HasPrefix(series, "replicate,generation,platform,size,freq_a,freq_a_natives,freq_a_migrants,mean_fitness,moved_in,moved_out,refused,clamped\n") {
+		t.Fatalf("series header %q", series[:100])
+	}
+	// The ban: exactly 1200 adults move at generation 10.
+	for _, row := range []string{"\n0,10,all,4500,", "\n0,10,tiktok,3000,", "\n0,11,tiktok,1800,", "\n0,11,xiaohongshu,2700,"} {
+		if !strings.Contains(series, row) {
+			t.Errorf("series.csv has no row starting %q", row[1:])
+		}
+	}
+	if !strings.Contains(series, ",1200,0,0\n") || !strings.Contains(series, ",0,1200,0,0\n") {
+		t.Error("the ban's 1200 moves are not recorded in and out")
+	}
+	runs := string(got[0][1])
+	if !strings.Contains(runs, "acculturation_tiktok") || !strings.Contains(runs, "final_size_xiaohongshu") {
+		t.Errorf("runs.csv header: %q", strings.SplitN(runs, "\n", 2)[0])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "w1", "platforms.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "refugees.toml", platformScenario)
+	out := filepath.Join(dir, "det")
+	code, stdout, stderr := runCLI(t, "run", sc, "--deterministic", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "acculturation") {
+		t.Errorf("stdout %q", stdout)
+	}
+	series, _ := os.ReadFile(filepath.Join(out, "series.csv"))
+	lines := strings.Split(strings.TrimSpace(string(series)), "\n")
+	// Header, then (40 generations + the final state) × (world + 2).
+	if len(lines) != 1+41*3 || !strings.HasPrefix(lines[0], "replicate,generation,platform,size,freq_a,") {
+		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	}
+	if !strings.Contains(string(series), "\n0,11,tiktok,1800,") {
+		t.Error("deterministic sizes after the ban are not exact")
+	}
+	man, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if !strings.Contains(string(man), `"deterministic": true`) {
+		t.Error("manifest does not say deterministic")
+	}
+	// A lattice platform has no deterministic counterpart: a usage error.
+	lat := strings.Replace(platformScenario, "kind = \"wellmixed\"\nsize = 1500", "kind = \"lattice\"\nsize = 40", 1)
+	sc2 := writeFile(t, dir, "lat.toml", lat)
+	code, _, stderr = runCLI(t, "run", sc2, "--deterministic", "--out", filepath.Join(dir, "lat"))
+	if code != 2 || !strings.Contains(stderr, "lattice") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRunPlatformBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ from, to, want string }{
+		{`to = "tiktok"` + "\nrate = 0.01", `to = "tiktok"` + "\nrate = 1.01", "migration.1.rate: 1.01 is outside its allowed range [0, 1]"},
+		{`generation = 10`, `generation = 40`, "event.1.generation: 40 is after the last generation (39)"},
+		{`to = "xiaohongshu"` + "\nfraction", `to = "rednote"` + "\nfraction", `event.1.to: unknown platform "rednote"`},
+	} {
+		sc := writeFile(t, dir, "bad.toml", strings.Replace(platformScenario, c.from, c.to, 1))
+		code, _, stderr := runCLI(t, "run", sc, "--out", filepath.Join(dir, "bad"))
+		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "bad.toml:") {
+			t.Errorf("exit %d, stderr %q, want %q with a line", code, stderr, c.want)
+		}
+	}
+}
