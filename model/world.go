@@ -170,12 +170,12 @@ func (m Migration) DonorFreq(freq, size []float64) []float64 {
 	away := make([]float64, len(freq))
 	for _, x := range m.Exposures {
 		if size[x.Donors] > 0 {
-			r[x.Learners] += x.Prob * freq[x.Donors]
+			r[x.Learners] += float64(x.Prob * freq[x.Donors])
 			away[x.Learners] += x.Prob
 		}
 	}
 	for k := range r {
-		r[k] += (1 - away[k]) * freq[k]
+		r[k] += float64((1 - away[k]) * freq[k])
 	}
 	return r
 }
@@ -186,13 +186,16 @@ func (m Migration) DonorFreq(freq, size []float64) []float64 {
 // r = p̂).
 func (p Params) AdoptA(self, partner Phenotype, r float64) float64 {
 	a := p.Alpha
+	// Products are rounded before sums (float64(…)) so that no platform
+	// fuses them into multiply-adds: the same bytes everywhere.
+	keepA := r + float64((1-r)*(1-p.TB)) // adopts A from a random donor, or keeps it
 	switch {
 	case self == A && partner == A:
-		return a + (1-a)*(r+(1-r)*(1-p.TB))
+		return a + float64((1-a)*keepA)
 	case self == A:
-		return a*(1-p.TB) + (1-a)*(r+(1-r)*(1-p.TB))
+		return float64(a*(1-p.TB)) + float64((1-a)*keepA)
 	case partner == A:
-		return a*p.TA + (1-a)*r*p.TA
+		return float64(a*p.TA) + float64((1-a)*r*p.TA)
 	default:
 		return (1 - a) * r * p.TA
 	}
@@ -346,7 +349,7 @@ func (w *DetWorld) State() []DetStats {
 func (w *DetWorld) stateOf(k int) DetStats {
 	var n, nA, nat, natA, mig, migA float64
 	for o, m := range w.mass[k] {
-		a := m * w.freq[k][o]
+		a := float64(m * w.freq[k][o])
 		n += m
 		nA += a
 		if o == k {
@@ -405,11 +408,11 @@ func (w *DetWorld) Step() []DetStats {
 					mass := m * ps * pq
 					fit := P.Fitness(s, q)
 					a := P.AdoptA(s, q, r)
-					g.adultA += mass * a
-					g.adultB += mass * (1 - a)
-					g.parA += mass * fit * a
-					g.parB += mass * fit * (1 - a)
-					W += mass * fit
+					g.adultA += float64(mass * a)
+					g.adultB += float64(mass * (1 - a))
+					g.parA += float64(mass * fit * a)
+					g.parB += float64(mass * fit * (1 - a))
+					W += float64(mass * fit)
 				}
 			}
 		}
@@ -431,7 +434,7 @@ func (w *DetWorld) Step() []DetStats {
 				continue
 			}
 			w.mass[k][o] = N * (wo / W) // exactly N with one origin
-			w.freq[k][o] = v*g.parA/wo + (1-v)*nA/N
+			w.freq[k][o] = float64(v*g.parA/wo) + float64((1-v)*nA/N)
 		}
 	}
 	w.gen++

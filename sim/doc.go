@@ -9,6 +9,42 @@
 //   - Lattice: L×L sites, neighbourhood interactions in random order with
 //     immediate (asynchronous) updates, global or local selection (§6).
 //
+// World holds several platforms (well-mixed, or lattices with vacancies)
+// whose agents carry their platform of origin and the generation their
+// lineage arrived, and move between platforms (model.Migration). A world's
+// generation, with its random numbers drawn in this order from one stream:
+//
+//  1. every platform, in order, plays: pairing or neighbourhood games and
+//     horizontal transmission, with random donors from another platform
+//     with the exposure probabilities (cross_exposure);
+//  2. adults move. This generation's events act first, in file order:
+//     exactly round(fraction × n) of the n adults of "from" (of the given
+//     phenotype) that have not moved yet, chosen uniformly (partial
+//     Fisher–Yates). Then every adult that has not moved draws one uniform
+//     number u and takes route j of its platform's open routes when u falls
+//     in [Σ_{i<j} rate_i, Σ_{i≤j} rate_i); a payoff-seeking route is taken
+//     only if the adult's fitness this generation is strictly below the
+//     mean fitness earned on the target platform this generation (before
+//     any move; an empty target attracts nobody). Moves take effect in
+//     platform and adult order; a move into a lattice with no empty site
+//     is refused and counted on the target (the adult stays). Movers keep
+//     their phenotype, fitness and origin; their arrival becomes this
+//     generation;
+//  3. every platform, in order, reproduces at its size after the moves:
+//     each offspring's parent is drawn ∝ fitness (from the whole platform,
+//     or the site's block under local selection) and gives the offspring
+//     its origin and arrival; the offspring copies the parent's phenotype
+//     with probability v, a random adult's otherwise. Lattice arrivals
+//     first take uniformly random empty sites; empty sites stay empty.
+//
+// A platform drawn exactly as a single population when it can be: a
+// well-mixed platform where nobody moved and every agent shares one
+// lineage draws like WellMixed (parents need not be known), and a full
+// lattice that no route, event or exposure touches is a Lattice. A world of
+// one platform therefore reproduces the single population of the same
+// stream bit for bit. model.DetWorld is the deterministic counterpart of a
+// world of well-mixed platforms; the tests check that the engine follows it.
+//
 // # Randomness and determinism
 //
 // A population never owns randomness: every Step takes the run's
@@ -55,6 +91,8 @@
 //
 // # Invariants
 //
-// Population size never changes. Phenotypes are 0 (B) or 1 (A). Steps
+// Population size never changes (a world's neither; its platforms' sizes
+// change only by moves, each counted once, out of one platform and into
+// another). Phenotypes are 0 (B) or 1 (A). Steps
 // allocate nothing: every buffer is sized when the population is made.
 package sim

@@ -243,7 +243,7 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 	for _, x := range mig.Exposures {
 		if size[x.Donors] > 0 {
 			away[x.Learners] += x.Prob
-			remote[x.Learners] += x.Prob * freq[x.Donors]
+			remote[x.Learners] += float64(x.Prob * freq[x.Donors])
 		}
 	}
 	pools := make([]*pool, K)
@@ -266,7 +266,7 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 		gs.CountA += st[k].CountA
 		gs.Clamped += st[k].Clamped
 		if st[k].Size > 0 {
-			W += st[k].MeanFitness * float64(st[k].Size)
+			W += float64(st[k].MeanFitness * float64(st[k].Size))
 		}
 	}
 	gs.MeanFitness = W / float64(w.total)

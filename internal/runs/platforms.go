@@ -65,7 +65,7 @@ func worldRows(gen int, names []string, rows []PlatformRow, natives, nativesA, m
 	fitted := true
 	for k, r := range rows {
 		all.Size += r.Size
-		all.FreqA += r.FreqA * r.Size
+		all.FreqA += float64(r.FreqA * r.Size)
 		all.MovedIn += r.MovedIn
 		all.MovedOut += r.MovedOut
 		all.Refused += r.Refused
@@ -75,7 +75,7 @@ func worldRows(gen int, names []string, rows []PlatformRow, natives, nativesA, m
 			if math.IsNaN(r.MeanFitness) {
 				fitted = false
 			}
-			W += r.MeanFitness * r.Size
+			W += float64(r.MeanFitness * r.Size)
 		}
 		rows[k].Platform = names[k]
 	}
@@ -116,10 +116,10 @@ func detRecord(gen int, names []string, st []model.DetStats) PlatformRecord {
 			MeanFitness: s.MeanFitness, MovedIn: s.MovedIn, MovedOut: s.MovedOut}
 		nat[k], mig[k] = s.Natives, s.Migrants
 		if s.Natives > 0 {
-			natA[k] = s.Natives * s.FreqNatives
+			natA[k] = float64(s.Natives * s.FreqNatives)
 		}
 		if s.Migrants > 0 {
-			migA[k] = s.Migrants * s.FreqMigrants
+			migA[k] = float64(s.Migrants * s.FreqMigrants)
 		}
 		if math.IsNaN(rows[k].FreqA) {
 			rows[k].FreqA = 0

@@ -58,7 +58,12 @@ func Write(dir string, ex *Execution, prov artifact.Provenance) ([]string, error
 		var err error
 		base := PlotBase
 		if platforms {
-			fig, err = figures.PlatformDynamics(PlotTitle(sc), PlatformSeries(ex), EventMarks(sc), sc.Base.Run.Generations, foot)
+			title := PlotTitle(sc)
+			if ex.Deterministic {
+				first, rest, _ := strings.Cut(title, "\n")
+				title = first + " — deterministic counterpart\n" + rest
+			}
+			fig, err = figures.PlatformDynamics(title, PlatformSeries(ex), EventMarks(sc), sc.Base.Run.Generations, foot)
 			base = PlatformPlotBase
 		} else {
 			fig, err = figures.Dynamics(PlotTitle(sc), Trajectories(ex), sc.Base.Run.Generations, foot)
