@@ -99,8 +99,8 @@ func (m Migration) Validate(k, generations int) error {
 		}
 		out[r.From] += r.Rate
 	}
-	for f, s := range out {
-		if s > 1+1e-12 {
+	for f := range k {
+		if s := out[f]; s > 1+1e-12 {
 			errs = append(errs, fmt.Errorf("routes from platform %d: rates sum to %s, above 1", f, FormatFloat(s)))
 		}
 	}
@@ -132,8 +132,8 @@ func (m Migration) Validate(k, generations int) error {
 		}
 		in[x.Learners] += x.Prob
 	}
-	for l, s := range in {
-		if s > 1+1e-12 {
+	for l := range k {
+		if s := in[l]; s > 1+1e-12 {
 			errs = append(errs, fmt.Errorf("exposures of platform %d: probabilities sum to %s, above 1", l, FormatFloat(s)))
 		}
 	}
@@ -476,8 +476,10 @@ func (w *DetWorld) migrate(groups [][]group, stats []DetStats) {
 		if n <= 0 {
 			continue
 		}
+		// round(fraction × n) as the engine moves, but never more than
+		// there is (n need not be whole here).
 		movers := math.Round(e.Fraction * n)
-		move(e.From, e.To, movers/n, e.Phenotype == OnlyA, e.Phenotype == OnlyB)
+		move(e.From, e.To, min(1, movers/n), e.Phenotype == OnlyA, e.Phenotype == OnlyB)
 	}
 	// Routes act on the adults still unmoved; each adult takes at most
 	// one route, so every route's rate applies to the same remaining

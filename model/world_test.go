@@ -98,3 +98,26 @@ func TestMigrationValidate(t *testing.T) {
 		t.Errorf("payoff-seeking route accepted by the counterpart: %v", err)
 	}
 }
+
+// An event of fraction 1 moves everything even when the group's mass is
+// not whole (round(n) may exceed n): nothing negative, nothing created.
+func TestDetWorldEventNeverMovesMoreThanThere(t *testing.T) {
+	p := Params{B: 1.3, C: 0.1, V: 0.9, Alpha: 0.3, TA: 0.3, TB: 0.3}
+	mig := Migration{Routes: []Route{{From: 1, To: 0, Rate: 0.0125}},
+		Events: []Event{{Generation: 1, From: 0, To: 1, Fraction: 1}, {Generation: 3, From: 1, To: 0, Fraction: 1, Phenotype: OnlyA}}}
+	w, err := NewDetWorld([]DetPlatform{{Params: p, Size: 1000, InitialA: 0.5}, {Params: p, Size: 1000, InitialA: 0.5}}, mig, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range 10 {
+		st := w.Step()
+		if tot := st[0].Size + st[1].Size; math.Abs(tot-2000) > 1e-9 {
+			t.Fatalf("generation %d: world size %v", g, tot)
+		}
+		for k, s := range st {
+			if s.Size < -1e-9 || s.FreqA < -1e-12 || s.FreqA > 1+1e-12 {
+				t.Fatalf("generation %d platform %d: %+v", g, k, s)
+			}
+		}
+	}
+}

@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/culturesim/culturesim/model"
@@ -308,11 +310,13 @@ func (p *parser) platforms(r *raw, st *Setup) {
 	p.checkPlatforms(st)
 }
 
+// sortedNames lists the valid names in platform order.
 func sortedNames(m map[string]int) []string {
-	out := make([]string, len(m))
-	for n, i := range m {
-		out[i] = n
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
 	}
+	sort.Slice(out, func(i, j int) bool { return m[out[i]] < m[out[j]] })
 	return out
 }
 
@@ -320,6 +324,7 @@ func sortedNames(m map[string]int) []string {
 // the migration, naming keys (also used for every sweep point).
 func (p *parser) checkPlatforms(st *Setup) {
 	inherited := map[string]bool{} // report a bad [model] value once
+	cfg := st.WorldConfig()
 	for k, ps := range st.Platforms {
 		key := fmt.Sprintf("platform.%d", k)
 		m := st.PlatformModel(k)
@@ -329,9 +334,6 @@ func (p *parser) checkPlatforms(st *Setup) {
 			}
 			if math.IsNaN(m.Alpha) {
 				p.fail(key+".model.alpha", "missing: set alpha in [model] or in this platform's [platform.model]")
-			}
-			if ps.Size < 1 || ps.Size > sim.MaxWellMixed {
-				p.fail(key+".population.size", "%d is outside its allowed range [1, %d] (agents)", ps.Size, sim.MaxWellMixed)
 			}
 		}
 		if !math.IsNaN(m.V) && !math.IsNaN(m.Alpha) && !math.IsNaN(m.B) && !math.IsNaN(m.C) && !math.IsNaN(m.TA) && !math.IsNaN(m.TB) {
@@ -352,8 +354,17 @@ func (p *parser) checkPlatforms(st *Setup) {
 			}
 		}
 		if !(ps.InitialA >= 0 && ps.InitialA <= 1) {
-			p.fail(key+".population.initial_a", "%s is outside its allowed range [0, 1]", model.FormatFloat(ps.InitialA))
+			p.failOnce(key+".population.initial_a", "%s is outside its allowed range [0, 1]", model.FormatFloat(ps.InitialA))
 		}
+		// The engine's own checks of the structure (size, lattice
+		// settings, agents), as a sweep point may change them.
+		var ce *sim.ConfigError
+		if err := cfg.Platforms[k].Validate(); errors.As(err, &ce) && ce.Field != "initial_a" {
+			p.failOnce(key+".population."+ce.Field, "%v is outside its allowed range %s", ce.Value, ce.Allowed)
+		}
+	}
+	if worldSize(st.Platforms) == 0 {
+		p.fail("platform", "the world has no agents: give some platform a size")
 	}
 	out := map[int]float64{}
 	for i, rt := range st.Migration.Routes {
@@ -379,6 +390,9 @@ func (p *parser) checkPlatforms(st *Setup) {
 		if !(ev.Fraction >= 0 && ev.Fraction <= 1) {
 			p.fail(key+".fraction", "%s is outside its allowed range [0, 1]", model.FormatFloat(ev.Fraction))
 		}
+		if ev.Generation < 0 {
+			p.fail(key+".generation", "%d is outside its allowed range [0, %d)", ev.Generation, st.Run.Generations)
+		}
 		if ev.Generation >= st.Run.Generations {
 			p.fail(key+".generation", "%d is after the last generation (%d): the run has generations 0 to %d", ev.Generation, st.Run.Generations-1, st.Run.Generations-1)
 		}
@@ -398,6 +412,17 @@ func (p *parser) checkPlatforms(st *Setup) {
 			}
 		}
 	}
+}
+
+// failOnce reports an error unless the key already has one (the same
+// setting is checked by the decoder and again by the engine's rules).
+func (p *parser) failOnce(key, format string, a ...any) {
+	for _, e := range p.errs {
+		if e.Key == displayKey(key) {
+			return
+		}
+	}
+	p.fail(key, format, a...)
 }
 
 // platformSweepKey parses a platform-scenario sweep key:

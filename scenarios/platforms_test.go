@@ -198,3 +198,22 @@ event.1.fraction = [0.1, 0.5]
 		}
 	}
 }
+
+// Regressions found in review: an invalid name plus an unknown reference
+// must not panic; sweep points are checked by the engine's rules; t and
+// bias cannot reach platforms with their own ta or tb.
+func TestPlatformReviewRegressions(t *testing.T) {
+	src := strings.Replace(twoPlatforms, `name = "tiktok"`, `name = "bad name"`, 1) + "[[migration]]\nfrom = \"rednote\"\nto = \"nowhere\"\nrate = 0.1\n"
+	errs := errorsOf(t, src)
+	if e := errs["migration.1.to"]; e == nil || !strings.Contains(e.Msg, `the platforms are "rednote"`) {
+		t.Errorf("unknown platform after a bad name: %v", keysOf(errs))
+	}
+	src = twoPlatforms + "[sweep]\nplatform.rednote.size = [1, 5]\n"
+	if _, err := Parse("s.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), "platform.2.population") {
+		t.Errorf("lattice side 1 and 300 agents on 5×5 accepted in a sweep: %v", err)
+	}
+	src = strings.Replace(twoPlatforms, "alpha = 0.05\n", "alpha = 0.05\nta = 0.2\n", 1) + "[sweep]\nt = [0.1, 0.2]\n"
+	if _, err := Parse("s.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), `platform "tiktok" sets its own ta or tb`) {
+		t.Errorf("t over a platform with its own ta: %v", err)
+	}
+}

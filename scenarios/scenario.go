@@ -500,7 +500,8 @@ func (p *parser) checkSetup(prefix string, st *Setup) {
 	}
 	switch st.Kind {
 	case WellMixed:
-		if !p.kindOK {
+		// A platform may start small or empty (checked with the world).
+		if !p.kindOK || strings.HasPrefix(prefix, "platform.") {
 			break
 		}
 		if st.Size < 2 || st.Size > sim.MaxWellMixed {

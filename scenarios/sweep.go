@@ -221,6 +221,14 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 		key := "sweep." + k
 		kind, known := sweepKeys[k]
 		if sc.Base.Kind == Platforms {
+			if k == "t" || k == "bias" {
+				for _, ps := range sc.Base.Platforms {
+					if ps.Override.Set[4] || ps.Override.Set[5] {
+						p.fail(key, "platform %q sets its own ta or tb, which %s would not reach; sweep platform.%s.ta and platform.%s.tb instead", ps.Name, k, ps.Name, ps.Name)
+						ok = false
+					}
+				}
+			}
 			if known && modelKeyIndex(k) < 0 && k != "t" && k != "bias" {
 				p.fail(key, "with platforms, sweep a platform's population key as platform.NAME.%s", k)
 				ok = false

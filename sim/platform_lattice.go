@@ -90,20 +90,11 @@ func newLatticePlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *latticePlatfo
 	cfg.Side, cfg.InitialA = pc.Size, pc.InitialA
 	cfg = cfg.WithDefaults()
 	N := cfg.Side * cfg.Side
-	lp := &latticePlatform{idx: k, p: pc.Model, cfg: cfg, N: N,
+	lp := &latticePlatform{idx: k, N: N,
 		occ: make([]uint8, N), ph: make([]uint8, N), origin: make([]uint8, N), arrival: make([]int32, N),
 		aph: make([]uint8, N), aorigin: make([]uint8, N), aarrival: make([]int32, N), afit: make([]float64, N), aocc: make([]uint8, N),
 		games: make([]int32, N), pay: make([]float64, N)}
-	lp.nbStart, lp.nb = neighbours(cfg, false)
-	if cfg.Selection == Local {
-		lp.blkStart, lp.blk = neighbours(cfg, true)
-	}
-	lp.thrT = [2]uint64{rng.Threshold(pc.Model.TB), rng.Threshold(pc.Model.TA)}
-	for s := range 2 {
-		for q := range 2 {
-			lp.payoff[s][q] = pc.Model.Payoff(model.Phenotype(s), model.Phenotype(q))
-		}
-	}
+	lp.configure(pc)
 	agents := pc.Agents
 	if agents == 0 {
 		agents = N
@@ -130,6 +121,25 @@ func newLatticePlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *latticePlatfo
 	}
 	lp.n = agents
 	return lp
+}
+
+// configure sets the parameters and lattice settings of pc (same side).
+func (lp *latticePlatform) configure(pc PlatformConfig) {
+	cfg := pc.LatticeConfig
+	cfg.Side, cfg.InitialA = pc.Size, pc.InitialA
+	cfg = cfg.WithDefaults()
+	lp.p, lp.cfg = pc.Model, cfg
+	lp.nbStart, lp.nb = neighbours(cfg, false)
+	lp.blkStart, lp.blk = nil, nil
+	if cfg.Selection == Local {
+		lp.blkStart, lp.blk = neighbours(cfg, true)
+	}
+	lp.thrT = [2]uint64{rng.Threshold(pc.Model.TB), rng.Threshold(pc.Model.TA)}
+	for s := range 2 {
+		for q := range 2 {
+			lp.payoff[s][q] = pc.Model.Payoff(model.Phenotype(s), model.Phenotype(q))
+		}
+	}
 }
 
 func (lp *latticePlatform) capacity() int { return lp.N }

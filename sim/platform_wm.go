@@ -28,17 +28,29 @@ func newWMPlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *wmPlatform {
 	p := pc.Model
 	w := &wmPlatform{idx: k, p: p, ph: make([]uint8, pc.Size), origin: make([]uint8, pc.Size),
 		arrival: make([]int32, pc.Size), buf: make([]uint64, 3*wordBlock), oneLineage: true}
-	w.fit = [4]float64{
-		0<<1 | 0: p.Fitness(model.B, model.B),
-		0<<1 | 1: p.Fitness(model.B, model.A),
-		1<<1 | 0: p.Fitness(model.A, model.B),
-		1<<1 | 1: p.Fitness(model.A, model.A),
-	}
+	w.fit = fitnessTable(p)
 	for i := range w.origin {
 		w.origin[i] = uint8(k)
 	}
 	w.nA = initBernoulli(r, w.ph, pc.InitialA, w.buf)
 	return w
+}
+
+// newWMPlatformKeeping is w with the parameters of pc and w's agents.
+func newWMPlatformKeeping(w *wmPlatform, pc PlatformConfig) *wmPlatform {
+	c := *w
+	c.p = pc.Model
+	c.fit = fitnessTable(pc.Model)
+	return &c
+}
+
+func fitnessTable(p model.Params) [4]float64 {
+	return [4]float64{
+		0<<1 | 0: p.Fitness(model.B, model.B),
+		0<<1 | 1: p.Fitness(model.B, model.A),
+		1<<1 | 0: p.Fitness(model.A, model.B),
+		1<<1 | 1: p.Fitness(model.A, model.A),
+	}
 }
 
 func (w *wmPlatform) capacity() int { return MaxWellMixed }
@@ -107,11 +119,17 @@ func (w *wmPlatform) play(r *rng.Xoshiro, gen int, donor, _, _ float64) (*pool, 
 			j := r.Uint32n(uint32(last))
 			x, y = juv[last]&1, juv[j]&1
 		} else {
-			// A platform of one agent plays nobody: its partner and
-			// donor are itself, and nothing changes.
-			x, y = juv[0]&1, juv[0]&1
-			record(last, x<<1|y, x)
-			return a, w.fit[x<<1|y], 0
+			// A platform of one agent plays nobody: fitness 1, as a
+			// lattice site without games, which is class B–B's. Its
+			// random donor is itself, or an exposed platform's agent.
+			x = juv[0] & 1
+			u := r.Uint64()
+			d := lt32(uint32(u>>32), thrRandA)
+			x2 := x ^ (x^d)&lt32(uint32(u), thrT[d&1])
+			t.n[0]++
+			t.nA[0] += int(x2)
+			a.ph[0], a.fit[0] = x2, w.fit[0]
+			return a, w.fit[0], 0
 		}
 		record(last, x<<1|y, receive(x, y, r.Uint64(), r.Uint32()))
 	}

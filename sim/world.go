@@ -36,7 +36,7 @@ func (c WorldConfig) Validate() error {
 	}
 	var errs []error
 	for i, p := range c.Platforms {
-		if err := p.validate(); err != nil {
+		if err := p.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("platform %d (%s): %w", i, p.Name, err))
 		}
 	}
@@ -46,7 +46,8 @@ func (c WorldConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (p PlatformConfig) validate() error {
+// Validate checks one platform's settings.
+func (p PlatformConfig) Validate() error {
 	if err := p.Model.Validate(); err != nil {
 		return err
 	}
@@ -352,26 +353,35 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 			size[k] = p.len()
 		}
 	}
+	// Moves into platforms without a capacity (well-mixed) are all
+	// made first: the sites they free in lattices are then open to
+	// arrivals, whatever the order of the platforms.
 	w.moves = w.moves[:0]
-	for k, p := range pools {
-		if p == nil {
-			continue
-		}
-		for i, d := range w.dest[k][:p.len()] {
-			if d == 0 {
+	for pass := range 2 {
+		for k, p := range pools {
+			if p == nil {
 				continue
 			}
-			to := int(d - 1)
-			if size[to] >= w.plats[to].capacity() {
-				st[to].Refused++
-				w.dest[k][i] = 0
-				continue
+			for i, d := range w.dest[k][:p.len()] {
+				if d == 0 {
+					continue
+				}
+				to := int(d - 1)
+				limited := w.plats[to].capacity() < MaxWellMixed
+				if limited != (pass == 1) {
+					continue
+				}
+				if size[to] >= w.plats[to].capacity() {
+					st[to].Refused++
+					w.dest[k][i] = 0
+					continue
+				}
+				size[k]--
+				size[to]++
+				st[k].MovedOut++
+				st[to].MovedIn++
+				w.moves = append(w.moves, pendingMove{int32(k), int32(i), int32(to)})
 			}
-			size[k]--
-			size[to]++
-			st[k].MovedOut++
-			st[to].MovedIn++
-			w.moves = append(w.moves, pendingMove{int32(k), int32(i), int32(to)})
 		}
 	}
 	for _, m := range w.moves {
@@ -512,3 +522,64 @@ func (a *Acculturation) Times() []int {
 	}
 	return out
 }
+
+// SetPlatform changes platform k's parameters and lattice settings
+// between generations, keeping its agents (teaching mode's sliders). The
+// structure (kind, size, sites) cannot change.
+func (w *World) SetPlatform(k int, pc PlatformConfig) error {
+	if k < 0 || k >= len(w.plats) {
+		return fmt.Errorf("sim: no platform %d", k)
+	}
+	old := w.cfg.Platforms[k]
+	if pc.Lattice != old.Lattice || pc.Size != old.Size {
+		return &ConfigError{Field: "size", Value: pc.Size, Allowed: fmt.Sprintf("%d (a running platform keeps its structure and size)", old.Size)}
+	}
+	pc.Agents = old.Agents
+	if err := pc.Validate(); err != nil {
+		return err
+	}
+	switch p := w.plats[k].(type) {
+	case *wmPlatform:
+		*p = *newWMPlatformKeeping(p, pc)
+	case *latticePlatform:
+		p.configure(pc)
+	case *fixedLattice:
+		lc := pc.LatticeConfig
+		lc.Side, lc.InitialA = pc.Size, pc.InitialA
+		lt, err := NewLattice(pc.Model, lc, rng.New(0)) // its random start is replaced at once
+		if err != nil {
+			return err
+		}
+		if err := lt.SetPhenotypes(p.lt.phen); err != nil {
+			return err
+		}
+		p.lt = lt
+	}
+	w.cfg.Platforms[k] = pc
+	return nil
+}
+
+// AddEvent schedules an event (validated against the world) for a later
+// or the current generation: teaching mode's "trigger migration" button.
+func (w *World) AddEvent(e model.Event) error {
+	if e.Generation < w.gen {
+		return fmt.Errorf("sim: event at generation %d, which has been played (now %d)", e.Generation, w.gen)
+	}
+	m := w.cfg.Migration
+	m.Events = append(append([]model.Event(nil), m.Events...), e)
+	if err := m.Validate(len(w.plats), max(w.cfg.Generations, e.Generation+1)); err != nil {
+		return err
+	}
+	if _, fixed := w.plats[e.From].(*fixedLattice); fixed {
+		return fmt.Errorf("sim: platform %d was built without migration; declare the event or a route in the scenario", e.From)
+	}
+	if _, fixed := w.plats[e.To].(*fixedLattice); fixed {
+		return fmt.Errorf("sim: platform %d was built without migration; declare the event or a route in the scenario", e.To)
+	}
+	w.cfg.Migration = m
+	return nil
+}
+
+// Migration returns the world's routes, events and exposures (with any
+// added by AddEvent).
+func (w *World) Migration() model.Migration { return w.cfg.Migration }

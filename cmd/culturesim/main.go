@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"merge":     {"combine the shards of a sweep", cmdMerge},
 		"plot":      {"redraw the plots of saved sweep or run results", cmdPlot},
 		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
+		"serve":     {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
 		"version":   {"print the version", cmdVersion},
 	}
 }

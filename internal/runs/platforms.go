@@ -65,7 +65,9 @@ func worldRows(gen int, names []string, rows []PlatformRow, natives, nativesA, m
 	fitted := true
 	for k, r := range rows {
 		all.Size += r.Size
-		all.FreqA += float64(r.FreqA * r.Size)
+		if r.Size > 0 { // an empty platform's frequency is NaN
+			all.FreqA += float64(r.FreqA * r.Size)
+		}
 		all.MovedIn += r.MovedIn
 		all.MovedOut += r.MovedOut
 		all.Refused += r.Refused
@@ -120,9 +122,6 @@ func detRecord(gen int, names []string, st []model.DetStats) PlatformRecord {
 		}
 		if s.Migrants > 0 {
 			migA[k] = float64(s.Migrants * s.FreqMigrants)
-		}
-		if math.IsNaN(rows[k].FreqA) {
-			rows[k].FreqA = 0
 		}
 	}
 	return worldRows(gen, names, rows, nat, natA, mig, migA)

@@ -1,0 +1,238 @@
+// Package serve is culturesim's teaching mode: an HTTP server whose
+// embedded page shows a simulation running live, with the analytic phase
+// diagram of the current parameters beside it.
+//
+// Every browser tab has its own session: opening the event stream
+// (GET /api/stream, server-sent events) creates one, and the session lives
+// exactly as long as that request. The simulation runs inside the
+// request's handler goroutine, so closing the tab cancels the request and
+// ends the simulation: no goroutine outlives its tab. Controls arrive as
+// POST /api/control?session=ID with a JSON body; invalid parameters are
+// answered with status 400 and a message the page shows.
+//
+// The simulation is the engine itself (sim.World; a scenario without
+// platforms is a world of one platform, which draws exactly like the
+// single population): session seed s draws from rng.Stream(s, 0, 0), the
+// stream of replicate 0 of "culturesim run", so a session reset with the
+// scenario's seed replays that replicate until the first parameter change.
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/culturesim/culturesim/scenarios"
+)
+
+//go:embed static
+var static embed.FS
+
+// FrameInterval is the period of frames while a simulation plays: 25 a
+// second.
+const FrameInterval = 40 * time.Millisecond
+
+// Server serves the teaching page and its sessions.
+type Server struct {
+	scenario *scenarios.Scenario
+	mux      *http.ServeMux
+
+	mu       sync.Mutex
+	sessions map[string]*session
+	// Started and Ended count sessions over the server's life (tests).
+	started, ended int
+}
+
+// New makes a server for a scenario (nil: the built-in fig4c lattice).
+func New(sc *scenarios.Scenario) (*Server, error) {
+	if sc == nil {
+		var err error
+		if sc, err = scenarios.Builtin("fig4c"); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := newSession(sc, ""); err != nil {
+		return nil, fmt.Errorf("serve: scenario %s: %w", sc.Name, err)
+	}
+	s := &Server{scenario: sc, mux: http.NewServeMux(), sessions: map[string]*session{}}
+	files, err := fs.Sub(static, "static")
+	if err != nil {
+		return nil, err
+	}
+	s.mux.Handle("GET /", http.FileServerFS(files))
+	s.mux.HandleFunc("GET /api/stream", s.stream)
+	s.mux.HandleFunc("POST /api/control", s.control)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// Sessions returns the number of live sessions.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Counts returns how many sessions have started and ended.
+func (s *Server) Counts() (started, ended int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started, s.ended
+}
+
+func newID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// stream runs one session for as long as the request lives, pushing its
+// frames as server-sent events.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ses, err := newSession(s.scenario, newID())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	s.mu.Lock()
+	s.sessions[ses.id] = ses
+	s.started++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.sessions, ses.id)
+		s.ended++
+		s.mu.Unlock()
+	}()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	send := func(event string, v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
+			return err
+		}
+		flusher.Flush()
+		return nil
+	}
+	ses.run(r.Context(), send)
+}
+
+// Control is the body of POST /api/control.
+type Control struct {
+	// Action: play, pause, step, reset, set, speed or event.
+	Action string `json:"action"`
+	// Seed for reset (0: the scenario's).
+	Seed uint64 `json:"seed,omitempty"`
+	// Steps for step (default 1).
+	Steps int `json:"steps,omitempty"`
+	// Speed for speed: generations per second, (0, 1000].
+	Speed float64 `json:"speed,omitempty"`
+	// Platform whose parameters set changes: −1 for every platform.
+	Platform int `json:"platform"`
+	// Params for set: any of b, c, v, alpha, ta, tb, initiation (numbers)
+	// and selection ("global" or "local").
+	Params map[string]any `json:"params,omitempty"`
+	// Phase picks the phase diagram's axes: "bias" (T_A − T_B, c) or
+	// "v" (v, c).
+	Phase string `json:"phase,omitempty"`
+	// Event for event: a migration now.
+	Event *EventControl `json:"event,omitempty"`
+}
+
+// EventControl triggers a migration event in the next generation.
+type EventControl struct {
+	From      int     `json:"from"`
+	To        int     `json:"to"`
+	Fraction  float64 `json:"fraction"`
+	Phenotype string  `json:"phenotype,omitempty"` // "any" (default), "A" or "B"
+}
+
+func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	reply := func(code int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		json.NewEncoder(w).Encode(v)
+	}
+	id := r.URL.Query().Get("session")
+	s.mu.Lock()
+	ses := s.sessions[id]
+	s.mu.Unlock()
+	if ses == nil {
+		reply(http.StatusNotFound, map[string]string{"error": "no such session (it ends when its page is closed); reload the page"})
+		return
+	}
+	var c Control
+	c.Platform = -1
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		reply(http.StatusBadRequest, map[string]string{"error": "invalid control: " + err.Error()})
+		return
+	}
+	if err := ses.apply(c); err != nil {
+		var ue userError
+		if errors.As(err, &ue) {
+			reply(http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		reply(http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	reply(http.StatusOK, map[string]bool{"ok": true})
+}
+
+// userError is a control the user can fix (status 400).
+type userError struct{ error }
+
+func userErrorf(format string, a ...any) error { return userError{fmt.Errorf(format, a...)} }
+
+// ListenAndServe serves on addr until ctx is cancelled, then shuts down
+// within a second, closing every session.
+func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr string)) error {
+	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(lnAddr net.Listener) context.Context { return ctx }}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	srv.Shutdown(sctx)
+	<-errc
+	return nil
+}

@@ -1,0 +1,444 @@
+package serve
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/scenarios"
+	"github.com/culturesim/culturesim/sim"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// Limits of the controls.
+const (
+	MaxSpeed      = 1000 // generations per second
+	maxGensPerTic = 100  // so that a frame never waits long
+	phaseNX       = 120
+	phaseNY       = 90
+	maxDots       = 600
+)
+
+// session is one tab's simulation. Its fields are guarded by mu; the loop
+// in run reads them every tick.
+type session struct {
+	id    string
+	sc    *scenarios.Scenario
+	setup scenarios.Setup // the current parameters
+	world *sim.World
+	r     *rng.Xoshiro
+	seed  uint64
+
+	mu      sync.Mutex
+	running bool
+	speed   float64 // generations per second
+	carry   float64 // fractional generations owed
+	steps   int     // requested single steps
+	dirty   bool    // send a frame even when paused
+	phase   string  // "bias" or "v"
+	focus   int     // platform of the phase diagram
+	phaseOK bool    // the phase diagram is up to date
+	wake    chan struct{}
+	frames  int // frames sent
+}
+
+// worldSetup turns any scenario setup into a world: a scenario without
+// platforms is a world of one platform named "population".
+func worldSetup(st scenarios.Setup) scenarios.Setup {
+	if st.Kind == scenarios.Platforms {
+		return st
+	}
+	ps := scenarios.PlatformSetup{Name: "population", Kind: st.Kind, Size: st.Size, InitialA: st.InitialA, Lattice: st.Lattice}
+	st.Platforms = []scenarios.PlatformSetup{ps}
+	st.Kind = scenarios.Platforms
+	return st
+}
+
+func newSession(sc *scenarios.Scenario, id string) (*session, error) {
+	s := &session{id: id, sc: sc, setup: worldSetup(sc.Base), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
+		phase: "bias", wake: make(chan struct{}, 1), dirty: true}
+	// Teaching runs go on until stopped; events may come at any time.
+	s.setup.Run.Generations = math.MaxInt32
+	if err := s.reset(s.seed); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *session) reset(seed uint64) error {
+	r := rng.Stream(seed, 0, 0)
+	w, err := sim.NewWorld(s.setup.WorldConfig(), r)
+	if err != nil {
+		return err
+	}
+	s.world, s.r, s.seed = w, r, seed
+	s.dirty, s.carry = true, 0
+	return nil
+}
+
+func (s *session) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// apply performs a control.
+func (s *session) apply(c Control) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.poke()
+	switch c.Action {
+	case "play":
+		s.running = true
+	case "pause":
+		s.running = false
+	case "step":
+		n := c.Steps
+		if n == 0 {
+			n = 1
+		}
+		if n < 1 || n > 10_000 {
+			return userErrorf("steps = %d is outside its allowed range [1, 10000]", n)
+		}
+		s.steps += n
+	case "reset":
+		seed := c.Seed
+		if seed == 0 {
+			seed = s.sc.Seed
+		}
+		if seed > math.MaxInt64 {
+			return userErrorf("seed = %d is outside its allowed range [1, 2^63)", seed)
+		}
+		return s.reset(seed)
+	case "speed":
+		if !(c.Speed > 0 && c.Speed <= MaxSpeed) {
+			return userErrorf("speed = %v is outside its allowed range (0, %d] generations per second", c.Speed, MaxSpeed)
+		}
+		s.speed = c.Speed
+	case "set":
+		if c.Phase != "" {
+			if c.Phase != "bias" && c.Phase != "v" {
+				return userErrorf("phase = %q is not \"bias\" or \"v\"", c.Phase)
+			}
+			s.phase, s.phaseOK = c.Phase, false
+		}
+		if c.Platform < -1 || c.Platform >= len(s.setup.Platforms) {
+			return userErrorf("platform = %d is outside its allowed range [-1, %d]", c.Platform, len(s.setup.Platforms)-1)
+		}
+		if c.Platform >= 0 {
+			s.focus, s.phaseOK = c.Platform, false
+		}
+		if len(c.Params) > 0 {
+			return s.setParams(c.Platform, c.Params)
+		}
+	case "event":
+		e := c.Event
+		if e == nil {
+			return userErrorf("event: missing {from, to, fraction}")
+		}
+		ph := map[string]model.EventPhenotype{"": model.AnyPhenotype, "any": model.AnyPhenotype, "A": model.OnlyA, "B": model.OnlyB}
+		p, ok := ph[e.Phenotype]
+		if !ok {
+			return userErrorf("event phenotype %q is not \"any\", \"A\" or \"B\"", e.Phenotype)
+		}
+		ev := model.Event{Generation: s.world.Generation(), From: e.From, To: e.To, Fraction: e.Fraction, Phenotype: p}
+		if err := s.world.AddEvent(ev); err != nil {
+			return userError{err}
+		}
+		s.setup.Migration = s.world.Migration()
+	default:
+		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event)", c.Action)
+	}
+	return nil
+}
+
+// setParams changes model and lattice settings of one platform (or all,
+// k = −1) and hands them to the running world, which keeps its agents.
+func (s *session) setParams(k int, params map[string]any) error {
+	st := s.setup
+	st.Platforms = append([]scenarios.PlatformSetup(nil), st.Platforms...)
+	targets := []int{k}
+	if k < 0 {
+		targets = targets[:0]
+		for i := range st.Platforms {
+			targets = append(targets, i)
+		}
+	}
+	keys := map[string]int{"b": 0, "c": 1, "v": 2, "alpha": 3, "ta": 4, "tb": 5}
+	for name, raw := range params {
+		if name == "selection" {
+			sel, ok := raw.(string)
+			if !ok || (sel != "global" && sel != "local") {
+				return userErrorf("selection = %v is not \"global\" or \"local\"", raw)
+			}
+			for _, i := range targets {
+				st.Platforms[i].Lattice.Selection = map[string]sim.Selection{"global": sim.Global, "local": sim.Local}[sel]
+			}
+			continue
+		}
+		x, ok := raw.(float64)
+		if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+			return userErrorf("%s = %v is not a number", name, raw)
+		}
+		if name == "initiation" {
+			if !(x > 0 && x <= 1) {
+				return userErrorf("initiation = %v is outside its allowed range (0, 1]", x)
+			}
+			for _, i := range targets {
+				st.Platforms[i].Lattice.Initiation = x
+			}
+			continue
+		}
+		j, ok := keys[name]
+		if !ok {
+			return userErrorf("unknown parameter %q (b, c, v, alpha, ta, tb, initiation, selection)", name)
+		}
+		for _, i := range targets {
+			st.Platforms[i].Override.Set[j], st.Platforms[i].Override.Vals[j] = true, x
+		}
+	}
+	cfg := st.WorldConfig()
+	for _, i := range targets {
+		pc := cfg.Platforms[i]
+		if err := pc.Model.Validate(); err != nil {
+			return userErrorf("%s: %s", st.Platforms[i].Name, strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+	}
+	for _, i := range targets {
+		if err := s.world.SetPlatform(i, cfg.Platforms[i]); err != nil {
+			return userError{err}
+		}
+	}
+	s.setup = st
+	s.phaseOK, s.dirty = false, true
+	return nil
+}
+
+// run is the session's loop: it plays generations at the requested speed
+// and sends a frame every tick while playing (and after any change).
+func (s *session) run(ctx context.Context, send func(event string, v any) error) {
+	tick := time.NewTicker(FrameInterval)
+	defer tick.Stop()
+	s.mu.Lock()
+	hello := s.hello()
+	s.mu.Unlock()
+	if send("hello", hello) != nil {
+		return
+	}
+	last := time.Now()
+	for {
+		s.mu.Lock()
+		now := time.Now()
+		gens := s.steps
+		s.steps = 0
+		if s.running {
+			s.carry += s.speed * now.Sub(last).Seconds()
+			n := math.Floor(s.carry)
+			s.carry -= n
+			gens += int(min(n, maxGensPerTic))
+		}
+		last = now
+		for range min(gens, 10_000) {
+			s.world.Step(s.r)
+		}
+		var frame *Frame
+		if gens > 0 || s.running || s.dirty {
+			frame = s.frame()
+			s.dirty = false
+			s.frames++
+		}
+		var phase *Phase
+		if !s.phaseOK {
+			phase = s.phaseDiagram()
+			s.phaseOK = true
+		}
+		s.mu.Unlock()
+		if phase != nil && send("phase", phase) != nil {
+			return
+		}
+		if frame != nil && send("frame", frame) != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// Hello describes the session to the page.
+type Hello struct {
+	Session     string         `json:"session"`
+	Scenario    string         `json:"scenario"`
+	Description string         `json:"description"`
+	Seed        uint64         `json:"seed"`
+	Speed       float64        `json:"speed"`
+	Platforms   []PlatformInfo `json:"platforms"`
+}
+
+// PlatformInfo is a platform's structure and current parameters.
+type PlatformInfo struct {
+	Name       string  `json:"name"`
+	Lattice    bool    `json:"lattice"`
+	Size       int     `json:"size"` // agents, or the lattice side
+	B          float64 `json:"b"`
+	C          float64 `json:"c"`
+	V          float64 `json:"v"`
+	Alpha      float64 `json:"alpha"`
+	TA         float64 `json:"ta"`
+	TB         float64 `json:"tb"`
+	Initiation float64 `json:"initiation"`
+	Selection  string  `json:"selection"`
+}
+
+func (s *session) hello() Hello {
+	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed}
+	for k, p := range s.setup.Platforms {
+		m := s.setup.PlatformModel(k)
+		lc := p.Lattice.WithDefaults()
+		h.Platforms = append(h.Platforms, PlatformInfo{Name: p.Name, Lattice: p.Kind == scenarios.Lattice, Size: p.Size,
+			B: m.B, C: m.C, V: m.V, Alpha: m.Alpha, TA: m.TA, TB: m.TB, Initiation: lc.Initiation, Selection: lc.Selection.String()})
+	}
+	return h
+}
+
+// Frame is the state after a generation.
+type Frame struct {
+	Generation int             `json:"g"`
+	Running    bool            `json:"running"`
+	Seed       uint64          `json:"seed"`
+	Platforms  []PlatformFrame `json:"platforms"`
+	Params     []PlatformInfo  `json:"params"`
+}
+
+// PlatformFrame is one platform in a frame. Lattice platforms carry their
+// sites, one bit per site, row-major, least significant bit first (Sites:
+// 1 = A; Occupied: 1 = occupied, empty when every site is); well-mixed
+// ones a sample of agents, one byte each (bit 0: A, bit 1: migrant).
+type PlatformFrame struct {
+	Size        int     `json:"size"`
+	CountA      int     `json:"a"`
+	Natives     int     `json:"natives"`
+	NativesA    int     `json:"nativesA"`
+	Migrants    int     `json:"migrants"`
+	MigrantsA   int     `json:"migrantsA"`
+	MeanFitness float64 `json:"meanFitness"` // of the last generation; 0 before any
+	Sites       string  `json:"sites,omitempty"`
+	Occupied    string  `json:"occupied,omitempty"`
+	Dots        string  `json:"dots,omitempty"`
+}
+
+func (s *session) frame() *Frame {
+	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.hello().Platforms}
+	state := s.world.State()
+	last := s.world.LastStats()
+	for k, st := range state {
+		pf := PlatformFrame{Size: st.Size, CountA: st.CountA, Natives: st.Natives, NativesA: st.NativesA, Migrants: st.Migrants, MigrantsA: st.MigrantsA}
+		if last != nil && !math.IsNaN(last[k].MeanFitness) {
+			pf.MeanFitness = last[k].MeanFitness
+		}
+		ph, origin, _, occ := s.world.Agents(k)
+		if s.setup.Platforms[k].Kind == scenarios.Lattice {
+			pf.Sites = bits(ph)
+			if occ != nil && st.Size < len(ph) {
+				pf.Occupied = bits(occ)
+			}
+		} else {
+			n := min(len(ph), maxDots)
+			d := make([]byte, n)
+			for i := range n {
+				d[i] = ph[i] & 1
+				if origin != nil && int(origin[i]) != k {
+					d[i] |= 2
+				}
+			}
+			pf.Dots = base64.StdEncoding.EncodeToString(d)
+		}
+		f.Platforms = append(f.Platforms, pf)
+	}
+	return f
+}
+
+// bits packs 0/1 values, least significant bit first.
+func bits(x []uint8) string {
+	b := make([]byte, (len(x)+7)/8)
+	for i, v := range x {
+		b[i>>3] |= (v & 1) << (i & 7)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Phase is the analytic phase diagram of the focused platform's
+// parameters: outcome codes (model.Outcome; 9 where the parameters are
+// invalid) on an NX × NY grid, row 0 at the bottom.
+type Phase struct {
+	Platform    string  `json:"platform"`
+	Mode        string  `json:"mode"` // "bias": x = T_A − T_B; "v": x = v
+	XLabel      string  `json:"xlabel"`
+	X0          float64 `json:"x0"`
+	X1          float64 `json:"x1"`
+	Y0          float64 `json:"y0"`
+	Y1          float64 `json:"y1"`
+	NX          int     `json:"nx"`
+	NY          int     `json:"ny"`
+	Cells       string  `json:"cells"`
+	PX          float64 `json:"px"` // the current point
+	PY          float64 `json:"py"`
+	Outcome     string  `json:"outcome"`
+	Description string  `json:"description"`
+	Alpha       float64 `json:"alpha"`
+	Lattice     bool    `json:"lattice"`
+}
+
+func (s *session) phaseDiagram() *Phase {
+	k := min(s.focus, len(s.setup.Platforms)-1)
+	p := s.setup.PlatformModel(k)
+	ph := &Phase{Platform: s.setup.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
+		Alpha: p.Alpha, Lattice: s.setup.Platforms[k].Kind == scenarios.Lattice}
+	at := func(x, y float64) model.Params {
+		q := p
+		q.C = y
+		if s.phase == "v" {
+			q.V = x
+		} else {
+			q.TB = p.TA - x
+		}
+		return q
+	}
+	if s.phase == "v" {
+		ph.XLabel, ph.X0, ph.X1, ph.PX = "v", 0, 1, p.V
+	} else {
+		ph.XLabel, ph.X0, ph.X1, ph.PX = "T_A − T_B", -0.5, 0.5, p.TA-p.TB
+	}
+	ph.PY = p.C
+	var b strings.Builder
+	for j := range phaseNY {
+		y := ph.Y0 + (ph.Y1-ph.Y0)*(float64(j)+0.5)/phaseNY
+		for i := range phaseNX {
+			x := ph.X0 + (ph.X1-ph.X0)*(float64(i)+0.5)/phaseNX
+			q := at(x, y)
+			if q.Validate() != nil {
+				b.WriteByte('9')
+				continue
+			}
+			o, _ := q.Classify()
+			b.WriteByte('0' + byte(o))
+		}
+	}
+	ph.Cells = b.String()
+	if p.Validate() == nil {
+		o, _ := p.Classify()
+		ph.Outcome, ph.Description = o.String(), o.Description()
+	} else {
+		ph.Outcome, ph.Description = "invalid", fmt.Sprint(p.Validate())
+	}
+	return ph
+}

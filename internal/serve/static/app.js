@@ -1,0 +1,322 @@
+// culturesim teaching mode. The server runs the simulation (culturesim's
+// engine) and pushes frames as server-sent events; this page draws them and
+// posts the controls. window.culturesim exposes the state for tests.
+"use strict";
+
+const A_COLOR = [0x9a, 0xcd, 0x32], B_COLOR = [0xcd, 0x5c, 0x5c], EMPTY = [0xf2, 0xf2, 0xee];
+const PLATFORM_COLORS = ["#1f4e9c", "#d95f02", "#6a3d9a", "#1b9e77", "#666666"];
+const OUTCOMES = [
+  {name: "cooperation", color: "#9acd32", text: "Cooperation wins: from any mix, cooperators (A) take over. The help cooperators get back — through the partner being also the one they learn from (α) and through transmission biased towards A — outweighs the cost c."},
+  {name: "defection", color: "#cd5c5c", text: "Defection wins: from any mix, defectors (B) take over. The cost c is too high for what cooperators get back through α and transmission."},
+  {name: "coexistence", color: "#ffd700", text: "Stable coexistence: cooperators and defectors settle at a stable mix p̂*; transmission favours whichever is rare."},
+  {name: "bistable", color: "#add8e6", text: "Bistable: the start decides. Above an unstable threshold p̂* cooperation wins, below it defection does."},
+  {name: "neutral", color: "#d3d3d3", text: "Neutral: selection and transmission cancel exactly; frequencies change only by chance."},
+  {name: "boundary", color: "#404040", text: "On a boundary between two regions (β₃ = 0 or β₃ = β₁)."},
+];
+const SLIDERS = [
+  {key: "b", label: "b (benefit)", min: 0.01, max: 5, step: 0.01},
+  {key: "c", label: "c (cost)", min: 0, max: 0.99, step: 0.005},
+  {key: "v", label: "v (vertical)", min: 0, max: 1, step: 0.01},
+  {key: "alpha", label: "α (partner = teacher)", min: 0, max: 1, step: 0.01, wellMixedOnly: true},
+  {key: "ta", label: "T_A", min: 0, max: 1, step: 0.005},
+  {key: "tb", label: "T_B", min: 0, max: 1, step: 0.005},
+  {key: "initiation", label: "initiation", min: 0.05, max: 1, step: 0.05, latticeOnly: true},
+];
+
+const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: null, errors: 0, session: null};
+let focus = 0;          // platform whose parameters the sliders show (-1: all)
+let editing = 0;        // time of the last slider move: do not overwrite it from frames
+const series = [];      // per platform: [[generation, freq], ...]
+const $ = (id) => document.getElementById(id);
+
+function message(text, kind) {
+  const m = $("message");
+  m.textContent = text || "";
+  m.className = text ? kind : "";
+}
+
+async function post(body) {
+  if (!cs.session) return false;
+  try {
+    const r = await fetch("api/control?session=" + cs.session, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+    const j = await r.json();
+    if (!r.ok) { cs.errors++; message(j.error || ("error " + r.status), "error"); return false; }
+    message("");
+    return true;
+  } catch (e) {
+    message("the server does not answer: " + e, "error");
+    return false;
+  }
+}
+cs.post = post;
+
+function decode(b64) {
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+// ---- layout built from the hello message ----
+
+function build(h) {
+  cs.hello = h;
+  $("scenario").textContent = h.scenario + (h.description ? " — " + h.description : "");
+  $("seed").value = h.seed;
+  const world = $("world");
+  world.innerHTML = "";
+  series.length = 0;
+  const several = h.platforms.length > 1;
+  h.platforms.forEach((p, k) => {
+    series.push([]);
+    const div = document.createElement("div");
+    div.className = "platform";
+    div.innerHTML = `<h3 style="color:${several ? PLATFORM_COLORS[k % 5] : "inherit"}"></h3><div class="bar"><div></div></div><div class="stats"></div>`;
+    div.querySelector("h3").textContent = p.name + (p.lattice ? ` — ${p.size}×${p.size} lattice` : ` — well-mixed`);
+    const cv = document.createElement("canvas");
+    if (p.lattice) {
+      cv.width = cv.height = p.size;
+      const px = several ? 300 : 460;
+      cv.style.width = cv.style.height = px + "px";
+    } else {
+      cv.width = 360; cv.height = 240;
+    }
+    div.insertBefore(cv, div.querySelector(".bar"));
+    world.appendChild(div);
+  });
+  // Platform picker, migration panel.
+  const pick = $("platform");
+  pick.innerHTML = several ? `<option value="-1">all platforms</option>` : "";
+  h.platforms.forEach((p, k) => pick.add(new Option(p.name, k)));
+  pick.value = several ? "0" : "0";
+  $("platformPick").classList.toggle("hidden", !several);
+  $("migration").classList.toggle("hidden", !several);
+  for (const sel of [$("evFrom"), $("evTo")]) {
+    sel.innerHTML = "";
+    h.platforms.forEach((p, k) => sel.add(new Option(p.name, k)));
+  }
+  if (several) $("evTo").value = "1";
+  const anyLattice = h.platforms.some((p) => p.lattice);
+  $("selectionRow").classList.toggle("hidden", !anyLattice);
+  buildSliders();
+  syncControls(h.platforms);
+  setSpeedLabel();
+  $("chartLegend").innerHTML = h.platforms.map((p, k) =>
+    `<span><i style="background:${PLATFORM_COLORS[k % 5]}"></i>${p.name}</span>`).join("") +
+    `<span>dashed: migrants' frequency</span>`;
+  $("regions").innerHTML = OUTCOMES.map((o) => `<div data-outcome="${o.name}" style="border-color:${o.color}"><b>${o.name}</b> — ${o.text}</div>`).join("");
+}
+
+function buildSliders() {
+  const box = $("sliders");
+  box.innerHTML = "";
+  for (const s of SLIDERS) {
+    const row = document.createElement("label");
+    row.className = "slider";
+    row.dataset.key = s.key;
+    row.innerHTML = `<span>${s.label.replace("T_A", "T<sub>A</sub>").replace("T_B", "T<sub>B</sub>")}</span><input type="range" min="${s.min}" max="${s.max}" step="${s.step}"><output></output>`;
+    const input = row.querySelector("input"), out = row.querySelector("output");
+    let timer = null;
+    input.addEventListener("input", () => {
+      out.textContent = (+input.value).toFixed(3).replace(/\.?0+$/, "");
+      editing = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const ok = await post({action: "set", platform: focus, params: {[s.key]: +input.value}});
+        if (!ok) editing = 0; // show the server's values again
+      }, 120);
+    });
+    box.appendChild(row);
+  }
+}
+
+// syncControls shows the focused platform's parameters (unless the user
+// is moving a slider).
+function syncControls(params) {
+  if (performance.now() - editing < 600) return;
+  const p = params[Math.max(focus, 0)];
+  const lattice = p.lattice;
+  for (const row of $("sliders").children) {
+    const s = SLIDERS.find((x) => x.key === row.dataset.key);
+    const input = row.querySelector("input"), out = row.querySelector("output");
+    input.value = p[s.key];
+    out.textContent = (+p[s.key]).toFixed(3).replace(/\.?0+$/, "");
+    const off = (s.wellMixedOnly && lattice) || (s.latticeOnly && !lattice);
+    input.disabled = off;
+    row.title = off ? (lattice ? "on a lattice α emerges from the neighbourhood (1/8 for 8 neighbours)" : "lattices only") : "";
+    row.style.opacity = off ? 0.45 : 1;
+  }
+  for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.selection;
+}
+
+// ---- frames ----
+
+function drawLattice(cv, pf) {
+  const ctx = cv.getContext("2d");
+  const n = cv.width * cv.height;
+  const img = ctx.createImageData(cv.width, cv.height);
+  const sites = decode(pf.sites), occ = pf.occupied ? decode(pf.occupied) : null;
+  for (let i = 0; i < n; i++) {
+    const a = (sites[i >> 3] >> (i & 7)) & 1;
+    const empty = occ && !((occ[i >> 3] >> (i & 7)) & 1);
+    const c = empty ? EMPTY : a ? A_COLOR : B_COLOR;
+    img.data.set([c[0], c[1], c[2], 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+function drawDots(cv, pf) {
+  const ctx = cv.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, cv.width, cv.height);
+  const d = decode(pf.dots), cols = 30, r = 4.2;
+  for (let i = 0; i < d.length; i++) {
+    const x = 6 + (i % cols) * 11.8, y = 6 + Math.floor(i / cols) * 11.8;
+    ctx.fillStyle = d[i] & 1 ? "#9acd32" : "#cd5c5c";
+    if (d[i] & 2) { ctx.fillRect(x - r, y - r, 2 * r, 2 * r); }
+    else { ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
+  }
+}
+
+function onFrame(f) {
+  cs.frames++;
+  cs.lastFrame = f;
+  const divs = $("world").children;
+  f.platforms.forEach((pf, k) => {
+    const div = divs[k];
+    if (!div) return;
+    const cv = div.querySelector("canvas");
+    if (pf.sites) drawLattice(cv, pf); else if (pf.dots !== undefined) drawDots(cv, pf);
+    const fa = pf.size ? pf.a / pf.size : 0;
+    div.querySelector(".bar div").style.width = (100 * fa).toFixed(1) + "%";
+    let txt = `${pf.size.toLocaleString()} agents · A ${(100 * fa).toFixed(1)}% · mean fitness ${pf.meanFitness ? pf.meanFitness.toFixed(3) : "–"}`;
+    if (pf.migrants) txt += ` · migrants ${pf.migrants.toLocaleString()} (A ${(100 * pf.migrantsA / pf.migrants).toFixed(1)}%)`;
+    if (!pf.sites) txt += " · dots: a sample of agents, squares are migrants";
+    div.querySelector(".stats").textContent = txt;
+    const s = series[k];
+    if (s.length && f.g < s[s.length - 1][0]) series.forEach((x) => (x.length = 0)); // reset
+    if (!s.length || s[s.length - 1][0] !== f.g) {
+      s.push([f.g, pf.size ? pf.a / pf.size : NaN, pf.migrants ? pf.migrantsA / pf.migrants : NaN]);
+      if (s.length > 2000) s.splice(0, s.length - 2000);
+    }
+  });
+  drawChart();
+  syncControls(f.params);
+  $("status").textContent = `generation ${f.g} · ${f.running ? "playing" : "paused"} · seed ${f.seed}`;
+  $("play").classList.toggle("on", f.running);
+}
+
+function drawChart() {
+  const cv = $("chart"), ctx = cv.getContext("2d");
+  const W = cv.width, H = cv.height, L = 44, R = 10, T = 8, B = 24;
+  ctx.clearRect(0, 0, W, H);
+  let g0 = Infinity, g1 = -Infinity;
+  for (const s of series) if (s.length) { g0 = Math.min(g0, s[0][0]); g1 = Math.max(g1, s[s.length - 1][0]); }
+  if (!isFinite(g0)) return;
+  if (g1 === g0) g1 = g0 + 1;
+  const X = (g) => L + (W - L - R) * (g - g0) / (g1 - g0), Y = (p) => T + (H - T - B) * (1 - p);
+  ctx.strokeStyle = "#ccc"; ctx.fillStyle = "#666"; ctx.font = "11px system-ui"; ctx.lineWidth = 1;
+  for (const p of [0, 0.25, 0.5, 0.75, 1]) {
+    ctx.beginPath(); ctx.moveTo(L, Y(p)); ctx.lineTo(W - R, Y(p)); ctx.stroke();
+    ctx.fillText(p.toFixed(2), 6, Y(p) + 4);
+  }
+  ctx.fillText(`generation ${g0}`, L, H - 6);
+  ctx.textAlign = "right"; ctx.fillText(`${g1}`, W - R, H - 6); ctx.textAlign = "left";
+  series.forEach((s, k) => {
+    for (const [col, dash] of [[1, []], [2, [5, 4]]]) {
+      ctx.strokeStyle = PLATFORM_COLORS[k % 5]; ctx.lineWidth = 2; ctx.setLineDash(dash);
+      ctx.beginPath();
+      let pen = false;
+      for (const pt of s) {
+        if (isNaN(pt[col])) { pen = false; continue; }
+        if (pen) ctx.lineTo(X(pt[0]), Y(pt[col])); else ctx.moveTo(X(pt[0]), Y(pt[col]));
+        pen = true;
+      }
+      ctx.stroke();
+    }
+  });
+  ctx.setLineDash([]);
+}
+
+// ---- phase diagram ----
+
+function onPhase(ph) {
+  cs.phases++;
+  cs.lastPhase = ph;
+  const cv = $("phase"), ctx = cv.getContext("2d");
+  const W = cv.width, H = cv.height, L = 46, R = 10, T = 10, B = 38;
+  ctx.clearRect(0, 0, W, H);
+  const off = document.createElement("canvas");
+  off.width = ph.nx; off.height = ph.ny;
+  const octx = off.getContext("2d"), img = octx.createImageData(ph.nx, ph.ny);
+  for (let j = 0; j < ph.ny; j++) for (let i = 0; i < ph.nx; i++) {
+    const code = ph.cells.charCodeAt(j * ph.nx + i) - 48;
+    const hex = code < OUTCOMES.length ? OUTCOMES[code].color : "#ffffff";
+    const c = [1, 3, 5].map((o) => parseInt(hex.substr(o, 2), 16));
+    img.data.set([c[0], c[1], c[2], 255], 4 * ((ph.ny - 1 - j) * ph.nx + i));
+  }
+  octx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(off, L, T, W - L - R, H - T - B);
+  const X = (x) => L + (W - L - R) * (x - ph.x0) / (ph.x1 - ph.x0), Y = (y) => T + (H - T - B) * (1 - (y - ph.y0) / (ph.y1 - ph.y0));
+  ctx.strokeStyle = "#333"; ctx.strokeRect(L, T, W - L - R, H - T - B);
+  ctx.fillStyle = "#333"; ctx.font = "11px system-ui";
+  for (let t = 0; t <= 4; t++) {
+    const x = ph.x0 + (ph.x1 - ph.x0) * t / 4, y = ph.y0 + (ph.y1 - ph.y0) * t / 4;
+    ctx.textAlign = "center"; ctx.fillText(+x.toFixed(2), X(x), H - B + 14);
+    ctx.textAlign = "right"; ctx.fillText(+y.toFixed(2), L - 4, Y(y) + 4);
+  }
+  ctx.textAlign = "center";
+  ctx.fillText(ph.mode === "v" ? "v (vertical transmission)" : "T_A − T_B (transmission bias)", L + (W - L - R) / 2, H - 6);
+  ctx.save(); ctx.translate(12, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText("c (cost of cooperation)", 0, 0); ctx.restore();
+  // The current point.
+  const px = X(ph.px), py = Y(ph.py);
+  ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
+  ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
+  ctx.lineWidth = 1; ctx.textAlign = "left";
+  let note = `${ph.platform}: the point is the current parameters, which are in the ${ph.outcome} region (${ph.description}).`;
+  if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
+  $("phaseNote").textContent = note;
+  for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
+}
+
+// ---- controls ----
+
+function speedValue() { return Math.pow(10, 3 * $("speed").value / 100); }
+function setSpeedLabel() { $("speedOut").textContent = speedValue().toFixed(speedValue() < 10 ? 1 : 0) + " generations/s"; }
+
+function wire() {
+  $("play").onclick = () => post({action: "play"});
+  $("pause").onclick = () => post({action: "pause"});
+  $("step").onclick = () => post({action: "step"});
+  $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); post({action: "reset", seed: +$("seed").value || 0}); };
+  $("speed").oninput = () => { setSpeedLabel(); post({action: "speed", speed: speedValue()}); };
+  $("platform").onchange = () => {
+    focus = +$("platform").value;
+    editing = 0;
+    post({action: "set", platform: focus});
+    if (cs.lastFrame) syncControls(cs.lastFrame.params);
+  };
+  for (const r of document.querySelectorAll("input[name=selection]"))
+    r.onchange = () => post({action: "set", platform: focus, params: {selection: r.value}});
+  for (const r of document.querySelectorAll("input[name=phase]"))
+    r.onchange = () => post({action: "set", platform: Math.max(focus, 0), phase: r.value});
+  $("trigger").onclick = () => post({action: "event", event: {from: +$("evFrom").value, to: +$("evTo").value, fraction: +$("evFraction").value}})
+    .then((ok) => ok && message("event queued: it acts in the next generation", "info"));
+  document.addEventListener("keydown", (e) => {
+    if (e.code === "Space" && e.target.tagName !== "INPUT") {
+      e.preventDefault();
+      post({action: cs.lastFrame && cs.lastFrame.running ? "pause" : "play"});
+    }
+  });
+}
+
+function connect() {
+  const es = new EventSource("api/stream");
+  es.addEventListener("hello", (e) => { const h = JSON.parse(e.data); cs.session = h.session; build(h); $("status").textContent = "connected"; });
+  es.addEventListener("frame", (e) => onFrame(JSON.parse(e.data)));
+  es.addEventListener("phase", (e) => onPhase(JSON.parse(e.data)));
+  es.onerror = () => { $("status").textContent = "disconnected — reload the page for a new simulation"; es.close(); cs.session = null; };
+}
+
+wire();
+connect();
