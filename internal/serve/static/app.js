@@ -273,7 +273,7 @@ function onPhase(ph) {
   ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
   ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
   ctx.lineWidth = 1; ctx.textAlign = "left";
-  let note = `${ph.platform}: the point is the current parameters, which are in the ${ph.outcome} region (${ph.description}).`;
+  let note = `${ph.platform}: the circle is the current parameters, in the ${ph.outcome} region (${ph.description}). White: parameters outside their domain (T_B outside [0, 1], or c ≥ b).`;
   if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
   $("phaseNote").textContent = note;
   for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
