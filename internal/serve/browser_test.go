@@ -111,7 +111,7 @@ func TestBrowser(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	f1, c1, t1 := frames(), cpuTime(), time.Now()
 	wall := t1.Sub(t0).Seconds()
-	rate, cores := float64(f1-f0)/wall, (c1 - c0).Seconds()/wall
+	rate, cores := float64(f1-f0)/wall, (c1-c0).Seconds()/wall
 	t.Logf("%.1f frames/s for a 100×100 lattice; this process (server + test client) used %.3f cores", rate, cores)
 	if rate < 20 {
 		t.Errorf("%.1f frames a second, want at least 20", rate)
