@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,32 @@ func TestRunPlatformBadInput(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "bad.toml:") {
 			t.Errorf("exit %d, stderr %q, want %q with a line", code, stderr, c.want)
 		}
+	}
+}
+
+// A scenario of one [[platform]] and no migration gives the numbers of the
+// same single-population scenario with the same seed.
+func TestOnePlatformIsTheSinglePopulation(t *testing.T) {
+	dir := t.TempDir()
+	single := strings.Replace(smallScenario, "[population]\nkind = \"wellmixed\"\nsize = 501\n", "[population]\nkind = \"wellmixed\"\nsize = 501\nstop = \"generations\"\n", 1)
+	world := strings.Replace(smallScenario, "[population]\nkind = \"wellmixed\"\nsize = 501\n",
+		"[population]\nstop = \"generations\"\n[[platform]]\nname = \"only\"\n[platform.population]\nkind = \"wellmixed\"\nsize = 501\n", 1)
+	var finals [2][]string
+	for i, src := range []string{single, world} {
+		out := filepath.Join(dir, fmt.Sprint(i))
+		if code, _, stderr := runCLI(t, "run", writeFile(t, dir, fmt.Sprintf("s%d.toml", i), src), "--out", out, "--quiet"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "runs.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+			f := strings.Split(line, ",")
+			finals[i] = append(finals[i], strings.Join(f[:5], ","))
+		}
+	}
+	if strings.Join(finals[0], "\n") != strings.Join(finals[1], "\n") {
+		t.Fatalf("single population:\n%s\none platform:\n%s", strings.Join(finals[0], "\n"), strings.Join(finals[1], "\n"))
 	}
 }

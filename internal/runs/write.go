@@ -236,7 +236,11 @@ func Resolved(sc *scenarios.Scenario) map[string]any {
 			if r.PayoffSeeking {
 				rule = "payoff"
 			}
-			routes = append(routes, map[string]any{"from": name(r.From), "to": name(r.To), "rate": r.Rate, "rule": rule})
+			route := map[string]any{"from": name(r.From), "to": name(r.To), "rate": r.Rate, "rule": rule, "start": r.Start}
+			if r.End > 0 {
+				route["end"] = r.End
+			}
+			routes = append(routes, route)
 		}
 		for _, e := range st.Migration.Events {
 			events = append(events, map[string]any{"generation": e.Generation, "from": name(e.From), "to": name(e.To), "fraction": e.Fraction, "phenotype": e.Phenotype.String()})
