@@ -382,8 +382,13 @@ func (p *parser) scenario(r *raw, sc *Scenario) {
 // sweepSyntaxOnly checks [sweep] keys and values when the base is already
 // invalid (points cannot be checked against it).
 func (p *parser) sweepSyntaxOnly(raw map[string]any, sc *Scenario) {
-	for k, v := range raw {
+	for k, v := range flattenSweep("", raw) {
 		kind, known := sweepKeys[k]
+		if !known && strings.Contains(k, ".") {
+			// A platform key: only checkable against a valid base.
+			p.axisValues("sweep."+k, axisFloat, v)
+			continue
+		}
 		if !known {
 			p.fail("sweep."+k, "%q cannot be swept; sweepable keys: %s", k, strings.Join(SweepKeys(), ", "))
 			continue
