@@ -36,6 +36,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(stderr, "culturesim: warning: serving on %s: anyone who can reach this address can run simulations here\n", *addr)
+	} else {
+		srv.RestrictToLoopback()
 	}
 	return serve.ListenAndServe(ctx, *addr, srv, func(a string) {
 		fmt.Fprintf(stdout, "culturesim teaching mode: open http://%s/ (Ctrl-C to stop)\n", a)

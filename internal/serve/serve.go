@@ -28,6 +28,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +46,11 @@ const FrameInterval = 40 * time.Millisecond
 type Server struct {
 	scenario *scenarios.Scenario
 	mux      *http.ServeMux
+
+	// loopback: answer only requests addressed to a loopback name, so
+	// that a web page elsewhere cannot reach this server through DNS
+	// rebinding.
+	loopback bool
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -74,8 +80,26 @@ func New(sc *scenarios.Scenario) (*Server, error) {
 	return s, nil
 }
 
+// MaxSessions bounds the simultaneous sessions (tabs).
+const MaxSessions = 64
+
+// RestrictToLoopback makes the server refuse requests whose Host is not
+// a loopback name (localhost, 127.0.0.1, [::1]): for a server bound to
+// loopback, it keeps other web sites' pages from driving it.
+func (s *Server) RestrictToLoopback() { s.loopback = true }
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.loopback {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if ip := net.ParseIP(strings.Trim(host, "[]")); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "this teaching server answers loopback addresses only", http.StatusForbidden)
+			return
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.mux.ServeHTTP(w, r)
 }
@@ -116,6 +140,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if len(s.sessions) >= MaxSessions {
+		s.mu.Unlock()
+		http.Error(w, fmt.Sprintf("%d simulations are running; close a tab first", MaxSessions), http.StatusServiceUnavailable)
+		return
+	}
 	s.sessions[ses.id] = ses
 	s.started++
 	s.mu.Unlock()
@@ -195,7 +224,15 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusBadRequest, map[string]string{"error": "invalid control: " + err.Error()})
 		return
 	}
+	if dec.More() {
+		reply(http.StatusBadRequest, map[string]string{"error": "invalid control: more than one JSON value"})
+		return
+	}
 	if err := ses.apply(c); err != nil {
+		if errors.Is(err, errClosed) {
+			reply(http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
+		}
 		var ue userError
 		if errors.As(err, &ue) {
 			reply(http.StatusBadRequest, map[string]string{"error": err.Error()})
@@ -232,7 +269,9 @@ func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
 	<-errc
 	return nil
 }

@@ -294,3 +294,67 @@ func TestPhaseDiagramMarksTheRegion(t *testing.T) {
 		t.Fatalf("v mode: %+v", ph.Mode)
 	}
 }
+
+// Regressions from review: pause is reported in a frame; a long step
+// request keeps the session responsive; triggered events do not survive
+// reset; a huge b and trailing junk are refused; a loopback-only server
+// refuses other Host names.
+func TestSessionReviewRegressions(t *testing.T) {
+	srv, ts := newServer(t, "tiktok_refugees")
+	c := open(t, ts)
+	c.frame(time.Second)
+	c.post(`{"action":"play"}`)
+	for f := c.frame(time.Second); !f.Running; f = c.frame(time.Second) {
+	}
+	c.post(`{"action":"pause"}`)
+	for f := c.frame(time.Second); f.Running; f = c.frame(time.Second) {
+	}
+	// 2,000 generations of 150,000 agents take many seconds; a pause
+	// must still be answered at once.
+	if code, msg := c.post(`{"action":"step","steps":2000}`); code != 200 {
+		t.Fatalf("step: %d %s", code, msg)
+	}
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	c.post(`{"action":"reset"}`)
+	if el := time.Since(start); el > 500*time.Millisecond {
+		t.Fatalf("a control waited %v behind a long step", el)
+	}
+	// A triggered event acts once, and not again after a reset.
+	c.post(`{"action":"step","steps":2}`)
+	if code, msg := c.post(`{"action":"event","event":{"from":0,"to":1,"fraction":0.5}}`); code != 200 {
+		t.Fatalf("event: %d %s", code, msg)
+	}
+	c.post(`{"action":"reset"}`)
+	c.post(`{"action":"step","steps":5}`)
+	for {
+		f := c.frame(2 * time.Second)
+		if f.Generation == 5 {
+			if f.Platforms[1].Migrants != 0 {
+				t.Fatalf("after reset, %d migrants on platform 1 before the scenario's ban", f.Platforms[1].Migrants)
+			}
+			break
+		}
+	}
+	if code, msg := c.post(`{"action":"set","params":{"b":1e308}}`); code != 400 || !strings.Contains(msg, "b = 1e+308") {
+		t.Errorf("huge b: %d %q", code, msg)
+	}
+	if code, _ := c.post(`{"action":"play"} junk`); code != 400 {
+		t.Errorf("trailing junk: %d", code)
+	}
+	srv.RestrictToLoopback()
+	req, _ := http.NewRequest("GET", ts.URL+"/", nil)
+	req.Host = "evil.example:80"
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("Host evil.example answered %d", resp.StatusCode)
+	}
+	resp, err = http.Get(ts.URL + "/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("loopback refused: %v", err)
+	}
+}

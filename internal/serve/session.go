@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -17,12 +18,16 @@ import (
 
 // Limits of the controls.
 const (
-	MaxSpeed      = 1000 // generations per second
-	maxGensPerTic = 100  // so that a frame never waits long
-	phaseNX       = 120
-	phaseNY       = 90
-	maxDots       = 600
+	MaxSpeed   = 1000                  // generations per second
+	tickBudget = 25 * time.Millisecond // most simulation time per frame; the rest waits
+	maxEvents  = 1000                  // migration events a session may trigger
+	maxB       = 100                   // b from the page (fitness must stay finite)
+	phaseNX    = 120
+	phaseNY    = 90
+	maxDots    = 600
 )
+
+var errClosed = errors.New("the session has ended (its page was closed); reload the page")
 
 // session is one tab's simulation. Its fields are guarded by mu; the loop
 // in run reads them every tick.
@@ -35,6 +40,7 @@ type session struct {
 	seed  uint64
 
 	mu      sync.Mutex
+	closed  bool // its stream has ended
 	running bool
 	speed   float64 // generations per second
 	carry   float64 // fractional generations owed
@@ -77,7 +83,7 @@ func (s *session) reset(seed uint64) error {
 		return err
 	}
 	s.world, s.r, s.seed = w, r, seed
-	s.dirty, s.carry = true, 0
+	s.dirty, s.carry, s.steps = true, 0, 0
 	return nil
 }
 
@@ -89,10 +95,18 @@ func (s *session) poke() {
 }
 
 // apply performs a control.
-func (s *session) apply(c Control) error {
+func (s *session) apply(c Control) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.poke()
+	defer func() {
+		if err == nil {
+			s.dirty = true // the page learns every change from a frame
+		}
+	}()
+	if s.closed {
+		return errClosed
+	}
 	switch c.Action {
 	case "play":
 		s.running = true
@@ -103,8 +117,8 @@ func (s *session) apply(c Control) error {
 		if n == 0 {
 			n = 1
 		}
-		if n < 1 || n > 10_000 {
-			return userErrorf("steps = %d is outside its allowed range [1, 10000]", n)
+		if n < 1 || n > 10_000 || s.steps+n > 10_000 {
+			return userErrorf("steps = %d is outside its allowed range [1, %d] (10000 may wait at a time)", n, 10_000-s.steps)
 		}
 		s.steps += n
 	case "reset":
@@ -122,21 +136,24 @@ func (s *session) apply(c Control) error {
 		}
 		s.speed = c.Speed
 	case "set":
-		if c.Phase != "" {
-			if c.Phase != "bias" && c.Phase != "v" {
-				return userErrorf("phase = %q is not \"bias\" or \"v\"", c.Phase)
-			}
-			s.phase, s.phaseOK = c.Phase, false
+		// Check everything before changing anything.
+		if c.Phase != "" && c.Phase != "bias" && c.Phase != "v" {
+			return userErrorf("phase = %q is not \"bias\" or \"v\"", c.Phase)
 		}
 		if c.Platform < -1 || c.Platform >= len(s.setup.Platforms) {
 			return userErrorf("platform = %d is outside its allowed range [-1, %d]", c.Platform, len(s.setup.Platforms)-1)
 		}
-		if c.Platform >= 0 {
-			s.focus, s.phaseOK = c.Platform, false
-		}
 		if len(c.Params) > 0 {
-			return s.setParams(c.Platform, c.Params)
+			if err := s.setParams(c.Platform, c.Params); err != nil {
+				return err
+			}
 		}
+		if c.Phase != "" {
+			s.phase = c.Phase
+		}
+		// The diagram shows the platform the sliders show (the first for
+		// "all platforms").
+		s.focus, s.phaseOK = max(c.Platform, 0), false
 	case "event":
 		e := c.Event
 		if e == nil {
@@ -147,11 +164,15 @@ func (s *session) apply(c Control) error {
 		if !ok {
 			return userErrorf("event phenotype %q is not \"any\", \"A\" or \"B\"", e.Phenotype)
 		}
+		if len(s.world.Migration().Events) >= maxEvents {
+			return userErrorf("this session has had %d migration events; reset it first", maxEvents)
+		}
 		ev := model.Event{Generation: s.world.Generation(), From: e.From, To: e.To, Fraction: e.Fraction, Phenotype: p}
+		// The event joins the running world only: a reset replays the
+		// scenario without it.
 		if err := s.world.AddEvent(ev); err != nil {
 			return userError{err}
 		}
-		s.setup.Migration = s.world.Migration()
 	default:
 		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event)", c.Action)
 	}
@@ -185,6 +206,9 @@ func (s *session) setParams(k int, params map[string]any) error {
 		x, ok := raw.(float64)
 		if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
 			return userErrorf("%s = %v is not a number", name, raw)
+		}
+		if name == "b" && x > maxB {
+			return userErrorf("b = %v is outside the teaching range (c, %d]", x, maxB)
 		}
 		if name == "initiation" {
 			if !(x > 0 && x <= 1) {
@@ -225,6 +249,11 @@ func (s *session) setParams(k int, params map[string]any) error {
 func (s *session) run(ctx context.Context, send func(event string, v any) error) {
 	tick := time.NewTicker(FrameInterval)
 	defer tick.Stop()
+	defer func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+	}()
 	s.mu.Lock()
 	hello := s.hello()
 	s.mu.Unlock()
@@ -235,17 +264,24 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 	for {
 		s.mu.Lock()
 		now := time.Now()
-		gens := s.steps
-		s.steps = 0
 		if s.running {
 			s.carry += s.speed * now.Sub(last).Seconds()
 			n := math.Floor(s.carry)
 			s.carry -= n
-			gens += int(min(n, maxGensPerTic))
+			s.steps += int(min(n, 10_000))
 		}
 		last = now
-		for range min(gens, 10_000) {
+		// Play what is owed within the frame's time budget; the rest
+		// waits for the next frames (a slow world plays slower than
+		// asked, but stays responsive and stops when its tab closes).
+		gens := 0
+		for s.steps > 0 && ctx.Err() == nil && (gens == 0 || time.Since(now) < tickBudget) {
 			s.world.Step(s.r)
+			s.steps--
+			gens++
+		}
+		if s.running {
+			s.steps = min(s.steps, int(math.Ceil(s.speed*FrameInterval.Seconds()))) // do not pile up
 		}
 		var frame *Frame
 		if gens > 0 || s.running || s.dirty {
@@ -342,7 +378,7 @@ func (s *session) frame() *Frame {
 	last := s.world.LastStats()
 	for k, st := range state {
 		pf := PlatformFrame{Size: st.Size, CountA: st.CountA, Natives: st.Natives, NativesA: st.NativesA, Migrants: st.Migrants, MigrantsA: st.MigrantsA}
-		if last != nil && !math.IsNaN(last[k].MeanFitness) {
+		if last != nil && !math.IsNaN(last[k].MeanFitness) && !math.IsInf(last[k].MeanFitness, 0) {
 			pf.MeanFitness = last[k].MeanFitness
 		}
 		ph, origin, _, occ := s.world.Agents(k)
@@ -416,7 +452,8 @@ func (s *session) phaseDiagram() *Phase {
 	if s.phase == "v" {
 		ph.XLabel, ph.X0, ph.X1, ph.PX = "v", 0, 1, p.V
 	} else {
-		ph.XLabel, ph.X0, ph.X1, ph.PX = "T_A − T_B", -0.5, 0.5, p.TA-p.TB
+		// T_B = T_A − x runs over [0, 1]: the window is every valid bias.
+		ph.XLabel, ph.X0, ph.X1, ph.PX = "T_A − T_B", p.TA-1, p.TA, p.TA-p.TB
 	}
 	ph.PY = p.C
 	var b strings.Builder

@@ -122,7 +122,7 @@ function buildSliders() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const ok = await post({action: "set", platform: focus, params: {[s.key]: +input.value}});
-        if (!ok) editing = 0; // show the server's values again
+        if (!ok) { editing = 0; if (cs.lastFrame) syncControls(cs.lastFrame.params); } // show the server's values again
       }, 120);
     });
     box.appendChild(row);
@@ -273,7 +273,7 @@ function onPhase(ph) {
   ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
   ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
   ctx.lineWidth = 1; ctx.textAlign = "left";
-  let note = `${ph.platform}: the circle is the current parameters, in the ${ph.outcome} region (${ph.description}). White: parameters outside their domain (T_B outside [0, 1], or c ≥ b).`;
+  let note = `${ph.platform}: the circle is the current parameters, in the ${ph.outcome} region (${ph.description}). The window shows every T_B in [0, 1] for this T_A.`;
   if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
   $("phaseNote").textContent = note;
   for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
@@ -281,7 +281,7 @@ function onPhase(ph) {
 
 // ---- controls ----
 
-function speedValue() { return Math.pow(10, 3 * $("speed").value / 100); }
+function speedValue() { return Math.pow(10, 3 * $("speed").value / 1000); }
 function setSpeedLabel() { $("speedOut").textContent = speedValue().toFixed(speedValue() < 10 ? 1 : 0) + " generations/s"; }
 
 function wire() {
