@@ -14,7 +14,10 @@
 // platforms is a world of one platform, which draws exactly like the
 // single population): session seed s draws from rng.Stream(s, 0, 0), the
 // stream of replicate 0 of "culturesim run", so a session reset with the
-// scenario's seed replays that replicate until the first parameter change.
+// scenario's seed replays that replicate until the first parameter change
+// or triggered event (a reset forgets triggered events). A frame plays at
+// most 25 ms of generations; what a faster speed asks for waits, so a
+// session answers its controls at once and stops when its tab closes.
 package serve
 
 import (
