@@ -26,7 +26,9 @@
 //     only if the adult's fitness this generation is strictly below the
 //     mean fitness earned on the target platform this generation (before
 //     any move; an empty target attracts nobody). Moves take effect in
-//     platform and adult order; a move into a lattice with no empty site
+//     platform and adult order, those into well-mixed platforms first (so
+//     the sites they free are open to arrivals whatever the platforms'
+//     order); a move into a lattice with no empty site
 //     is refused and counted on the target (the adult stays). Movers keep
 //     their phenotype, fitness and origin; their arrival becomes this
 //     generation;

@@ -280,7 +280,8 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 
 // migrate moves adults: this generation's events in order, then routes
 // for the adults that have not moved. Moves take effect in platform and
-// adult order; a move into a full lattice is refused (the adult stays).
+// adult order, those into well-mixed platforms first; a move into a full
+// lattice is refused (the adult stays).
 func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	mig := &w.cfg.Migration
 	moved := false
