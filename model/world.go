@@ -140,6 +140,22 @@ func (m Migration) Validate(k, generations int) error {
 	return errors.Join(errs...)
 }
 
+// Active reports whether any event happens or any route is open in
+// generation g: whether anyone can move then.
+func (m Migration) Active(g int) bool {
+	for _, e := range m.Events {
+		if e.Generation == g {
+			return true
+		}
+	}
+	for _, r := range m.Routes {
+		if r.Open(g) {
+			return true
+		}
+	}
+	return false
+}
+
 // Touches reports whether any route, event or exposure involves platform
 // k (as either end).
 func (m Migration) Touches(k int) bool {
@@ -161,21 +177,38 @@ func (m Migration) Touches(k int) bool {
 	return false
 }
 
-// DonorFreq returns, for each platform, the probability that its random
-// horizontal donor is A: its own frequency, mixed with exposed platforms'
-// frequencies. An empty donor platform exposes nobody (the learner's own
-// platform stands in). freq[k] is ignored when size[k] is 0.
-func (m Migration) DonorFreq(freq, size []float64) []float64 {
-	r := make([]float64, len(freq))
-	away := make([]float64, len(freq))
+// Exposure fills, for each learning platform, away: the probability that
+// its random horizontal donor comes from another platform, and remoteA:
+// the probability that it does and is A (Σ x·freq over exposed
+// platforms). An empty donor platform exposes nobody. freq[k] is ignored
+// when size[k] is 0. away and remoteA have one entry per platform.
+func (m Migration) Exposure(freq, size, away, remoteA []float64) {
+	clear(away)
+	clear(remoteA)
 	for _, x := range m.Exposures {
 		if size[x.Donors] > 0 {
-			r[x.Learners] += float64(x.Prob * freq[x.Donors])
 			away[x.Learners] += x.Prob
+			remoteA[x.Learners] += float64(x.Prob * freq[x.Donors])
 		}
 	}
+}
+
+// Donor is the probability that a random horizontal donor on a platform
+// of frequency own is A, given its Exposure: own itself without exposure.
+func Donor(own, away, remoteA float64) float64 {
+	return remoteA + float64((1-away)*own)
+}
+
+// DonorFreq returns, for each platform, the probability that its random
+// horizontal donor is A: its own frequency, mixed with exposed platforms'
+// frequencies (see Exposure).
+func (m Migration) DonorFreq(freq, size []float64) []float64 {
+	K := len(freq)
+	away, remoteA := make([]float64, K), make([]float64, K)
+	m.Exposure(freq, size, away, remoteA)
+	r := make([]float64, K)
 	for k := range r {
-		r[k] += float64((1 - away[k]) * freq[k])
+		r[k] = Donor(freq[k], away[k], remoteA[k])
 	}
 	return r
 }

@@ -77,6 +77,8 @@ type latticePlatform struct {
 	games          []int32
 	pay            []float64
 	order, tmp     []int32
+	empty          []int32   // empty sites, while arrivals are placed
+	fits           []float64 // adults' fitness in site order (global draws)
 	adults         pool
 	n              int // occupied sites
 	nA             int
@@ -260,17 +262,18 @@ func (lp *latticePlatform) reproduce(r *rng.Xoshiro, _ bool) {
 			lp.put(s, i)
 		}
 	}
-	var empty []int32
+	empty, listed := lp.empty[:0], false
 	for i, s := range a.site {
 		if s >= 0 {
 			continue
 		}
-		if empty == nil {
+		if !listed {
 			for t, o := range lp.aocc {
 				if o == 0 {
 					empty = append(empty, int32(t))
 				}
 			}
+			listed = true
 		}
 		j := r.IntN(len(empty)) // capacity was checked when the move was made
 		s = empty[j]
@@ -280,9 +283,10 @@ func (lp *latticePlatform) reproduce(r *rng.Xoshiro, _ bool) {
 		lp.aocc[s] = 1
 		lp.put(s, i)
 	}
+	lp.empty = empty
 	// The adults, by site, in site order, for global draws.
 	lp.order = lp.order[:0]
-	fits := make([]float64, 0, a.len())
+	fits := lp.fits[:0]
 	adultsA := 0
 	for s, o := range lp.aocc {
 		if o != 0 {
@@ -291,6 +295,7 @@ func (lp *latticePlatform) reproduce(r *rng.Xoshiro, _ bool) {
 			adultsA += int(lp.aph[s])
 		}
 	}
+	lp.fits = fits
 	n := len(lp.order)
 	copy(lp.occ, lp.aocc)
 	lp.n, lp.nA = n, 0

@@ -6,137 +6,88 @@ import (
 )
 
 // wmPlatform is a well-mixed platform whose agents carry their origin and
-// arrival generation. Interaction draws exactly as WellMixed does; so does
-// reproduction while every adult shares one lineage and nobody moved
-// (then an offspring's parent need not be known).
+// arrival generation. It is a WellMixed population (its juveniles,
+// interaction and, while every adult shares one lineage and nobody moved,
+// its reproduction: then an offspring's parent need not be known) plus
+// the lineages and the adults that migration moves.
 type wmPlatform struct {
+	wm      WellMixed // wm.juv may hold 0 or 1 agents here
 	idx     int
-	p       model.Params
-	fit     [4]float64
-	ph      []uint8 // juveniles
 	origin  []uint8
 	arrival []int32
-	nA      int
 	adults  pool
 	tally   adultTally
-	buf     []uint64
+	out     []uint8 // per agent, class<<1 | adult phenotype (WellMixed.interact)
 	// oneLineage: every juvenile has origin idx and arrival 0.
 	oneLineage bool
 }
 
 func newWMPlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *wmPlatform {
-	p := pc.Model
-	w := &wmPlatform{idx: k, p: p, ph: make([]uint8, pc.Size), origin: make([]uint8, pc.Size),
-		arrival: make([]int32, pc.Size), buf: make([]uint64, 3*wordBlock), oneLineage: true}
-	w.fit = fitnessTable(p)
+	w := &wmPlatform{idx: k, origin: make([]uint8, pc.Size), arrival: make([]int32, pc.Size), oneLineage: true,
+		wm: WellMixed{p: pc.Model, juv: make([]uint8, pc.Size), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
 	for i := range w.origin {
 		w.origin[i] = uint8(k)
 	}
-	w.nA = initBernoulli(r, w.ph, pc.InitialA, w.buf)
+	w.wm.nA = initBernoulli(r, w.wm.juv, pc.InitialA, w.wm.buf)
 	return w
 }
 
-// newWMPlatformKeeping is w with the parameters of pc and w's agents.
-func newWMPlatformKeeping(w *wmPlatform, pc PlatformConfig) *wmPlatform {
-	c := *w
-	c.p = pc.Model
-	c.fit = fitnessTable(pc.Model)
-	return &c
-}
-
-func fitnessTable(p model.Params) [4]float64 {
-	return [4]float64{
-		0<<1 | 0: p.Fitness(model.B, model.B),
-		0<<1 | 1: p.Fitness(model.B, model.A),
-		1<<1 | 0: p.Fitness(model.A, model.B),
-		1<<1 | 1: p.Fitness(model.A, model.A),
-	}
+// setModel gives the platform new parameters, keeping its agents.
+func (w *wmPlatform) setModel(p model.Params) {
+	w.wm.p, w.wm.fit = p, fitnessTable(p)
 }
 
 func (w *wmPlatform) capacity() int { return MaxWellMixed }
 
 func (w *wmPlatform) agents() (ph, origin []uint8, arrival []int32, occupied []uint8) {
-	return w.ph, w.origin, w.arrival, nil
+	return w.wm.juv, w.origin, w.arrival, nil
 }
 
 func (w *wmPlatform) counts() PlatformStats {
+	n, nA := len(w.wm.juv), w.wm.nA
 	if w.oneLineage {
-		return PlatformStats{Size: len(w.ph), CountA: w.nA, Natives: len(w.ph), NativesA: w.nA}
+		return PlatformStats{Size: n, CountA: nA, Natives: n, NativesA: nA}
 	}
 	var st PlatformStats
-	lineageCounts(w.idx, w.ph, w.origin, nil, &st)
+	lineageCounts(w.idx, w.wm.juv, w.origin, nil, &st)
 	return st
 }
 
-// play is WellMixed.interact, also recording each adult.
+// play runs WellMixed.interact and records each adult.
 func (w *wmPlatform) play(r *rng.Xoshiro, gen int, donor, _, _ float64) (*pool, float64, int) {
-	N := len(w.ph)
+	juv := w.wm.juv
+	N := len(juv)
 	a := &w.adults
 	a.reset()
 	w.tally = adultTally{}
-	if N == 0 {
-		return a, 0, 0
-	}
 	a.ph = resize(a.ph, N)
 	a.fit = resize(a.fit, N)
 	a.origin = append(a.origin, w.origin...)
 	a.arrival = append(a.arrival, w.arrival...)
 	a.site = resize(a.site, N)
-	t := &w.tally
-	thrAlpha := rng.Threshold(w.p.Alpha)
-	thrRandA := rng.Threshold(donor)
-	thrT := [2]uint64{rng.Threshold(w.p.TB), rng.Threshold(w.p.TA)}
-	receive := func(a, b uint8, u uint64, v uint32) uint8 {
-		d := lt32(uint32(u>>32), thrRandA)
-		if uint64(uint32(u)) < thrAlpha {
-			d = b
-		}
-		return a ^ (a^d)&lt32(v, thrT[d&1])
+	switch N {
+	case 0:
+		return a, 0, 0
+	case 1:
+		// A platform of one agent plays nobody: fitness 1, as a lattice
+		// site without games, which is class B–B's. Its random donor is
+		// itself, or an exposed platform's agent.
+		x := juv[0] & 1
+		u := r.Uint64()
+		d := lt32(uint32(u>>32), rng.Threshold(donor))
+		tr := [2]uint64{rng.Threshold(w.wm.p.TB), rng.Threshold(w.wm.p.TA)}
+		x2 := x ^ (x^d)&lt32(uint32(u), tr[d&1])
+		w.tally.n[0]++
+		w.tally.nA[0] += int(x2)
+		a.ph[0], a.fit[0] = x2, w.wm.fit[0]
+		return a, w.wm.fit[0], 0
 	}
-	juv := w.ph
-	record := func(i int, c, x uint8) {
-		t.n[c&3]++
-		t.nA[c&3] += int(x)
-		a.ph[i] = x
-		a.fit[i] = w.fit[c&3]
+	w.out = resize(w.out, N)
+	w.wm.interact(r, donor, &w.tally, w.out)
+	for i, o := range w.out {
+		a.ph[i], a.fit[i] = o&1, w.wm.fit[o>>1]
 	}
-	pairs := N / 2
-	for k0 := 0; k0 < pairs; k0 += wordBlock {
-		k1 := min(k0+wordBlock, pairs)
-		words := w.buf[:3*(k1-k0)]
-		r.Fill(words)
-		for k := k0; k < k1; k++ {
-			u := words[3*(k-k0) : 3*(k-k0)+3 : 3*(k-k0)+3]
-			x, y := juv[2*k]&1, juv[2*k+1]&1
-			record(2*k, x<<1|y, receive(x, y, u[0], uint32(u[2]>>32)))
-			record(2*k+1, y<<1|x, receive(y, x, u[1], uint32(u[2])))
-		}
-	}
-	if N%2 == 1 {
-		last := N - 1
-		var x, y uint8
-		if last > 0 {
-			j := r.Uint32n(uint32(last))
-			x, y = juv[last]&1, juv[j]&1
-		} else {
-			// A platform of one agent plays nobody: fitness 1, as a
-			// lattice site without games, which is class B–B's. Its
-			// random donor is itself, or an exposed platform's agent.
-			x = juv[0] & 1
-			u := r.Uint64()
-			d := lt32(uint32(u>>32), thrRandA)
-			x2 := x ^ (x^d)&lt32(uint32(u), thrT[d&1])
-			t.n[0]++
-			t.nA[0] += int(x2)
-			a.ph[0], a.fit[0] = x2, w.fit[0]
-			return a, w.fit[0], 0
-		}
-		record(last, x<<1|y, receive(x, y, r.Uint64(), r.Uint32()))
-	}
-	var W float64
-	for c := range 4 {
-		W += float64(float64(t.n[c]) * w.fit[c])
-	}
+	W, _, _ := w.wm.tallyFitness(&w.tally)
 	return a, W / float64(N), 0
 }
 
@@ -145,26 +96,15 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
 	a := &w.adults
 	N := a.len()
 	if !touched && w.oneLineage {
-		// As WellMixed.Step: offspring A with probability
-		// v·W_A/W + (1−v)·n_A/N.
-		t := &w.tally
-		var W, WA float64
-		adultsA := 0
-		for c := range 4 {
-			W += float64(float64(t.n[c]) * w.fit[c])
-			WA += float64(float64(t.nA[c]) * w.fit[c])
-			adultsA += t.nA[c]
-		}
 		if N > 0 {
-			q := float64(w.p.V*WA/W) + float64((1-w.p.V)*float64(adultsA)/float64(N))
-			w.nA = initBernoulli(r, w.ph, q, w.buf)
+			w.wm.breed(r, &w.tally) // WellMixed's own draws
 		}
 		return
 	}
-	w.ph = resize(w.ph, N)
+	w.wm.juv = resize(w.wm.juv, N)
 	w.origin = resize(w.origin, N)
 	w.arrival = resize(w.arrival, N)
-	w.nA = 0
+	w.wm.nA = 0
 	w.oneLineage = true
 	if N == 0 {
 		return
@@ -174,7 +114,7 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
 	for _, x := range a.ph {
 		adultsA += int(x)
 	}
-	thrV := rng.Threshold(w.p.V)
+	thrV := rng.Threshold(w.wm.p.V)
 	thrOblique := rng.Threshold(float64(adultsA) / float64(N))
 	scale := 0x1p32 / fmax
 	for i := range N {
@@ -191,8 +131,8 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
 		if uint64(uint32(u>>32)) < thrV {
 			x = a.ph[par]
 		}
-		w.ph[i], w.origin[i], w.arrival[i] = x, a.origin[par], a.arrival[par]
-		w.nA += int(x)
+		w.wm.juv[i], w.origin[i], w.arrival[i] = x, a.origin[par], a.arrival[par]
+		w.wm.nA += int(x)
 		if a.origin[par] != uint8(w.idx) || a.arrival[par] != 0 {
 			w.oneLineage = false
 		}

@@ -33,13 +33,7 @@ func NewWellMixed(p model.Params, n int, initialA float64, r *rng.Xoshiro) (*Wel
 	if !(initialA >= 0 && initialA <= 1) {
 		return nil, &ConfigError{Field: "initial_a", Value: initialA, Allowed: "[0, 1]"}
 	}
-	w := &WellMixed{p: p, juv: make([]uint8, n), buf: make([]uint64, 3*wordBlock)}
-	w.fit = [4]float64{
-		0<<1 | 0: p.Fitness(model.B, model.B),
-		0<<1 | 1: p.Fitness(model.B, model.A),
-		1<<1 | 0: p.Fitness(model.A, model.B),
-		1<<1 | 1: p.Fitness(model.A, model.A),
-	}
+	w := &WellMixed{p: p, juv: make([]uint8, n), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(p)}
 	w.nA = initBernoulli(r, w.juv, initialA, w.buf)
 	return w, nil
 }
@@ -79,30 +73,54 @@ type adultTally struct {
 // synchronously, and the next juveniles are drawn.
 func (w *WellMixed) Step(r *rng.Xoshiro) GenStats {
 	var t adultTally
-	w.interact(r, &t)
-	var W, WA float64
-	adultsA := 0
+	N := len(w.juv)
+	w.interact(r, float64(w.nA)/float64(N), &t, nil)
+	W, _, _ := w.tallyFitness(&t)
+	stats := GenStats{CountA: w.nA, MeanFitness: W / float64(N)}
+	w.breed(r, &t)
+	return stats
+}
+
+// fitnessTable is the fitness of a juvenile by class self<<1 | partner.
+func fitnessTable(p model.Params) [4]float64 {
+	return [4]float64{
+		0<<1 | 0: p.Fitness(model.B, model.B),
+		0<<1 | 1: p.Fitness(model.B, model.A),
+		1<<1 | 0: p.Fitness(model.A, model.B),
+		1<<1 | 1: p.Fitness(model.A, model.A),
+	}
+}
+
+// tallyFitness returns the adults' summed fitness W, that of the A
+// adults W_A, and the number of A adults.
+func (w *WellMixed) tallyFitness(t *adultTally) (W, WA float64, adultsA int) {
 	for c := range 4 {
 		W += float64(float64(t.n[c]) * w.fit[c])
 		WA += float64(float64(t.nA[c]) * w.fit[c])
 		adultsA += t.nA[c]
 	}
+	return W, WA, adultsA
+}
+
+// breed draws the next len(juv) juveniles from the adults of tally t:
+// each A with probability v·W_A/W + (1−v)·n_A/N (W ≥ N(1−c) > 0).
+func (w *WellMixed) breed(r *rng.Xoshiro, t *adultTally) {
+	W, WA, adultsA := w.tallyFitness(t)
 	N := len(w.juv)
-	stats := GenStats{CountA: w.nA, MeanFitness: W / float64(N)}
-	// Offspring: A with probability v·W_A/W + (1−v)·n_A/N (W ≥ N(1−c) > 0).
 	q := float64(w.p.V*WA/W) + float64((1-w.p.V)*float64(adultsA)/float64(N))
 	w.nA = initBernoulli(r, w.juv, q, w.buf)
-	return stats
 }
 
 // interact plays one generation's games and horizontal transmission and
-// tallies the adults. Each pair (2k, 2k+1) takes three random words: one
+// tallies the adults; a random donor is A with probability donorA. If out
+// is not nil, out[i] receives agent i's class<<1 | its adult phenotype
+// (platforms record every adult). Each pair (2k, 2k+1) takes three random words: one
 // per agent for the α coin and a random donor's phenotype, and one for
 // both agents' adoption coins.
-func (w *WellMixed) interact(r *rng.Xoshiro, t *adultTally) {
+func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out []uint8) {
 	N := len(w.juv)
 	thrAlpha := rng.Threshold(w.p.Alpha)
-	thrRandA := rng.Threshold(float64(w.nA) / float64(N))
+	thrRandA := rng.Threshold(donorA)
 	// Adoption succeeds with T_A if the donor is A, T_B if B.
 	thrT := [2]uint64{rng.Threshold(w.p.TB), rng.Threshold(w.p.TA)}
 	// receive returns the phenotype of a receiver a whose partner is b,
@@ -130,6 +148,9 @@ func (w *WellMixed) interact(r *rng.Xoshiro, t *adultTally) {
 			t.n[cb&3]++
 			t.nA[ca&3] += int(ai)
 			t.nA[cb&3] += int(bi)
+			if out != nil {
+				out[2*k], out[2*k+1] = (ca&3)<<1|ai, (cb&3)<<1|bi
+			}
 		}
 	}
 	if N%2 == 1 {
@@ -142,5 +163,8 @@ func (w *WellMixed) interact(r *rng.Xoshiro, t *adultTally) {
 		c := a<<1 | b
 		t.n[c&3]++
 		t.nA[c&3] += int(ai)
+		if out != nil {
+			out[last] = (c&3)<<1 | ai
+		}
 	}
 }

@@ -97,6 +97,14 @@ type World struct {
 	last  []PlatformStats
 	dest  [][]int32 // per platform, per adult: destination + 1, 0 to stay
 	moves []pendingMove
+
+	// Buffers of Step and migrate, sized once: a step allocates nothing
+	// once pools have grown to their platforms' sizes.
+	freq, size, away, remoteA []float64
+	pools                     []*pool
+	sizes                     []int
+	cand                      []int32
+	routes                    []model.Route
 }
 
 // platform is the engine of one platform.
@@ -159,7 +167,10 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	w := &World{cfg: cfg, plats: make([]platform, len(cfg.Platforms)), dest: make([][]int32, len(cfg.Platforms))}
+	K := len(cfg.Platforms)
+	w := &World{cfg: cfg, plats: make([]platform, K), dest: make([][]int32, K), last: make([]PlatformStats, K),
+		freq: make([]float64, K), size: make([]float64, K), away: make([]float64, K), remoteA: make([]float64, K),
+		pools: make([]*pool, K), sizes: make([]int, K)}
 	for k, pc := range cfg.Platforms {
 		var err error
 		switch {
@@ -201,7 +212,12 @@ func (w *World) Platforms() []PlatformConfig { return w.cfg.Platforms }
 
 // LastStats returns the statistics of every platform in the generation
 // the last Step played (nil before the first). The slice is reused.
-func (w *World) LastStats() []PlatformStats { return w.last }
+func (w *World) LastStats() []PlatformStats {
+	if w.gen == 0 {
+		return nil
+	}
+	return w.last
+}
 
 // State returns every platform's start-of-generation statistics now (no
 // fitness: NaN).
@@ -225,12 +241,7 @@ func (w *World) Agents(k int) (ph, origin []uint8, arrival []int32, occupied []u
 // Step implements Population: every platform plays, adults move, every
 // platform reproduces.
 func (w *World) Step(r *rng.Xoshiro) GenStats {
-	K := len(w.plats)
-	if w.last == nil {
-		w.last = make([]PlatformStats, K)
-	}
-	st := w.last
-	freq, size := make([]float64, K), make([]float64, K)
+	st, freq, size := w.last, w.freq, w.size
 	for k, p := range w.plats {
 		st[k] = p.counts()
 		size[k] = float64(st[k].Size)
@@ -238,22 +249,15 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 			freq[k] = float64(st[k].CountA) / float64(st[k].Size)
 		}
 	}
-	mig := &w.cfg.Migration
-	donor := mig.DonorFreq(freq, size)
-	away, remote := make([]float64, K), make([]float64, K)
-	for _, x := range mig.Exposures {
-		if size[x.Donors] > 0 {
-			away[x.Learners] += x.Prob
-			remote[x.Learners] += float64(x.Prob * freq[x.Donors])
-		}
-	}
-	pools := make([]*pool, K)
+	w.cfg.Migration.Exposure(freq, size, w.away, w.remoteA)
+	pools := w.pools
 	for k, p := range w.plats {
-		if away[k] > 0 {
-			remote[k] /= away[k]
+		away, remote := w.away[k], w.remoteA[k]
+		if away > 0 {
+			remote /= away // the probability that a remote donor is A
 		}
 		var mf float64
-		pools[k], mf, st[k].Clamped = p.play(r, w.gen, donor[k], away[k], remote[k])
+		pools[k], mf, st[k].Clamped = p.play(r, w.gen, model.Donor(freq[k], away, w.remoteA[k]), away, remote)
 		st[k].MeanFitness = math.NaN()
 		if st[k].Size > 0 {
 			st[k].MeanFitness = mf
@@ -271,7 +275,7 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 		}
 	}
 	gs.MeanFitness = W / float64(w.total)
-	if K == 1 {
+	if len(st) == 1 {
 		gs.MeanFitness = st[0].MeanFitness // exactly, not W·N/N
 	}
 	w.gen++
@@ -284,6 +288,9 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 // lattice is refused (the adult stays).
 func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	mig := &w.cfg.Migration
+	if !mig.Active(w.gen) {
+		return // nothing can move: no per-adult work
+	}
 	moved := false
 	for k, p := range pools {
 		if p == nil {
@@ -292,7 +299,7 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 		w.dest[k] = resize(w.dest[k], p.len())
 		clear(w.dest[k])
 	}
-	var cand []int32
+	cand := w.cand[:0]
 	for _, e := range mig.Events {
 		if e.Generation != w.gen {
 			continue
@@ -313,13 +320,15 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 			moved = true
 		}
 	}
+	w.cand = cand
 	for k, p := range pools {
-		var routes []model.Route
+		routes := w.routes[:0]
 		for _, rt := range mig.Routes {
 			if rt.From == k && rt.Open(w.gen) {
 				routes = append(routes, rt)
 			}
 		}
+		w.routes = routes
 		if len(routes) == 0 || p == nil {
 			continue
 		}
@@ -348,8 +357,9 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	if !moved {
 		return
 	}
-	size := make([]int, len(pools))
+	size := w.sizes
 	for k, p := range pools {
+		size[k] = 0
 		if p != nil {
 			size[k] = p.len()
 		}
@@ -541,7 +551,7 @@ func (w *World) SetPlatform(k int, pc PlatformConfig) error {
 	}
 	switch p := w.plats[k].(type) {
 	case *wmPlatform:
-		*p = *newWMPlatformKeeping(p, pc)
+		p.setModel(pc.Model)
 	case *latticePlatform:
 		p.configure(pc)
 	case *fixedLattice:

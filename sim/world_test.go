@@ -333,3 +333,31 @@ func TestPayoffSeekingMoves(t *testing.T) {
 		t.Errorf("%d moved from poor to rich, want about 2000", st[0].MovedOut)
 	}
 }
+
+// A world's step allocates nothing once its buffers have grown: events,
+// routes and exposure included (a world of one platform as a population).
+func TestWorldStepsDoNotAllocate(t *testing.T) {
+	mig := model.Migration{
+		Routes:    []model.Route{{From: 0, To: 1, Rate: 0.02}, {From: 1, To: 0, Rate: 0.02}, {From: 1, To: 2, Rate: 0.01}, {From: 2, To: 1, Rate: 0.01}},
+		Exposures: []model.Exposure{{Learners: 1, Donors: 0, Prob: 0.1}},
+	}
+	cfg := twoPlatforms(5000, mig, 1000)
+	cfg.Platforms = append(cfg.Platforms, PlatformConfig{Name: "grid", Lattice: true, Size: 30, Agents: 600, InitialA: 0.5,
+		Model: model.Params{B: 1.3, C: 0.05, V: 1, Alpha: 0.125, TA: 0.3, TB: 0.3}})
+	r := rng.New(11)
+	w, err := NewWorld(cfg, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 { // let the buffers reach their working sizes
+		w.Step(r)
+	}
+	if allocs := testing.AllocsPerRun(20, func() { w.Step(r) }); allocs != 0 {
+		t.Errorf("%v allocations per world step", allocs)
+	}
+	one, _ := NewWorld(WorldConfig{Platforms: cfg.Platforms[:1], Generations: 10}, r)
+	one.Step(r)
+	if allocs := testing.AllocsPerRun(20, func() { one.Step(r) }); allocs != 0 {
+		t.Errorf("%v allocations per step of a one-platform world", allocs)
+	}
+}
