@@ -310,7 +310,7 @@ func NewDetWorld(plats []DetPlatform, mig Migration, generations int) (*DetWorld
 	}
 	for i, r := range mig.Routes {
 		if r.PayoffSeeking {
-			errs = append(errs, fmt.Errorf("route %d: payoff-seeking moves have no deterministic counterpart", i))
+			errs = append(errs, fmt.Errorf("route %d: payoff-seeking moves (rule = \"payoff\") have no deterministic counterpart: whether an adult moves depends on its own fitness", i))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -36,6 +36,9 @@ type ModelOverride struct {
 
 var modelKeys = [6]string{"b", "c", "v", "alpha", "ta", "tb"}
 
+// ModelKeyIndex is the index of a [model] key in ModelOverride, or -1.
+func ModelKeyIndex(k string) int { return modelKeyIndex(k) }
+
 func modelKeyIndex(k string) int {
 	for i, m := range modelKeys {
 		if m == k {
@@ -43,6 +46,23 @@ func modelKeyIndex(k string) int {
 		}
 	}
 	return -1
+}
+
+// Put overrides the [model] key (b, c, v, alpha, ta, tb) with x, and
+// reports whether the key is one.
+func (o *ModelOverride) Put(key string, x float64) bool {
+	i := modelKeyIndex(key)
+	if i < 0 {
+		return false
+	}
+	o.Set[i], o.Vals[i] = true, x
+	return true
+}
+
+// Sets reports whether the override holds a [model] key.
+func (o ModelOverride) Sets(key string) bool {
+	i := modelKeyIndex(key)
+	return i >= 0 && o.Set[i]
 }
 
 // Apply returns base with the overrides.
@@ -78,6 +98,18 @@ func (s Setup) PlatformIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// AsWorld returns the setup as a world: a setup without platforms becomes
+// a world of one platform named "population" (which draws exactly like
+// the single population).
+func (s Setup) AsWorld() Setup {
+	if s.Kind == Platforms {
+		return s
+	}
+	s.Platforms = []PlatformSetup{{Name: "population", Kind: s.Kind, Size: s.Size, InitialA: s.InitialA, Lattice: s.Lattice}}
+	s.Kind = Platforms
+	return s
 }
 
 // WorldConfig is the engine's configuration of a platform setup.
@@ -155,40 +187,25 @@ var platformName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 // merged returns the platform's population keys over the top-level
 // [population]'s (the defaults of every platform).
 func merged(top, own rawPop) rawPop {
-	if own.Kind == nil {
-		own.Kind = top.Kind
-	}
-	if own.Size == nil {
-		own.Size = top.Size
-	}
-	if own.InitialA == nil {
-		own.InitialA = top.InitialA
-	}
-	if own.Neighborhood == nil {
-		own.Neighborhood = top.Neighborhood
-	}
-	if own.Radius == nil {
-		own.Radius = top.Radius
-	}
-	if own.Boundary == nil {
-		own.Boundary = top.Boundary
-	}
-	if own.Selection == nil {
-		own.Selection = top.Selection
-	}
-	if own.Fitness == nil {
-		own.Fitness = top.Fitness
-	}
-	if own.Initiation == nil {
-		own.Initiation = top.Initiation
-	}
-	if own.Rounds == nil {
-		own.Rounds = top.Rounds
-	}
-	if own.Agents == nil {
-		own.Agents = top.Agents
-	}
+	inherit(&own.Kind, top.Kind)
+	inherit(&own.Size, top.Size)
+	inherit(&own.InitialA, top.InitialA)
+	inherit(&own.Neighborhood, top.Neighborhood)
+	inherit(&own.Radius, top.Radius)
+	inherit(&own.Boundary, top.Boundary)
+	inherit(&own.Selection, top.Selection)
+	inherit(&own.Fitness, top.Fitness)
+	inherit(&own.Initiation, top.Initiation)
+	inherit(&own.Rounds, top.Rounds)
+	inherit(&own.Agents, top.Agents)
 	return own
+}
+
+// inherit sets an unset key to its default.
+func inherit[T any](own **T, def *T) {
+	if *own == nil {
+		*own = def
+	}
 }
 
 // platforms decodes [[platform]], [[migration]], [[event]] and
@@ -342,7 +359,7 @@ func (p *parser) checkPlatforms(st *Setup) {
 			sub.checkModel(key+".model", m, nil)
 			for _, e := range sub.errs {
 				name := e.Key[strings.LastIndexByte(e.Key, '.')+1:]
-				if i := modelKeyIndex(name); i >= 0 && !ps.Override.Set[i] {
+				if modelKeyIndex(name) >= 0 && !ps.Override.Sets(name) {
 					if inherited[name] {
 						continue
 					}
@@ -482,9 +499,8 @@ func setPlatformKey(st *Setup, key string, v AxisValue) {
 	case "platform":
 		st.Platforms = append([]PlatformSetup(nil), st.Platforms...)
 		ps := &st.Platforms[st.PlatformIndex(parts[1])]
-		switch i := modelKeyIndex(parts[2]); {
-		case i >= 0:
-			ps.Override.Set[i], ps.Override.Vals[i] = true, v.Num
+		switch {
+		case ps.Override.Put(parts[2], v.Num):
 		case parts[2] == "initial_a":
 			ps.InitialA = v.Num
 		case parts[2] == "size":

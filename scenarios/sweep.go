@@ -223,7 +223,7 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 		if sc.Base.Kind == Platforms {
 			if k == "t" || k == "bias" {
 				for _, ps := range sc.Base.Platforms {
-					if ps.Override.Set[4] || ps.Override.Set[5] {
+					if ps.Override.Sets("ta") || ps.Override.Sets("tb") {
 						p.fail(key, "platform %q sets its own ta or tb, which %s would not reach; sweep platform.%s.ta and platform.%s.tb instead", ps.Name, k, ps.Name, ps.Name)
 						ok = false
 					}

@@ -13,9 +13,7 @@ import (
 type fixedLattice struct{ lt *Lattice }
 
 func newFixedLattice(pc PlatformConfig, r *rng.Xoshiro) (*fixedLattice, error) {
-	lc := pc.LatticeConfig
-	lc.Side, lc.InitialA = pc.Size, pc.InitialA
-	lt, err := NewLattice(pc.Model, lc, r)
+	lt, err := NewLattice(pc.Model, pc.lattice(), r)
 	if err != nil {
 		return nil, err
 	}
@@ -61,36 +59,33 @@ func (f *fixedLattice) agents() (ph, origin []uint8, arrival []int32, occupied [
 //     and arrival, and its phenotype with probability v (a random adult's
 //     of the lattice or block otherwise). Empty sites stay empty.
 type latticePlatform struct {
-	idx            int
-	p              model.Params
-	cfg            LatticeConfig
-	N              int
-	nbStart, nb    []int32
-	blkStart, blk  []int32
-	occ            []uint8 // juveniles' sites
-	ph, origin     []uint8 // by site
-	arrival        []int32
-	aph, aorigin   []uint8 // adults by site, for reproduction
-	aarrival       []int32
-	afit           []float64
-	aocc           []uint8
-	games          []int32
-	pay            []float64
-	order, tmp     []int32
-	empty          []int32   // empty sites, while arrivals are placed
-	fits           []float64 // adults' fitness in site order (global draws)
-	adults         pool
-	n              int // occupied sites
-	nA             int
-	thrT           [2]uint64
-	payoff         [2][2]float64
-	unitSelf, unit float64
+	idx           int
+	p             model.Params
+	cfg           LatticeConfig
+	N             int
+	nbStart, nb   []int32
+	blkStart, blk []int32
+	occ           []uint8 // juveniles' sites
+	ph, origin    []uint8 // by site
+	arrival       []int32
+	aph, aorigin  []uint8 // adults by site, for reproduction
+	aarrival      []int32
+	afit          []float64
+	aocc          []uint8
+	games         []int32
+	pay           []float64
+	order, tmp    []int32
+	empty         []int32   // empty sites, while arrivals are placed
+	fits          []float64 // adults' fitness in site order (global draws)
+	adults        pool
+	n             int // occupied sites
+	nA            int
+	thrT          [2]uint64
+	payoff        [2][2]float64
 }
 
 func newLatticePlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *latticePlatform {
-	cfg := pc.LatticeConfig
-	cfg.Side, cfg.InitialA = pc.Size, pc.InitialA
-	cfg = cfg.WithDefaults()
+	cfg := pc.lattice().WithDefaults()
 	N := cfg.Side * cfg.Side
 	lp := &latticePlatform{idx: k, N: N,
 		occ: make([]uint8, N), ph: make([]uint8, N), origin: make([]uint8, N), arrival: make([]int32, N),
@@ -127,9 +122,7 @@ func newLatticePlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *latticePlatfo
 
 // configure sets the parameters and lattice settings of pc (same side).
 func (lp *latticePlatform) configure(pc PlatformConfig) {
-	cfg := pc.LatticeConfig
-	cfg.Side, cfg.InitialA = pc.Size, pc.InitialA
-	cfg = cfg.WithDefaults()
+	cfg := pc.lattice().WithDefaults()
 	lp.p, lp.cfg = pc.Model, cfg
 	lp.nbStart, lp.nb = neighbours(cfg, false)
 	lp.blkStart, lp.blk = nil, nil

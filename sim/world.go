@@ -46,6 +46,14 @@ func (c WorldConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
+// lattice is the platform's lattice configuration, with the side and
+// initial frequency it takes from Size and InitialA.
+func (p PlatformConfig) lattice() LatticeConfig {
+	lc := p.LatticeConfig
+	lc.Side, lc.InitialA = p.Size, p.InitialA
+	return lc
+}
+
 // Validate checks one platform's settings.
 func (p PlatformConfig) Validate() error {
 	if err := p.Model.Validate(); err != nil {
@@ -60,9 +68,7 @@ func (p PlatformConfig) Validate() error {
 		}
 		return nil
 	}
-	lc := p.LatticeConfig
-	lc.Side, lc.InitialA = p.Size, p.InitialA
-	if err := lc.Validate(); err != nil {
+	if err := p.lattice().Validate(); err != nil {
 		return err
 	}
 	if p.Agents < 0 || p.Agents > p.Size*p.Size {
@@ -555,9 +561,7 @@ func (w *World) SetPlatform(k int, pc PlatformConfig) error {
 	case *latticePlatform:
 		p.configure(pc)
 	case *fixedLattice:
-		lc := pc.LatticeConfig
-		lc.Side, lc.InitialA = pc.Size, pc.InitialA
-		lt, err := NewLattice(pc.Model, lc, rng.New(0)) // its random start is replaced at once
+		lt, err := NewLattice(pc.Model, pc.lattice(), rng.New(0)) // its random start is replaced at once
 		if err != nil {
 			return err
 		}

@@ -40,11 +40,9 @@ type PlatformRecord struct {
 // PlatformNames lists a scenario's platforms (one "population" for a
 // scenario without platforms).
 func PlatformNames(sc *scenarios.Scenario) []string {
-	if sc.Base.Kind != scenarios.Platforms {
-		return []string{"population"}
-	}
-	names := make([]string, len(sc.Base.Platforms))
-	for i, p := range sc.Base.Platforms {
+	ps := sc.Base.AsWorld().Platforms
+	names := make([]string, len(ps))
+	for i, p := range ps {
 		names[i] = p.Name
 	}
 	return names
@@ -158,27 +156,13 @@ func runWorld(ctx context.Context, sc *scenarios.Scenario, w *sim.World, r *rng.
 // well-mixed platforms (or of one well-mixed population) for all its
 // generations, as one replicate with the same records as a simulation.
 func Deterministic(sc *scenarios.Scenario) (*Execution, error) {
-	st := sc.Base
-	var plats []model.DetPlatform
-	var mig model.Migration
-	switch st.Kind {
-	case scenarios.Platforms:
-		var err error
-		if plats, err = st.DetPlatforms(); err != nil {
-			return nil, err
-		}
-		mig = st.Migration
-	case scenarios.WellMixed:
-		plats = []model.DetPlatform{{Params: st.Model, Size: float64(st.Size), InitialA: st.InitialA}}
-	default:
-		return nil, fmt.Errorf("the deterministic counterpart is for well-mixed populations and platforms, not %s", st.Kind)
+	st := sc.Base.AsWorld()
+	plats, err := st.DetPlatforms()
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range mig.Routes {
-		if r.PayoffSeeking {
-			return nil, fmt.Errorf("payoff-seeking migration (rule = \"payoff\") has no deterministic counterpart: whether an adult moves depends on its own fitness")
-		}
-	}
-	dw, err := model.NewDetWorld(plats, mig, st.Run.Generations)
+	// NewDetWorld refuses payoff-seeking routes.
+	dw, err := model.NewDetWorld(plats, st.Migration, st.Run.Generations)
 	if err != nil {
 		return nil, err
 	}

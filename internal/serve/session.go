@@ -53,20 +53,8 @@ type session struct {
 	frames  int // frames sent
 }
 
-// worldSetup turns any scenario setup into a world: a scenario without
-// platforms is a world of one platform named "population".
-func worldSetup(st scenarios.Setup) scenarios.Setup {
-	if st.Kind == scenarios.Platforms {
-		return st
-	}
-	ps := scenarios.PlatformSetup{Name: "population", Kind: st.Kind, Size: st.Size, InitialA: st.InitialA, Lattice: st.Lattice}
-	st.Platforms = []scenarios.PlatformSetup{ps}
-	st.Kind = scenarios.Platforms
-	return st
-}
-
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
-	s := &session{id: id, sc: sc, setup: worldSetup(sc.Base), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
+	s := &session{id: id, sc: sc, setup: sc.Base.AsWorld(), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
 		phase: "bias", wake: make(chan struct{}, 1), dirty: true}
 	// Teaching runs go on until stopped; events may come at any time.
 	s.setup.Run.Generations = math.MaxInt32
@@ -191,7 +179,6 @@ func (s *session) setParams(k int, params map[string]any) error {
 			targets = append(targets, i)
 		}
 	}
-	keys := map[string]int{"b": 0, "c": 1, "v": 2, "alpha": 3, "ta": 4, "tb": 5}
 	for name, raw := range params {
 		if name == "selection" {
 			sel, ok := raw.(string)
@@ -219,12 +206,11 @@ func (s *session) setParams(k int, params map[string]any) error {
 			}
 			continue
 		}
-		j, ok := keys[name]
-		if !ok {
+		if scenarios.ModelKeyIndex(name) < 0 {
 			return userErrorf("unknown parameter %q (b, c, v, alpha, ta, tb, initiation, selection)", name)
 		}
 		for _, i := range targets {
-			st.Platforms[i].Override.Set[j], st.Platforms[i].Override.Vals[j] = true, x
+			st.Platforms[i].Override.Put(name, x)
 		}
 	}
 	cfg := st.WorldConfig()
