@@ -295,26 +295,15 @@ func (lp *latticePlatform) reproduce(r *rng.Xoshiro, _ bool) {
 	if n == 0 {
 		return
 	}
-	thrV := rng.Threshold(lp.p.V)
-	fmax, _ := maxFitness(fits)
-	scale := 0x1p32 / fmax
-	thrOblique := rng.Threshold(float64(adultsA) / float64(n))
+	d := newParentDraw(fits, adultsA, lp.p.V)
 	for _, s := range lp.order {
 		var par int32
 		var x uint8
 		if lp.cfg.Selection == Global {
-			if fmax > 0 {
-				par = lp.order[drawParent(r, fits, scale)]
-			} else {
-				par = lp.order[r.IntN(n)]
-			}
-			u := r.Uint64()
-			x = lt32(uint32(u), thrOblique)
-			if uint64(uint32(u>>32)) < thrV {
-				x = lp.aph[par]
-			}
+			par = lp.order[d.parent(r)]
+			x = d.phenotype(r, lp.aph[par])
 		} else {
-			par, x = lp.localParent(r, s, thrV)
+			par, x = lp.localParent(r, s, d.thrV)
 		}
 		lp.ph[s], lp.origin[s], lp.arrival[s] = x, lp.aorigin[par], lp.aarrival[par]
 		lp.nA += int(x)

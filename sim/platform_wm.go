@@ -109,28 +109,16 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
 	if N == 0 {
 		return
 	}
-	fmax, _ := maxFitness(a.fit)
 	adultsA := 0
 	for _, x := range a.ph {
 		adultsA += int(x)
 	}
-	thrV := rng.Threshold(w.wm.p.V)
-	thrOblique := rng.Threshold(float64(adultsA) / float64(N))
-	scale := 0x1p32 / fmax
+	d := newParentDraw(a.fit, adultsA, w.wm.p.V)
 	for i := range N {
 		// The parent, drawn ∝ fitness, gives its lineage; the offspring
 		// copies it with probability v and a random adult otherwise.
-		var par int
-		if fmax > 0 {
-			par = drawParent(r, a.fit, scale)
-		} else {
-			par = r.IntN(N)
-		}
-		u := r.Uint64()
-		x := lt32(uint32(u), thrOblique)
-		if uint64(uint32(u>>32)) < thrV {
-			x = a.ph[par]
-		}
+		par := d.parent(r)
+		x := d.phenotype(r, a.ph[par])
 		w.wm.juv[i], w.origin[i], w.arrival[i] = x, a.origin[par], a.arrival[par]
 		w.wm.nA += int(x)
 		if a.origin[par] != uint8(w.idx) || a.arrival[par] != 0 {

@@ -455,27 +455,53 @@ func lineageCounts(k int, ph, origin []uint8, occupied []uint8, st *PlatformStat
 	}
 }
 
-// drawParent picks an adult with probability ∝ fitness by rejection: a
-// uniform adult i is accepted with probability fit[i]/fmax. scale is
-// 2^32/fmax. Expected draws: fmax / mean fitness.
-func drawParent(r *rng.Xoshiro, fit []float64, scale float64) int {
-	n := uint32(len(fit))
+// parentDraw draws, for platforms whose offspring need their parent
+// (for its lineage), parents ∝ fitness and offspring phenotypes.
+type parentDraw struct {
+	fit              []float64
+	scale            float64 // 2^32 / the largest fitness
+	uniform          bool    // every fitness is 0: parents are uniform
+	thrV, thrOblique uint64
+}
+
+// newParentDraw prepares draws among adults of the given fitness, of
+// which adultsA are A, on a platform of vertical rate v.
+func newParentDraw(fit []float64, adultsA int, v float64) parentDraw {
+	var fmax float64
+	for _, f := range fit {
+		fmax = max(fmax, f)
+	}
+	return parentDraw{fit: fit, scale: 0x1p32 / fmax, uniform: !(fmax > 0),
+		thrV: rng.Threshold(v), thrOblique: rng.Threshold(float64(adultsA) / float64(len(fit)))}
+}
+
+// parent picks an adult with probability ∝ fitness by rejection: a
+// uniform adult i is accepted with probability fit[i]/max fitness
+// (expected draws: max / mean fitness).
+func (d *parentDraw) parent(r *rng.Xoshiro) int {
+	if d.uniform {
+		return r.IntN(len(d.fit))
+	}
+	n := uint32(len(d.fit))
 	for {
 		u := r.Uint64()
 		i := r.Bounded(uint32(u>>32), n)
-		if float64(uint32(u)) < fit[i]*scale {
+		if float64(uint32(u)) < d.fit[i]*d.scale {
 			return int(i)
 		}
 	}
 }
 
-// maxFitness returns the largest fitness and the sum.
-func maxFitness(fit []float64) (fmax, sum float64) {
-	for _, f := range fit {
-		fmax = max(fmax, f)
-		sum += f
+// phenotype is an offspring's phenotype given its parent's: the parent's
+// with probability v, otherwise a random adult's (A with the adults'
+// frequency of A).
+func (d *parentDraw) phenotype(r *rng.Xoshiro, parent uint8) uint8 {
+	u := r.Uint64()
+	x := lt32(uint32(u), d.thrOblique)
+	if uint64(uint32(u>>32)) < d.thrV {
+		x = parent
 	}
-	return fmax, sum
+	return x
 }
 
 // AcculturationTolerance is how close migrants' frequency of A must come
