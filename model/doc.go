@@ -31,9 +31,19 @@
 //
 // # Errors
 //
-// Params.Validate reports every parameter outside its domain as a
-// *ParamError naming the parameter, its value and its domain. Functions that
-// take parameters assume they are valid; Analyze validates first.
+// Every check returns *FieldError values (joined with errors.Join), each
+// naming the setting by its path ("c", "migration[1].rate"), its value
+// and its allowed range; callers map paths to their own names (scenario
+// keys, flags). Params.Validate reports every parameter outside its
+// domain. Functions that take parameters assume they are valid; Analyze
+// validates first.
+//
+// # The parameter table
+//
+// Parameters is the one place where each parameter's key, symbol, name
+// and domain are written; Params.Get and Params.Set address parameters by
+// key. Everything that names a parameter (scenario keys, sweep axes,
+// flags, table headers, plot labels, sliders) reads it.
 //
 // The package has no I/O, no goroutines and no randomness.
 package model

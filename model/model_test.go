@@ -448,18 +448,18 @@ func TestValidate(t *testing.T) {
 		p := good
 		tc.mod(&p)
 		err := p.Validate()
-		var pe *ParamError
+		var pe *FieldError
 		if !errors.As(err, &pe) {
-			t.Errorf("%+v: error %v is not a *ParamError", p, err)
+			t.Errorf("%+v: error %v is not a *FieldError", p, err)
 			continue
 		}
-		if pe.Name != tc.name || !strings.Contains(err.Error(), tc.frag) {
-			t.Errorf("%+v: got %q (parameter %s), want parameter %s and %q", p, err, pe.Name, tc.name, tc.frag)
+		if pe.Path != tc.name || !strings.Contains(err.Error(), tc.frag) {
+			t.Errorf("%+v: got %q (parameter %s), want parameter %s and %q", p, err, pe.Path, tc.name, tc.frag)
 		}
 	}
 	// Every bad parameter is reported, not just the first.
 	bad := Params{B: math.NaN(), C: 2, V: -1, Alpha: 2, TA: 3, TB: -4}
-	if n := strings.Count(bad.Validate().Error(), "outside its domain"); n != 6 {
+	if n := strings.Count(bad.Validate().Error(), "outside its allowed range"); n != 6 {
 		t.Errorf("six bad parameters, %d reported: %v", n, bad.Validate())
 	}
 }
@@ -485,5 +485,61 @@ func TestTrajectoryAndConverge(t *testing.T) {
 	x, gens, ok := p.Converge(0.1, 1e-14, 1_000_000)
 	if !ok || math.Abs(x-p.PStar()) > 1e-10 || gens < 10 {
 		t.Fatalf("converge: %v after %d (ok=%v), want p̂* = %v", x, gens, ok, p.PStar())
+	}
+}
+
+// The parameter table is the one place that names parameters: Get and
+// Set reach every field, t and bias set T_A and T_B, and labels read as
+// the plots show them.
+func TestParameterTable(t *testing.T) {
+	var p Params
+	for i, key := range []string{"b", "c", "v", "alpha", "ta", "tb"} {
+		if err := p.Set(key, float64(i+1)/10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := (Params{B: 0.1, C: 0.2, V: 0.3, Alpha: 0.4, TA: 0.5, TB: 0.6}); p != want {
+		t.Fatalf("Set wrote %+v, want %+v", p, want)
+	}
+	for _, pa := range Parameters[:PrimaryParameters] {
+		if x, ok := p.Get(pa.Key); !ok || x != map[string]float64{"b": 0.1, "c": 0.2, "v": 0.3, "alpha": 0.4, "ta": 0.5, "tb": 0.6}[pa.Key] {
+			t.Errorf("Get(%q) = %v, %v", pa.Key, x, ok)
+		}
+	}
+	if err := p.Set("t", 0.3); err != nil || p.TA != 0.3 || p.TB != 0.3 {
+		t.Errorf("t: %+v, %v", p, err)
+	}
+	ta, bias := p.TA, 0.1
+	if err := p.Set("bias", bias); err != nil || p.TB != ta-bias {
+		t.Errorf("bias: %+v, %v", p, err)
+	}
+	if x, _ := p.Get("bias"); x != p.TA-p.TB {
+		t.Errorf("Get(bias) = %v", x)
+	}
+	if err := p.Set("gamma", 1); err == nil || !strings.Contains(err.Error(), "b, c, v, alpha, ta, tb, t, bias") {
+		t.Errorf("unknown key: %v", err)
+	}
+	for key, want := range map[string]string{"c": "Cost of cooperation, c", "alpha": "Interaction–transmission association, α",
+		"bias": "Horizontal transmission bias, T_A − T_B", "ta": "Horizontal transmission of A, T_A"} {
+		if pa, _ := LookupParam(key); pa.Label() != want {
+			t.Errorf("label of %s: %q, want %q", key, pa.Label(), want)
+		}
+	}
+}
+
+func TestFieldErrorPaths(t *testing.T) {
+	err := Within("platform[1].model", Params{B: 1, C: 2, V: 0.5, Alpha: 0.5, TA: 0.5, TB: 1.5}.Validate())
+	var paths []string
+	for _, fe := range FieldErrors(err) {
+		paths = append(paths, fe.Path)
+	}
+	if got := strings.Join(paths, " "); got != "platform[1].model.c platform[1].model.b platform[1].model.tb" {
+		t.Errorf("paths %q", got)
+	}
+	if got := Within("migration", &FieldError{Path: "[2].rate", Value: 1.5, Domain: "[0, 1]"}).Error(); got != "migration[2].rate = 1.5 is outside its allowed range [0, 1]" {
+		t.Errorf("message %q", got)
+	}
+	if Within("x", nil) != nil {
+		t.Error("Within(nil) is not nil")
 	}
 }

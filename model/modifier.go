@@ -119,23 +119,23 @@ func (c InvasionConfig) Validate() error {
 	}
 	for i, a := range c.Alphas {
 		if err := c.Params(a).Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("modifier: allele %d: %w", i, err))
+			errs = append(errs, Within(fmt.Sprintf("alleles[%d]", i), err))
 		}
 	}
 	if !(c.Entry > 0 && c.Entry < 1) {
-		errs = append(errs, &ParamError{Name: "entry", Value: c.Entry, Domain: "(0, 1)"})
+		errs = append(errs, &FieldError{Path: "entry", Value: c.Entry, Domain: "(0, 1)"})
 	}
 	if !(c.Fixation > 0 && c.Fixation < 1) {
-		errs = append(errs, &ParamError{Name: "fixation", Value: c.Fixation, Domain: "(0, 1)"})
+		errs = append(errs, &FieldError{Path: "fixation", Value: c.Fixation, Domain: "(0, 1)"})
 	}
 	if c.Loss < 0 || c.Loss >= c.Entry || math.IsNaN(c.Loss) {
-		errs = append(errs, &ParamError{Name: "loss", Value: c.Loss, Domain: "[0, entry)"})
+		errs = append(errs, &FieldError{Path: "loss", Value: c.Loss, Domain: "[0, entry)"})
 	}
 	if c.MaxGenerations <= 0 {
-		errs = append(errs, &ParamError{Name: "max_generations", Value: float64(c.MaxGenerations), Domain: "≥ 1"})
+		errs = append(errs, &FieldError{Path: "max_generations", Value: c.MaxGenerations, Domain: "≥ 1"})
 	}
 	if c.RecordEvery < 0 {
-		errs = append(errs, &ParamError{Name: "record_every", Value: float64(c.RecordEvery), Domain: "≥ 0"})
+		errs = append(errs, &FieldError{Path: "record_every", Value: c.RecordEvery, Domain: "≥ 0"})
 	}
 	return errors.Join(errs...)
 }

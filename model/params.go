@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Params are the parameters of one generation of the model (MODEL.md §1).
@@ -17,22 +18,6 @@ type Params struct {
 	TB    float64 // probability that horizontal transmission of B succeeds; [0, 1]
 }
 
-// ParamError reports one parameter outside its domain.
-type ParamError struct {
-	Name   string  // the parameter's name as the specification writes it: b, c, v, alpha, ta, tb
-	Value  float64 // the offending value
-	Domain string  // the allowed range, e.g. "[0, 1]"
-	Detail string  // optional: why the value is outside, when the domain depends on another parameter
-}
-
-func (e *ParamError) Error() string {
-	s := fmt.Sprintf("%s = %s is outside its domain %s", e.Name, FormatFloat(e.Value), e.Domain)
-	if e.Detail != "" {
-		s += " (" + e.Detail + ")"
-	}
-	return s
-}
-
 // Domains of the parameters, as error messages and documentation show them.
 const (
 	DomainB           = "b > c"
@@ -40,12 +25,107 @@ const (
 	DomainProbability = "[0, 1]"
 )
 
+// Param describes one model parameter: the single place where its key,
+// symbol, name and domain are written. Scenario files, sweep axes,
+// command-line flags, table headers, plot labels and the teaching page's
+// sliders all read this table (Parameters).
+type Param struct {
+	Key    string // as files, flags and tables spell it: "alpha"
+	Symbol string // as figures write it (gonum/plot text): "α", "T_A"
+	Name   string // what it is: "interaction–transmission association"
+	Domain string // the allowed range
+	// Min and Max bound the domain (±Inf where it is open-ended; whether
+	// an end is included is in Domain), for samplers and sliders.
+	Min, Max float64
+	// Derived parameters set others: t sets T_A = T_B = t and bias sets
+	// T_B = T_A − bias. They are applied after the primary ones (bias
+	// last, since it reads T_A). Writes lists the keys a derived
+	// parameter sets.
+	Derived bool
+	Writes  []string
+	get     func(Params) float64
+	set     func(*Params, float64)
+}
+
+// Label is the parameter as an axis or slider shows it: "Cost of
+// cooperation, c".
+func (p Param) Label() string {
+	return strings.ToUpper(p.Name[:1]) + p.Name[1:] + ", " + p.Symbol
+}
+
+// Parameters lists the model's parameters, the six primary ones in the
+// order of MODEL.md §1, then the derived t and bias.
+var Parameters = []Param{
+	{Key: "b", Symbol: "b", Name: "benefit of cooperation", Domain: DomainB, Min: 0, Max: math.Inf(1),
+		get: func(p Params) float64 { return p.B }, set: func(p *Params, x float64) { p.B = x }},
+	{Key: "c", Symbol: "c", Name: "cost of cooperation", Domain: DomainC, Min: 0, Max: 1,
+		get: func(p Params) float64 { return p.C }, set: func(p *Params, x float64) { p.C = x }},
+	{Key: "v", Symbol: "v", Name: "vertical transmission rate", Domain: DomainProbability, Min: 0, Max: 1,
+		get: func(p Params) float64 { return p.V }, set: func(p *Params, x float64) { p.V = x }},
+	{Key: "alpha", Symbol: "α", Name: "interaction–transmission association", Domain: DomainProbability, Min: 0, Max: 1,
+		get: func(p Params) float64 { return p.Alpha }, set: func(p *Params, x float64) { p.Alpha = x }},
+	{Key: "ta", Symbol: "T_A", Name: "horizontal transmission of A", Domain: DomainProbability, Min: 0, Max: 1,
+		get: func(p Params) float64 { return p.TA }, set: func(p *Params, x float64) { p.TA = x }},
+	{Key: "tb", Symbol: "T_B", Name: "horizontal transmission of B", Domain: DomainProbability, Min: 0, Max: 1,
+		get: func(p Params) float64 { return p.TB }, set: func(p *Params, x float64) { p.TB = x }},
+	{Key: "t", Symbol: "T", Name: "horizontal transmission rate", Domain: DomainProbability, Min: 0, Max: 1, Derived: true, Writes: []string{"ta", "tb"},
+		get: func(p Params) float64 { return p.TA }, set: func(p *Params, x float64) { p.TA, p.TB = x, x }},
+	{Key: "bias", Symbol: "T_A − T_B", Name: "horizontal transmission bias", Domain: "[T_A − 1, T_A]", Min: -1, Max: 1, Derived: true, Writes: []string{"tb"},
+		get: func(p Params) float64 { return p.TA - p.TB }, set: func(p *Params, x float64) { p.TB = p.TA - x }},
+}
+
+// PrimaryParameters is the number of primary parameters at the head of
+// Parameters (b, c, v, alpha, ta, tb).
+const PrimaryParameters = 6
+
+// LookupParam returns the parameter with the given key.
+func LookupParam(key string) (Param, bool) {
+	for _, p := range Parameters {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// ParamKeys lists the keys of Parameters, in order.
+func ParamKeys() []string {
+	out := make([]string, len(Parameters))
+	for i, p := range Parameters {
+		out[i] = p.Key
+	}
+	return out
+}
+
+// Get returns the value of the parameter with the given key (for t, T_A;
+// for bias, T_A − T_B) and whether the key is a parameter's.
+func (p Params) Get(key string) (float64, bool) {
+	pa, ok := LookupParam(key)
+	if !ok {
+		return math.NaN(), false
+	}
+	return pa.get(p), true
+}
+
+// Set sets the parameter with the given key (t and bias set T_A and T_B).
+// It does not validate: Validate checks the whole set, since domains
+// depend on each other.
+func (p *Params) Set(key string, x float64) error {
+	pa, ok := LookupParam(key)
+	if !ok {
+		return fmt.Errorf("model: unknown parameter %q; the parameters are %s", key, strings.Join(ParamKeys(), ", "))
+	}
+	pa.set(p, x)
+	return nil
+}
+
 // Validate returns nil if every parameter is inside its domain, and otherwise
-// one *ParamError per offending parameter, joined with errors.Join.
+// one *FieldError per offending parameter (its path is the parameter's
+// key), joined with errors.Join.
 func (p Params) Validate() error {
 	var errs []error
 	bad := func(name string, v float64, domain, detail string) {
-		errs = append(errs, &ParamError{Name: name, Value: v, Domain: domain, Detail: detail})
+		errs = append(errs, &FieldError{Path: name, Value: v, Domain: domain, Detail: detail})
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
@@ -61,32 +141,15 @@ func (p Params) Validate() error {
 	case finite(p.C) && p.C >= p.B:
 		bad("b", p.B, DomainB, fmt.Sprintf("c = %s is not below b", FormatFloat(p.C)))
 	}
-	for _, q := range []struct {
-		name string
-		v    float64
-	}{{"v", p.V}, {"alpha", p.Alpha}, {"ta", p.TA}, {"tb", p.TB}} {
-		switch {
-		case math.IsNaN(q.v):
-			bad(q.name, q.v, DomainProbability, "not a number")
-		case q.v < 0 || q.v > 1:
-			bad(q.name, q.v, DomainProbability, "")
+	for _, pa := range Parameters[2:PrimaryParameters] {
+		switch q := pa.get(p); {
+		case math.IsNaN(q):
+			bad(pa.Key, q, DomainProbability, "not a number")
+		case q < 0 || q > 1:
+			bad(pa.Key, q, DomainProbability, "")
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// FormatFloat prints a float the way error messages and reports show it:
-// the shortest representation that reads back to the same value.
-func FormatFloat(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "+Inf"
-	case math.IsInf(x, -1):
-		return "-Inf"
-	}
-	return fmt.Sprint(x)
 }
 
 // Phenotype is a cultural phenotype: A (cooperator) or B (defector).
@@ -125,3 +188,13 @@ func (p Params) Fitness(self, partner Phenotype) float64 {
 
 // Delta is Δ = T_A − T_B, the horizontal transmission bias.
 func (p Params) Delta() float64 { return p.TA - p.TB }
+
+// Describe lists the primary parameters as reports show them: "b = 1.2,
+// c = 0.5, v = 0.5, α = 0.4, T_A = 0.5, T_B = 0.4".
+func (p Params) Describe() string {
+	parts := make([]string, PrimaryParameters)
+	for i, pa := range Parameters[:PrimaryParameters] {
+		parts[i] = fmt.Sprintf("%s = %g", pa.Symbol, pa.get(p))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -75,69 +75,93 @@ type Migration struct {
 	Exposures []Exposure
 }
 
-// Validate checks the migration of a world of k platforms that runs for
-// the given number of generations (events happen in [0, generations)).
-func (m Migration) Validate(k, generations int) error {
+// Validate checks the migration of a world whose platforms have the
+// given names, and that runs for the given number of generations (events
+// happen in [0, generations)). Every problem is a *FieldError, with paths
+// migration[i].rate, event[i].generation, cross_exposure[i].probability
+// and so on (i from 0, in declaration order).
+func (m Migration) Validate(names []string, generations int) error {
+	k := len(names)
 	var errs []error
-	plat := func(what string, i int) {
+	bad := func(path string, v any, domain, detail string) {
+		errs = append(errs, &FieldError{Path: path, Value: v, Domain: domain, Detail: detail})
+	}
+	plat := func(path string, i int) bool {
 		if i < 0 || i >= k {
-			errs = append(errs, fmt.Errorf("%s platform %d is outside [0, %d)", what, i, k))
+			bad(path, i, fmt.Sprintf("[0, %d) (a platform index)", k), "")
+			return false
 		}
+		return true
 	}
-	out := make(map[int]float64)
+	name := func(i int) string { return fmt.Sprintf("%q", names[i]) }
+	out := make([]float64, k)
 	for i, r := range m.Routes {
-		plat(fmt.Sprintf("route %d: from", i), r.From)
-		plat(fmt.Sprintf("route %d: to", i), r.To)
-		if r.From == r.To {
-			errs = append(errs, fmt.Errorf("route %d: from and to are the same platform", i))
+		at := fmt.Sprintf("migration[%d]", i)
+		okFrom, okTo := plat(at+".from", r.From), plat(at+".to", r.To)
+		if okFrom && okTo && r.From == r.To {
+			bad(at+".to", nil, "", "is the same platform as from")
 		}
-		if !(r.Rate >= 0 && r.Rate <= 1) {
-			errs = append(errs, fmt.Errorf("route %d: rate = %s is outside [0, 1]", i, FormatFloat(r.Rate)))
+		switch {
+		case !(r.Rate >= 0 && r.Rate <= 1):
+			bad(at+".rate", r.Rate, DomainProbability, "")
+		case okFrom:
+			out[r.From] += r.Rate
+			if out[r.From] > 1+1e-12 {
+				bad(at+".rate", nil, "", fmt.Sprintf("the rates of migration from %s sum to %s, above 1 (an adult takes at most one route a generation)",
+					name(r.From), FormatFloat(out[r.From])))
+			}
 		}
-		if r.Start < 0 || (r.End != 0 && r.End <= r.Start) {
-			errs = append(errs, fmt.Errorf("route %d: generations [%d, %d) are empty or negative", i, r.Start, r.End))
+		if r.Start < 0 || r.Start >= generations {
+			bad(at+".start", r.Start, fmt.Sprintf("[0, %d)", generations), "the run's generations")
 		}
-		out[r.From] += r.Rate
-	}
-	for f := range k {
-		if s := out[f]; s > 1+1e-12 {
-			errs = append(errs, fmt.Errorf("routes from platform %d: rates sum to %s, above 1", f, FormatFloat(s)))
+		if r.End != 0 && r.End <= r.Start {
+			bad(at+".end", r.End, fmt.Sprintf("(%d, ∞), or 0 for none", r.Start), "after start: the route is open in [start, end)")
 		}
 	}
 	for i, e := range m.Events {
-		plat(fmt.Sprintf("event %d: from", i), e.From)
-		plat(fmt.Sprintf("event %d: to", i), e.To)
-		if e.From == e.To {
-			errs = append(errs, fmt.Errorf("event %d: from and to are the same platform", i))
+		at := fmt.Sprintf("event[%d]", i)
+		okFrom, okTo := plat(at+".from", e.From), plat(at+".to", e.To)
+		if okFrom && okTo && e.From == e.To {
+			bad(at+".to", nil, "", "is the same platform as from")
 		}
 		if !(e.Fraction >= 0 && e.Fraction <= 1) {
-			errs = append(errs, fmt.Errorf("event %d: fraction = %s is outside [0, 1]", i, FormatFloat(e.Fraction)))
+			bad(at+".fraction", e.Fraction, DomainProbability, "")
 		}
 		if e.Generation < 0 || e.Generation >= generations {
-			errs = append(errs, fmt.Errorf("event %d: generation = %d is outside [0, %d) (the run's generations)", i, e.Generation, generations))
+			bad(at+".generation", e.Generation, fmt.Sprintf("[0, %d)", generations), fmt.Sprintf("the run has generations 0 to %d", generations-1))
 		}
-		if e.Phenotype > OnlyB {
-			errs = append(errs, fmt.Errorf("event %d: phenotype %d is not any, A or B", i, e.Phenotype))
+		if e.Phenotype > OnlyB || e.Phenotype < AnyPhenotype {
+			bad(at+".phenotype", int(e.Phenotype), `"any", "A" or "B"`, "")
 		}
 	}
-	in := make(map[int]float64)
+	in := make([]float64, k)
 	for i, x := range m.Exposures {
-		plat(fmt.Sprintf("exposure %d: learners", i), x.Learners)
-		plat(fmt.Sprintf("exposure %d: donors", i), x.Donors)
-		if x.Learners == x.Donors {
-			errs = append(errs, fmt.Errorf("exposure %d: learners and donors are the same platform", i))
+		at := fmt.Sprintf("cross_exposure[%d]", i)
+		okL, okD := plat(at+".learners", x.Learners), plat(at+".donors", x.Donors)
+		if okL && okD && x.Learners == x.Donors {
+			bad(at+".donors", nil, "", "is the same platform as learners")
 		}
-		if !(x.Prob >= 0 && x.Prob <= 1) {
-			errs = append(errs, fmt.Errorf("exposure %d: probability = %s is outside [0, 1]", i, FormatFloat(x.Prob)))
-		}
-		in[x.Learners] += x.Prob
-	}
-	for l := range k {
-		if s := in[l]; s > 1+1e-12 {
-			errs = append(errs, fmt.Errorf("exposures of platform %d: probabilities sum to %s, above 1", l, FormatFloat(s)))
+		switch {
+		case !(x.Prob >= 0 && x.Prob <= 1):
+			bad(at+".probability", x.Prob, DomainProbability, "")
+		case okL:
+			in[x.Learners] += x.Prob
+			if in[x.Learners] > 1+1e-12 {
+				bad(at+".probability", nil, "", fmt.Sprintf("the exposure probabilities of %s sum to %s, above 1", name(x.Learners), FormatFloat(in[x.Learners])))
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// PlatformNames returns the names "platform 0", "platform 1", … that
+// messages use for a world whose platforms are not named.
+func PlatformNames(k int) []string {
+	out := make([]string, k)
+	for i := range out {
+		out[i] = fmt.Sprintf("platform %d", i)
+	}
+	return out
 }
 
 // Active reports whether any event happens or any route is open in
@@ -150,27 +174,6 @@ func (m Migration) Active(g int) bool {
 	}
 	for _, r := range m.Routes {
 		if r.Open(g) {
-			return true
-		}
-	}
-	return false
-}
-
-// Touches reports whether any route, event or exposure involves platform
-// k (as either end).
-func (m Migration) Touches(k int) bool {
-	for _, r := range m.Routes {
-		if r.From == k || r.To == k {
-			return true
-		}
-	}
-	for _, e := range m.Events {
-		if e.From == k || e.To == k {
-			return true
-		}
-	}
-	for _, x := range m.Exposures {
-		if x.Learners == k || x.Donors == k {
 			return true
 		}
 	}
@@ -236,6 +239,7 @@ func (p Params) AdoptA(self, partner Phenotype, r float64) float64 {
 
 // DetPlatform is one platform of a deterministic world.
 type DetPlatform struct {
+	Name     string // for messages; "platform k" when empty
 	Params   Params
 	Size     float64 // individuals at generation 0
 	InitialA float64 // frequency of A at generation 0
@@ -295,22 +299,26 @@ func NewDetWorld(plats []DetPlatform, mig Migration, generations int) (*DetWorld
 	}
 	var errs []error
 	for i, p := range plats {
-		if err := p.Params.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("platform %d: %w", i, err))
-		}
+		at := fmt.Sprintf("platform[%d]", i)
+		errs = append(errs, Within(at+".model", p.Params.Validate()))
 		if !(p.Size >= 0) || math.IsInf(p.Size, 0) {
-			errs = append(errs, fmt.Errorf("platform %d: size = %s is outside [0, ∞)", i, FormatFloat(p.Size)))
+			errs = append(errs, &FieldError{Path: at + ".size", Value: p.Size, Domain: "[0, ∞)"})
 		}
 		if !(p.InitialA >= 0 && p.InitialA <= 1) {
-			errs = append(errs, fmt.Errorf("platform %d: initial_a = %s is outside [0, 1]", i, FormatFloat(p.InitialA)))
+			errs = append(errs, &FieldError{Path: at + ".initial_a", Value: p.InitialA, Domain: DomainProbability})
 		}
 	}
-	if err := mig.Validate(len(plats), generations); err != nil {
-		errs = append(errs, err)
+	names := PlatformNames(len(plats))
+	for i, p := range plats {
+		if p.Name != "" {
+			names[i] = p.Name
+		}
 	}
+	errs = append(errs, mig.Validate(names, generations))
 	for i, r := range mig.Routes {
 		if r.PayoffSeeking {
-			errs = append(errs, fmt.Errorf("route %d: payoff-seeking moves (rule = \"payoff\") have no deterministic counterpart: whether an adult moves depends on its own fitness", i))
+			errs = append(errs, &FieldError{Path: fmt.Sprintf("migration[%d].rule", i), Value: "payoff", Domain: `"random"`,
+				Detail: "payoff-seeking moves have no deterministic counterpart: whether an adult moves depends on its own fitness"})
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -80,21 +80,23 @@ func TestMigrationValidate(t *testing.T) {
 		m    Migration
 		want string
 	}{
-		{Migration{Routes: []Route{{From: 0, To: 2, Rate: 0.1}}}, "to platform 2 is outside [0, 2)"},
-		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 1.5}}}, "rate = 1.5 is outside [0, 1]"},
-		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.7}, {From: 0, To: 1, Rate: 0.4}}}, "rates sum to 1.1, above 1"},
-		{Migration{Events: []Event{{Generation: 100, From: 0, To: 1, Fraction: 0.5}}}, "generation = 100 is outside [0, 100)"},
-		{Migration{Events: []Event{{From: 1, To: 1, Fraction: 0.5}}}, "from and to are the same platform"},
-		{Migration{Exposures: []Exposure{{Learners: 0, Donors: 1, Prob: -0.1}}}, "probability = -0.1 is outside [0, 1]"},
+		{Migration{Routes: []Route{{From: 0, To: 2, Rate: 0.1}}}, "migration[0].to = 2 is outside its allowed range [0, 2)"},
+		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 1.5}}}, "migration[0].rate = 1.5 is outside its allowed range [0, 1]"},
+		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.7}, {From: 0, To: 1, Rate: 0.4}}}, `migration[1].rate: the rates of migration from "x" sum to 1.1, above 1`},
+		{Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.1, Start: 5, End: 5}}}, "migration[0].end = 5 is outside its allowed range (5, ∞)"},
+		{Migration{Events: []Event{{Generation: 100, From: 0, To: 1, Fraction: 0.5}}}, "event[0].generation = 100 is outside its allowed range [0, 100)"},
+		{Migration{Events: []Event{{From: 1, To: 1, Fraction: 0.5}}}, "event[0].to: is the same platform as from"},
+		{Migration{Exposures: []Exposure{{Learners: 0, Donors: 1, Prob: -0.1}}}, "cross_exposure[0].probability = -0.1 is outside its allowed range [0, 1]"},
+		{Migration{Exposures: []Exposure{{Learners: 1, Donors: 0, Prob: 0.6}, {Learners: 1, Donors: 0, Prob: 0.6}}}, `cross_exposure[1].probability: the exposure probabilities of "y" sum to 1.2`},
 	}
 	for _, b := range bad {
-		err := b.m.Validate(2, 100)
+		err := b.m.Validate([]string{"x", "y"}, 100)
 		if err == nil || !strings.Contains(err.Error(), b.want) {
 			t.Errorf("%+v: error %v, want %q", b.m, err, b.want)
 		}
 	}
 	if _, err := NewDetWorld([]DetPlatform{{Params: Params{B: 1, C: 0, V: 1, TA: 0.1, TB: 0.1}, Size: 1}, {Params: Params{B: 1, C: 0, V: 1, TA: 0.1, TB: 0.1}, Size: 1}},
-		Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.1, PayoffSeeking: true}}}, 10); err == nil || !strings.Contains(err.Error(), "payoff-seeking") {
+		Migration{Routes: []Route{{From: 0, To: 1, Rate: 0.1, PayoffSeeking: true}}}, 10); err == nil || !strings.Contains(err.Error(), "migration[0].rule") || !strings.Contains(err.Error(), "payoff-seeking") {
 		t.Errorf("payoff-seeking route accepted by the counterpart: %v", err)
 	}
 }

@@ -54,14 +54,14 @@ probability = 0.1
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := sc.Base
-	if st.Kind != Platforms || len(st.Platforms) != 2 || st.Size != 1300 {
-		t.Fatalf("kind %v, %d platforms, world size %d", st.Kind, len(st.Platforms), st.Size)
+	st := sc.Point(0)
+	if sc.Single() || len(st.Platforms) != 2 || st.Platforms[0].StartAgents()+st.Platforms[1].StartAgents() != 1300 {
+		t.Fatalf("%d platforms: %+v", len(st.Platforms), st.Platforms)
 	}
-	if m := st.PlatformModel(0); m.Alpha != 0.05 || m.C != 0.1 || m.V != 0.9 {
+	if m := st.Platforms[0].Model; m.Alpha != 0.05 || m.C != 0.1 || m.V != 0.9 {
 		t.Errorf("tiktok's model %+v", m)
 	}
-	if m := st.PlatformModel(1); m.Alpha != 0.125 || m.V != 0.9 {
+	if m := st.Platforms[1].Model; m.Alpha != 0.125 || m.V != 0.9 {
 		t.Errorf("rednote's model %+v: want α = 1/8 from the Moore neighbourhood", m)
 	}
 	wantMig := model.Migration{
@@ -72,10 +72,10 @@ probability = 0.1
 	if got := st.Migration; got.Routes[0] != wantMig.Routes[0] || got.Events[0] != wantMig.Events[0] || got.Exposures[0] != wantMig.Exposures[0] {
 		t.Errorf("migration %+v, want %+v", got, wantMig)
 	}
-	if err := st.WorldConfig().Validate(); err != nil {
+	if err := st.Validate(); err != nil {
 		t.Errorf("the engine rejects a parsed world: %v", err)
 	}
-	if _, err := st.DetPlatforms(); err == nil || !strings.Contains(err.Error(), "rednote") {
+	if _, err := sc.DetPlatforms(0); err == nil || !strings.Contains(err.Error(), "rednote") {
 		t.Errorf("a lattice platform should have no deterministic counterpart: %v", err)
 	}
 }
@@ -112,12 +112,12 @@ func TestParsePlatformErrors(t *testing.T) {
 		line int
 		frag string
 	}{
-		"migration.1.to":           {base + 3, `unknown platform "redn0te"; the platforms are "tiktok", "rednote"`},
-		"migration.2.rate":         {base + 8, `the rates of migration from "tiktok" sum to 1.2, above 1`},
-		"migration.3.rate":         {base + 12, "1.5 is outside its allowed range [0, 1]"},
-		"event.1.generation":       {base + 14, "50 is after the last generation (49)"},
-		"platform.3.name":          {base + 19, `"tiktok" is already the name of platform 1`},
-		"platform.population.sise": {base + 23, "unknown key (did you mean platform.population.size?)"},
+		"migration.1.to":             {base + 3, `unknown platform "redn0te"; the platforms are "tiktok" and "rednote"`},
+		"migration.2.rate":           {base + 8, `the rates of migration from "tiktok" sum to 1.2, above 1`},
+		"migration.3.rate":           {base + 12, "1.5 is outside its allowed range [0, 1]"},
+		"event.1.generation":         {base + 14, "50 is outside its allowed range [0, 50) (the run has generations 0 to 49)"},
+		"platform.3.name":            {base + 19, `"tiktok" is already the name of platform 1`},
+		"platform.3.population.sise": {base + 23, "unknown key (did you mean platform.3.population.size?)"},
 	}
 	for key, w := range want {
 		e, ok := errs[key]
@@ -145,10 +145,10 @@ func TestParsePlatformMisuse(t *testing.T) {
 	if e := errs["event"]; e == nil || !strings.Contains(e.Msg, "needs platforms") {
 		t.Errorf("an event without platforms: %v", keysOf(errs))
 	}
-	// v missing for a well-mixed platform.
+	// v missing for a well-mixed platform (the lattice takes v = 1).
 	src := strings.Replace(twoPlatforms, "v = 0.9\n", "", 1)
 	errs = errorsOf(t, src)
-	if e := errs["platform.1.model.v"]; e == nil || !strings.Contains(e.Msg, "missing") {
+	if e := errs["model.v"]; e == nil || !strings.Contains(e.Msg, "missing") || !strings.Contains(e.Msg, `of "tiktok"`) {
 		t.Errorf("missing v: %v", keysOf(errs))
 	}
 	// A bad inherited value is reported at [model], naming the platform.
@@ -177,19 +177,25 @@ event.1.fraction = [0.1, 0.5]
 	if sc.NumPoints() != 6 {
 		t.Fatalf("%d points", sc.NumPoints())
 	}
-	st := sc.PointSetup(5)
-	if st.Migration.Events[0].Fraction != 0.5 || st.PlatformModel(0).Alpha != 0.2 {
-		t.Errorf("point 5: fraction %v, α %v", st.Migration.Events[0].Fraction, st.PlatformModel(0).Alpha)
+	st := sc.Point(5)
+	if st.Migration.Events[0].Fraction != 0.5 || st.Platforms[0].Model.Alpha != 0.2 {
+		t.Errorf("point 5: fraction %v, α %v", st.Migration.Events[0].Fraction, st.Platforms[0].Model.Alpha)
 	}
-	if sc.Base.Migration.Events[0].Fraction != 0.4 || sc.Base.PlatformModel(0).Alpha != 0.05 {
-		t.Error("a point's values leaked into the base setup")
+	if sc.world.migration.Events[0].Fraction != 0.4 || sc.Point(0).Platforms[0].Model.Alpha != 0 {
+		t.Error("a point's values leaked into the scenario")
+	}
+	if l := sc.Axes[0].Label(); !strings.Contains(l, "Fraction moved by event 1 (tiktok → rednote") {
+		t.Errorf("axis label %q", l)
+	}
+	if l := sc.Axes[1].Label(); l != "α on tiktok" {
+		t.Errorf("axis label %q", l)
 	}
 	for _, bad := range []struct{ key, frag string }{
 		{`platform.lemon8.alpha = [0.1]`, `unknown platform "lemon8"`},
 		{`platform.rednote.alpha = [0.1]`, "no effect on a lattice platform"},
 		{`event.2.fraction = [0.1]`, "there is no [[event]] number 2"},
 		{`size = [10]`, "platform.NAME.size"},
-		{`"platform.tiktok.alpha" = [1.5]`, "outside its domain"},
+		{`"platform.tiktok.alpha" = [1.5]`, "1.5 is outside its allowed range [0, 1]"},
 	} {
 		s := twoPlatforms + "[[event]]\ngeneration = 10\nfrom = \"tiktok\"\nto = \"rednote\"\nfraction = 0.4\n[sweep]\n" + bad.key + "\n"
 		_, err := Parse("s.toml", []byte(s))
@@ -209,7 +215,8 @@ func TestPlatformReviewRegressions(t *testing.T) {
 		t.Errorf("unknown platform after a bad name: %v", keysOf(errs))
 	}
 	src = twoPlatforms + "[sweep]\nplatform.rednote.size = [1, 5]\n"
-	if _, err := Parse("s.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), "platform.2.population") {
+	if _, err := Parse("s.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), "sweep.platform.rednote.size: at sweep point 0") ||
+		!strings.Contains(err.Error(), "platform.2.population.agents: at sweep point 1") {
 		t.Errorf("lattice side 1 and 300 agents on 5×5 accepted in a sweep: %v", err)
 	}
 	src = strings.Replace(twoPlatforms, "alpha = 0.05\n", "alpha = 0.05\nta = 0.2\n", 1) + "[sweep]\nt = [0.1, 0.2]\n"

@@ -31,11 +31,16 @@ func TestParseGoodAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.Name != "good" || sc.Seed != 7 || sc.Replicates != 3 || sc.Base.Run.Generations != 100 {
+	if sc.Name != "good" || sc.Seed != 7 || sc.Replicates != 3 || sc.Run.Generations != 100 {
 		t.Errorf("%+v", sc)
 	}
-	if sc.RecordEvery != DefaultRecordEvery || sc.RecordEverySet || sc.Base.InitialA != DefaultInitialA || sc.Base.Run.Stop != sim.StopFixation {
+	p := sc.Point(0).Platforms
+	if sc.RecordEvery != DefaultRecordEvery || sc.RecordEverySet || p[0].InitialA != DefaultInitialA || sc.Run.Stop != sim.StopFixation {
 		t.Errorf("defaults: %+v", sc)
+	}
+	// A single population is a world of one platform, "population".
+	if !sc.Single() || len(p) != 1 || p[0].Name != SinglePlatform || p[0].Kind != sim.KindWellMixed || p[0].Agents != 1000 || p[0].Model.TB != 0.435 {
+		t.Errorf("world %+v", p)
 	}
 	if sc.Source != good {
 		t.Error("source text not kept")
@@ -83,8 +88,8 @@ func TestParseReportsEveryErrorWithLine(t *testing.T) {
 		"seed":                 {1, "-1 is outside"},
 		"generations":          {2, "0 is outside its allowed range [1,"},
 		"replicats":            {3, "did you mean replicates?"},
-		"model.b":              {6, "0.5 is outside its domain b > c"},
-		"model.alpha":          {9, "2 is outside its domain [0, 1]"},
+		"model.b":              {6, "0.5 is outside its allowed range b > c"},
+		"model.alpha":          {9, "2 is outside its allowed range [0, 1]"},
 		"model.tb":             {5, "missing"},
 		"population.size":      {13, "1 is outside its allowed range [2,"},
 		"population.initial_a": {14, "1.5 is outside"},
@@ -125,7 +130,7 @@ rounds = 0
 	errs := errorsOf(t, lattice)
 	for key, frag := range map[string]string{
 		"population.radius":     "torus",
-		"population.selection":  `"nearby" is not one of "global", "local"`,
+		"population.selection":  `"nearby" is not one of "global" or "local"`,
 		"population.initiation": "(0, 1]",
 		"population.rounds":     "≥ 1",
 	} {
@@ -142,22 +147,75 @@ rounds = 0
 	if len(sc.Warnings) != 1 || !strings.Contains(sc.Warnings[0], "alpha") || !strings.Contains(sc.Warnings[0], "l.toml:5") {
 		t.Errorf("warnings %v", sc.Warnings)
 	}
-	if sc.Base.Model.V != 1 || sc.Base.Model.Alpha != 1.0/8 {
-		t.Errorf("model %+v", sc.Base.Model)
+	if m := sc.Point(0).Platforms[0].Model; m.V != 1 || m.Alpha != 1.0/8 {
+		t.Errorf("model %+v", m)
 	}
 }
 
 func TestParseSyntaxAndTypeErrors(t *testing.T) {
-	for src, line := range map[string]int{
-		"seed = 1\ngenerations = = 3\n":                  2,
-		"[model]\nb = \"high\"\n":                        2,
-		"[population]\nkind = \"lattice\"\nsize = 1.5\n": 3,
+	for _, tc := range []struct {
+		src, key, frag string
+		line           int
+	}{
+		{"seed = 1\ngenerations = = 3\n", "", "", 2},
+		{"[model]\nb = \"high\"\n", "model.b", `"high" is a string; a number is needed`, 2},
+		{"[population]\nkind = \"lattice\"\nsize = 1.5\n", "population.size", "not a whole number", 3},
+		{"[population]\nkind = 3\n", "population.kind", `3 is a number; one of "wellmixed" or "lattice" is needed`, 2},
+		{"model = 3\n", "model", "must be a table", 1},
 	} {
-		_, err := Parse("x.toml", []byte(src))
+		_, err := Parse("x.toml", []byte(tc.src))
 		var es Errors
-		if !errors.As(err, &es) || es[0].Line != line {
-			t.Errorf("%q: %v, want an error at line %d", src, err, line)
+		if !errors.As(err, &es) {
+			t.Fatalf("%q: %v", tc.src, err)
 		}
+		found := false
+		for _, e := range es {
+			if e.Line == tc.line && (tc.key == "" || e.Key == tc.key) && strings.Contains(e.Msg, tc.frag) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: %v, want %s at line %d saying %q", tc.src, err, tc.key, tc.line, tc.frag)
+		}
+	}
+}
+
+// A file with a type error and three range errors reports all four, with
+// their lines; a type error hides nothing.
+func TestTypeErrorAndRangeErrorsReportedTogether(t *testing.T) {
+	src := strings.Join([]string{
+		`replicates = "ten"`, // 1: a type error
+		`[model]`,            // 2
+		`b = 1.3`,            // 3
+		`c = 1.2`,            // 4: range
+		`v = 1.5`,            // 5: range
+		`alpha = 0.5`,        // 6
+		`ta = 0.4`,           // 7
+		`tb = -0.1`,          // 8: range
+		`[population]`,       // 9
+		`kind = "wellmixed"`, // 10
+		`size = 100`,         // 11
+	}, "\n")
+	errs := errorsOf(t, src)
+	for key, line := range map[string]int{"replicates": 1, "model.c": 4, "model.v": 5, "model.tb": 8} {
+		if e := errs[key]; e == nil || e.Line != line {
+			t.Errorf("%s: %v, want an error at line %d; got %v", key, e, line, errs)
+		}
+	}
+	if len(errs) != 4 {
+		t.Errorf("%d errors, want 4: %v", len(errs), errs)
+	}
+}
+
+// A swept key satisfies "required": the placeholder in [model] may go.
+func TestSweptKeyIsNotMissing(t *testing.T) {
+	src := strings.Replace(good, "alpha = 0.5\n", "", 1) + "[sweep]\nalpha = [0.1, 0.9]\n"
+	sc, err := Parse("s.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := sc.Point(1).Platforms[0].Model.Alpha; a != 0.9 {
+		t.Errorf("point 1: α = %v", a)
 	}
 }
 

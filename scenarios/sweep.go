@@ -11,194 +11,319 @@ import (
 	"github.com/culturesim/culturesim/sim"
 )
 
-// AxisValue is one value of a sweep axis: a number or, for the lattice's
-// string settings, a string.
-type AxisValue struct {
-	Num float64
-	Str string // non-empty for string axes
-}
-
-func (v AxisValue) String() string {
-	if v.Str != "" {
-		return v.Str
-	}
-	return strconv.FormatFloat(v.Num, 'g', -1, 64)
-}
-
-// Axis is one key of [sweep] with its values.
+// Axis is one key of [sweep] with its values. It assigns one setting at
+// one level of the scenario (every platform's default, or one platform's
+// own), or one field of a migration table.
 type Axis struct {
-	Key    string // a parameter key (see SweepKeys) or a derived axis: t, bias
-	Values []AxisValue
+	Key    string // as [sweep] spells it: "c", "platform.xiaohongshu.alpha", "event.1.fraction"
+	Values []sim.Value
 	Line   int
+
+	// Platform is the platform whose own setting the axis assigns, −1
+	// for every platform's default (and for migration fields).
+	Platform int
+	// Setting is the sim.Settings key it assigns ("" for a migration
+	// field).
+	Setting string
+	// Table, Index and Field name a migration field: "event", 0,
+	// "fraction" for event.1.fraction.
+	Table string
+	Index int
+	Field string
+
+	label string
 }
 
-// sweepKind says how an axis key is set.
-type sweepKind uint8
+// Label is the axis as plots show it: the setting's label ("Cost of
+// cooperation, c"), "α on xiaohongshu", "Fraction moved by event 1
+// (tiktok → xiaohongshu)".
+func (a Axis) Label() string { return a.label }
 
-const (
-	axisFloat sweepKind = iota
-	axisInt
-	axisString
-)
+// Numeric reports whether the axis takes numbers (not choices).
+func (a Axis) Numeric() bool { return len(a.Values) == 0 || a.Values[0].Str == "" }
 
-// sweepKeys are the keys [sweep] accepts, with their types. t sets
-// ta = tb = t; bias sets tb = ta − bias.
-var sweepKeys = map[string]sweepKind{
-	"b": axisFloat, "c": axisFloat, "v": axisFloat, "alpha": axisFloat, "ta": axisFloat, "tb": axisFloat,
-	"t": axisFloat, "bias": axisFloat,
-	"initial_a": axisFloat, "size": axisInt, "radius": axisInt, "initiation": axisFloat, "rounds": axisInt,
-	"selection": axisString, "fitness": axisString, "neighborhood": axisString, "boundary": axisString,
+// axisSet is one axis's assignment at one point.
+type axisSet struct {
+	platform int
+	setting  string
+	table    string
+	index    int
+	field    string
+	at       setAt
 }
 
-var stringOptions = map[string][]string{
-	"selection": {"global", "local"}, "fitness": {"mean", "sum"},
-	"neighborhood": {"moore", "vonneumann"}, "boundary": {"bounded", "torus"},
-}
-
-// SweepKeys lists the keys [sweep] accepts.
-func SweepKeys() []string {
-	ks := make([]string, 0, len(sweepKeys))
-	for k := range sweepKeys {
-		ks = append(ks, k)
+func (a axisSet) setMigration(m *model.Migration) {
+	x := a.at.val.Num
+	switch a.table {
+	case "migration":
+		r := &m.Routes[a.index]
+		switch a.field {
+		case "rate":
+			r.Rate = x
+		case "start":
+			r.Start = int(x)
+		case "end":
+			r.End = int(x)
+		}
+	case "event":
+		e := &m.Events[a.index]
+		if a.field == "generation" {
+			e.Generation = int(x)
+		} else {
+			e.Fraction = x
+		}
+	case "cross_exposure":
+		m.Exposures[a.index].Prob = x
 	}
-	sort.Strings(ks)
-	return ks
 }
 
-// sets lists the parameters an axis key writes, to find two axes that set
-// the same one.
-func sets(key string) []string {
-	switch key {
-	case "t":
-		return []string{"ta", "tb"}
-	case "bias":
-		return []string{"tb"}
+// axisSets returns every axis's assignment for the given values (nil:
+// each axis's first value, when only what is set matters).
+func (sc *Scenario) axisSets(vals []sim.Value) []axisSet {
+	out := make([]axisSet, len(sc.Axes))
+	for k, a := range sc.Axes {
+		v := a.Values[0]
+		if vals != nil {
+			v = vals[k]
+		}
+		out[k] = axisSet{platform: a.Platform, setting: a.Setting, table: a.Table, index: a.Index, field: a.Field,
+			at: setAt{val: v, key: "sweep." + a.Key}}
 	}
-	return []string{key}
+	return out
 }
 
 // NumPoints is the number of parameter points: the product of the axes'
 // lengths (1 without a sweep).
-func (s *Scenario) NumPoints() int {
+func (sc *Scenario) NumPoints() int {
 	n := 1
-	for _, a := range s.Axes {
+	for _, a := range sc.Axes {
 		n *= len(a.Values)
 	}
 	return n
 }
 
 // NumRuns is points × replicates.
-func (s *Scenario) NumRuns() int { return s.NumPoints() * s.Replicates }
+func (sc *Scenario) NumRuns() int { return sc.NumPoints() * sc.Replicates }
 
 // PointValues returns the axis values of point i: the first axis varies
 // slowest.
-func (s *Scenario) PointValues(i int) []AxisValue {
-	vals := make([]AxisValue, len(s.Axes))
-	for k := len(s.Axes) - 1; k >= 0; k-- {
-		n := len(s.Axes[k].Values)
-		vals[k] = s.Axes[k].Values[i%n]
+func (sc *Scenario) PointValues(i int) []sim.Value {
+	vals := make([]sim.Value, len(sc.Axes))
+	for k := len(sc.Axes) - 1; k >= 0; k-- {
+		n := len(sc.Axes[k].Values)
+		vals[k] = sc.Axes[k].Values[i%n]
 		i /= n
 	}
 	return vals
 }
 
-// PointSetup returns the setup of point i (validated when the scenario
-// was parsed).
-func (s *Scenario) PointSetup(i int) Setup {
-	return applyAxes(s.Base, s.Axes, s.PointValues(i))
-}
-
-// SetupWith returns the setup for arbitrary axis values (one per axis, in
-// order), e.g. between grid points for drawing curves. It does not
-// validate.
-func (s *Scenario) SetupWith(vals []AxisValue) Setup {
-	return applyAxes(s.Base, s.Axes, vals)
+// PointIndex inverts PointValues; ok is false if a value is not on its
+// axis.
+func (sc *Scenario) PointIndex(vals []sim.Value) (int, bool) {
+	idx := 0
+	for k, a := range sc.Axes {
+		pos := -1
+		for i, v := range a.Values {
+			if v == vals[k] {
+				pos = i
+				break
+			}
+		}
+		if pos < 0 {
+			return 0, false
+		}
+		idx = idx*len(a.Values) + pos
+	}
+	return idx, true
 }
 
 // DescribePoint renders a point's axis values, "c = 0.1, t = 0.25".
-func (s *Scenario) DescribePoint(i int) string {
-	vals := s.PointValues(i)
+func (sc *Scenario) DescribePoint(i int) string {
+	vals := sc.PointValues(i)
 	parts := make([]string, len(vals))
 	for k, v := range vals {
-		parts[k] = s.Axes[k].Key + " = " + v.String()
+		parts[k] = sc.Axes[k].Key + " = " + v.String()
 	}
 	return strings.Join(parts, ", ")
 }
 
-// applyAxes sets one point's values on a copy of base: parameters first,
-// then t, then bias (which reads ta).
-func applyAxes(base Setup, axes []Axis, vals []AxisValue) Setup {
-	st := base
-	for pass := range 3 {
-		for k, a := range axes {
-			v := vals[k]
-			switch {
-			case pass == 0 && strings.Contains(a.Key, "."):
-				setPlatformKey(&st, a.Key, v)
-			case pass == 0 && a.Key != "t" && a.Key != "bias":
-				setKey(&st, a.Key, v)
-			case pass == 1 && a.Key == "t":
-				st.Model.TA, st.Model.TB = v.Num, v.Num
-			case pass == 2 && a.Key == "bias":
-				st.Model.TB = st.Model.TA - v.Num
-			}
+// MaxPoints bounds the size of a sweep's grid.
+const MaxPoints = 10_000_000
+
+// migrationFields are the sweepable fields of migration tables, with
+// their value types.
+var migrationFields = map[string]map[string]sim.ValueType{
+	"migration":      {"rate": sim.Float, "start": sim.Int, "end": sim.Int},
+	"event":          {"fraction": sim.Float, "generation": sim.Int},
+	"cross_exposure": {"probability": sim.Float},
+}
+
+// sweepKeyHelp lists what [sweep] accepts, for messages.
+func sweepKeyHelp(single bool) string {
+	var ks []string
+	for _, s := range sim.Settings {
+		if s.Stage != sim.StageKind {
+			ks = append(ks, s.Key)
 		}
 	}
-	if st.Kind == Lattice {
-		st.Model.Alpha = st.Lattice.EffectiveAlpha()
+	h := strings.Join(ks, ", ")
+	if !single {
+		h += " (every platform's default), platform.NAME.KEY, migration.N.rate|start|end, event.N.fraction|generation, cross_exposure.N.probability"
 	}
-	return st
+	return h
 }
 
-func setKey(st *Setup, key string, v AxisValue) {
-	m, lc := &st.Model, &st.Lattice
-	switch key {
-	case "b":
-		m.B = v.Num
-	case "c":
-		m.C = v.Num
-	case "v":
-		m.V = v.Num
-	case "alpha":
-		m.Alpha = v.Num
-	case "ta":
-		m.TA = v.Num
-	case "tb":
-		m.TB = v.Num
-	case "initial_a":
-		st.InitialA = v.Num
-	case "size":
-		st.Size = int(v.Num)
-	case "radius":
-		lc.Radius = int(v.Num)
-	case "initiation":
-		lc.Initiation = v.Num
-	case "rounds":
-		lc.Rounds = int(v.Num)
-	case "selection":
-		lc.Selection = sim.Selection(indexOf(stringOptions[key], v.Str))
-	case "fitness":
-		lc.Fitness = sim.FitnessMode(indexOf(stringOptions[key], v.Str))
-	case "neighborhood":
-		lc.Neighborhood = sim.Neighborhood(indexOf(stringOptions[key], v.Str))
-	case "boundary":
-		lc.Boundary = sim.Boundary(indexOf(stringOptions[key], v.Str))
+// axisTarget works out what a sweep key assigns, or why it cannot be
+// swept. It returns the axis (without values) and the setting that types
+// its values.
+func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) {
+	w := &sc.world
+	a := Axis{Key: k, Platform: -1}
+	parts := strings.Split(k, ".")
+	fixed := sc.Point(0) // the file's values, to describe and check the target
+	switch {
+	case len(parts) == 1:
+		s, ok := sim.LookupSetting(k)
+		if !ok || s.Stage == sim.StageKind {
+			return a, s, fmt.Sprintf("%q cannot be swept; sweepable keys: %s", k, sweepKeyHelp(w.single))
+		}
+		a.Setting, a.label = k, s.Label
+		// Which platforms take this default?
+		var takers, lattices int
+		for i, ps := range w.platforms {
+			own := ps.own
+			if _, ok := own[k]; ok && !(s.Stage >= sim.StageT) {
+				continue
+			}
+			if ownsAny(own, s.Writes) {
+				return a, s, fmt.Sprintf("platform %q sets its own ta or tb, which %s would not reach; sweep platform.%s.ta and platform.%s.tb instead", ps.name, k, ps.name, ps.name)
+			}
+			if fixed.Platforms[i].Kind == sim.KindLattice {
+				lattices++
+			} else if s.LatticeOnly {
+				continue
+			}
+			takers++
+		}
+		switch {
+		case s.WellMixedOnly && takers > 0 && lattices == takers:
+			return a, s, "alpha has no effect on lattices (α emerges from the neighbourhood); sweep radius or neighborhood instead"
+		case s.LatticeOnly && lattices == 0:
+			return a, s, `applies to lattices only (kind = "wellmixed")`
+		case takers == 0:
+			return a, s, fmt.Sprintf("every platform sets its own %s, which sweep.%s would not reach; sweep platform.NAME.%s instead", k, k, k)
+		}
+		return a, s, ""
+	case len(parts) == 3 && parts[0] == "platform":
+		i := indexOfName(w.platforms, parts[1])
+		if i < 0 {
+			return a, sim.Setting{}, fmt.Sprintf("unknown platform %q; the platforms are %s", parts[1], model.QuoteList(sc.PlatformNames(), "and"))
+		}
+		s, ok := sim.LookupSetting(parts[2])
+		if !ok || s.Stage == sim.StageKind {
+			return a, s, fmt.Sprintf("%q of a platform cannot be swept; sweepable: %s", parts[2], sweepKeyHelp(true))
+		}
+		lattice := fixed.Platforms[i].Kind == sim.KindLattice
+		switch {
+		case s.WellMixedOnly && lattice:
+			return a, s, "alpha has no effect on a lattice platform (α emerges from the neighbourhood)"
+		case s.LatticeOnly && !lattice:
+			return a, s, fmt.Sprintf("applies to lattice platforms only (%q is well-mixed)", parts[1])
+		}
+		a.Platform, a.Setting = i, parts[2]
+		a.label = s.Label + " on " + parts[1]
+		if pa, ok := model.LookupParam(parts[2]); ok {
+			a.label = pa.Symbol + " on " + parts[1]
+		}
+		return a, s, ""
+	case len(parts) == 3 && migrationFields[parts[0]] != nil:
+		n, err := strconv.Atoi(parts[1])
+		if err != nil || strconv.Itoa(n) != parts[1] {
+			return a, sim.Setting{}, fmt.Sprintf("%q is not a table number (1, 2, …)", parts[1])
+		}
+		count := map[string]int{"migration": len(w.migration.Routes), "event": len(w.migration.Events), "cross_exposure": len(w.migration.Exposures)}[parts[0]]
+		if n < 1 || n > count {
+			return a, sim.Setting{}, fmt.Sprintf("there is no [[%s]] number %d (the file has %d)", parts[0], n, count)
+		}
+		t, ok := migrationFields[parts[0]][parts[2]]
+		if !ok {
+			var fs []string
+			for f := range migrationFields[parts[0]] {
+				fs = append(fs, parts[0]+"."+parts[1]+"."+f)
+			}
+			sort.Strings(fs)
+			return a, sim.Setting{}, fmt.Sprintf("%q of [[%s]] cannot be swept; sweep %s", parts[2], parts[0], strings.Join(fs, " or "))
+		}
+		a.Table, a.Index, a.Field = parts[0], n-1, parts[2]
+		domain := model.DomainProbability
+		if t == sim.Int {
+			domain = fmt.Sprintf("[0, %d)", sc.Run.Generations)
+		}
+		a.label = migrationLabel(sc, a)
+		return a, sim.Setting{Key: parts[2], Table: parts[0], Type: t, Domain: domain}, ""
 	}
+	return a, sim.Setting{}, fmt.Sprintf("%q cannot be swept; sweepable keys: %s", k, sweepKeyHelp(w.single))
 }
 
-func indexOf(xs []string, s string) int {
-	for i, x := range xs {
-		if x == s {
+// ownsAny reports whether a platform's own layer sets any of keys.
+func ownsAny(l layer, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := l[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func indexOfName(ps []platformSpec, name string) int {
+	for i, p := range ps {
+		if p.name == name {
 			return i
 		}
 	}
 	return -1
 }
 
-// MaxPoints bounds the size of a sweep's grid.
-const MaxPoints = 10_000_000
+// migrationLabel names a migration field for plots.
+func migrationLabel(sc *Scenario, a Axis) string {
+	names := sc.PlatformNames()
+	m := sc.world.migration
+	n := a.Index + 1
+	switch a.Table {
+	case "migration":
+		r := m.Routes[a.Index]
+		what := map[string]string{"rate": "Rate", "start": "First generation", "end": "End generation"}[a.Field]
+		return fmt.Sprintf("%s of migration %d (%s → %s)", what, n, names[r.From], names[r.To])
+	case "event":
+		e := m.Events[a.Index]
+		if a.Field == "generation" {
+			return fmt.Sprintf("Generation of event %d (%s → %s)", n, names[e.From], names[e.To])
+		}
+		return fmt.Sprintf("Fraction moved by event %d (%s → %s, generation %d)", n, names[e.From], names[e.To], e.Generation)
+	}
+	x := m.Exposures[a.Index]
+	return fmt.Sprintf("Exposure of %s to %s (cross_exposure %d)", names[x.Learners], names[x.Donors], n)
+}
 
-// sweep decodes [sweep]: axes in file order, then checks every point.
+// writes lists what an axis assigns, scoped by platform, to find two axes
+// that set the same parameter.
+func (a Axis) writes() []string {
+	scope := strconv.Itoa(a.Platform) + ":"
+	if a.Table != "" {
+		return []string{fmt.Sprintf("%s[%d].%s", a.Table, a.Index, a.Field)}
+	}
+	s, _ := sim.LookupSetting(a.Setting)
+	if len(s.Writes) > 0 {
+		out := make([]string, len(s.Writes))
+		for i, w := range s.Writes {
+			out[i] = scope + w
+		}
+		return out
+	}
+	return []string{scope + a.Setting}
+}
+
+// sweep decodes [sweep]: axes in file order.
 func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	if len(raw) == 0 {
 		return
@@ -219,61 +344,30 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	ok := true
 	for _, k := range keys {
 		key := "sweep." + k
-		kind, known := sweepKeys[k]
-		if sc.Base.Kind == Platforms {
-			if k == "t" || k == "bias" {
-				for _, ps := range sc.Base.Platforms {
-					if ps.Override.Sets("ta") || ps.Override.Sets("tb") {
-						p.fail(key, "platform %q sets its own ta or tb, which %s would not reach; sweep platform.%s.ta and platform.%s.tb instead", ps.Name, k, ps.Name, ps.Name)
-						ok = false
-					}
-				}
-			}
-			if known && modelKeyIndex(k) < 0 && k != "t" && k != "bias" {
-				p.fail(key, "with platforms, sweep a platform's population key as platform.NAME.%s", k)
-				ok = false
-				continue
-			}
-			if !known {
-				var msg string
-				if kind, msg = platformSweepKey(&sc.Base, k); msg != "" {
-					p.fail(key, "%s; with platforms, sweepable keys are b, c, v, alpha, ta, tb, t, bias (every platform's default), platform.NAME.KEY, migration.N.rate, event.N.fraction, event.N.generation and cross_exposure.N.probability", msg)
-					ok = false
-					continue
-				}
-				known = true
-			}
-		}
-		if !known {
-			p.fail(key, "%q cannot be swept; sweepable keys: %s", k, strings.Join(SweepKeys(), ", "))
+		a, s, msg := p.axisTarget(sc, k)
+		if msg != "" {
+			p.fail(key, "%s", msg)
 			ok = false
 			continue
 		}
-		if sc.Base.Kind == Lattice && k == "alpha" {
-			p.fail(key, "alpha has no effect on lattices (α emerges from the neighbourhood); sweep radius or neighborhood instead")
-			ok = false
-			continue
-		}
-		if sc.Base.Kind == WellMixed && p.kindOK && (kind == axisString || k == "radius" || k == "initiation" || k == "rounds") {
-			p.fail(key, "applies to lattices only (kind = \"wellmixed\")")
-			ok = false
-			continue
-		}
-		for _, param := range sets(k) {
-			if prev, dup := setBy[param]; dup {
+		for _, w := range a.writes() {
+			if prev, dup := setBy[w]; dup {
+				param := w[strings.IndexByte(w, ':')+1:]
 				p.fail(key, "sets %s, which sweep.%s already sets; keep one of them", param, prev)
 				ok = false
 			}
-			setBy[param] = k
+			setBy[w] = k
 		}
-		vals, good := p.axisValues(key, kind, raw[k])
+		vals, good := p.axisValues(key, s, raw[k])
 		if !good {
 			ok = false
 			continue
 		}
-		sc.Axes = append(sc.Axes, Axis{Key: k, Values: vals, Line: p.keys.line(key)})
+		a.Values, a.Line = vals, p.keys.line(key)
+		sc.Axes = append(sc.Axes, a)
 	}
 	if !ok {
+		sc.Axes = nil
 		return
 	}
 	n := 1
@@ -281,10 +375,29 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 		n *= len(a.Values)
 		if n > MaxPoints {
 			p.fail("sweep", "the grid has more than %d points", MaxPoints)
+			sc.Axes = nil
 			return
 		}
 	}
-	p.checkPoints(sc)
+}
+
+// sweepSyntaxOnly checks [sweep] values when the rest of the file is
+// invalid (what the keys assign cannot be checked then).
+func (p *parser) sweepSyntaxOnly(raw map[string]any, sc *Scenario) {
+	for k, v := range flattenSweep("", raw) {
+		s, ok := sim.LookupSetting(k)
+		if !ok {
+			s = sim.Setting{Key: k, Type: sim.Float}
+			if parts := strings.Split(k, "."); len(parts) == 3 {
+				if t, ok := migrationFields[parts[0]][parts[2]]; ok {
+					s.Type = t
+				} else if s2, ok := sim.LookupSetting(parts[2]); ok && parts[0] == "platform" {
+					s = s2
+				}
+			}
+		}
+		p.axisValues("sweep."+k, s, v)
+	}
 }
 
 // flattenSweep turns dotted sweep keys written unquoted
@@ -314,29 +427,33 @@ func isRange(m map[string]any) bool {
 }
 
 // axisValues decodes a list, {from, to, step} or {from, to, n}.
-func (p *parser) axisValues(key string, kind sweepKind, v any) ([]AxisValue, bool) {
+func (p *parser) axisValues(key string, s sim.Setting, v any) ([]sim.Value, bool) {
 	switch x := v.(type) {
 	case []any:
 		if len(x) == 0 {
 			p.fail(key, "the list is empty; give at least one value")
 			return nil, false
 		}
-		out := make([]AxisValue, 0, len(x))
+		out := make([]sim.Value, 0, len(x))
 		for i, e := range x {
-			av, err := axisValue(kind, key, e)
-			if err != "" {
-				p.fail(key, "value %d: %s", i+1, err)
+			av, err := s.Parse(e)
+			if err != nil {
+				msg := err.Error()
+				if fe, ok := err.(*model.FieldError); ok {
+					msg = fe.Message()
+				}
+				p.fail(key, "value %d: %s", i+1, msg)
 				return nil, false
 			}
 			out = append(out, av)
 		}
 		return out, true
 	case map[string]any:
-		if kind == axisString {
-			p.fail(key, "a string setting takes a list of values, e.g. [%s]", quoteList(stringOptions[strings.TrimPrefix(key, "sweep.")]))
+		if s.Type == sim.Choice {
+			p.fail(key, "a choice takes a list of values, e.g. [%s]", model.QuoteList(s.Options, ""))
 			return nil, false
 		}
-		return p.rangeValues(key, kind, x)
+		return p.rangeValues(key, s.Type, x)
 	}
 	p.fail(key, "must be a list of values or a range {from, to, step} or {from, to, n}, not %s", tomlType(v))
 	return nil, false
@@ -344,14 +461,10 @@ func (p *parser) axisValues(key string, kind sweepKind, v any) ([]AxisValue, boo
 
 func tomlType(v any) string {
 	switch v.(type) {
-	case string:
-		return "a string"
 	case int64, float64:
 		return "a single number (write a list: [x])"
-	case bool:
-		return "a boolean"
 	}
-	return fmt.Sprintf("%T", v)
+	return typeName(v)
 }
 
 func number(v any) (float64, bool) {
@@ -364,29 +477,10 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-func axisValue(kind sweepKind, key string, v any) (AxisValue, string) {
-	if kind == axisString {
-		s, isStr := v.(string)
-		opts := stringOptions[strings.TrimPrefix(key, "sweep.")]
-		if !isStr || indexOf(opts, strings.ToLower(s)) < 0 {
-			return AxisValue{}, fmt.Sprintf("%v is not one of %s", v, quoteList(opts))
-		}
-		return AxisValue{Str: strings.ToLower(s)}, ""
-	}
-	x, isNum := number(v)
-	if !isNum {
-		return AxisValue{}, fmt.Sprintf("%v is not a finite number", v)
-	}
-	if kind == axisInt && x != math.Trunc(x) {
-		return AxisValue{}, fmt.Sprintf("%v is not a whole number", v)
-	}
-	return AxisValue{Num: x}, ""
-}
-
 // rangeValues expands {from, to, step} (step > 0 for from ≤ to, < 0 for
 // from > to; "to" included when it falls on the grid within rounding) or
 // {from, to, n} (n evenly spaced values, both ends included).
-func (p *parser) rangeValues(key string, kind sweepKind, m map[string]any) ([]AxisValue, bool) {
+func (p *parser) rangeValues(key string, kind sim.ValueType, m map[string]any) ([]sim.Value, bool) {
 	for k := range m {
 		if k != "from" && k != "to" && k != "step" && k != "n" {
 			p.fail(key+"."+k, "unknown range key; a range has from, to and either step or n")
@@ -459,13 +553,13 @@ func (p *parser) rangeValues(key string, kind sweepKind, m map[string]any) ([]Ax
 			xs = append(xs, tidy(x))
 		}
 	}
-	out := make([]AxisValue, len(xs))
+	out := make([]sim.Value, len(xs))
 	for i, x := range xs {
-		if kind == axisInt && x != math.Trunc(x) {
+		if kind == sim.Int && x != math.Trunc(x) {
 			p.fail(key, "the range gives %s, not a whole number", model.FormatFloat(x))
 			return nil, false
 		}
-		out[i] = AxisValue{Num: x}
+		out[i] = sim.Num(x)
 	}
 	return out, true
 }
@@ -475,45 +569,4 @@ func (p *parser) rangeValues(key string, kind sweepKind, m map[string]any) ([]Ax
 func tidy(x float64) float64 {
 	y, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
 	return y
-}
-
-// checkPoints validates every point of the grid and reports the first few
-// that fall outside a domain, naming the point.
-func (p *parser) checkPoints(sc *Scenario) {
-	const most = 5
-	bad := 0
-	for i := range sc.NumPoints() {
-		st := sc.PointSetup(i)
-		sub := &parser{file: p.file, keys: p.keys, kindOK: p.kindOK}
-		if st.Kind == Platforms {
-			sub.checkPlatforms(&st)
-		} else {
-			sub.checkSetup("population", &st)
-			sub.checkModel("model", st.Model, nil)
-		}
-		if len(sub.errs) == 0 {
-			continue
-		}
-		bad++
-		if bad > most {
-			continue
-		}
-		for _, e := range sub.errs {
-			// Attribute the error to the axis that sets the parameter, if any.
-			param := e.Key[strings.LastIndexByte(e.Key, '.')+1:]
-			line := e.Line
-			for _, a := range sc.Axes {
-				for _, s := range sets(a.Key) {
-					if s[strings.LastIndexByte(s, '.')+1:] == param {
-						line = a.Line
-					}
-				}
-			}
-			p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: e.Key,
-				Msg: fmt.Sprintf("at sweep point %d (%s): %s", i, sc.DescribePoint(i), e.Msg)})
-		}
-	}
-	if bad > most {
-		p.fail("sweep", "%d more of the %d points are invalid", bad-most, sc.NumPoints())
-	}
 }

@@ -38,8 +38,8 @@ size = [10, 20]
 	}
 	// The first axis varies slowest.
 	last := sc.NumPoints() - 1
-	st := sc.PointSetup(last)
-	if st.Model.TA != 0.5 || st.Model.TB != 0.5 || st.Model.C != 0.2 || st.Lattice.Selection.String() != "local" || st.Size != 20 {
+	st := sc.Point(last).Platforms[0]
+	if st.Model.TA != 0.5 || st.Model.TB != 0.5 || st.Model.C != 0.2 || st.Lattice.Selection.String() != "local" || st.Lattice.Side != 20 {
 		t.Errorf("last point %+v", st)
 	}
 	if got := sc.DescribePoint(1); got != "t = 0, c = 0, selection = global, size = 20" {
@@ -55,8 +55,8 @@ func TestSweepBiasUsesSweptTA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := sc.PointSetup(1); st.Model.TA != 0.5 || st.Model.TB != 0.4 {
-		t.Errorf("ta 0.5, bias 0.1: %+v", st.Model)
+	if m := sc.Point(1).Platforms[0].Model; m.TA != 0.5 || m.TB != 0.4 {
+		t.Errorf("ta 0.5, bias 0.1: %+v", m)
 	}
 }
 
@@ -82,9 +82,10 @@ func TestSweepErrors(t *testing.T) {
 		{"alpha = [0.1]\n", "sweep.alpha", "no effect on lattices", 11},
 		{"size = [10.5]\n", "sweep.size", "not a whole number", 11},
 		{"selection = [\"nearby\"]\n", "sweep.selection", "not one of", 11},
-		{"c = {from = 0, to = 2, step = 0.5}\n", "model.c", "at sweep point 2 (c = 1)", 11},
-		{"t = {from = 0.5, to = 1.5, step = 0.5}\n", "model.ta", "at sweep point 2 (t = 1.5)", 11},
-		{"size = [1, 10]\n", "population.size", "at sweep point 0 (size = 1)", 11},
+		{"c = {from = 0, to = 2, step = 0.5}\n", "sweep.c", "at sweep point 2 (c = 1)", 11},
+		{"t = {from = 0.5, to = 1.5, step = 0.5}\n", "sweep.t", "at sweep point 2 (t = 1.5)", 11},
+		{"size = [1, 10]\n", "sweep.size", "at sweep point 0 (size = 1)", 11},
+		{"b = [0.01, 1.3]\n", "sweep.b", "at sweep point 0 (b = 0.01): 0.01 is outside its allowed range b > c", 11},
 	}
 	for _, tc := range cases {
 		_, err := Parse("s.toml", []byte(sweepBase+tc.sweep))

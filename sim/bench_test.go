@@ -16,7 +16,7 @@ func BenchmarkLatticeGeneration(b *testing.B) {
 	for _, sel := range []Selection{Global, Local} {
 		b.Run(sel.String(), func(b *testing.B) {
 			r := rng.New(1)
-			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, InitialA: 0.5, Selection: sel}, r)
+			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, Selection: sel}, 0.5, r)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -48,6 +48,45 @@ func BenchmarkWellMixedGeneration(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/agent")
 		})
 	}
+}
+
+// BenchmarkWorldOnePlatform is the executor's path: every run is a world,
+// and a world of one platform that nothing touches must cost what its
+// single population costs (BenchmarkLatticeGeneration,
+// BenchmarkWellMixedGeneration at N = 10^6), within 5%.
+func BenchmarkWorldOnePlatform(b *testing.B) {
+	for _, sel := range []Selection{Global, Local} {
+		b.Run("lattice-"+sel.String(), func(b *testing.B) {
+			r := rng.New(1)
+			w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "grid", Kind: KindLattice, InitialA: 0.5, Model: fig4cParams,
+				Lattice: LatticeConfig{Side: 100, Selection: sel}}}, Generations: 1}, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lt := w.plats[0].(*latticePlatform).lt
+			b.ReportAllocs()
+			for b.Loop() {
+				if lt.nA == 0 || lt.nA == lt.N { // keep it polymorphic, as BenchmarkLatticeGeneration
+					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
+				}
+				w.Step(r)
+			}
+		})
+	}
+	b.Run("wellmixed-1000000", func(b *testing.B) {
+		const n = 1_000_000
+		r := rng.New(1)
+		p := model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7} // as BenchmarkWellMixedGeneration
+		w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "crowd", Agents: n, InitialA: 0.42, Model: p}}, Generations: 1}, r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			w.Step(r)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/agent")
+	})
 }
 
 func itoa(n int) string {

@@ -9,43 +9,90 @@
 //   - Lattice: L×L sites, neighbourhood interactions in random order with
 //     immediate (asynchronous) updates, global or local selection (§6).
 //
-// World holds several platforms (well-mixed, or lattices with vacancies)
-// whose agents carry their platform of origin and the generation their
-// lineage arrived, and move between platforms (model.Migration). A world's
-// generation, with its random numbers drawn in this order from one stream:
+// World holds several platforms, each a WellMixed or a Lattice behind a
+// thin adapter, whose agents carry their platform of origin and the
+// generation their lineage arrived, and move between platforms
+// (model.Migration). A single population is a world of one platform.
 //
-//  1. every platform, in order, plays: pairing or neighbourhood games and
-//     horizontal transmission, with random donors from another platform
-//     with the exposure probabilities (cross_exposure);
-//  2. adults move. This generation's events act first, in file order:
-//     exactly round(fraction × n) of the n adults of "from" (of the given
+// # One lattice engine and its layers
+//
+// Lattice is the only lattice engine. As a world's platform it may carry
+// optional layers, each nil (or zero) while unused:
+//
+//   - vacancies: sites may be empty. An empty site keeps phenotype 0,
+//     fitness 0 and a counter that the fitness table maps to 0, so sums
+//     over sites are sums over agents. Occupied sites are visited in
+//     random order; a visited site plays a uniformly random occupied
+//     neighbour (none: no game) and learns from a second one;
+//   - lineages: each agent's origin and arrival by site, which an
+//     offspring takes from its parent;
+//   - cross-exposure: per generation, the probability away that a visited
+//     site's horizontal donor is an agent of another platform, A with the
+//     exposed platforms' frequency; only the visited site may then adopt
+//     (with T of the donor's phenotype).
+//
+// The layers switch on when they are first needed: vacancies when an adult
+// first leaves (or from the start, for a lattice that starts partly
+// occupied), lineages when an adult of another lineage first arrives, the
+// exposure loop in every generation with exposure. A lattice that nothing
+// touches therefore runs the paper's fast loops, whatever the world
+// around it; events may be added to any platform while a world runs.
+// Full lattices without exposure run play, the fast loop; vacancies or
+// exposure run playLayered beside it, which differs only where the
+// candidates differ (occupied neighbours, remote donors). Initiator
+// picking, shuffles, game counters, fitness and selection sums are shared.
+//
+// # A world's generation
+//
+// Random numbers are drawn in this order from one stream:
+//
+//  1. every platform, in order, plays. A well-mixed platform pairs agents
+//     2k and 2k+1 and takes three words a pair (as WellMixed). A lattice,
+//     each round: one initiation coin per site (empty sites' coins are
+//     drawn and dropped), a shuffle of the occupied initiators, then per
+//     initiator two words (the two neighbours; the two conversion coins)
+//     and, with exposure, a third (the exposure coin, the remote donor's
+//     phenotype), with rejection draws for neighbour counts that are not
+//     powers of two;
+//  2. adults move, if some event or open route of the generation ends on a
+//     platform: only those platforms list their adults (phenotype, fitness,
+//     origin, arrival, site); the others record nothing per agent. This
+//     generation's events act first, in file order: exactly
+//     round(fraction × n) of the n adults of "from" (of the given
 //     phenotype) that have not moved yet, chosen uniformly (partial
 //     Fisher–Yates). Then every adult that has not moved draws one uniform
 //     number u and takes route j of its platform's open routes when u falls
 //     in [Σ_{i<j} rate_i, Σ_{i≤j} rate_i); a payoff-seeking route is taken
 //     only if the adult's fitness this generation is strictly below the
 //     mean fitness earned on the target platform this generation (before
-//     any move; an empty target attracts nobody). Moves take effect in
-//     platform and adult order, those into well-mixed platforms first (so
-//     the sites they free are open to arrivals whatever the platforms'
-//     order); a move into a lattice with no empty site
-//     is refused and counted on the target (the adult stays). Movers keep
-//     their phenotype, fitness and origin; their arrival becomes this
+//     any move; an empty target attracts nobody). Moves into well-mixed
+//     platforms take effect first, in platform and adult order (so the
+//     sites they free are open to arrivals whatever the platforms'
+//     order); moves into lattices then take effect in a uniformly random
+//     order (one shuffle of them), and one that finds no empty site is
+//     refused and counted on the target (the adult stays): when sites
+//     run out, the refused movers are a uniformly random subset. Movers keep their
+//     phenotype, fitness and origin; their arrival becomes this
 //     generation;
-//  3. every platform, in order, reproduces at its size after the moves:
-//     each offspring's parent is drawn ∝ fitness (from the whole platform,
-//     or the site's block under local selection) and gives the offspring
-//     its origin and arrival; the offspring copies the parent's phenotype
-//     with probability v, a random adult's otherwise. Lattice arrivals
-//     first take uniformly random empty sites; empty sites stay empty.
+//  3. every platform, in order, reproduces at its size after the moves.
+//     On a lattice that moves touched, movers leave their sites empty and
+//     each arrival takes a uniformly random empty site (one IntN each, in
+//     order). Every agent (every occupied site) gets one offspring whose
+//     parent is drawn ∝ fitness from the whole platform, or from the
+//     occupied sites of the site's block (the site included) under local
+//     selection, and gives the offspring its origin and arrival; the
+//     offspring copies the parent's phenotype with probability v, a random
+//     adult's (of the platform or block) otherwise. Empty sites stay
+//     empty. Drawn as: one Bernoulli word half per site (shortcut below;
+//     empty sites' halves are drawn and dropped); or, with mixed
+//     lineages, per agent in site order, rejection draws for the parent
+//     and one word for the phenotype (global), or one word for the
+//     phenotype coins and one for the parent (local).
 //
-// A platform drawn exactly as a single population when it can be: a
-// well-mixed platform where nobody moved and every agent shares one
-// lineage draws like WellMixed (parents need not be known), and a full
-// lattice that no route, event or exposure touches is a Lattice. A world of
-// one platform therefore reproduces the single population of the same
-// stream bit for bit. model.DetWorld is the deterministic counterpart of a
-// world of well-mixed platforms; the tests check that the engine follows it.
+// A world of one platform that nothing touches draws exactly as the
+// single population (WellMixed, Lattice) with the same stream.
+// model.DetWorld is the deterministic counterpart of a world of
+// well-mixed platforms; the tests check that the engine follows it.
 //
 // # Randomness and determinism
 //
@@ -75,11 +122,24 @@
 //   - When agents carry nothing heritable but their phenotype, "draw a
 //     parent with probability ∝ fitness and copy it (probability v), or copy
 //     a uniformly random adult (1 − v)" makes an offspring A with
-//     probability q = v·W_A/W + (1 − v)·n_A/N, where W_A and W are the
-//     summed fitness of A adults and of all adults; the engine draws each
-//     offspring's phenotype with that probability (per 3×3 block, for local
-//     selection). The tests check both shortcuts against a literal
-//     implementation.
+//     probability q = v·W_A/W + (1 − v)·n_A/n, where W_A and W are the
+//     summed fitness of A adults and of all n adults; the engine draws each
+//     offspring's phenotype with that probability (per selection block,
+//     over its agents, for local selection). Offspring are independent
+//     given the adults (each draws its own parent), so this is exact. It
+//     holds while every agent shares one lineage, (origin = own platform,
+//     arrival 0): a well-mixed platform where nobody moved, or a lattice,
+//     with or without vacancies, whose lineage layer is off or not mixed;
+//     once arrived lineages die out, the shortcut returns. Otherwise the
+//     parent is drawn (by rejection ∝ fitness: empty sites have fitness 0
+//     and are never accepted) and gives its lineage. The tests check both
+//     shortcuts against a literal implementation.
+//   - Visiting the agents in a uniformly random order, each initiating
+//     with probability initiation, is in distribution drawing every
+//     agent's coin and visiting the initiators in a uniformly random order:
+//     a visit that does not initiate changes nothing. Empty sites draw
+//     initiation coins and offspring phenotypes that are then dropped, so
+//     the agents' coins stay independent with the model's probabilities.
 //   - Probabilities are applied as 32-bit thresholds (rng.Threshold):
 //     each is within 1.2e-10 of the requested value, 0 and 1 exactly.
 //
@@ -95,6 +155,8 @@
 //
 // Population size never changes (a world's neither; its platforms' sizes
 // change only by moves, each counted once, out of one platform and into
-// another). Phenotypes are 0 (B) or 1 (A). Steps
-// allocate nothing: every buffer is sized when the population is made.
+// another). Phenotypes are 0 (B) or 1 (A); an empty lattice site holds 0.
+// A lattice's lineage layer is "mixed" whenever some agent's lineage is not
+// (its platform, 0). Steps allocate nothing once buffers have grown: a
+// lattice's layers are allocated once, when they switch on.
 package sim

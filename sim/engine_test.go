@@ -130,7 +130,7 @@ func TestLatticeThreshold(t *testing.T) {
 		wins := 0
 		for rep := range reps {
 			r := rng.Stream(4, int(tc.factor*10), rep)
-			lt, err := NewLattice(p, LatticeConfig{Side: tc.latticeSz, InitialA: 0.5}, r)
+			lt, err := NewLattice(p, LatticeConfig{Side: tc.latticeSz}, 0.5, r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +159,7 @@ func TestLatticeFigure4cPolymorphism(t *testing.T) {
 		t.Skip("10,000 generations")
 	}
 	r := rng.Stream(1, 0, 0)
-	lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, InitialA: 0.5}, r)
+	lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100}, 0.5, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestRunCancellation(t *testing.T) {
 func TestDeterminismAndNoAllocations(t *testing.T) {
 	run := func() []uint8 {
 		r := rng.Stream(9, 1, 2)
-		lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 30, InitialA: 0.5, Selection: Local}, r)
+		lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 30, Selection: Local}, 0.5, r)
 		for range 20 {
 			lt.Step(r)
 		}
@@ -241,9 +241,9 @@ func TestDeterminismAndNoAllocations(t *testing.T) {
 		t.Fatal("same stream gave different lattices")
 	}
 	r := rng.New(3)
-	lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, InitialA: 0.5}, r)
+	lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50}, 0.5, r)
 	w, _ := NewWellMixed(recursionCases[2].p, 10001, 0.5, r)
-	loc, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, InitialA: 0.5, Selection: Local, Neighborhood: VonNeumann}, r)
+	loc, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, Selection: Local, Neighborhood: VonNeumann}, 0.5, r)
 	for name, pop := range map[string]Population{"lattice": lt, "well-mixed": w, "local vN lattice": loc} {
 		if allocs := testing.AllocsPerRun(20, func() { pop.Step(r) }); allocs != 0 {
 			t.Errorf("%s: %v allocations per step", name, allocs)
@@ -254,20 +254,21 @@ func TestDeterminismAndNoAllocations(t *testing.T) {
 func TestConfigValidation(t *testing.T) {
 	p := fig4cParams
 	bad := []struct {
-		field string
-		cfg   LatticeConfig
+		field    string
+		cfg      LatticeConfig
+		initialA float64
 	}{
-		{"size", LatticeConfig{Side: 1}},
-		{"initial_a", LatticeConfig{Side: 10, InitialA: 1.5}},
-		{"radius", LatticeConfig{Side: 10, Radius: -1}},
-		{"radius", LatticeConfig{Side: 4, Radius: 2, Boundary: Torus}},
-		{"initiation", LatticeConfig{Side: 10, Initiation: 1.5}},
-		{"rounds", LatticeConfig{Side: 10, Rounds: 10000}},
+		{"size", LatticeConfig{Side: 1}, 0.5},
+		{"initial_a", LatticeConfig{Side: 10}, 1.5},
+		{"radius", LatticeConfig{Side: 10, Radius: -1}, 0.5},
+		{"radius", LatticeConfig{Side: 4, Radius: 2, Boundary: Torus}, 0.5},
+		{"initiation", LatticeConfig{Side: 10, Initiation: 1.5}, 0.5},
+		{"rounds", LatticeConfig{Side: 10, Rounds: 10000}, 0.5},
 	}
 	for _, tc := range bad {
-		_, err := NewLattice(p, tc.cfg, rng.New(1))
-		var ce *ConfigError
-		if !errors.As(err, &ce) || ce.Field != tc.field {
+		_, err := NewLattice(p, tc.cfg, tc.initialA, rng.New(1))
+		var ce *model.FieldError
+		if !errors.As(err, &ce) || ce.Path != tc.field {
 			t.Errorf("%+v: %v, want an error about %s", tc.cfg, err, tc.field)
 		}
 	}

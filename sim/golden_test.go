@@ -68,13 +68,13 @@ func TestGoldenLattice(t *testing.T) {
 		name string
 		cfg  LatticeConfig
 	}{
-		{"golden_lattice_global.txt", LatticeConfig{Side: 20, InitialA: 0.5}},
-		{"golden_lattice_local_torus_sum.txt", LatticeConfig{Side: 20, InitialA: 0.5, Selection: Local, Boundary: Torus, Fitness: FitnessSum, Radius: 2}},
+		{"golden_lattice_global.txt", LatticeConfig{Side: 20}},
+		{"golden_lattice_local_torus_sum.txt", LatticeConfig{Side: 20, Selection: Local, Boundary: Torus, Fitness: FitnessSum, Radius: 2}},
 	} {
 		r := rng.Stream(42, 0, 1)
 		p := fig4cParams
 		p.V = 0.9
-		lt, err := NewLattice(p, tc.cfg, r)
+		lt, err := NewLattice(p, tc.cfg, 0.5, r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,6 @@ func (f FitnessMode) String() string  { return [...]string{"mean", "sum"}[f] }
 // global selection, mean fitness, initiation 1/2, one round.
 type LatticeConfig struct {
 	Side         int          // L: the lattice has L×L sites; ≥ 2
-	InitialA     float64      // each site starts A with this probability; [0, 1]
 	Neighborhood Neighborhood // default Moore
 	Radius       int          // neighbourhood radius; 0 means 1
 	Boundary     Boundary     // default Bounded
@@ -84,38 +83,39 @@ func (c LatticeConfig) WithDefaults() LatticeConfig {
 // MaxLatticeSide bounds L so that site indices fit in int32.
 const MaxLatticeSide = 40000
 
-// Validate reports the first setting outside its range.
+// Validate reports the first setting outside its range as a
+// *model.FieldError whose path is the setting's key (size for the side).
 func (c LatticeConfig) Validate() error {
 	c = c.WithDefaults()
+	bad := func(key string, v any, domain string) error {
+		return &model.FieldError{Path: key, Value: v, Domain: domain}
+	}
 	switch {
 	case c.Side < 2 || c.Side > MaxLatticeSide:
-		return &ConfigError{Field: "size", Value: c.Side, Allowed: fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide)}
-	case !(c.InitialA >= 0 && c.InitialA <= 1):
-		return &ConfigError{Field: "initial_a", Value: c.InitialA, Allowed: "[0, 1]"}
+		return bad("size", c.Side, fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide))
 	case c.Neighborhood > VonNeumann:
-		return &ConfigError{Field: "neighborhood", Value: c.Neighborhood, Allowed: `"moore" or "vonneumann"`}
-	case c.Radius < 1:
-		return &ConfigError{Field: "radius", Value: c.Radius, Allowed: "≥ 1"}
+		return bad("neighborhood", int(c.Neighborhood), `"moore" or "vonneumann"`)
+	case c.Radius < 1 || c.Radius > 1000:
+		return bad("radius", c.Radius, "[1, 1000]")
 	case c.Boundary == Torus && c.Side < 2*c.Radius+1:
-		return &ConfigError{Field: "radius", Value: c.Radius, Allowed: fmt.Sprintf("≤ %d on a torus of side %d (neighbours must be distinct: L ≥ 2r+1)", (c.Side-1)/2, c.Side)}
+		return bad("radius", c.Radius, fmt.Sprintf("[1, %d] on a torus of side %d (neighbours must be distinct: L ≥ 2r+1)", (c.Side-1)/2, c.Side))
 	case c.Radius >= c.Side:
-		return &ConfigError{Field: "radius", Value: c.Radius, Allowed: fmt.Sprintf("< %d (the lattice side)", c.Side)}
+		return bad("radius", c.Radius, fmt.Sprintf("[1, %d) (below the lattice side)", c.Side))
 	case c.Boundary > Torus:
-		return &ConfigError{Field: "boundary", Value: c.Boundary, Allowed: `"bounded" or "torus"`}
+		return bad("boundary", int(c.Boundary), `"bounded" or "torus"`)
 	case c.Selection > Local:
-		return &ConfigError{Field: "selection", Value: c.Selection, Allowed: `"global" or "local"`}
+		return bad("selection", int(c.Selection), `"global" or "local"`)
 	case c.Fitness > FitnessSum:
-		return &ConfigError{Field: "fitness", Value: c.Fitness, Allowed: `"mean" or "sum"`}
+		return bad("fitness", int(c.Fitness), `"mean" or "sum"`)
 	case !(c.Initiation > 0 && c.Initiation <= 1):
-		return &ConfigError{Field: "initiation", Value: c.Initiation, Allowed: "(0, 1]"}
+		return bad("initiation", c.Initiation, "(0, 1]")
 	case c.Rounds < 1:
-		return &ConfigError{Field: "rounds", Value: c.Rounds, Allowed: "≥ 1"}
+		return bad("rounds", c.Rounds, "≥ 1")
 	}
 	// Interaction counters are 16-bit: a site takes part in at most
 	// rounds × (1 + neighbours) games a generation.
 	if most := c.Rounds * (1 + c.MaxNeighbours()); most > math.MaxUint16 {
-		return &ConfigError{Field: "rounds", Value: c.Rounds,
-			Allowed: fmt.Sprintf("≤ %d with %d neighbours (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours())}
+		return bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
 	}
 	return nil
 }
@@ -136,67 +136,161 @@ func (c LatticeConfig) MaxNeighbours() int {
 // radius 1, the α of the paper's Figure 4 curves).
 func (c LatticeConfig) EffectiveAlpha() float64 { return 1 / float64(c.MaxNeighbours()) }
 
-// Lattice is an L×L lattice population (MODEL.md §6).
+// Lattice is an L×L lattice population (MODEL.md §6). As a world's
+// platform it may carry two optional layers, nil while unused, and take a
+// per-generation hook (see the package documentation):
+//
+//   - vacancies: sites may be empty;
+//   - lineages: each agent's platform of origin and the generation its
+//     lineage arrived, which offspring take from their parents;
+//   - cross-exposure: a visited site's horizontal donor may come from
+//     another platform (an argument of the generation, zero when none).
+//
+// With every layer unused it is the paper's lattice, drawn by the fast
+// loops below.
 type Lattice struct {
 	p    model.Params
 	cfg  LatticeConfig
 	L, N int
 
-	phen, next []uint8   // phenotypes; next is the offspring buffer
+	phen, next []uint8   // phenotypes by site (0 at empty sites); next is the offspring buffer
 	cnt        []uint64  // packed game counters this generation (see initCounters)
 	inc        [4]uint64 // counter increment by self<<1 | partner
+	cntEmpty   uint64    // the counter value of an empty site, whose fitness is 0
 	fitTab     []float64 // fitness by packed counter, when small enough
 	clampTab   []uint8   // 1 where fitTab clamped a negative fitness
 	unit       [2]float64
 	radix      int       // G: one more than the most games a site can play
-	w          []float64 // fitness this generation
+	w          []float64 // fitness this generation (0 at empty sites)
 
 	// Neighbours. An interior site (every neighbour of the full shape on
 	// the lattice, no wrapping) finds its k-th neighbour at s + off[k];
-	// other sites use their list nbr[nbrStart[s]:nbrStart[s+1]], in the
-	// same order.
+	// every site has its list nbr[nbrStart[s]:nbrStart[s+1]], in the same
+	// order.
 	off           []int32
 	interior      []uint8
 	nbrStart, nbr []int32
-	blkStart, blk []int32 // selection block of s (local, non-box shapes): site and neighbours
+	// Selection blocks (the site, then its neighbours): built for local
+	// selection with non-box shapes, and on first use by local draws of
+	// parents (mixed lineages).
+	blkStart, blk []int32
 
 	initiators []int32
 	buf        []uint64
 	local      *localSel // local selection's buffers; nil for global
 	nA         int
+
+	// The vacancy layer: occ[s] is 1 where site s holds an agent, nil
+	// while every site does. Empty sites keep phenotype 0 and fitness 0,
+	// so that sums over all sites are sums over agents.
+	occ     []uint8
+	nOcc    int  // agents (N while every site is occupied)
+	recount bool // the vacancies changed since local selection counted its blocks' agents
+	// The lineage layer; nil while every agent is a native of home that
+	// never moved.
+	lin  *lineage
+	home uint8 // the lattice's platform (0 for a single population)
+}
+
+// lineage is the lineage layer: by site, each agent's platform of origin
+// and the generation its lineage arrived.
+type lineage struct {
+	origin, nextOrigin   []uint8
+	arrival, nextArrival []int32
+	// mixed: some agent's lineage is not (home, 0), so an offspring's
+	// lineage depends on which adult is its parent. While it is false,
+	// every lineage is (home, 0) and selection draws phenotypes only.
+	mixed bool
+}
+
+// exposure is cross-exposure's hook for one generation of a platform: its
+// random horizontal donors come from other platforms with probability
+// away. The zero value is no exposure.
+type exposure struct {
+	away    float64 // the probability that a random donor is from another platform
+	remoteA float64 // the probability that it is, and is A (model.Migration.Exposure)
+}
+
+// remote is the probability that a donor from another platform is A.
+func (e exposure) remote() float64 {
+	if e.away > 0 {
+		return e.remoteA / e.away
+	}
+	return 0
 }
 
 // NewLattice makes a lattice population, each site A with probability
-// cfg.InitialA, drawing from r.
-func NewLattice(p model.Params, cfg LatticeConfig, r *rng.Xoshiro) (*Lattice, error) {
+// initialA, drawing from r.
+func NewLattice(p model.Params, cfg LatticeConfig, initialA float64, r *rng.Xoshiro) (*Lattice, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if !(initialA >= 0 && initialA <= 1) {
+		return nil, &model.FieldError{Path: "initial_a", Value: initialA, Domain: model.DomainProbability}
+	}
+	cfg = cfg.WithDefaults()
+	return newLattice(p, cfg, initialA, cfg.Side*cfg.Side, 0, r), nil
+}
+
+// newLattice makes a lattice of valid settings whose agents (at most L²)
+// occupy uniformly random sites, each A with probability initialA; home is
+// its platform. A full lattice draws exactly as NewLattice always has.
+func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int, home uint8, r *rng.Xoshiro) *Lattice {
 	cfg = cfg.WithDefaults()
 	L := cfg.Side
 	N := L * L
 	lt := &Lattice{
-		p: p, cfg: cfg, L: L, N: N,
+		L: L, N: N, nOcc: N, home: home,
 		phen: make([]uint8, N), next: make([]uint8, N),
 		cnt:        make([]uint64, N),
 		w:          make([]float64, N),
 		initiators: make([]int32, N),
-		buf:        make([]uint64, max(2*N, 2*wordBlock)),
+		// Random words: two a site, or three an initiator in a block of
+		// the layered loop.
+		buf: make([]uint64, max(2*N, 3*wordBlock)),
 	}
+	lt.configure(p, cfg)
+	if agents < N {
+		// A partial Fisher–Yates shuffle picks the occupied sites.
+		lt.occ = make([]uint8, N)
+		sites := lt.initiators
+		for s := range sites {
+			sites[s] = int32(s)
+		}
+		for t := range agents {
+			j := t + r.IntN(N-t)
+			sites[t], sites[j] = sites[j], sites[t]
+			lt.occ[sites[t]] = 1
+		}
+		lt.nOcc = agents
+	}
+	lt.nA = initBernoulli(r, lt.phen, initialA, lt.buf)
+	if lt.occ != nil {
+		lt.nA = maskCount(lt.phen, lt.occ)
+	}
+	return lt
+}
+
+// configure sets the parameters and the lattice settings (same side),
+// keeping the agents and their layers: everything derived from the
+// settings is rebuilt. It draws no random numbers.
+func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
+	cfg = cfg.WithDefaults()
+	lt.p, lt.cfg = p, cfg
 	lt.nbrStart, lt.nbr = neighbours(cfg, false)
 	lt.off, lt.interior = interiorOffsets(cfg)
 	lt.initCounters()
+	lt.blkStart, lt.blk, lt.local = nil, nil, nil
 	if cfg.Selection == Local {
 		if cfg.Neighborhood != Moore {
 			lt.blkStart, lt.blk = neighbours(cfg, true)
 		}
 		lt.local = newLocalSel(lt)
 	}
-	lt.nA = initBernoulli(r, lt.phen, cfg.InitialA, lt.buf)
-	return lt, nil
+	lt.recount = true
 }
 
 // neighbours builds the neighbour lists of every site in row-major offset
@@ -261,8 +355,9 @@ func abs(x int) int {
 	return x
 }
 
-// Size implements Population.
-func (lt *Lattice) Size() int { return lt.N }
+// Size implements Population: the agents (every site, unless the lattice
+// is a world's platform with vacancies).
+func (lt *Lattice) Size() int { return lt.nOcc }
 
 // CountA implements Population.
 func (lt *Lattice) CountA() int { return lt.nA }
@@ -271,13 +366,21 @@ func (lt *Lattice) CountA() int { return lt.nA }
 func (lt *Lattice) Side() int { return lt.L }
 
 // Phenotypes returns the sites' phenotypes in row-major order (0 = B,
-// 1 = A). The slice is the population's own: read it, do not keep it
-// across steps.
+// 1 = A; empty sites hold 0). The slice is the population's own: read it,
+// do not keep it across steps.
 func (lt *Lattice) Phenotypes() []uint8 { return lt.phen }
 
 // SetPhenotypes replaces the sites' phenotypes (row-major, 0 = B, 1 = A)
-// with a copy of ph, which must have Size() values.
+// with a copy of ph, which must have one value per site (0 at empty
+// sites).
 func (lt *Lattice) SetPhenotypes(ph []uint8) error {
+	if len(ph) == lt.N && lt.occ != nil {
+		for s, x := range ph {
+			if x != 0 && lt.occ[s] == 0 {
+				return fmt.Errorf("sim: phenotype %d at empty site %d", x, s)
+			}
+		}
+	}
 	n, err := setPhenotypes(lt.phen, ph)
 	if err != nil {
 		return err
@@ -289,35 +392,86 @@ func (lt *Lattice) SetPhenotypes(ph []uint8) error {
 // Step implements Population: rounds of interactions in random order with
 // immediate horizontal transmission, then selection.
 func (lt *Lattice) Step(r *rng.Xoshiro) GenStats {
+	st, sums := lt.playGeneration(r, exposure{})
+	lt.reproduce(r, sums)
+	return st
+}
+
+// adultSums are the totals over the adults that selection starts from.
+type adultSums struct {
+	W, WA float64 // summed fitness of all adults and of the A adults
+	nA    int     // A adults
+}
+
+// playGeneration plays the generation's games and horizontal transmission
+// and scores the adults. A world moves adults between playGeneration and
+// reproduce.
+func (lt *Lattice) playGeneration(r *rng.Xoshiro, ex exposure) (GenStats, adultSums) {
 	stats := GenStats{CountA: lt.nA}
-	lt.interact(r)
+	lt.interact(r, ex)
 	W, WA, nA, clamped := lt.fitness()
-	stats.MeanFitness = W / float64(lt.N)
+	stats.MeanFitness = W / float64(lt.nOcc)
 	stats.Clamped = clamped
-	if lt.cfg.Selection == Global {
-		// Offspring A with probability v·W_A/W + (1−v)·n_A/N; if every
+	return stats, adultSums{W, WA, nA}
+}
+
+// reproduce replaces the adults, whose totals are s, by their offspring:
+// one on every occupied site.
+func (lt *Lattice) reproduce(r *rng.Xoshiro, s adultSums) {
+	switch {
+	case lt.lin != nil && lt.lin.mixed:
+		lt.nA = lt.selectParents(r, s.nA)
+	case lt.cfg.Selection == Global:
+		// Offspring A with probability v·W_A/W + (1−v)·n_A/n; if every
 		// fitness is 0 (possible with "sum"), selection is neutral.
-		fA := float64(nA) / float64(lt.N)
+		fA := float64(s.nA) / float64(lt.nOcc)
 		q := fA
-		if W > 0 {
-			q = float64(lt.p.V*WA/W) + float64((1-lt.p.V)*fA)
+		if s.W > 0 {
+			q = float64(lt.p.V*s.WA/s.W) + float64((1-lt.p.V)*fA)
 		}
 		lt.nA = initBernoulli(r, lt.next, q, lt.buf)
-	} else {
+		if lt.vacant() {
+			// Every site drew; empty ones stay empty.
+			lt.nA = maskCount(lt.next, lt.occ)
+		}
+	default:
 		lt.nA = lt.selectLocal(r)
 	}
 	lt.phen, lt.next = lt.next, lt.phen
-	return stats
 }
 
+// vacant reports whether some site is empty.
+func (lt *Lattice) vacant() bool { return lt.nOcc < lt.N }
+
+// occupied reports whether site s holds an agent.
+func (lt *Lattice) occupied(s int) bool { return lt.occ == nil || lt.occ[s] != 0 }
+
 // interact plays the generation's rounds of games and horizontal
-// transmission, filling the game counters.
-func (lt *Lattice) interact(r *rng.Xoshiro) {
+// transmission, filling the game counters. Empty sites never play; their
+// counters mark them, so that fitness gives them 0.
+func (lt *Lattice) interact(r *rng.Xoshiro, ex exposure) {
 	clear(lt.cnt)
+	vacant := lt.vacant()
+	if vacant {
+		for s, o := range lt.occ {
+			if o == 0 {
+				lt.cnt[s] = lt.cntEmpty
+			}
+		}
+	}
 	for range lt.cfg.Rounds {
 		m := lt.pickInitiators(r)
+		if vacant {
+			// Every site drew its initiation coin; the empty ones drop
+			// out, leaving each agent's coin independent as before.
+			m = occupiedOnly(lt.initiators[:m], lt.occ)
+		}
 		rng.Shuffle(r, lt.initiators[:m])
-		lt.play(r, lt.initiators[:m])
+		if vacant || ex.away > 0 {
+			lt.playLayered(r, lt.initiators[:m], ex)
+		} else {
+			lt.play(r, lt.initiators[:m])
+		}
 	}
 }
 
@@ -410,9 +564,8 @@ func (lt *Lattice) play(r *rng.Xoshiro, init []int32) {
 			cnt[j] += inc[b<<1|a]
 
 			e := phen[d] & 1
-			diff := a ^ e
-			phen[i] = a ^ diff&lt32(uint32(v>>32), thrT[e]) // the donor converts i
-			phen[d] = e ^ diff&lt32(uint32(v), thrT[a])     // i converts the donor
+			phen[i] = adopt(a, e, uint32(v>>32), &thrT) // the donor converts i
+			phen[d] = adopt(e, a, uint32(v), &thrT)     // i converts the donor
 		}
 	}
 }
@@ -425,9 +578,115 @@ func (lt *Lattice) edgeNeighbours(r *rng.Xoshiro, i int32, u uint64) (j, d int32
 	return lt.nbr[s0+int32(r.Bounded(uint32(u>>32), deg))], lt.nbr[s0+int32(r.Bounded(uint32(u), deg))]
 }
 
-// fitness computes every site's fitness and returns the total, the total
-// over A sites, the number of A sites, and how many negative values were
-// clamped to 0.
+// playLayered is play for a lattice with vacancies or cross-exposure. An
+// initiator plays with a uniformly random occupied neighbour (no game if
+// it has none); then, with probability away, its horizontal donor is an
+// agent of another platform, A with probability remote, from which only
+// the initiator can adopt (with T of the donor's phenotype); otherwise
+// the donor is a second uniformly random occupied neighbour, with play's
+// two-way conversion. It is a loop of its own, beside play, because the
+// number of candidates varies from site to site and a donor may be
+// remote: play, which every full lattice without exposure runs, stays
+// free of those branches. Each initiator takes play's two random words
+// (neighbours; conversions) and, when away > 0, a third: the exposure
+// coin (high half) and the remote donor's phenotype (low half).
+func (lt *Lattice) playLayered(r *rng.Xoshiro, init []int32, ex exposure) {
+	thrT := [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)}
+	thrAway, thrRemote := rng.Threshold(ex.away), rng.Threshold(ex.remote())
+	phen, cnt, occ, inc := lt.phen, lt.cnt, lt.occ, lt.inc
+	if !lt.vacant() {
+		occ = nil // every neighbour is occupied
+	}
+	nw := 2
+	if thrAway > 0 {
+		nw = 3
+	}
+	for k0 := 0; k0 < len(init); k0 += wordBlock {
+		batch := init[k0:min(k0+wordBlock, len(init))]
+		words := lt.buf[:nw*len(batch)]
+		r.Fill(words)
+		for n, i := range batch {
+			u, v := words[nw*n], words[nw*n+1]
+			nb := lt.nbr[lt.nbrStart[i]:lt.nbrStart[i+1]]
+			k := countOccupied(nb, occ)
+			a := phen[i] & 1
+			d := int32(-1)
+			if k > 0 {
+				j := nthOccupied(nb, occ, r.Bounded(uint32(u>>32), k))
+				d = nthOccupied(nb, occ, r.Bounded(uint32(u), k))
+				b := phen[j] & 1
+				cnt[i] += inc[a<<1|b]
+				cnt[j] += inc[b<<1|a]
+			}
+			if nw == 3 && uint64(uint32(words[3*n+2]>>32)) < thrAway {
+				e := lt32(uint32(words[3*n+2]), thrRemote)
+				phen[i] = adopt(a, e, uint32(v>>32), &thrT)
+				continue
+			}
+			if d < 0 {
+				continue // no neighbour to learn from
+			}
+			e := phen[d] & 1
+			phen[i] = adopt(a, e, uint32(v>>32), &thrT)
+			phen[d] = adopt(e, a, uint32(v), &thrT)
+		}
+	}
+}
+
+// countOccupied counts the occupied sites of nb (all of them if occ is
+// nil).
+func countOccupied(nb []int32, occ []uint8) uint32 {
+	if occ == nil {
+		return uint32(len(nb))
+	}
+	k := uint32(0)
+	for _, t := range nb {
+		k += uint32(occ[t])
+	}
+	return k
+}
+
+// nthOccupied returns the x-th (from 0) occupied site of nb.
+func nthOccupied(nb []int32, occ []uint8, x uint32) int32 {
+	if occ == nil {
+		return nb[x]
+	}
+	for _, t := range nb {
+		if occ[t] != 0 {
+			if x == 0 {
+				return t
+			}
+			x--
+		}
+	}
+	panic("sim: fewer occupied neighbours than counted")
+}
+
+// occupiedOnly keeps, in order, the sites of list that are occupied, and
+// returns how many.
+func occupiedOnly(list []int32, occ []uint8) int {
+	m := 0
+	for _, s := range list {
+		list[m] = s
+		m += int(occ[s])
+	}
+	return m
+}
+
+// maskCount empties the phenotypes of empty sites and returns the number
+// of A.
+func maskCount(ph, occ []uint8) int {
+	n := 0
+	for s := range ph {
+		ph[s] &= occ[s]
+		n += int(ph[s])
+	}
+	return n
+}
+
+// fitness computes every site's fitness (0 at empty sites, whose counter
+// is cntEmpty) and returns the total, the total over A sites, the number
+// of A sites, and how many negative values were clamped to 0.
 func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 	phen, w, cnt := lt.phen, lt.w, lt.cnt
 	w = w[:len(cnt)]
@@ -461,6 +720,9 @@ func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 	}
 	for s, x := range cnt {
 		f, cl := lt.fitnessOf(int(x&0xffff), int(x>>cntPartner&0xffff), int(x>>cntAsA&0xffff))
+		if x == lt.cntEmpty {
+			f = 0
+		}
 		w[s] = f
 		a := phen[s] & 1
 		W += f
@@ -502,12 +764,16 @@ func (lt *Lattice) initCounters() {
 	lt.unit = [2]float64{0, 1}
 	if G*G*G > fitTableMax {
 		lt.inc = [4]uint64{0: 1, 1: 1 | 1<<cntPartner, 2: 1 | 1<<cntAsA, 3: 1 | 1<<cntPartner | 1<<cntAsA}
+		lt.cntEmpty = 1 << 48 // above the three fields
+		lt.fitTab, lt.clampTab = nil, nil
 		return
 	}
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
-	lt.fitTab = make([]float64, G*G*G)
-	lt.clampTab = make([]uint8, G*G*G)
+	// One entry past the G³ counters, of fitness 0, is an empty site's.
+	lt.cntEmpty = g * g * g
+	lt.fitTab = make([]float64, G*G*G+1)
+	lt.clampTab = make([]uint8, G*G*G+1)
 	for aA := range G {
 		for pA := range G {
 			for games := range G {
@@ -518,14 +784,17 @@ func (lt *Lattice) initCounters() {
 	}
 }
 
-// selectLocal draws each site's offspring from its block: A with
-// probability v·W_A(block)/W(block) + (1−v)·n_A(block)/|block|.
+// selectLocal draws each occupied site's offspring from its block: A with
+// probability v·W_A(block)/W(block) + (1−v)·n_A(block)/n(block), n the
+// block's agents. Empty sites stay empty.
 func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	ls := lt.local
 	v := lt.p.V
 	// The counts of A matter only for oblique copying (v < 1) and for
-	// blocks of zero fitness, which only "sum" fitness can produce.
-	needA := v < 1 || lt.cfg.Fitness == FitnessSum
+	// blocks of zero fitness, which only "sum" fitness or vacancies (a
+	// block without agents) can produce.
+	vacant := lt.vacant()
+	needA := v < 1 || lt.cfg.Fitness == FitnessSum || vacant
 	for s := range lt.N {
 		a := float64(lt.phen[s] & 1)
 		ls.wa[s] = float64(lt.w[s] * a)
@@ -548,6 +817,12 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			ls.sumW[s], ls.sumWA[s], ls.sumA[s] = w, wa, a
 		}
 	}
+	// Empty sites add 0 to every sum; with vacancies a block's size is
+	// its agents (0 for a block without any, so that its q is 0).
+	inv := ls.invSize
+	if vacant {
+		inv = lt.blockAgentsInv()
+	}
 	count := 0
 	for s0 := 0; s0 < lt.N; s0 += 2 * wordBlock {
 		s1 := min(s0+2*wordBlock, lt.N)
@@ -559,9 +834,9 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			case !needA:
 				q = ls.sumWA[s] / ls.sumW[s] // W > 0: mean fitness is ≥ 1 − c > 0
 			case ls.sumW[s] > 0:
-				q = float64(v*ls.sumWA[s]/ls.sumW[s]) + float64((1-v)*ls.sumA[s]*ls.invSize[s])
+				q = float64(v*ls.sumWA[s]/ls.sumW[s]) + float64((1-v)*ls.sumA[s]*inv[s])
 			default: // a block of zero fitness selects neutrally
-				q = ls.sumA[s] * ls.invSize[s]
+				q = ls.sumA[s] * inv[s]
 			}
 			u := uint32(words[(s-s0)>>1] >> (32 * ((s - s0) & 1)))
 			// q lies in [0, 1] up to rounding, so rng.Threshold's range
@@ -571,7 +846,43 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			count += int(a)
 		}
 	}
+	if vacant {
+		// Every site drew, out of the loop's way; empty ones stay empty.
+		count = maskCount(lt.next, lt.occ)
+	}
 	return count
+}
+
+// blockAgentsInv returns, by site, 1 / the number of agents in its
+// selection block (0 for a block without any), recounted only when the
+// vacancies have changed.
+func (lt *Lattice) blockAgentsInv() []float64 {
+	ls := lt.local
+	if ls.agentsInv == nil {
+		ls.agentsInv = make([]float64, lt.N)
+		lt.recount = true
+	}
+	inv := ls.agentsInv
+	if !lt.recount {
+		return inv
+	}
+	if lt.cfg.Neighborhood == Moore {
+		for s, o := range lt.occ {
+			inv[s] = float64(o)
+		}
+		lt.boxSum(inv, inv) // boxSum reads all of src before it writes dst
+	} else {
+		for s := range lt.N {
+			inv[s] = float64(countOccupied(lt.blk[lt.blkStart[s]:lt.blkStart[s+1]], lt.occ))
+		}
+	}
+	for s, n := range inv {
+		if n > 0 {
+			inv[s] = 1 / n
+		}
+	}
+	lt.recount = false
+	return inv
 }
 
 // localSel holds local selection's per-site buffers.
@@ -579,6 +890,7 @@ type localSel struct {
 	wa, a, tmp        []float64 // w·A, A, and a row-pass buffer
 	sumW, sumWA, sumA []float64 // block sums
 	size, invSize     []float64 // block sizes and their inverses
+	agentsInv         []float64 // with vacancies: 1 / the agents of each block; nil until needed
 }
 
 func newLocalSel(lt *Lattice) *localSel {
@@ -673,4 +985,186 @@ func addShifted(out, in []float64, d int, torus bool) {
 			out[x] += f
 		}
 	}
+}
+
+// selectParents is selection for a lattice whose lineages are mixed: each
+// occupied site's offspring needs its parent, whose origin and arrival it
+// takes. The parent is drawn ∝ fitness among the agents of the whole
+// lattice (global) or of the site's block (local); the offspring copies
+// its phenotype with probability v and a uniformly random agent's of the
+// lattice or block otherwise. Sites are served in order; empty sites stay
+// empty. adultsA is the number of A adults; it returns the number of A
+// offspring.
+func (lt *Lattice) selectParents(r *rng.Xoshiro, adultsA int) int {
+	lin := lt.lin
+	next, origin, arrival := lt.next, lin.nextOrigin, lin.nextArrival
+	var d parentDraw
+	var blkStart, blk []int32
+	thrV := rng.Threshold(lt.p.V)
+	if lt.cfg.Selection == Global {
+		// Empty sites have fitness 0: the rejection draw never accepts
+		// them.
+		d = newParentDraw(lt.w, lt.nOcc, adultsA, lt.p.V)
+		if d.uniform {
+			d.among = lt.occupiedSites()
+		}
+	} else {
+		blkStart, blk = lt.blocks()
+	}
+	count, mixed := 0, false
+	for s := range lt.N {
+		if !lt.occupied(s) {
+			next[s] = 0
+			continue
+		}
+		var par int32
+		var x uint8
+		if blk == nil {
+			par = int32(d.parent(r))
+			x = d.phenotype(r, lt.phen[par])
+		} else {
+			par, x = lt.blockParent(r, blk[blkStart[s]:blkStart[s+1]], thrV)
+		}
+		next[s], origin[s], arrival[s] = x, lin.origin[par], lin.arrival[par]
+		count += int(x)
+		mixed = mixed || origin[s] != lt.home || arrival[s] != 0
+	}
+	lin.origin, lin.nextOrigin = origin, lin.origin
+	lin.arrival, lin.nextArrival = arrival, lin.arrival
+	// Once the lineages that arrived die out, selection takes the
+	// phenotype-only shortcut again.
+	lin.mixed = mixed
+	return count
+}
+
+// blockParent draws a parent ∝ fitness among the agents of block
+// (uniformly if all their fitness is 0) and the offspring's phenotype: the
+// parent's with probability v (threshold thrV), otherwise a uniformly
+// random agent's of the block. It takes one word for the two coins, then
+// one for the parent.
+func (lt *Lattice) blockParent(r *rng.Xoshiro, block []int32, thrV uint64) (int32, uint8) {
+	var tot float64
+	n, nA := 0, 0
+	for _, t := range block {
+		if lt.occupied(int(t)) {
+			tot += lt.w[t]
+			n++
+			nA += int(lt.phen[t])
+		}
+	}
+	u := r.Uint64()
+	par := int32(-1)
+	if tot > 0 {
+		x := r.Float64() * tot
+		for _, t := range block {
+			if lt.w[t] > 0 { // only agents have positive fitness
+				par = t // the last candidate, should rounding leave x ≥ its fitness
+				if x < lt.w[t] {
+					break
+				}
+				x -= lt.w[t]
+			}
+		}
+	} else {
+		j := r.IntN(n) // the block holds its own site: n ≥ 1
+		for _, t := range block {
+			if lt.occupied(int(t)) {
+				if j == 0 {
+					par = t
+					break
+				}
+				j--
+			}
+		}
+	}
+	return par, offspring(u, lt.phen[par], thrV, rng.Threshold(float64(nA)/float64(n)))
+}
+
+// blocks returns the selection blocks' lists, building them on first use.
+func (lt *Lattice) blocks() (start, list []int32) {
+	if lt.blkStart == nil {
+		lt.blkStart, lt.blk = neighbours(lt.cfg, true)
+	}
+	return lt.blkStart, lt.blk
+}
+
+// occupiedSites lists the occupied sites, in order, in the initiators'
+// buffer (free outside interact).
+func (lt *Lattice) occupiedSites() []int32 {
+	list := lt.initiators[:0]
+	for s := range lt.N {
+		if lt.occupied(s) {
+			list = append(list, int32(s))
+		}
+	}
+	return list
+}
+
+// The layers' primitives, for the world's moves (between playGeneration
+// and reproduce).
+
+// enableVacancies switches the vacancy layer on, every site occupied.
+func (lt *Lattice) enableVacancies() []uint8 {
+	if lt.occ == nil {
+		lt.occ = make([]uint8, lt.N)
+		for s := range lt.occ {
+			lt.occ[s] = 1
+		}
+	}
+	return lt.occ
+}
+
+// enableLineages switches the lineage layer on, every agent a native of
+// home whose lineage never moved.
+func (lt *Lattice) enableLineages() *lineage {
+	if lt.lin == nil {
+		N := lt.N
+		lin := &lineage{origin: make([]uint8, N), nextOrigin: make([]uint8, N), arrival: make([]int32, N), nextArrival: make([]int32, N)}
+		for s := range lin.origin {
+			lin.origin[s] = lt.home
+		}
+		lt.lin = lin
+	}
+	return lt.lin
+}
+
+// lineageOf returns site s's origin and arrival.
+func (lt *Lattice) lineageOf(s int) (uint8, int32) {
+	if lt.lin == nil {
+		return lt.home, 0
+	}
+	return lt.lin.origin[s], lt.lin.arrival[s]
+}
+
+// vacate empties site s, whose adult left (vacancy layer on).
+func (lt *Lattice) vacate(s int) {
+	lt.occ[s], lt.phen[s], lt.w[s] = 0, 0, 0
+	lt.nOcc--
+	lt.recount = true
+}
+
+// settle puts on empty site s (vacancy layer on) an adult of phenotype ph
+// and fitness fit, earned elsewhere, and of the given lineage.
+func (lt *Lattice) settle(s int, ph uint8, fit float64, origin uint8, arrival int32) {
+	lt.occ[s], lt.phen[s], lt.w[s] = 1, ph, fit
+	lt.nOcc++
+	lt.recount = true
+	if lt.lin == nil && origin == lt.home && arrival == 0 {
+		return
+	}
+	lin := lt.enableLineages()
+	lin.origin[s], lin.arrival[s] = origin, arrival
+	lin.mixed = lin.mixed || origin != lt.home || arrival != 0
+}
+
+// adultTotals recounts the adults' totals, after moves.
+func (lt *Lattice) adultTotals() adultSums {
+	var s adultSums
+	for t, f := range lt.w {
+		a := lt.phen[t]
+		s.W += f
+		s.WA += float64(f * float64(a))
+		s.nA += int(a)
+	}
+	return s
 }

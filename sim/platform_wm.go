@@ -23,8 +23,8 @@ type wmPlatform struct {
 }
 
 func newWMPlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *wmPlatform {
-	w := &wmPlatform{idx: k, origin: make([]uint8, pc.Size), arrival: make([]int32, pc.Size), oneLineage: true,
-		wm: WellMixed{p: pc.Model, juv: make([]uint8, pc.Size), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
+	w := &wmPlatform{idx: k, origin: make([]uint8, pc.Agents), arrival: make([]int32, pc.Agents), oneLineage: true,
+		wm: WellMixed{p: pc.Model, juv: make([]uint8, pc.Agents), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
 	for i := range w.origin {
 		w.origin[i] = uint8(k)
 	}
@@ -32,9 +32,9 @@ func newWMPlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *wmPlatform {
 	return w
 }
 
-// setModel gives the platform new parameters, keeping its agents.
-func (w *wmPlatform) setModel(p model.Params) {
-	w.wm.p, w.wm.fit = p, fitnessTable(p)
+// configure gives the platform new parameters, keeping its agents.
+func (w *wmPlatform) configure(pc PlatformConfig) {
+	w.wm.p, w.wm.fit = pc.Model, fitnessTable(pc.Model)
 }
 
 func (w *wmPlatform) capacity() int { return MaxWellMixed }
@@ -46,46 +46,60 @@ func (w *wmPlatform) agents() (ph, origin []uint8, arrival []int32, occupied []u
 func (w *wmPlatform) counts() PlatformStats {
 	n, nA := len(w.wm.juv), w.wm.nA
 	if w.oneLineage {
-		return PlatformStats{Size: n, CountA: nA, Natives: n, NativesA: nA}
+		return nativeStats(n, nA)
 	}
 	var st PlatformStats
 	lineageCounts(w.idx, w.wm.juv, w.origin, nil, &st)
 	return st
 }
 
-// play runs WellMixed.interact and records each adult.
-func (w *wmPlatform) play(r *rng.Xoshiro, gen int, donor, _, _ float64) (*pool, float64, int) {
+// play runs WellMixed.interact. It records each adult (the pool) only
+// when migration can act on the platform this generation or its lineages
+// are mixed (their offspring need their parents); otherwise it is
+// WellMixed's generation, draw for draw.
+func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, float64, int) {
 	juv := w.wm.juv
 	N := len(juv)
-	a := &w.adults
-	a.reset()
 	w.tally = adultTally{}
-	a.ph = resize(a.ph, N)
-	a.fit = resize(a.fit, N)
-	a.origin = append(a.origin, w.origin...)
-	a.arrival = append(a.arrival, w.arrival...)
-	a.site = resize(a.site, N)
-	switch N {
-	case 0:
+	var a *pool
+	if movable || !w.oneLineage {
+		a = &w.adults
+		a.reset()
+		a.ph = resize(a.ph, N)
+		a.fit = resize(a.fit, N)
+		a.origin = append(a.origin, w.origin...)
+		a.arrival = append(a.arrival, w.arrival...)
+		a.site = resize(a.site, N)
+	}
+	if N == 0 {
 		return a, 0, 0
-	case 1:
+	}
+	donor := model.Donor(float64(w.wm.nA)/float64(N), ex.away, ex.remoteA)
+	if N == 1 {
 		// A platform of one agent plays nobody: fitness 1, as a lattice
 		// site without games, which is class B–B's. Its random donor is
 		// itself, or an exposed platform's agent.
 		x := juv[0] & 1
 		u := r.Uint64()
 		d := lt32(uint32(u>>32), rng.Threshold(donor))
-		tr := [2]uint64{rng.Threshold(w.wm.p.TB), rng.Threshold(w.wm.p.TA)}
-		x2 := x ^ (x^d)&lt32(uint32(u), tr[d&1])
+		x2 := adopt(x, d, uint32(u), &[2]uint64{rng.Threshold(w.wm.p.TB), rng.Threshold(w.wm.p.TA)})
 		w.tally.n[0]++
 		w.tally.nA[0] += int(x2)
-		a.ph[0], a.fit[0] = x2, w.wm.fit[0]
+		if a != nil {
+			a.ph[0], a.fit[0] = x2, w.wm.fit[0]
+		}
 		return a, w.wm.fit[0], 0
 	}
-	w.out = resize(w.out, N)
-	w.wm.interact(r, donor, &w.tally, w.out)
-	for i, o := range w.out {
-		a.ph[i], a.fit[i] = o&1, w.wm.fit[o>>1]
+	var out []uint8
+	if a != nil {
+		w.out = resize(w.out, N)
+		out = w.out
+	}
+	w.wm.interact(r, donor, &w.tally, out)
+	if a != nil {
+		for i, o := range out {
+			a.ph[i], a.fit[i] = o&1, w.wm.fit[o>>1]
+		}
 	}
 	W, _, _ := w.wm.tallyFitness(&w.tally)
 	return a, W / float64(N), 0
@@ -93,14 +107,15 @@ func (w *wmPlatform) play(r *rng.Xoshiro, gen int, donor, _, _ float64) (*pool, 
 
 // reproduce draws the next juveniles, one per adult.
 func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
-	a := &w.adults
-	N := a.len()
 	if !touched && w.oneLineage {
-		if N > 0 {
+		// Nobody moved, so the adults are the juveniles that played.
+		if len(w.wm.juv) > 0 {
 			w.wm.breed(r, &w.tally) // WellMixed's own draws
 		}
 		return
 	}
+	a := &w.adults
+	N := a.len()
 	w.wm.juv = resize(w.wm.juv, N)
 	w.origin = resize(w.origin, N)
 	w.arrival = resize(w.arrival, N)
@@ -113,7 +128,7 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
 	for _, x := range a.ph {
 		adultsA += int(x)
 	}
-	d := newParentDraw(a.fit, adultsA, w.wm.p.V)
+	d := newParentDraw(a.fit, N, adultsA, w.wm.p.V)
 	for i := range N {
 		// The parent, drawn ∝ fitness, gives its lineage; the offspring
 		// copies it with probability v and a random adult otherwise.

@@ -27,17 +27,6 @@ type GenStats struct {
 	Clamped     int     // negative fitness values set to 0 (lattice, fitness "sum")
 }
 
-// ConfigError reports a population setting outside its allowed range.
-type ConfigError struct {
-	Field   string // the setting, named as in scenario files: size, radius, …
-	Value   any
-	Allowed string
-}
-
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("%s = %v is outside its allowed range %s", e.Field, e.Value, e.Allowed)
-}
-
 // b2u converts a condition to 0 or 1 without a branch (the compiler emits
 // SETcc), for the unpredictable coin flips of the hot loops.
 func b2u(b bool) uint8 {
@@ -51,6 +40,24 @@ func b2u(b bool) uint8 {
 // lt32 reports whether the 32-bit number u falls below threshold thr
 // (from rng.Threshold) as 0 or 1.
 func lt32(u uint32, thr uint64) uint8 { return b2u(uint64(u) < thr) }
+
+// adopt is horizontal transmission's rule for one receiver: of phenotype
+// a, meeting a donor of phenotype d, it takes d's phenotype if they differ
+// and the 32-bit number u falls below the threshold of d's phenotype
+// (thrT[0] for B, thrT[1] for A: T_B and T_A).
+func adopt(a, d uint8, u uint32, thrT *[2]uint64) uint8 { return a ^ (a^d)&lt32(u, thrT[d&1]) }
+
+// offspring is vertical and oblique transmission's rule, from one random
+// word u: the parent's phenotype with probability v (threshold thrV, on
+// the high half), otherwise a uniformly random adult's, which is A with
+// threshold thrOblique (on the low half).
+func offspring(u uint64, parent uint8, thrV, thrOblique uint64) uint8 {
+	x := lt32(uint32(u), thrOblique)
+	if uint64(uint32(u>>32)) < thrV {
+		x = parent
+	}
+	return x
+}
 
 // wordBlock is the number of random words hot loops take at a time.
 const wordBlock = 1024

@@ -19,6 +19,16 @@ import (
 // refWellMixedStep plays one generation of MODEL.md §2 literally and
 // returns the next juveniles and the mean fitness.
 func refWellMixedStep(p model.Params, juv []uint8, r *rand.Rand) ([]uint8, float64) {
+	adult, fit, mean := refWellMixedAdults(p, juv, r)
+	return refBreed(p, adult, fit, r), mean
+}
+
+// refWellMixedAdults plays the games and horizontal transmission of
+// MODEL.md §2: random pairs (the odd agent out plays a random other, who
+// is not paid), and a donor that is the partner with probability α, a
+// uniformly random member otherwise. It returns the adults' phenotypes,
+// their fitness and its mean.
+func refWellMixedAdults(p model.Params, juv []uint8, r *rand.Rand) (adult []uint8, fit []float64, mean float64) {
 	N := len(juv)
 	partner := make([]int, N)
 	perm := r.Perm(N)
@@ -33,8 +43,8 @@ func refWellMixedStep(p model.Params, juv []uint8, r *rand.Rand) ([]uint8, float
 		}
 		partner[last] = j
 	}
-	fit := make([]float64, N)
-	adult := make([]uint8, N)
+	fit = make([]float64, N)
+	adult = make([]uint8, N)
 	var W float64
 	for i := range N {
 		fit[i] = p.Fitness(model.Phenotype(juv[i]), model.Phenotype(juv[partner[i]]))
@@ -54,6 +64,13 @@ func refWellMixedStep(p model.Params, juv []uint8, r *rand.Rand) ([]uint8, float
 			}
 		}
 	}
+	return adult, fit, W / float64(N)
+}
+
+// refBreed draws one offspring per adult: with probability v the
+// phenotype of a parent drawn ∝ fitness, otherwise a random adult's.
+func refBreed(p model.Params, adult []uint8, fit []float64, r *rand.Rand) []uint8 {
+	N := len(adult)
 	cum := make([]float64, N)
 	acc := 0.0
 	for i, f := range fit {
@@ -69,16 +86,52 @@ func refWellMixedStep(p model.Params, juv []uint8, r *rand.Rand) ([]uint8, float
 			next[k] = adult[r.IntN(N)]
 		}
 	}
-	return next, W / float64(N)
+	return next
 }
 
-// refLattice is a literal lattice of MODEL.md §6.
+// refPick returns an index drawn with probability ∝ weight[i] among the
+// given indices, uniformly if every weight is 0.
+func refPick(idx []int, weight []float64, r *rand.Rand) int {
+	var tot float64
+	for _, i := range idx {
+		tot += weight[i]
+	}
+	if tot <= 0 {
+		return idx[r.IntN(len(idx))]
+	}
+	x := r.Float64() * tot
+	for _, i := range idx {
+		if x < weight[i] {
+			return i
+		}
+		x -= weight[i]
+	}
+	for k := len(idx) - 1; ; k-- { // rounding: the last with positive weight
+		if weight[idx[k]] > 0 {
+			return idx[k]
+		}
+	}
+}
+
+// refLattice is a literal lattice of MODEL.md §6, with the layers of a
+// world's lattice platform: vacancies, lineages (origin and arrival,
+// inherited from the parent) and cross-exposure of horizontal donors.
 type refLattice struct {
 	p    model.Params
 	cfg  LatticeConfig
 	L    int
 	phen []uint8
+	occ  []bool // nil: every site holds an agent
+	// Lineages, nil when not tracked: then an offspring's parent is
+	// drawn only when it gives the phenotype.
+	origin  []uint8
+	arrival []int32
+	// Cross-exposure: a visited site's donor comes from elsewhere with
+	// probability away, and is then A with probability remote.
+	away, remote float64
 }
+
+func (rl *refLattice) isOcc(s int) bool { return rl.occ == nil || rl.occ[s] }
 
 // neighboursOf lists the neighbours of (x, y) from coordinates, with no
 // shared code with the engine.
@@ -105,9 +158,22 @@ func (rl *refLattice) neighboursOf(x, y int) []int {
 	return out
 }
 
+// occupiedNeighbours lists the neighbours of site s that hold an agent.
+func (rl *refLattice) occupiedNeighbours(s int) []int {
+	var out []int
+	for _, t := range rl.neighboursOf(s%rl.L, s/rl.L) {
+		if rl.isOcc(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func (rl *refLattice) step(r *rand.Rand) float64 {
 	games, pay := rl.interact(r)
-	return rl.reproduce(r, games, pay)
+	w, mean := rl.fitness(games, pay)
+	rl.reproduce(r, w)
+	return mean
 }
 
 // interact plays the rounds of games and transmission; it returns each
@@ -117,17 +183,46 @@ func (rl *refLattice) interact(r *rand.Rand) (games []int, pay []float64) {
 	games = make([]int, N)
 	pay = make([]float64, N)
 	for range rl.cfg.Rounds {
-		for _, s := range r.Perm(N) {
+		var sites []int
+		for s := range N {
+			if rl.isOcc(s) {
+				sites = append(sites, s)
+			}
+		}
+		for _, k := range r.Perm(len(sites)) {
+			s := sites[k]
 			if r.Float64() >= rl.cfg.Initiation {
 				continue
 			}
-			nb := rl.neighboursOf(s%rl.L, s/rl.L)
-			j := nb[r.IntN(len(nb))]
-			a, b := model.Phenotype(rl.phen[s]), model.Phenotype(rl.phen[j])
-			pay[s] += rl.p.Payoff(a, b)
-			pay[j] += rl.p.Payoff(b, a)
-			games[s]++
-			games[j]++
+			nb := rl.occupiedNeighbours(s)
+			if len(nb) > 0 {
+				j := nb[r.IntN(len(nb))]
+				a, b := model.Phenotype(rl.phen[s]), model.Phenotype(rl.phen[j])
+				pay[s] += rl.p.Payoff(a, b)
+				pay[j] += rl.p.Payoff(b, a)
+				games[s]++
+				games[j]++
+			}
+			if rl.away > 0 && r.Float64() < rl.away {
+				// A donor from another platform: only s can learn.
+				var d uint8
+				if r.Float64() < rl.remote {
+					d = 1
+				}
+				if d != rl.phen[s] {
+					t := rl.p.TB
+					if d == 1 {
+						t = rl.p.TA
+					}
+					if r.Float64() < t {
+						rl.phen[s] = d
+					}
+				}
+				continue
+			}
+			if len(nb) == 0 {
+				continue
+			}
 			d := nb[r.IntN(len(nb))]
 			if rl.phen[s] != rl.phen[d] {
 				// The A holder converts the B holder with T_A, and
@@ -149,20 +244,43 @@ func (rl *refLattice) interact(r *rand.Rand) (games []int, pay []float64) {
 	return games, pay
 }
 
-func (rl *refLattice) reproduce(r *rand.Rand, games []int, pay []float64) float64 {
+// fitness returns each agent's fitness (0 at empty sites) and the mean
+// over agents.
+func (rl *refLattice) fitness(games []int, pay []float64) ([]float64, float64) {
 	N := rl.L * rl.L
 	w := make([]float64, N)
 	var W float64
+	n := 0
 	for s := range N {
+		if !rl.isOcc(s) {
+			continue
+		}
 		if rl.cfg.Fitness == FitnessMean {
 			w[s] = 1 + pay[s]/math.Max(1, float64(games[s]))
 		} else {
 			w[s] = math.Max(0, 1+pay[s])
 		}
 		W += w[s]
+		n++
 	}
+	return w, W / float64(n)
+}
+
+// reproduce gives every occupied site an offspring of a parent drawn ∝
+// fitness w from the agents of the lattice (global) or of the site's
+// block (local); empty sites stay empty.
+func (rl *refLattice) reproduce(r *rand.Rand, w []float64) {
+	N := rl.L * rl.L
 	next := make([]uint8, N)
+	var nextOrigin []uint8
+	var nextArrival []int32
+	if rl.origin != nil {
+		nextOrigin, nextArrival = make([]uint8, N), make([]int32, N)
+	}
 	for s := range N {
+		if !rl.isOcc(s) {
+			continue
+		}
 		pool := make([]int, 0, N)
 		if rl.cfg.Selection == Global {
 			for t := range N {
@@ -170,6 +288,25 @@ func (rl *refLattice) reproduce(r *rand.Rand, games []int, pay []float64) float6
 			}
 		} else {
 			pool = append(append(pool, s), rl.neighboursOf(s%rl.L, s/rl.L)...)
+		}
+		agents := pool[:0]
+		for _, t := range pool {
+			if rl.isOcc(t) {
+				agents = append(agents, t)
+			}
+		}
+		pool = agents
+		if rl.origin != nil {
+			// The parent gives its lineage whether or not the offspring
+			// copies its phenotype.
+			parent := refPick(pool, w, r)
+			nextOrigin[s], nextArrival[s] = rl.origin[parent], rl.arrival[parent]
+			if r.Float64() < rl.p.V {
+				next[s] = rl.phen[parent]
+			} else {
+				next[s] = rl.phen[pool[r.IntN(len(pool))]]
+			}
+			continue
 		}
 		var tot float64
 		for _, t := range pool {
@@ -191,7 +328,9 @@ func (rl *refLattice) reproduce(r *rand.Rand, games []int, pay []float64) float6
 		}
 	}
 	rl.phen = next
-	return W / float64(N)
+	if rl.origin != nil {
+		rl.origin, rl.arrival = nextOrigin, nextArrival
+	}
 }
 
 // sampleStats accumulates mean and variance (Welford).
@@ -211,18 +350,29 @@ func (s *sampleStats) variance() float64 { return s.m2 / float64(s.n-1) }
 
 // sameDistribution fails the test if two samples' means differ by more
 // than z standard errors, or their variances by more than z standard
-// errors of the variance (2σ⁴/(n−1) for near-normal samples).
-func sameDistribution(t *testing.T, what string, a, b sampleStats, z float64) {
+// errors of the variance (2σ⁴/(n−1) for near-normal samples). It returns
+// the larger of the two differences in standard errors (0 for equal
+// constants).
+func sameDistribution(t *testing.T, what string, a, b sampleStats, z float64) float64 {
 	t.Helper()
 	se := math.Sqrt(a.variance()/float64(a.n) + b.variance()/float64(b.n))
-	if d := math.Abs(a.mean - b.mean); d > z*se+1e-12 {
-		t.Errorf("%s: means %.5g (engine) and %.5g (literal) differ by %.2f standard errors", what, a.mean, b.mean, d/se)
+	dm := math.Abs(a.mean - b.mean)
+	if dm > z*se+1e-12 {
+		t.Errorf("%s: means %.5g (engine) and %.5g (literal) differ by %.2f standard errors", what, a.mean, b.mean, dm/se)
 	}
 	va, vb := a.variance(), b.variance()
 	sev := math.Sqrt(2*va*va/float64(a.n-1) + 2*vb*vb/float64(b.n-1))
-	if d := math.Abs(va - vb); d > z*sev+1e-12 {
-		t.Errorf("%s: variances %.5g (engine) and %.5g (literal) differ by %.2f standard errors", what, va, vb, d/sev)
+	dv := math.Abs(va - vb)
+	if dv > z*sev+1e-12 {
+		t.Errorf("%s: variances %.5g (engine) and %.5g (literal) differ by %.2f standard errors", what, va, vb, dv/sev)
 	}
+	inSE := func(d, se float64) float64 {
+		if d <= 1e-12 {
+			return 0
+		}
+		return d / se
+	}
+	return max(inSE(dm, se), inSE(dv, sev))
 }
 
 // One generation of the engine and of the literal model, from the same
@@ -326,7 +476,7 @@ func TestLatticeMatchesLiteralModel(t *testing.T) {
 			r := rng.New(7)
 			lr := rand.New(rand.NewPCG(7, 7))
 			for range reps {
-				lt, err := NewLattice(pp, cfg, r)
+				lt, err := NewLattice(pp, cfg, 0.5, r)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -379,7 +529,7 @@ func TestLatticeInteractionPhaseMatchesLiteral(t *testing.T) {
 		var eA, lA, eM, lM, eP, lP sampleStats
 		r := rng.New(3)
 		lr := rand.New(rand.NewPCG(3, 3))
-		lt, err := NewLattice(p, cfg, r)
+		lt, err := NewLattice(p, cfg, 0.5, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +537,7 @@ func TestLatticeInteractionPhaseMatchesLiteral(t *testing.T) {
 			if err := lt.SetPhenotypes(start); err != nil {
 				t.Fatal(err)
 			}
-			lt.interact(r)
+			lt.interact(r, exposure{})
 			eA.add(float64(countA(lt.phen)))
 			eM.add(moment(lt.phen, L))
 			g, _, _ := lt.counters(7*L + 7)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
 )
 
@@ -45,13 +46,13 @@ type RunConfig struct {
 // Validate checks the settings.
 func (c RunConfig) Validate() error {
 	if c.Generations < 1 {
-		return &ConfigError{Field: "generations", Value: c.Generations, Allowed: "≥ 1"}
+		return &model.FieldError{Path: "generations", Value: c.Generations, Domain: "≥ 1"}
 	}
 	if c.RecordEvery < 0 {
-		return &ConfigError{Field: "record_every", Value: c.RecordEvery, Allowed: "≥ 0 (0: no series)"}
+		return &model.FieldError{Path: "record_every", Value: c.RecordEvery, Domain: "≥ 0 (0: no series)"}
 	}
 	if c.Stop > StopNever {
-		return &ConfigError{Field: "stop", Value: c.Stop, Allowed: `"fixation" or "generations"`}
+		return &model.FieldError{Path: "stop", Value: int(c.Stop), Domain: `"fixation" or "generations"`}
 	}
 	return nil
 }

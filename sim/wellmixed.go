@@ -28,10 +28,10 @@ func NewWellMixed(p model.Params, n int, initialA float64, r *rng.Xoshiro) (*Wel
 		return nil, err
 	}
 	if n < 2 || n > MaxWellMixed {
-		return nil, &ConfigError{Field: "size", Value: n, Allowed: "[2, 2^31]"}
+		return nil, &model.FieldError{Path: "size", Value: n, Domain: "[2, 2^31]"}
 	}
 	if !(initialA >= 0 && initialA <= 1) {
-		return nil, &ConfigError{Field: "initial_a", Value: initialA, Allowed: "[0, 1]"}
+		return nil, &model.FieldError{Path: "initial_a", Value: initialA, Domain: model.DomainProbability}
 	}
 	w := &WellMixed{p: p, juv: make([]uint8, n), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(p)}
 	w.nA = initBernoulli(r, w.juv, initialA, w.buf)
@@ -130,7 +130,7 @@ func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out 
 		if uint64(uint32(u)) < thrAlpha {
 			d = b // the partner is the donor
 		}
-		return a ^ (a^d)&lt32(v, thrT[d&1])
+		return adopt(a, d, v, &thrT)
 	}
 	pairs := N / 2
 	juv := w.juv

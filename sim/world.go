@@ -1,81 +1,12 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
 )
-
-// PlatformConfig is one platform of a world.
-type PlatformConfig struct {
-	Name     string
-	Model    model.Params // the platform's culture: its own b, c, v, α, T_A, T_B
-	Lattice  bool         // a lattice platform (otherwise well-mixed)
-	Size     int          // agents (well-mixed) or the lattice side L
-	Agents   int          // lattice: occupied sites at the start; 0 means every site
-	InitialA float64      // each agent A with this probability at the start
-	// LatticeConfig holds the lattice settings; its Side and InitialA are
-	// ignored (Size and InitialA above rule).
-	LatticeConfig LatticeConfig
-}
-
-// WorldConfig is a world of platforms and the migration between them.
-type WorldConfig struct {
-	Platforms   []PlatformConfig
-	Migration   model.Migration
-	Generations int // the run's length, which events must fall within
-}
-
-// Validate checks every platform and the migration.
-func (c WorldConfig) Validate() error {
-	if len(c.Platforms) < 1 || len(c.Platforms) > model.MaxPlatforms {
-		return &ConfigError{Field: "platform", Value: len(c.Platforms), Allowed: fmt.Sprintf("[1, %d] platforms", model.MaxPlatforms)}
-	}
-	var errs []error
-	for i, p := range c.Platforms {
-		if err := p.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("platform %d (%s): %w", i, p.Name, err))
-		}
-	}
-	if err := c.Migration.Validate(len(c.Platforms), c.Generations); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
-}
-
-// lattice is the platform's lattice configuration, with the side and
-// initial frequency it takes from Size and InitialA.
-func (p PlatformConfig) lattice() LatticeConfig {
-	lc := p.LatticeConfig
-	lc.Side, lc.InitialA = p.Size, p.InitialA
-	return lc
-}
-
-// Validate checks one platform's settings.
-func (p PlatformConfig) Validate() error {
-	if err := p.Model.Validate(); err != nil {
-		return err
-	}
-	if !p.Lattice {
-		if p.Size < 0 || p.Size > MaxWellMixed {
-			return &ConfigError{Field: "size", Value: p.Size, Allowed: "[0, 2^31] agents"}
-		}
-		if !(p.InitialA >= 0 && p.InitialA <= 1) {
-			return &ConfigError{Field: "initial_a", Value: p.InitialA, Allowed: "[0, 1]"}
-		}
-		return nil
-	}
-	if err := p.lattice().Validate(); err != nil {
-		return err
-	}
-	if p.Agents < 0 || p.Agents > p.Size*p.Size {
-		return &ConfigError{Field: "agents", Value: p.Agents, Allowed: fmt.Sprintf("[0, %d] (0: every site of the %d×%d lattice)", p.Size*p.Size, p.Size, p.Size)}
-	}
-	return nil
-}
 
 // PlatformStats describes one platform in one generation.
 type PlatformStats struct {
@@ -103,6 +34,12 @@ type World struct {
 	last  []PlatformStats
 	dest  [][]int32 // per platform, per adult: destination + 1, 0 to stay
 	moves []pendingMove
+	// limited holds the moves into lattices (which may run out of
+	// empty sites), made in random order.
+	limited []pendingMove
+	// movable[k]: an event or an open route of this generation has
+	// platform k at one end, so its adults are materialised.
+	movable []bool
 
 	// Buffers of Step and migrate, sized once: a step allocates nothing
 	// once pools have grown to their platforms' sizes.
@@ -113,27 +50,32 @@ type World struct {
 	routes                    []model.Route
 }
 
-// platform is the engine of one platform.
+// platform is the engine of one platform: an adapter around WellMixed
+// (wmPlatform) or Lattice (latticePlatform).
 type platform interface {
 	// counts returns the start-of-generation statistics (sizes and
 	// phenotypes by origin).
 	counts() PlatformStats
-	// play runs interaction and horizontal transmission. donor is the
-	// probability that a random horizontal donor is A (own platform and
-	// exposure mixed); away is the probability that the donor is from
-	// another platform and remote that such a donor is A. It returns the
-	// adults (nil for a platform nothing can move into or out of) and
-	// the mean fitness and clamped count.
-	play(r *rng.Xoshiro, gen int, donor, away, remote float64) (adults *pool, meanFit float64, clamped int)
+	// play runs interaction and horizontal transmission, with this
+	// generation's cross-exposure of the platform's random donors. It
+	// returns the mean fitness, the clamped count and, when movable (an
+	// event or open route of this generation ends on the platform), the
+	// adults; otherwise adults may be nil, and nothing per agent is
+	// recorded that the platform does not need itself.
+	play(r *rng.Xoshiro, ex exposure, movable bool) (adults *pool, meanFit float64, clamped int)
 	// capacity is the most adults the platform can hold.
 	capacity() int
 	// reproduce replaces the adults with their offspring. touched says
-	// whether any agent moved in or out this generation.
+	// whether any agent moved in or out this generation (then the pool
+	// play returned holds the adults after the moves).
 	reproduce(r *rng.Xoshiro, touched bool)
-	// phenotypes returns the juveniles' phenotypes, origins and arrival
-	// generations (for lattices, by site; unoccupied sites are marked in
-	// occupied, nil for a well-mixed platform).
+	// agents returns the juveniles' phenotypes, origins and arrival
+	// generations (for lattices, by site, with the sites' occupancy;
+	// occupied is nil for a well-mixed platform).
 	agents() (ph, origin []uint8, arrival []int32, occupied []uint8)
+	// configure sets new parameters and settings of the same structure,
+	// keeping the agents.
+	configure(pc PlatformConfig)
 }
 
 // pool holds a platform's adults between horizontal transmission and
@@ -152,6 +94,14 @@ func (p *pool) reset() {
 	p.ph, p.fit, p.origin, p.arrival, p.site = p.ph[:0], p.fit[:0], p.origin[:0], p.arrival[:0], p.site[:0]
 }
 
+// reserve makes room for n adults, so that pushes do not allocate.
+func (p *pool) reserve(n int) {
+	if cap(p.ph) < n {
+		p.ph, p.fit, p.origin = make([]uint8, 0, n), make([]float64, 0, n), make([]uint8, 0, n)
+		p.arrival, p.site = make([]int32, 0, n), make([]int32, 0, n)
+	}
+}
+
 func (p *pool) push(ph uint8, fit float64, origin uint8, arrival, site int32) {
 	p.ph = append(p.ph, ph)
 	p.fit = append(p.fit, fit)
@@ -165,35 +115,28 @@ type pendingMove struct{ from, idx, to int32 }
 // NewWorld validates cfg and makes its world, drawing each platform's
 // start from r in platform order.
 //
-// A platform that no route, event or exposure touches runs the
-// single-population engine (NewWellMixed's draws or NewLattice itself):
-// a world of one such platform produces exactly the numbers of that
-// population with the same stream.
+// A full lattice draws its start as NewLattice and a well-mixed platform
+// as NewWellMixed; a platform that nothing touches then steps as that
+// single population: a world of one platform produces exactly the numbers
+// of the population with the same stream.
 func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	K := len(cfg.Platforms)
-	w := &World{cfg: cfg, plats: make([]platform, K), dest: make([][]int32, K), last: make([]PlatformStats, K),
+	w := &World{cfg: cfg, plats: make([]platform, K), dest: make([][]int32, K), last: make([]PlatformStats, K), movable: make([]bool, K),
 		freq: make([]float64, K), size: make([]float64, K), away: make([]float64, K), remoteA: make([]float64, K),
 		pools: make([]*pool, K), sizes: make([]int, K)}
 	for k, pc := range cfg.Platforms {
-		var err error
-		switch {
-		case !pc.Lattice:
+		if pc.Kind == KindWellMixed {
 			w.plats[k] = newWMPlatform(k, pc, r)
-		case !cfg.Migration.Touches(k) && (pc.Agents == 0 || pc.Agents == pc.Size*pc.Size):
-			w.plats[k], err = newFixedLattice(pc, r)
-		default:
+		} else {
 			w.plats[k] = newLatticePlatform(k, pc, r)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("platform %d (%s): %w", k, pc.Name, err)
 		}
 		w.total += w.plats[k].counts().Size
 	}
 	if w.total < 1 {
-		return nil, &ConfigError{Field: "size", Value: 0, Allowed: "at least one agent in the world"}
+		return nil, &model.FieldError{Path: "platform", Detail: "the world has no agents: give some platform a size"}
 	}
 	return w, nil
 }
@@ -237,9 +180,10 @@ func (w *World) State() []PlatformStats {
 }
 
 // Agents returns platform k's juveniles: phenotypes, origins (platform
-// indices), arrival generations and, for a lattice, site occupancy (nil
-// for well-mixed platforms). The slices are the world's own: read them,
-// do not keep them across steps.
+// indices), arrival generations and, for a lattice, by site, with the
+// sites' occupancy (1 where a site holds an agent; nil for well-mixed
+// platforms). The slices are the world's own: read them, do not keep them
+// across steps.
 func (w *World) Agents(k int) (ph, origin []uint8, arrival []int32, occupied []uint8) {
 	return w.plats[k].agents()
 }
@@ -256,14 +200,11 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 		}
 	}
 	w.cfg.Migration.Exposure(freq, size, w.away, w.remoteA)
+	w.markMovable()
 	pools := w.pools
 	for k, p := range w.plats {
-		away, remote := w.away[k], w.remoteA[k]
-		if away > 0 {
-			remote /= away // the probability that a remote donor is A
-		}
 		var mf float64
-		pools[k], mf, st[k].Clamped = p.play(r, w.gen, model.Donor(freq[k], away, w.remoteA[k]), away, remote)
+		pools[k], mf, st[k].Clamped = p.play(r, exposure{w.away[k], w.remoteA[k]}, w.movable[k])
 		st[k].MeanFitness = math.NaN()
 		if st[k].Size > 0 {
 			st[k].MeanFitness = mf
@@ -286,6 +227,22 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 	}
 	w.gen++
 	return gs
+}
+
+// markMovable marks the platforms at either end of this generation's
+// events and open routes: the only ones whose adults migration can touch.
+func (w *World) markMovable() {
+	clear(w.movable)
+	for _, e := range w.cfg.Migration.Events {
+		if e.Generation == w.gen {
+			w.movable[e.From], w.movable[e.To] = true, true
+		}
+	}
+	for _, rt := range w.cfg.Migration.Routes {
+		if rt.Open(w.gen) {
+			w.movable[rt.From], w.movable[rt.To] = true, true
+		}
+	}
 }
 
 // migrate moves adults: this generation's events in order, then routes
@@ -372,33 +329,36 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	}
 	// Moves into platforms without a capacity (well-mixed) are all
 	// made first: the sites they free in lattices are then open to
-	// arrivals, whatever the order of the platforms.
-	w.moves = w.moves[:0]
-	for pass := range 2 {
-		for k, p := range pools {
-			if p == nil {
+	// arrivals, whatever the order of the platforms. Moves into lattices
+	// are then made in a uniformly random order, so that when empty sites
+	// run out the refused movers are a uniformly random subset, not the
+	// last in platform and adult order.
+	w.moves, w.limited = w.moves[:0], w.limited[:0]
+	for k, p := range pools {
+		if p == nil {
+			continue
+		}
+		for i, d := range w.dest[k][:p.len()] {
+			if d == 0 {
 				continue
 			}
-			for i, d := range w.dest[k][:p.len()] {
-				if d == 0 {
-					continue
-				}
-				to := int(d - 1)
-				limited := w.plats[to].capacity() < MaxWellMixed
-				if limited != (pass == 1) {
-					continue
-				}
-				if size[to] >= w.plats[to].capacity() {
-					st[to].Refused++
-					w.dest[k][i] = 0
-					continue
-				}
-				size[k]--
-				size[to]++
-				st[k].MovedOut++
-				st[to].MovedIn++
-				w.moves = append(w.moves, pendingMove{int32(k), int32(i), int32(to)})
+			m := pendingMove{int32(k), int32(i), d - 1}
+			if w.plats[m.to].capacity() < MaxWellMixed {
+				w.limited = append(w.limited, m)
+				continue
 			}
+			w.accept(m, size, st)
+		}
+	}
+	if len(w.limited) > 0 {
+		rng.Shuffle(r, w.limited)
+		for _, m := range w.limited {
+			if size[m.to] >= w.plats[m.to].capacity() {
+				st[m.to].Refused++
+				w.dest[m.from][m.idx] = 0
+				continue
+			}
+			w.accept(m, size, st)
 		}
 	}
 	for _, m := range w.moves {
@@ -430,11 +390,29 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 	}
 }
 
+// accept makes a move: it counts it and queues the adult for its new
+// platform.
+func (w *World) accept(m pendingMove, size []int, st []PlatformStats) {
+	size[m.from]--
+	size[m.to]++
+	st[m.from].MovedOut++
+	st[m.to].MovedIn++
+	w.moves = append(w.moves, m)
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough. A new array has room for a quarter more: the sizes of platforms
+// with migration wander, and their buffers stop growing soon.
 func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]T, n)
+		return make([]T, n, n+n/4)
 	}
 	return s[:n]
+}
+
+// nativeStats are the counts of n agents, nA of them A, all natives.
+func nativeStats(n, nA int) PlatformStats {
+	return PlatformStats{Size: n, CountA: nA, Natives: n, NativesA: nA}
 }
 
 // lineageCounts tallies juveniles by origin for platform k.
@@ -461,18 +439,21 @@ type parentDraw struct {
 	fit              []float64
 	scale            float64 // 2^32 / the largest fitness
 	uniform          bool    // every fitness is 0: parents are uniform
+	among            []int32 // when uniform: the adults' indices in fit; nil for all of fit
 	thrV, thrOblique uint64
 }
 
-// newParentDraw prepares draws among adults of the given fitness, of
-// which adultsA are A, on a platform of vertical rate v.
-func newParentDraw(fit []float64, adultsA int, v float64) parentDraw {
+// newParentDraw prepares draws among n adults, of which adultsA are A, on
+// a platform of vertical rate v; fit holds their fitness, and may hold
+// zeros for places without an adult (a lattice's empty sites), which are
+// never drawn (set among if every fitness may be 0).
+func newParentDraw(fit []float64, n, adultsA int, v float64) parentDraw {
 	var fmax float64
 	for _, f := range fit {
 		fmax = max(fmax, f)
 	}
 	return parentDraw{fit: fit, scale: 0x1p32 / fmax, uniform: !(fmax > 0),
-		thrV: rng.Threshold(v), thrOblique: rng.Threshold(float64(adultsA) / float64(len(fit)))}
+		thrV: rng.Threshold(v), thrOblique: rng.Threshold(float64(adultsA) / float64(n))}
 }
 
 // parent picks an adult with probability ∝ fitness by rejection: a
@@ -480,6 +461,9 @@ func newParentDraw(fit []float64, adultsA int, v float64) parentDraw {
 // (expected draws: max / mean fitness).
 func (d *parentDraw) parent(r *rng.Xoshiro) int {
 	if d.uniform {
+		if d.among != nil {
+			return int(d.among[r.IntN(len(d.among))])
+		}
 		return r.IntN(len(d.fit))
 	}
 	n := uint32(len(d.fit))
@@ -496,12 +480,7 @@ func (d *parentDraw) parent(r *rng.Xoshiro) int {
 // with probability v, otherwise a random adult's (A with the adults'
 // frequency of A).
 func (d *parentDraw) phenotype(r *rng.Xoshiro, parent uint8) uint8 {
-	u := r.Uint64()
-	x := lt32(uint32(u), d.thrOblique)
-	if uint64(uint32(u>>32)) < d.thrV {
-		x = parent
-	}
-	return x
+	return offspring(r.Uint64(), parent, d.thrV, d.thrOblique)
 }
 
 // AcculturationTolerance is how close migrants' frequency of A must come
@@ -568,54 +547,36 @@ func (a *Acculturation) Times() []int {
 
 // SetPlatform changes platform k's parameters and lattice settings
 // between generations, keeping its agents (teaching mode's sliders). The
-// structure (kind, size, sites) cannot change.
+// structure (kind, size, lattice side) cannot change.
 func (w *World) SetPlatform(k int, pc PlatformConfig) error {
 	if k < 0 || k >= len(w.plats) {
 		return fmt.Errorf("sim: no platform %d", k)
 	}
 	old := w.cfg.Platforms[k]
-	if pc.Lattice != old.Lattice || pc.Size != old.Size {
-		return &ConfigError{Field: "size", Value: pc.Size, Allowed: fmt.Sprintf("%d (a running platform keeps its structure and size)", old.Size)}
+	if pc.Kind != old.Kind || pc.Lattice.Side != old.Lattice.Side || (pc.Kind == KindWellMixed && pc.Agents != old.Agents) {
+		return &model.FieldError{Path: "population.size", Detail: "a running platform keeps its structure and size"}
 	}
 	pc.Agents = old.Agents
 	if err := pc.Validate(); err != nil {
 		return err
 	}
-	switch p := w.plats[k].(type) {
-	case *wmPlatform:
-		p.setModel(pc.Model)
-	case *latticePlatform:
-		p.configure(pc)
-	case *fixedLattice:
-		lt, err := NewLattice(pc.Model, pc.lattice(), rng.New(0)) // its random start is replaced at once
-		if err != nil {
-			return err
-		}
-		if err := lt.SetPhenotypes(p.lt.phen); err != nil {
-			return err
-		}
-		p.lt = lt
-	}
+	w.plats[k].configure(pc)
 	w.cfg.Platforms[k] = pc
 	return nil
 }
 
 // AddEvent schedules an event (validated against the world) for a later
 // or the current generation: teaching mode's "trigger migration" button.
+// Any platform may take part: a lattice switches on the layers the moves
+// need when they happen.
 func (w *World) AddEvent(e model.Event) error {
 	if e.Generation < w.gen {
 		return fmt.Errorf("sim: event at generation %d, which has been played (now %d)", e.Generation, w.gen)
 	}
 	m := w.cfg.Migration
 	m.Events = append(append([]model.Event(nil), m.Events...), e)
-	if err := m.Validate(len(w.plats), max(w.cfg.Generations, e.Generation+1)); err != nil {
+	if err := m.Validate(w.cfg.Names(), max(w.cfg.Generations, e.Generation+1)); err != nil {
 		return err
-	}
-	if _, fixed := w.plats[e.From].(*fixedLattice); fixed {
-		return fmt.Errorf("sim: platform %d was built without migration; declare the event or a route in the scenario", e.From)
-	}
-	if _, fixed := w.plats[e.To].(*fixedLattice); fixed {
-		return fmt.Errorf("sim: platform %d was built without migration; declare the event or a route in the scenario", e.To)
 	}
 	w.cfg.Migration = m
 	return nil

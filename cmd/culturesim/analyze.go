@@ -12,33 +12,33 @@ import (
 	"github.com/culturesim/culturesim/model"
 )
 
-// analyzeOptions are the flags of "culturesim analyze".
+// analyzeOptions are the flags of "culturesim analyze": one per primary
+// model parameter (model.Parameters), all required.
 type analyzeOptions struct {
-	B, C, V, Alpha, TA, TB floatFlag
-	JSON                   bool
+	Params [model.PrimaryParameters]floatFlag
+	JSON   bool
 }
 
-// flagOf maps a model parameter name to its flag.
-var flagOf = map[string]string{"b": "--b", "c": "--c", "v": "--v", "alpha": "--alpha", "ta": "--ta", "tb": "--tb"}
-
 func (o *analyzeOptions) params() model.Params {
-	return model.Params{B: o.B.v, C: o.C.v, V: o.V.v, Alpha: o.Alpha.v, TA: o.TA.v, TB: o.TB.v}
+	var p model.Params
+	for i, pa := range model.Parameters[:model.PrimaryParameters] {
+		_ = p.Set(pa.Key, o.Params[i].v)
+	}
+	return p
 }
 
 // validate reports missing flags, then parameters outside their domains,
 // naming the flag, the value and the allowed range.
 func (o *analyzeOptions) validate() error {
-	var missing []string
-	for _, f := range []struct {
-		name string
-		f    *floatFlag
-	}{{"--b", &o.B}, {"--c", &o.C}, {"--v", &o.V}, {"--alpha", &o.Alpha}, {"--ta", &o.TA}, {"--tb", &o.TB}} {
-		if !f.f.set {
-			missing = append(missing, f.name)
+	var missing, all []string
+	for i, pa := range model.Parameters[:model.PrimaryParameters] {
+		all = append(all, "--"+pa.Key)
+		if !o.Params[i].set {
+			missing = append(missing, "--"+pa.Key)
 		}
 	}
 	if len(missing) > 0 {
-		return usagef("analyze: missing required flag(s) %s (all of --b --c --v --alpha --ta --tb are required)", strings.Join(missing, ", "))
+		return usagef("analyze: missing required flag(s) %s (all of %s are required)", strings.Join(missing, ", "), strings.Join(all, " "))
 	}
 	if err := o.params().Validate(); err != nil {
 		return usageError{paramFlagErrors("analyze", err)}
@@ -49,10 +49,12 @@ func (o *analyzeOptions) validate() error {
 // paramFlagErrors rewrites model parameter errors in terms of flags.
 func paramFlagErrors(cmd string, err error) error {
 	var lines []string
-	for _, e := range unjoin(err) {
-		var pe *model.ParamError
-		if errors.As(e, &pe) {
-			lines = append(lines, fmt.Sprintf("%s = %s is outside its domain %s", flagOf[pe.Name], model.FormatFloat(pe.Value), pe.Domain)+detail(pe.Detail))
+	for _, e := range model.Unjoin(err) {
+		var fe *model.FieldError
+		if errors.As(e, &fe) {
+			c := *fe
+			c.Path = "--" + c.Path
+			lines = append(lines, c.Error())
 		} else {
 			lines = append(lines, e.Error())
 		}
@@ -60,30 +62,16 @@ func paramFlagErrors(cmd string, err error) error {
 	return fmt.Errorf("%s: %s", cmd, strings.Join(lines, "; "))
 }
 
-func detail(d string) string {
-	if d == "" {
-		return ""
-	}
-	return " (" + d + ")"
-}
-
-// unjoin returns the errors inside an errors.Join, or err itself.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o analyzeOptions
-	fs := newFlagSet("analyze", "--b B --c C --v V --alpha ALPHA --ta TA --tb TB [--json]", stdout)
-	fs.Var(&o.B, "b", "benefit of receiving cooperation (b > c) [required]")
-	fs.Var(&o.C, "c", "cost of cooperating (0 ≤ c < 1, c < b) [required]")
-	fs.Var(&o.V, "v", "vertical transmission rate, in [0, 1] [required]")
-	fs.Var(&o.Alpha, "alpha", "interaction–transmission association α, in [0, 1] [required]")
-	fs.Var(&o.TA, "ta", "success probability of horizontal transmission of A, in [0, 1] [required]")
-	fs.Var(&o.TB, "tb", "success probability of horizontal transmission of B, in [0, 1] [required]")
+	var synopsis []string
+	for _, pa := range model.Parameters[:model.PrimaryParameters] {
+		synopsis = append(synopsis, "--"+pa.Key+" "+strings.ToUpper(pa.Key))
+	}
+	fs := newFlagSet("analyze", strings.Join(synopsis, " ")+" [--json]", stdout)
+	for i, pa := range model.Parameters[:model.PrimaryParameters] {
+		fs.Var(&o.Params[i], pa.Key, fmt.Sprintf("%s %s, in %s [required]", pa.Name, pa.Symbol, pa.Domain))
+	}
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a report")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -95,6 +83,10 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := o.validate(); err != nil {
 		return err
 	}
+	return runAnalyze(ctx, o, stdout, stderr)
+}
+
+func runAnalyze(ctx context.Context, o analyzeOptions, stdout, stderr io.Writer) error {
 	a, err := model.Analyze(o.params())
 	if err != nil {
 		return usageError{err}
@@ -123,15 +115,30 @@ type equilibriumJSON struct {
 	Slope     float64 `json:"slope"`
 }
 
+// paramsJSON writes the model parameters as a JSON object in the order of
+// model.Parameters.
+type paramsJSON model.Params
+
+func (p paramsJSON) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, pa := range model.Parameters[:model.PrimaryParameters] {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		x, _ := model.Params(p).Get(pa.Key)
+		v, err := json.Marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "%q:%s", pa.Key, v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
 type analysisOut struct {
-	Params struct {
-		B     float64 `json:"b"`
-		C     float64 `json:"c"`
-		V     float64 `json:"v"`
-		Alpha float64 `json:"alpha"`
-		TA    float64 `json:"ta"`
-		TB    float64 `json:"tb"`
-	} `json:"params"`
+	Params             paramsJSON        `json:"params"`
 	Outcome            string            `json:"outcome"`
 	Boundary           *string           `json:"boundary"`
 	Description        string            `json:"description"`
@@ -152,8 +159,7 @@ type analysisOut struct {
 
 func analysisJSON(a model.Analysis) analysisOut {
 	var out analysisOut
-	p := a.Params
-	out.Params.B, out.Params.C, out.Params.V, out.Params.Alpha, out.Params.TA, out.Params.TB = p.B, p.C, p.V, p.Alpha, p.TA, p.TB
+	out.Params = paramsJSON(a.Params)
 	out.Outcome = a.Outcome.String()
 	if a.Boundary != model.NotOnBoundary {
 		s := a.Boundary.String()
@@ -183,7 +189,7 @@ func fmtNum(x float64) string {
 func analysisReport(a model.Analysis) string {
 	p := a.Params
 	var b strings.Builder
-	fmt.Fprintf(&b, "Parameters: b = %g, c = %g, v = %g, α = %g, T_A = %g, T_B = %g\n\n", p.B, p.C, p.V, p.Alpha, p.TA, p.TB)
+	fmt.Fprintf(&b, "Parameters: %s\n\n", p.Describe())
 	fmt.Fprintf(&b, "Outcome: %s — %s\n", a.Outcome, a.Outcome.Description())
 	if a.Boundary != model.NotOnBoundary {
 		fmt.Fprintf(&b, "  (on the boundary %s: linear stability does not decide)\n", a.Boundary)

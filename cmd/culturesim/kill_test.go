@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/culturesim/culturesim/internal/sweep"
+	"github.com/culturesim/culturesim/internal/artifact"
 )
 
 // TestMain lets a test start this binary as culturesim itself (for the
@@ -50,7 +50,7 @@ func waitForRuns(t *testing.T, dir string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if s, err := sweep.ReadJournal(filepath.Join(dir, sweep.JournalFile), nil); err == nil && len(s.Offsets) >= n {
+		if s, err := artifact.ReadJournal(filepath.Join(dir, artifact.JournalFile), nil); err == nil && len(s.Offsets) >= n {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -75,7 +75,7 @@ func TestSweepSurvivesSIGKILL(t *testing.T) {
 	waitForRuns(t, out, 5)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	before, err := sweep.ReadJournal(filepath.Join(out, sweep.JournalFile), nil)
+	before, err := artifact.ReadJournal(filepath.Join(out, artifact.JournalFile), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSweepInterruptExits130(t *testing.T) {
 	if took > time.Second {
 		t.Errorf("took %v to stop after SIGINT", took)
 	}
-	m, err := sweep.ReadManifest(out)
+	m, err := artifact.ReadRunsManifest(out)
 	if err != nil || m.Status != "interrupted" || m.DoneRuns < 2 {
 		t.Errorf("manifest after interrupt: %+v %v", m, err)
 	}

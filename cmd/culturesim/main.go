@@ -2,8 +2,9 @@
 // the model of Cohen, Lewin-Epstein, Feldman & Ram, Proc. R. Soc. B
 // 288:20203162 (2021). Run "culturesim help" for the commands.
 //
-// Exit status: 0 on success, 1 when a run fails, 2 for invalid input or
-// usage, 130 when interrupted (Ctrl-C).
+// Each subcommand is one file: an options struct, its validate step and a
+// runX(ctx, opts, stdout, stderr) error that tests call without the
+// command line. One table, exitStatus, maps errors to exit statuses.
 package main
 
 import (
@@ -18,6 +19,9 @@ import (
 	"syscall"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/execute"
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/scenarios"
 )
 
 func main() { os.Exit(runMain()) }
@@ -40,11 +44,11 @@ func commands() map[string]command {
 	return map[string]command{
 		"analyze":   {"analyse one parameter set of the deterministic model", cmdAnalyze},
 		"reproduce": {"regenerate the paper's figure panels", cmdReproduce},
-		"run":       {"run the replicates of a scenario (agent-based)", cmdRun},
+		"run":       {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun},
 		"sweep":     {"run a scenario's parameter sweep in parallel, resumably", cmdSweep},
 		"validate":  {"check a scenario and count its points and runs", cmdValidate},
 		"merge":     {"combine the shards of a sweep", cmdMerge},
-		"plot":      {"redraw the plots of saved sweep or run results", cmdPlot},
+		"plot":      {"redraw the plots of any directory culturesim wrote", cmdPlot},
 		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
 		"serve":     {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
 		"version":   {"print the version", cmdVersion},
@@ -54,13 +58,12 @@ func commands() map[string]command {
 // Exit statuses.
 const (
 	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitInterrupted = 130
+	exitFailure     = 1   // a run, a write or the machine failed
+	exitUsage       = 2   // invalid input: the command line, a scenario file, an output directory that holds something else
+	exitInterrupted = 130 // SIGINT or SIGTERM: finished work is kept
 )
 
-// usageError marks errors caused by the command line or input files: exit
-// status 2.
+// usageError marks errors caused by the command line: exit status 2.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -68,13 +71,32 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// exitStatus is the one table from errors to exit statuses.
+func exitStatus(ctx context.Context, err error) int {
+	var (
+		ue usageError
+		se scenarios.Errors
+		ie *execute.InputError
+		fe *model.FieldError
+	)
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return exitOK
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe):
+		return exitUsage
+	}
+	return exitFailure
+}
+
 // run dispatches args to a subcommand and maps its error to an exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx = artifact.WithCommand(ctx, args)
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands()[args[1]]; ok {
-				return exitCode(ctx, c.run(ctx, []string{"--help"}, stdout, stderr), stderr)
+				return report(ctx, c.run(ctx, []string{"--help"}, stdout, stderr), stderr)
 			}
 		}
 		printHelp(stdout)
@@ -89,26 +111,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printHelp(stderr)
 		return exitUsage
 	}
-	return exitCode(ctx, c.run(ctx, args[1:], stdout, stderr), stderr)
+	return report(ctx, c.run(ctx, args[1:], stdout, stderr), stderr)
 }
 
-func exitCode(ctx context.Context, err error, stderr io.Writer) int {
-	var ue usageError
+// report prints err (if any) and returns the exit status.
+func report(ctx context.Context, err error, stderr io.Writer) int {
+	code := exitStatus(ctx, err)
 	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, errHelp):
-		return exitOK
-	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+	case code == exitInterrupted:
 		fmt.Fprintln(stderr, "culturesim: interrupted")
-		return exitInterrupted
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "culturesim: %v\n", err)
-		return exitUsage
-	default:
-		fmt.Fprintf(stderr, "culturesim: %v\n", err)
-		return exitFailure
+	case err != nil && code != exitOK:
+		var se scenarios.Errors
+		if errors.As(err, &se) {
+			fmt.Fprintf(stderr, "culturesim: invalid scenario:\n%s", indent(se.Error(), "  "))
+		} else {
+			fmt.Fprintf(stderr, "culturesim: %v\n", err)
+		}
 	}
+	return code
 }
 
 func printHelp(w io.Writer) {
@@ -124,6 +144,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"culturesim COMMAND --help\" for a command's flags.")
+	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 2 invalid input, 130 interrupted.")
 }
 
 // indent prefixes every line of s.
@@ -133,4 +154,21 @@ func indent(s, prefix string) string {
 		lines[i] = prefix + l
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// openScenario loads a scenario (a path, or a built-in name) and prints
+// its warnings.
+func openScenario(arg string, stderr io.Writer) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Open(arg)
+	if err != nil {
+		var es scenarios.Errors
+		if errors.As(err, &es) {
+			return nil, err
+		}
+		return nil, usageError{err}
+	}
+	for _, w := range sc.Warnings {
+		fmt.Fprintln(stderr, "culturesim: warning:", w)
+	}
+	return sc, nil
 }

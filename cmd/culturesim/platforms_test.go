@@ -69,11 +69,11 @@ func TestRunPlatformsSameBytesAnyWorkers(t *testing.T) {
 		t.Fatal("series.csv or runs.csv differ between 1 and 2 workers")
 	}
 	series := string(got[0][0])
-	if !strings.HasPrefix(series, "replicate,generation,platform,size,freq_a,freq_a_natives,freq_a_migrants,mean_fitness,moved_in,moved_out,refused,clamped\n") {
+	if !strings.HasPrefix(series, "point,replicate,generation,platform,size,freq_a,freq_a_natives,freq_a_migrants,mean_fitness,moved_in,moved_out,refused,clamped\n") {
 		t.Fatalf("series header %q", series[:100])
 	}
 	// The ban: exactly 1200 adults move at generation 10.
-	for _, row := range []string{"\n0,10,all,4500,", "\n0,10,tiktok,3000,", "\n0,11,tiktok,1800,", "\n0,11,xiaohongshu,2700,"} {
+	for _, row := range []string{"\n0,0,10,all,4500,", "\n0,0,10,tiktok,3000,", "\n0,0,11,tiktok,1800,", "\n0,0,11,xiaohongshu,2700,"} {
 		if !strings.Contains(series, row) {
 			t.Errorf("series.csv has no row starting %q", row[1:])
 		}
@@ -82,7 +82,7 @@ func TestRunPlatformsSameBytesAnyWorkers(t *testing.T) {
 		t.Error("the ban's 1200 moves are not recorded in and out")
 	}
 	runs := string(got[0][1])
-	if !strings.Contains(runs, "acculturation_tiktok") || !strings.Contains(runs, "final_size_xiaohongshu") {
+	if !strings.Contains(runs, "acculturation_tiktok") || !strings.Contains(runs, "final_size_xiaohongshu") || !strings.Contains(runs, "alpha_xiaohongshu") {
 		t.Errorf("runs.csv header: %q", strings.SplitN(runs, "\n", 2)[0])
 	}
 	if _, err := os.Stat(filepath.Join(dir, "w1", "platforms.png")); err != nil {
@@ -104,10 +104,10 @@ func TestRunDeterministic(t *testing.T) {
 	series, _ := os.ReadFile(filepath.Join(out, "series.csv"))
 	lines := strings.Split(strings.TrimSpace(string(series)), "\n")
 	// Header, then (40 generations + the final state) × (world + 2).
-	if len(lines) != 1+41*3 || !strings.HasPrefix(lines[0], "replicate,generation,platform,size,freq_a,") {
+	if len(lines) != 1+41*3 || !strings.HasPrefix(lines[0], "point,replicate,generation,platform,size,freq_a,") {
 		t.Fatalf("%d lines, header %q", len(lines), lines[0])
 	}
-	if !strings.Contains(string(series), "\n0,11,tiktok,1800,") {
+	if !strings.Contains(string(series), "\n0,0,11,tiktok,1800,") {
 		t.Error("deterministic sizes after the ban are not exact")
 	}
 	man, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
@@ -127,7 +127,7 @@ func TestRunPlatformBadInput(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ from, to, want string }{
 		{`to = "tiktok"` + "\nrate = 0.01", `to = "tiktok"` + "\nrate = 1.01", "migration.1.rate: 1.01 is outside its allowed range [0, 1]"},
-		{`generation = 10`, `generation = 40`, "event.1.generation: 40 is after the last generation (39)"},
+		{`generation = 10`, `generation = 40`, "event.1.generation: 40 is outside its allowed range [0, 40) (the run has generations 0 to 39)"},
 		{`to = "xiaohongshu"` + "\nfraction", `to = "rednote"` + "\nfraction", `event.1.to: unknown platform "rednote"`},
 	} {
 		sc := writeFile(t, dir, "bad.toml", strings.Replace(platformScenario, c.from, c.to, 1))
@@ -156,8 +156,10 @@ func TestOnePlatformIsTheSinglePopulation(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+			// run, point, replicate, seed, then after the settings
+			// the outcome: final_freq_a, generations, stop_reason, clamped.
 			f := strings.Split(line, ",")
-			finals[i] = append(finals[i], strings.Join(f[:5], ","))
+			finals[i] = append(finals[i], strings.Join(f[:4], ",")+" "+strings.Join(f[len(f)-4:], ","))
 		}
 	}
 	if strings.Join(finals[0], "\n") != strings.Join(finals[1], "\n") {

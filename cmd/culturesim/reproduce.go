@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/culturesim/culturesim/internal/artifact"
-	"github.com/culturesim/culturesim/internal/figures"
 	"github.com/culturesim/culturesim/internal/paper"
 	"github.com/culturesim/culturesim/internal/progress"
 )
@@ -22,24 +21,19 @@ type reproduceOptions struct {
 	Quiet   bool
 }
 
-// allPanels lists every panel "reproduce" can make, by ID.
-func allPanels() map[string]figures.Panel {
-	return paper.Panels()
-}
-
-func (o *reproduceOptions) validate(known map[string]figures.Panel) error {
+func (o *reproduceOptions) validate(known map[string]paper.Panel) error {
 	for i, id := range o.Panels {
 		id = strings.TrimPrefix(strings.TrimPrefix(id, "fig"), "Fig")
 		if strings.HasPrefix(id, "s") {
 			id = "S" + id[1:]
 		}
 		if _, ok := known[id]; !ok {
-			return usagef("reproduce: unknown panel %q; known panels: %s", o.Panels[i], strings.Join(figures.SortedIDs(known), ", "))
+			return usagef("reproduce: unknown panel %q; known panels: %s", o.Panels[i], strings.Join(paper.SortedIDs(known), ", "))
 		}
 		o.Panels[i] = id
 	}
 	if len(o.Panels) == 0 {
-		o.Panels = figures.SortedIDs(known)
+		o.Panels = paper.SortedIDs(known)
 	}
 	if o.Out == "" {
 		return usagef("reproduce: --out must not be empty")
@@ -62,14 +56,14 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	o.Panels = pos
-	known := allPanels()
-	if err := o.validate(known); err != nil {
+	if err := o.validate(paper.Panels()); err != nil {
 		return err
 	}
-	return runReproduce(ctx, o, known, stdout, stderr)
+	return runReproduce(ctx, o, stdout, stderr)
 }
 
-func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figures.Panel, stdout, stderr io.Writer) error {
+func runReproduce(ctx context.Context, o reproduceOptions, stdout, stderr io.Writer) error {
+	known := paper.Panels()
 	prov := artifact.NewProvenance(ctx)
 	for _, id := range o.Panels {
 		if err := ctx.Err(); err != nil {
@@ -81,7 +75,7 @@ func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figu
 		if p.Sweep && !o.Full {
 			dirID = id + "_quick" // never overwrite a committed full panel
 		}
-		out, err := figures.NewOutput(o.Out, dirID, prov)
+		out, err := paper.NewOutput(o.Out, dirID, prov)
 		if err != nil {
 			return err
 		}
@@ -99,13 +93,4 @@ func runReproduce(ctx context.Context, o reproduceOptions, known map[string]figu
 		fmt.Fprintf(stdout, "fig%-9s %-62s %s (%.1f s)\n", dirID, p.Description, out.Dir, time.Since(start).Seconds())
 	}
 	return nil
-}
-
-func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "", stdout)
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance(ctx).Version)
-	return err
 }

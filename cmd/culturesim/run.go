@@ -6,40 +6,55 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
-	"github.com/culturesim/culturesim/internal/runs"
+	"github.com/culturesim/culturesim/internal/execute"
+	"github.com/culturesim/culturesim/internal/figures"
+	"github.com/culturesim/culturesim/internal/progress"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
 // runOptions are the flags of "culturesim run".
 type runOptions struct {
-	Scenario string
-	Out      string
-	Workers  int
-	Force    bool
-	Quiet    bool
+	Scenario  string
+	Out       string
+	Workers   int
+	Point     int // −1: the scenario's only point
+	Replicate int // −1: every replicate
+	Resume    bool
+	Force     bool
+	Quiet     bool
 	// Deterministic iterates the deterministic counterpart instead.
 	Deterministic bool
 }
 
 func (o *runOptions) validate() error {
-	if o.Workers < 0 {
+	switch {
+	case o.Workers < 0:
 		return usagef("run: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
+	case o.Point < -1:
+		return usagef("run: --point = %d is outside its allowed range ≥ 0", o.Point)
+	case o.Replicate < -1:
+		return usagef("run: --replicate = %d is outside its allowed range ≥ 0", o.Replicate)
+	case o.Replicate >= 0 && o.Point < 0:
+		return usagef("run: --replicate needs --point (the point whose replicate to run; 0 for a scenario without [sweep])")
+	case o.Resume && o.Force:
+		return usagef("run: --resume and --force contradict each other (continue, or start again?)")
 	}
 	return nil
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o runOptions
-	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--out DIR] [--workers N] [--deterministic] [--force] [--quiet]", stdout)
-	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, NAME from the scenario)")
+	o := runOptions{Point: -1, Replicate: -1}
+	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--point I [--replicate J]] [--out DIR] [--workers N] [--deterministic] [--resume|--force] [--quiet]", stdout)
+	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, or out/NAME-point-I[-replicate-J])")
 	fs.IntVar(&o.Workers, "workers", 0, "replicates run in parallel (0: one per CPU)")
+	fs.IntVar(&o.Point, "point", -1, "the sweep point to run, for a scenario with [sweep] (0, 1, …; see culturesim validate)")
+	fs.IntVar(&o.Replicate, "replicate", -1, "run only this replicate of the point: replays run (point, replicate) of a sweep bit for bit, with its full series")
+	fs.BoolVar(&o.Resume, "resume", false, "continue the run in --out, keeping finished replicates (starts it if --out is new)")
 	fs.BoolVar(&o.Force, "force", false, "replace the output of an earlier run in --out")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print nothing but errors and warnings")
-	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed populations and platforms) instead of simulating; same series.csv columns")
+	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed populations and platforms) instead of simulating; same tables")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -51,79 +66,88 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := o.validate(); err != nil {
 		return err
 	}
+	return runRun(ctx, o, stdout, stderr)
+}
+
+func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	sc, err := openScenario(o.Scenario, stderr)
 	if err != nil {
 		return err
 	}
+	sel := artifact.Selection{Point: o.Point, Replicate: o.Replicate}
+	if sc.NumPoints() > 1 && o.Point < 0 {
+		return usagef("run: %s has a [sweep] of %d points; run one of them with --point I (0 to %d; culturesim validate %s lists the axes), or all with culturesim sweep",
+			sc.Name, sc.NumPoints(), sc.NumPoints()-1, o.Scenario)
+	}
+	if sel.Point < 0 {
+		sel.Point = 0
+	}
 	if o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name)
-	}
-	return runScenario(ctx, sc, o, stdout, stderr)
-}
-
-// openScenario loads a scenario and prints its warnings; a scenario error
-// is a usage error (exit status 2).
-func openScenario(arg string, stderr io.Writer) (*scenarios.Scenario, error) {
-	sc, err := scenarios.Open(arg)
-	if err != nil {
-		var es scenarios.Errors
-		if errors.As(err, &es) {
-			return nil, usageError{fmt.Errorf("invalid scenario:\n%s", strings.TrimRight(indent(es.Error(), "  "), "\n"))}
+		if o.Point >= 0 && sc.NumPoints() > 1 {
+			o.Out += fmt.Sprintf("-point-%d", o.Point)
 		}
-		return nil, usageError{err}
-	}
-	for _, w := range sc.Warnings {
-		fmt.Fprintln(stderr, "culturesim: warning:", w)
-	}
-	return sc, nil
-}
-
-func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
-	if err := artifact.PrepareDir(o.Out, runs.ManifestKind, o.Force); err != nil {
-		return usageError{fmt.Errorf("run: %w", err)}
-	}
-	prov := artifact.NewProvenance(ctx)
-	var ex *runs.Execution
-	var runErr error
-	if o.Deterministic {
-		if ex, runErr = runs.Deterministic(sc); runErr != nil {
-			return usageError{fmt.Errorf("run --deterministic: %s: %w", sc.Name, runErr)}
+		if o.Replicate >= 0 {
+			o.Out += fmt.Sprintf("-replicate-%d", o.Replicate)
 		}
-	} else {
-		ex, runErr = runs.Execute(ctx, sc, o.Workers)
 	}
-	if ex == nil {
-		return runErr
+	var rep *progress.Reporter
+	if !o.Quiet {
+		rep = progress.New(stderr, sc.Name)
 	}
-	// Whatever finished is written, even after an interruption.
-	files, err := runs.Write(o.Out, ex, prov)
-	if err != nil {
-		return fmt.Errorf("run: writing %s: %w", o.Out, err)
+	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindRun, Workers: o.Workers, Selection: sel,
+		RecordEvery: execute.RunRecording(sc), Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force,
+		Progress: rep.Update, Provenance: artifact.NewProvenance(ctx)})
+	rep.Finish()
+	if out == nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	files := out.Files
+	if out.Complete {
+		plots, perr := figures.PlotDir(o.Out, artifact.NewProvenance(ctx))
+		if perr == nil {
+			perr = execute.RecordFiles(o.Out, plots)
+		}
+		if perr != nil {
+			return fmt.Errorf("run: plotting %s: %w", o.Out, perr)
+		}
+		files = append(files, plots...)
 	}
 	if !o.Quiet {
-		done := 0
-		for _, r := range ex.Replicates {
-			if r.Done {
-				done++
-				fmt.Fprintf(stdout, "replicate %-3d %6d generations  final freq_a %.4f  (%s)\n",
-					r.Index, r.Result.Generations, r.Result.FinalFreqA, r.Result.Reason)
-				for k, row := range r.FinalPlatforms[min(1, len(r.FinalPlatforms)):] {
-					acc := "none"
-					if r.Acculturation[k] >= 0 {
-						acc = fmt.Sprintf("%d generations", r.Acculturation[k])
-					}
-					fmt.Fprintf(stdout, "    %-14s size %8s  freq_a %.4f  acculturation: %s\n", row.Platform, strconv.FormatFloat(row.Size, 'f', -1, 64), row.FreqA, acc)
-				}
-			}
+		if err := printRuns(stdout, o.Out, sc); err != nil {
+			return err
 		}
-		fmt.Fprintf(stdout, "%s: %d of %d replicates in %.2f s with %d workers → %s %v\n",
-			sc.Name, done, len(ex.Replicates), ex.End.Sub(ex.Start).Seconds(), ex.Workers, o.Out, files)
+		fmt.Fprintf(stdout, "%s: %d of %d replicates (%d from earlier sessions) in %.2f s → %s %v\n",
+			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, files)
 	}
-	if runErr != nil {
-		if ex.Cancelled {
-			fmt.Fprintf(stderr, "culturesim: run interrupted; the finished replicates are in %s\n", o.Out)
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "culturesim: run interrupted; the %d finished replicates are in %s: continue with --resume\n", out.Done, o.Out)
 		}
-		return runErr
+		return err
+	}
+	return nil
+}
+
+// printRuns prints one line per finished run (and its platforms).
+func printRuns(w io.Writer, dir string, sc *scenarios.Scenario) error {
+	rs, _, err := artifact.Results(dir)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	}
+	names := sc.PlatformNames()
+	for _, r := range rs {
+		fmt.Fprintf(w, "replicate %-3d %6d generations  final freq_a %.4f  (%s)\n", r.Rep, r.Result.Generations, r.Result.FinalFreqA, r.Result.Reason)
+		for k, p := range r.Platforms {
+			acc := "none"
+			if p.Acculturation >= 0 {
+				acc = fmt.Sprintf("%d generations", p.Acculturation)
+			}
+			fmt.Fprintf(w, "    %-14s size %8s  freq_a %.4f  acculturation: %s\n", names[k], artifact.Num(p.Size), p.FreqA, acc)
+		}
 	}
 	return nil
 }

@@ -45,23 +45,27 @@ func TestRunWritesOutputs(t *testing.T) {
 		t.Errorf("stdout %q", stdout)
 	}
 	series, err := os.ReadFile(filepath.Join(out, "series.csv"))
-	if err != nil || !strings.HasPrefix(string(series), "replicate,generation,freq_a,mean_fitness") {
+	if err != nil || !strings.HasPrefix(string(series), "point,replicate,generation,platform,size,freq_a,freq_a_natives,freq_a_migrants,mean_fitness,") {
 		t.Fatalf("series.csv: %v %q", err, series[:min(60, len(series))])
 	}
-	for _, f := range []string{"runs.csv", "manifest.json", "dynamics.png", "dynamics.svg"} {
+	for _, f := range []string{"runs.csv", "summary.csv", "series.parquet", "journal.bin", "manifest.json", "dynamics.png", "dynamics.svg"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
 	}
 	man, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
-	for _, w := range []string{`"kind": "run"`, `"wall_seconds"`, "small.toml", `"seed": 5`, `culturesim run`} {
+	for _, w := range []string{`"kind": "run"`, `"schema": 2`, `"sessions"`, "small.toml", `"seed": 5`, `culturesim run`, `"dynamics.png"`} {
 		if !strings.Contains(string(man), w) {
 			t.Errorf("manifest lacks %s", w)
 		}
 	}
-	// Refuses to overwrite without --force; replaces with it, byte for byte.
+	// Refuses to overwrite without --force or --resume; --resume has
+	// nothing left to do; --force replaces, byte for byte.
 	if code, _, stderr := runCLI(t, "run", sc, "--out", out); code != exitUsage || !strings.Contains(stderr, "--force") {
 		t.Errorf("rerun into the same directory: exit %d, %q", code, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "run", sc, "--out", out, "--resume"); code != 0 || !strings.Contains(stdout, "3 of 3 replicates (3 from earlier sessions)") {
+		t.Errorf("--resume of a finished run: exit %d, %q %q", code, stdout, stderr)
 	}
 	if code, _, stderr := runCLI(t, "run", sc, "--out", out, "--force", "--workers", "1", "--quiet"); code != 0 {
 		t.Fatalf("--force: exit %d %s", code, stderr)
@@ -88,7 +92,7 @@ func TestRunRejectsBadScenario(t *testing.T) {
 	if code != exitUsage {
 		t.Fatalf("exit %d", code)
 	}
-	for _, w := range []string{"bad.toml:11: model.ta: 1.4 is outside its domain [0, 1]", "bad.toml:16: population.sizee: unknown key (did you mean population.size?)"} {
+	for _, w := range []string{"bad.toml:11: model.ta: 1.4 is outside its allowed range [0, 1]", "bad.toml:16: population.sizee: unknown key (did you mean population.size?)"} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, stderr)
 		}
@@ -165,10 +169,65 @@ func TestSweepValidateMergePlotCommands(t *testing.T) {
 	if code, _, stderr := runCLI(t, "plot", shards[0]); code == 0 || !strings.Contains(stderr, "merge") {
 		t.Errorf("plot of a shard: %d %q", code, stderr)
 	}
+	// plot works without the journal (as committed results are kept).
+	os.Remove(filepath.Join(merged, "journal.bin"))
+	os.Remove(filepath.Join(merged, "heatmap.svg"))
+	if code, _, stderr := runCLI(t, "plot", merged); code != 0 {
+		t.Fatalf("plot without a journal: %d %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(merged, "heatmap.svg")); err != nil {
+		t.Error("plot without a journal did not redraw heatmap.svg")
+	}
 	if code, _, _ := runCLI(t, "sweep", sc, "--shard", "3/2"); code != exitUsage {
 		t.Error("--shard 3/2 accepted")
 	}
 	if code, _, _ := runCLI(t, "sweep", sc, "--resume", "--force"); code != exitUsage {
 		t.Error("--resume with --force accepted")
+	}
+}
+
+// run on a scenario with [sweep] needs --point; with --point and
+// --replicate it replays that run of the sweep bit for bit, with its full
+// series.
+func TestRunPointOfASweep(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "tiny.toml", sweepScenario)
+	code, _, stderr := runCLI(t, "run", sc, "--out", filepath.Join(dir, "r"))
+	if code != exitUsage || !strings.Contains(stderr, "--point I (0 to 5") || !strings.Contains(stderr, "culturesim sweep") {
+		t.Fatalf("run of a sweep without --point: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "run", sc, "--point", "6"); code != exitUsage || !strings.Contains(stderr, "points 0 to 5") {
+		t.Errorf("--point 6: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "run", sc, "--replicate", "1"); code != exitUsage || !strings.Contains(stderr, "--replicate needs --point") {
+		t.Errorf("--replicate without --point: %d %q", code, stderr)
+	}
+	whole := filepath.Join(dir, "whole")
+	if code, _, stderr := runCLI(t, "sweep", sc, "--out", whole, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	replay := filepath.Join(dir, "replay")
+	if code, _, stderr := runCLI(t, "run", sc, "--point", "4", "--replicate", "1", "--out", replay, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	rowOf := func(path, run string) string {
+		b, _ := os.ReadFile(path)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, run+",") {
+				return l
+			}
+		}
+		return ""
+	}
+	want := rowOf(filepath.Join(whole, "runs.csv"), "9")
+	if got := rowOf(filepath.Join(replay, "runs.csv"), "9"); got == "" || got != want {
+		t.Errorf("replayed run 9:\n%s\nthe sweep's:\n%s", got, want)
+	}
+	series, _ := os.ReadFile(filepath.Join(replay, "series.csv"))
+	if n := strings.Count(string(series), "\n4,1,"); n < 2 {
+		t.Errorf("replay series has %d rows of point 4, replicate 1", n)
+	}
+	if _, err := os.Stat(filepath.Join(replay, "dynamics.png")); err != nil {
+		t.Error(err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 // slurmOptions are the flags of "culturesim slurm".
 type slurmOptions struct {
+	Scenario  string
 	Tasks     int
 	Out       string
 	Binary    string
@@ -49,10 +50,23 @@ func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) != 1 {
 		return usagef("slurm: need exactly one scenario, got %d arguments", len(pos))
 	}
+	o.Scenario = pos[0]
 	if err := o.validate(); err != nil {
 		return err
 	}
-	sc, err := openScenario(pos[0], stderr)
+	return runSlurm(ctx, o, stdout, stderr)
+}
+
+// slurmManifest is the manifest of a directory of job scripts.
+type slurmManifest struct {
+	artifact.Manifest
+	Tasks  int    `json:"tasks"`
+	Runs   int    `json:"runs"`
+	Binary string `json:"binary"`
+}
+
+func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) error {
+	sc, err := openScenario(o.Scenario, stderr)
 	if err != nil {
 		return err
 	}
@@ -80,7 +94,7 @@ func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := artifact.PrepareDir(dir, "slurm", true); err != nil {
+	if err := artifact.PrepareDir(dir, artifact.KindScript, true); err != nil {
 		return usageError{fmt.Errorf("slurm: %w", err)}
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
@@ -121,10 +135,10 @@ func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	man := map[string]any{
-		"kind": "slurm", "provenance": artifact.NewProvenance(ctx), "scenario": map[string]any{"name": sc.Name, "text": sc.Source},
-		"tasks": o.Tasks, "runs": sc.NumRuns(), "binary": bin, "files": []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh"},
-	}
+	man := slurmManifest{Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: artifact.KindScript, Provenance: artifact.NewProvenance(ctx),
+		Scenario: artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source),
+		Files:    []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh"}},
+		Tasks: o.Tasks, Runs: sc.NumRuns(), Binary: bin}
 	if err := artifact.WriteJSON(filepath.Join(dir, "manifest.json"), man); err != nil {
 		return err
 	}

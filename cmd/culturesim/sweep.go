@@ -2,42 +2,57 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/execute"
+	"github.com/culturesim/culturesim/internal/figures"
 	"github.com/culturesim/culturesim/internal/progress"
-	"github.com/culturesim/culturesim/internal/sweep"
 )
 
 // sweepOptions are the flags of "culturesim sweep".
 type sweepOptions struct {
-	Out     string
-	Workers int
-	Shard   string
-	Resume  bool
-	Force   bool
-	Quiet   bool
+	Scenario string
+	Out      string
+	Workers  int
+	Shard    string
+	Resume   bool
+	Force    bool
+	Quiet    bool
+	shard    artifact.Shard
 }
 
-func (o *sweepOptions) validate() (sweep.Shard, error) {
+func (o *sweepOptions) validate() error {
 	if o.Workers < 0 {
-		return sweep.Shard{}, usagef("sweep: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
+		return usagef("sweep: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
 	}
 	if o.Resume && o.Force {
-		return sweep.Shard{}, usagef("sweep: --resume and --force contradict each other (continue, or start again?)")
+		return usagef("sweep: --resume and --force contradict each other (continue, or start again?)")
 	}
-	if o.Shard == "" {
-		return sweep.Shard{}, nil
+	if o.Shard != "" {
+		sh, err := parseShard(o.Shard)
+		if err != nil {
+			return err
+		}
+		o.shard = sh
 	}
-	sh, err := sweep.ParseShard(o.Shard)
-	if err != nil {
-		return sh, usageError{err}
+	return nil
+}
+
+// parseShard reads "i/n" with 0 ≤ i < n.
+func parseShard(s string) (artifact.Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	a, err1 := strconv.Atoi(i)
+	b, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || b < 1 || a < 0 || a >= b {
+		return artifact.Shard{}, usagef("--shard %q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
 	}
-	return sh, nil
+	return artifact.Shard{Index: a, Count: b}, nil
 }
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,35 +71,47 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) != 1 {
 		return usagef("sweep: need exactly one scenario, got %d arguments", len(pos))
 	}
-	shard, err := o.validate()
-	if err != nil {
+	o.Scenario = pos[0]
+	if err := o.validate(); err != nil {
 		return err
 	}
-	sc, err := openScenario(pos[0], stderr)
+	return runSweep(ctx, o, stdout, stderr)
+}
+
+func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) error {
+	sc, err := openScenario(o.Scenario, stderr)
 	if err != nil {
 		return err
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name)
-		if !shard.Whole() {
-			o.Out += fmt.Sprintf("-shard-%d-of-%d", shard.Index, shard.Count)
+		if !o.shard.Whole() {
+			o.Out += fmt.Sprintf("-shard-%d-of-%d", o.shard.Index, o.shard.Count)
 		}
 	}
 	var rep *progress.Reporter
 	if !o.Quiet {
 		rep = progress.New(stderr, sc.Name)
 	}
-	out, err := sweep.Run(ctx, sc, sweep.Options{
-		Dir: o.Out, Workers: o.Workers, Shard: shard, Resume: o.Resume, Force: o.Force,
-		Progress: rep.Update, Provenance: artifact.NewProvenance(ctx),
-	})
+	prov := artifact.NewProvenance(ctx)
+	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindSweep, Workers: o.Workers,
+		Selection: artifact.Selection{Shard: o.shard, Point: -1, Replicate: -1}, RecordEvery: execute.SweepRecording(sc),
+		Resume: o.Resume, Force: o.Force, Progress: rep.Update, Provenance: prov})
 	rep.Finish()
 	if out == nil {
-		return usageError{fmt.Errorf("sweep: %w", err)}
+		return fmt.Errorf("sweep: %w", err)
+	}
+	files := out.Files
+	if out.Complete && o.shard.Whole() {
+		plots, perr := plotRuns(o.Out, prov)
+		if perr != nil {
+			return fmt.Errorf("sweep: plotting %s: %w", o.Out, perr)
+		}
+		files = append(files, plots...)
 	}
 	if !o.Quiet {
 		fmt.Fprintf(stdout, "%s: %d of %d runs done (%d from earlier sessions) in %.1f s → %s %v\n",
-			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, out.Files)
+			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, files)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -95,55 +122,16 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var out string
-	var force bool
-	fs := newFlagSet("merge", "SHARD_DIR… --out DIR [--force]", stdout)
-	fs.StringVar(&out, "out", "", "directory for the merged sweep (required)")
-	fs.BoolVar(&force, "force", false, "replace an earlier merge in --out")
-	dirs, err := parseArgs(fs, args)
+// plotRuns draws a complete run or sweep directory's figures and records
+// them in its manifest; a sweep with nothing to draw (no numeric axis,
+// one point without series) draws nothing.
+func plotRuns(dir string, prov artifact.Provenance) ([]string, error) {
+	plots, err := figures.PlotDir(dir, prov)
+	if errors.Is(err, figures.ErrNothingToPlot) {
+		return nil, nil
+	}
 	if err != nil {
-		return err
+		return plots, err
 	}
-	if out == "" || len(dirs) == 0 {
-		return usagef("merge: give the shard directories and --out DIR")
-	}
-	files, err := sweep.Merge(dirs, out, force, artifact.NewProvenance(ctx))
-	if err != nil {
-		return usageError{err}
-	}
-	fmt.Fprintf(stdout, "merged %d directories → %s %v\n", len(dirs), out, files)
-	return nil
-}
-
-func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("validate", "SCENARIO.toml|BUILTIN", stdout)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("validate: need exactly one scenario, got %d arguments", len(pos))
-	}
-	sc, err := openScenario(pos[0], stderr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: valid (%s)\n", pos[0], sc.Name)
-	fmt.Fprintf(stdout, "  population: %s, size %d; %d generations at most; seed %d\n", sc.Base.Kind, sc.Base.Size, sc.Base.Run.Generations, sc.Seed)
-	for _, a := range sc.Axes {
-		first, last := a.Values[0].String(), a.Values[len(a.Values)-1].String()
-		fmt.Fprintf(stdout, "  sweep %-10s %d values, %s … %s\n", a.Key, len(a.Values), first, last)
-	}
-	fmt.Fprintf(stdout, "  %d points × %d replicates = %d runs\n", sc.NumPoints(), sc.Replicates, sc.NumRuns())
-	return nil
-}
-
-// readJSON decodes a JSON file.
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return plots, execute.RecordFiles(dir, plots)
 }

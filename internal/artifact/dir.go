@@ -1,12 +1,10 @@
 package artifact
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 )
 
 // PrepareDir makes dir ready to receive output of the given kind ("run",
@@ -41,22 +39,4 @@ func PrepareDir(dir, kind string, force bool) error {
 		return fmt.Errorf("%s already holds the output of a culturesim %s; pass --force to replace it, or choose another directory with --out", dir, kind)
 	}
 	return nil
-}
-
-// ManifestKind reads the "kind" of dir/manifest.json.
-func ManifestKind(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		return "", fmt.Errorf("no readable manifest.json: %w", err)
-	}
-	var m struct {
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return "", fmt.Errorf("manifest.json is not valid JSON: %w", err)
-	}
-	if m.Kind == "" {
-		return "", errors.New(`manifest.json has no "kind"`)
-	}
-	return m.Kind, nil
 }

@@ -1,7 +1,21 @@
-// Package artifact writes culturesim's output files: atomically (a reader
-// or a crash never sees half a file), and each recording what made it.
+// Package artifact is culturesim's store: everything that goes to disk and
+// comes back. It holds the durable journal of finished runs, the result
+// tables built from it (runs, summary and series, in CSV and Parquet, one
+// schema each), the manifests, and the figures' files.
 //
-// Every figure carries its provenance inside the file (PNG iTXt chunks,
-// an SVG <metadata> element) and beside it in a JSON manifest: the
-// version, the exact command and the parameters.
+// # Invariants
+//
+//   - Files are written atomically (WriteFile: a temporary file, synced,
+//     renamed): a reader or a crash never sees half a file. The journal is
+//     the exception by design: it is appended one checksummed entry at a
+//     time, and a torn last entry is cut off on reading.
+//   - Every output records what made it: a manifest beside it (Manifest:
+//     schema version, kind, version, command, the scenario's text and
+//     sha256), and figures carry their provenance inside the file (PNG
+//     iTXt chunks, an SVG <metadata> element).
+//   - Tables are written in run (or point) order from the journal, never
+//     in the order runs finished: the same runs give the same bytes
+//     whatever the workers, shards or restarts.
+//   - Floats are written in their shortest round-trip form, so reading a
+//     table back gives the very numbers written.
 package artifact

@@ -1,81 +1,86 @@
 package artifact
 
 import (
-	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
-	"runtime"
-	"strings"
-
-	"github.com/culturesim/culturesim/internal/version"
+	"path/filepath"
 )
 
-// Provenance says what made an output file.
-type Provenance struct {
-	Tool    string `json:"tool"`
-	Version string `json:"version"`
-	Go      string `json:"go"`
-	Command string `json:"command"`
+// ManifestFile is the manifest's name in every output directory.
+const ManifestFile = "manifest.json"
+
+// Schema is the version of the output formats (tables, journal,
+// manifests). Bump it when a reader of the old files would misread new
+// ones.
+const Schema = 2
+
+// Kinds of output directory, as manifests name them.
+const (
+	KindRun    = "run"   // culturesim run: the replicates of one point
+	KindSweep  = "sweep" // culturesim sweep (a shard, or merged)
+	KindPanel  = "panel" // one panel of culturesim reproduce
+	KindScript = "slurm" // culturesim slurm's job scripts
+)
+
+// Manifest is what every manifest.json holds; each kind of output embeds
+// it and adds its own fields.
+type Manifest struct {
+	Schema     int           `json:"schema"`
+	Kind       string        `json:"kind"`
+	Provenance Provenance    `json:"provenance"`
+	Scenario   *ScenarioInfo `json:"scenario,omitempty"`
+	Files      []string      `json:"files"`
 }
 
-type commandKey struct{}
-
-// WithCommand records in ctx the arguments culturesim was invoked with
-// (without argv[0]), for the provenance of the files it writes.
-func WithCommand(ctx context.Context, args []string) context.Context {
-	return context.WithValue(ctx, commandKey{}, append([]string(nil), args...))
+// ScenarioInfo records the scenario an output was made from.
+type ScenarioInfo struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+	Text        string `json:"text"`
 }
 
-// NewProvenance describes this build and the command recorded in ctx by
-// WithCommand (or, failing that, os.Args), with argv[0] shown as
-// "culturesim" since `go run` gives it a temporary name.
-func NewProvenance(ctx context.Context) Provenance {
-	args, ok := ctx.Value(commandKey{}).([]string)
-	if !ok {
-		args = os.Args[1:]
-	}
-	return Provenance{
-		Tool:    "culturesim",
-		Version: version.String(),
-		Go:      runtime.Version(),
-		Command: CommandLine(args),
-	}
+// NewScenarioInfo records a scenario's name, file and text.
+func NewScenarioInfo(name, description, file, text string) *ScenarioInfo {
+	return &ScenarioInfo{Name: name, Description: description, File: file, SHA256: TextHash(text), Text: text}
 }
 
-// CommandLine renders "culturesim" followed by args, each quoted for a
-// POSIX shell where needed, so the line can be pasted back to rerun.
-func CommandLine(args []string) string {
-	parts := []string{"culturesim"}
-	for _, a := range args {
-		parts = append(parts, ShellQuote(a))
-	}
-	return strings.Join(parts, " ")
+// TextHash is the hex sha256 of a text.
+func TextHash(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:])
 }
 
-// ShellQuote quotes s for a POSIX shell unless it is made only of safe
-// characters.
-func ShellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// WriteJSON writes v as indented JSON, atomically, with a final newline.
-func WriteJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+// ReadManifest reads dir/manifest.json into m (any type embedding
+// Manifest) and returns its base.
+func ReadManifest(dir string, m any) error {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil {
 		return err
 	}
-	return WriteFile(path, append(b, '\n'))
+	if err := json.Unmarshal(b, m); err != nil {
+		return fmt.Errorf("%s: damaged %s: %w", dir, ManifestFile, err)
+	}
+	return nil
+}
+
+// ManifestKind reads the kind of dir/manifest.json.
+func ManifestKind(dir string) (string, error) {
+	var m Manifest
+	if err := ReadManifest(dir, &m); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("no %s: %w", ManifestFile, err)
+		}
+		return "", err
+	}
+	if m.Kind == "" {
+		return "", fmt.Errorf(`%s has no "kind"`, ManifestFile)
+	}
+	return m.Kind, nil
 }

@@ -22,6 +22,7 @@ type HeatGrid struct {
 type CurveLine struct {
 	Label  string
 	Dashed bool
+	Color  color.Color // nil: black
 	Pieces []plotter.XYs
 }
 
@@ -102,6 +103,9 @@ func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroL
 	for _, cv := range curves {
 		sty := curveStyle(cv.Dashed)
 		sty.Width = vg.Points(2)
+		if cv.Color != nil {
+			sty.Color = cv.Color
+		}
 		for _, piece := range cv.Pieces {
 			l, err := plotter.NewLine(piece)
 			if err != nil {

@@ -1,59 +1,32 @@
 package figures
 
 import (
-	"context"
 	"image/color"
 	"math"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/culturesim/culturesim/internal/artifact"
 )
 
-// Fig1 is the model illustration: the payoff matrix (panel 1c), the
-// transmission routes and rates (1a, 1b, 1d) and the generation cycle, as
-// drawn tables.
-func Fig1() Panel {
-	const id = "1"
-	title := "Figure 1: the model — payoffs (c) and cultural transmission (a, b, d)"
-	return Panel{ID: id, Description: "payoff matrix and transmission routes, drawn as tables", Make: func(ctx context.Context, out *Output) error {
-		payoffs := &artifact.Table{Header: []string{"phi1", "phi2", "fitness"}}
-		for _, r := range payoffRows {
-			payoffs.Add(r[0], r[1], r[2])
-		}
-		routes := &artifact.Table{Header: []string{"step", "route", "source", "probability"}}
-		for _, r := range routeRows {
-			routes.Add(r[0], r[1], r[2], r[3])
-		}
-		fig := Figure{Width: 12 * vg.Inch, Height: 6.2 * vg.Inch, Draw: func(c draw.Canvas) { drawFig1(c, title, footnote(id)) }}
-		if err := out.Figure(fig, title); err != nil {
-			return err
-		}
-		if err := out.Table("payoffs", payoffs); err != nil {
-			return err
-		}
-		if err := out.Table("transmission", routes); err != nil {
-			return err
-		}
-		return out.Manifest(title, map[string]any{"symbols": map[string]string{
-			"b": "benefit of receiving cooperation", "c": "cost of cooperating", "v": "vertical transmission rate (1 − v oblique)",
-			"alpha": "interaction–transmission association", "ta": "success of horizontal transmission of A",
-			"tb": "success of horizontal transmission of B"}})
-	}}
+// ModelDiagram is the model illustration (the paper's Figure 1) drawn as
+// tables: the payoff matrix (panel c), horizontal transmission between A
+// and B (d), the transmission routes (a, b) and the generation cycle.
+// The caller supplies the texts; the layout is fixed.
+type ModelDiagram struct {
+	Title, Footnote string
+	// Payoffs are the fitness of φ_1 meeting φ_2, in the order A meets
+	// A, A meets B, B meets A, B meets B.
+	Payoffs [4]string
+	// Routes are the rows of the transmission table: step, route,
+	// source of the phenotype, probability.
+	Routes [][4]string
+	// Cycle are the steps of one generation, top to bottom.
+	Cycle []string
 }
 
-var payoffRows = [][3]string{
-	{"A", "A", "1 + b − c"}, {"A", "B", "1 − c"}, {"B", "A", "1 + b"}, {"B", "B", "1"},
-}
-
-var routeRows = [][4]string{
-	{"1", "vertical", "the parent (parents drawn in proportion to fitness)", "v"},
-	{"1", "oblique", "a uniformly random adult of the parents' generation", "1 − v"},
-	{"3", "horizontal", "the social partner", "α"},
-	{"3", "horizontal", "a uniformly random member of the generation", "1 − α"},
-	{"3", "adoption of A", "a B receiver with an A donor adopts A", "T_A"},
-	{"3", "adoption of B", "an A receiver with a B donor adopts B", "T_B"},
+// Figure returns the diagram as a 12 × 6.2 inch figure.
+func (d ModelDiagram) Figure() Figure {
+	return Figure{Width: 12 * vg.Inch, Height: 6.2 * vg.Inch, Draw: d.draw}
 }
 
 func rectPts(x0, y0, x1, y1 vg.Length) []vg.Point {
@@ -95,7 +68,8 @@ func arrow(c draw.Canvas, a, b vg.Point, col color.Color, width vg.Length) {
 	c.FillPolygon(col, []vg.Point{b, {X: base.X - uy*w, Y: base.Y + ux*w}, {X: base.X + uy*w, Y: base.Y - ux*w}})
 }
 
-func drawFig1(c draw.Canvas, title, foot string) {
+func (d ModelDiagram) draw(c draw.Canvas) {
+	title, foot := d.Title, d.Footnote
 	fill(c, color.White)
 	black := color.Black
 	W := c.Max.X - c.Min.X
@@ -125,9 +99,9 @@ func drawFig1(c draw.Canvas, title, foot string) {
 	centred(c, 10, black, x0+cw*2.5, y0-ch*0.5, "φ_2 = B (defector)")
 	centred(c, 10, black, x0+cw*0.5, y0-ch*1.5, "φ_1 = A (cooperator)")
 	centred(c, 10, black, x0+cw*0.5, y0-ch*2.5, "φ_1 = B (defector)")
-	for i, r := range payoffRows {
+	for i, r := range d.Payoffs {
 		row, col := 1+i/2, 1+i%2
-		centred(c, 13, black, x0+cw*(vg.Length(col)+0.5), y0-ch*(vg.Length(row)+0.5), r[2])
+		centred(c, 13, black, x0+cw*(vg.Length(col)+0.5), y0-ch*(vg.Length(row)+0.5), r)
 	}
 
 	// (d) horizontal transmission diagram, top right.
@@ -168,7 +142,7 @@ func drawFig1(c draw.Canvas, title, foot string) {
 		}
 	}
 	drawRow(ty, hdr, grey, 10)
-	for i, rr := range routeRows {
+	for i, rr := range d.Routes {
 		drawRow(ty-rh*vg.Length(i+1), rr[:], color.White, 10.5)
 	}
 
@@ -176,12 +150,7 @@ func drawFig1(c draw.Canvas, title, foot string) {
 	gx := x0 + cols[0] + cols[1] + cols[2] + cols[3] + vg.Points(40)
 	gy := ty
 	leftText(c, 10, black, gx, ty+vg.Points(14), "One generation")
-	steps := []string{
-		"1. juveniles: vertical (v) or oblique (1 − v)",
-		"2. random pairs play; payoff = fitness",
-		"3. horizontal: partner (α) or random (1 − α)",
-		"4. adults; parents drawn by fitness",
-	}
+	steps := d.Cycle
 	bw, bh := W-(gx-c.Min.X)-vg.Points(20), vg.Points(24)
 	for i, s := range steps {
 		y := gy - vg.Length(i)*(bh+vg.Points(12))

@@ -2,7 +2,6 @@ package figures
 
 import (
 	"image/color"
-	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -67,31 +66,15 @@ func PlatformDynamics(title string, series []PlatformSeries, events []EventMark,
 	}
 	size.Y.Min, size.Y.Max = 0, max(1, maxSize*1.05)
 	add := func(p *plot.Plot, gen, ys []float64, sty draw.LineStyle) error {
-		// NaN breaks the line: draw each run of defined values.
-		var pts plotter.XYs
-		flush := func() error {
-			if len(pts) == 0 {
-				return nil
-			}
+		for _, pts := range definedRuns(gen, ys) {
 			l, err := plotter.NewLine(pts)
 			if err != nil {
 				return err
 			}
 			l.LineStyle = sty
 			p.Add(l)
-			pts = nil
-			return nil
 		}
-		for i, y := range ys {
-			if math.IsNaN(y) {
-				if err := flush(); err != nil {
-					return err
-				}
-				continue
-			}
-			pts = append(pts, plotter.XY{X: gen[i], Y: y})
-		}
-		return flush()
+		return nil
 	}
 	var entries []LegendEntry
 	for k, s := range series {

@@ -264,3 +264,24 @@ func decimals(step float64) int {
 	}
 	return d
 }
+
+// definedRuns splits (xs[i], ys[i]) into the maximal runs of points whose
+// y is not NaN: a NaN (an empty platform, a missing value) breaks a line.
+func definedRuns(xs, ys []float64) []plotter.XYs {
+	var runs []plotter.XYs
+	var cur plotter.XYs
+	for i, y := range ys {
+		if math.IsNaN(y) {
+			if len(cur) > 0 {
+				runs = append(runs, cur)
+			}
+			cur = nil
+			continue
+		}
+		cur = append(cur, plotter.XY{X: xs[i], Y: y})
+	}
+	if len(cur) > 0 {
+		runs = append(runs, cur)
+	}
+	return runs
+}

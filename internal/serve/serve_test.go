@@ -168,9 +168,9 @@ func TestSessionPlaysPausesAndTakesParameters(t *testing.T) {
 	}
 	c.next("phase", time.Second)
 	g := f.Generation
-	for f = c.frame(time.Second); f.Params[0].C != 0.05; f = c.frame(time.Second) {
+	for f = c.frame(time.Second); f.Params[0].Params["c"] != 0.05; f = c.frame(time.Second) {
 	}
-	if f.Params[0].Selection != "local" || f.Generation < g {
+	if f.Params[0].Params["selection"] != "local" || f.Generation < g {
 		t.Fatalf("after set: %+v at generation %d (was %d)", f.Params[0], f.Generation, g)
 	}
 	// Invalid parameters are refused with a message naming them.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ const (
 	tickBudget = 25 * time.Millisecond // most simulation time per frame; the rest waits
 	maxEvents  = 1000                  // migration events a session may trigger
 	maxB       = 100                   // b from the page (fitness must stay finite)
+	maxSlider  = 20                    // the top of a slider whose range is open-ended (b)
 	phaseNX    = 120
 	phaseNY    = 90
 	maxDots    = 600
@@ -34,7 +36,7 @@ var errClosed = errors.New("the session has ended (its page was closed); reload 
 type session struct {
 	id    string
 	sc    *scenarios.Scenario
-	setup scenarios.Setup // the current parameters
+	cfg   sim.WorldConfig // the current parameters
 	world *sim.World
 	r     *rng.Xoshiro
 	seed  uint64
@@ -54,10 +56,10 @@ type session struct {
 }
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
-	s := &session{id: id, sc: sc, setup: sc.Base.AsWorld(), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
+	s := &session{id: id, sc: sc, cfg: sc.Point(0), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
 		phase: "bias", wake: make(chan struct{}, 1), dirty: true}
 	// Teaching runs go on until stopped; events may come at any time.
-	s.setup.Run.Generations = math.MaxInt32
+	s.cfg.Generations = math.MaxInt32
 	if err := s.reset(s.seed); err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func newSession(sc *scenarios.Scenario, id string) (*session, error) {
 
 func (s *session) reset(seed uint64) error {
 	r := rng.Stream(seed, 0, 0)
-	w, err := sim.NewWorld(s.setup.WorldConfig(), r)
+	w, err := sim.NewWorld(s.cfg, r)
 	if err != nil {
 		return err
 	}
@@ -128,8 +130,8 @@ func (s *session) apply(c Control) (err error) {
 		if c.Phase != "" && c.Phase != "bias" && c.Phase != "v" {
 			return userErrorf("phase = %q is not \"bias\" or \"v\"", c.Phase)
 		}
-		if c.Platform < -1 || c.Platform >= len(s.setup.Platforms) {
-			return userErrorf("platform = %d is outside its allowed range [-1, %d]", c.Platform, len(s.setup.Platforms)-1)
+		if c.Platform < -1 || c.Platform >= len(s.cfg.Platforms) {
+			return userErrorf("platform = %d is outside its allowed range [-1, %d]", c.Platform, len(s.cfg.Platforms)-1)
 		}
 		if len(c.Params) > 0 {
 			if err := s.setParams(c.Platform, c.Params); err != nil {
@@ -152,6 +154,11 @@ func (s *session) apply(c Control) (err error) {
 		if !ok {
 			return userErrorf("event phenotype %q is not \"any\", \"A\" or \"B\"", e.Phenotype)
 		}
+		for _, k := range []int{e.From, e.To} {
+			if k < 0 || k >= len(s.cfg.Platforms) {
+				return userErrorf("event: there is no platform %d (the platforms are 0 to %d)", k, len(s.cfg.Platforms)-1)
+			}
+		}
 		if len(s.world.Migration().Events) >= maxEvents {
 			return userErrorf("this session has had %d migration events; reset it first", maxEvents)
 		}
@@ -167,67 +174,83 @@ func (s *session) apply(c Control) (err error) {
 	return nil
 }
 
-// setParams changes model and lattice settings of one platform (or all,
-// k = −1) and hands them to the running world, which keeps its agents.
+// setParams changes live settings (sim.Setting.Live: the model's
+// parameters, a lattice's initiation and selection) of one platform (or
+// all, k = −1) and hands them to the running world, which keeps its
+// agents. Values are parsed and validated by the engine's table, as
+// scenario files are.
 func (s *session) setParams(k int, params map[string]any) error {
-	st := s.setup
-	st.Platforms = append([]scenarios.PlatformSetup(nil), st.Platforms...)
+	plats := append([]sim.PlatformConfig(nil), s.cfg.Platforms...)
 	targets := []int{k}
 	if k < 0 {
 		targets = targets[:0]
-		for i := range st.Platforms {
+		for i := range plats {
 			targets = append(targets, i)
 		}
 	}
-	for name, raw := range params {
-		if name == "selection" {
-			sel, ok := raw.(string)
-			if !ok || (sel != "global" && sel != "local") {
-				return userErrorf("selection = %v is not \"global\" or \"local\"", raw)
-			}
-			for _, i := range targets {
-				st.Platforms[i].Lattice.Selection = map[string]sim.Selection{"global": sim.Global, "local": sim.Local}[sel]
-			}
-			continue
+	keys := make([]string, 0, len(params))
+	for key := range params {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys) // the same error for the same request
+	for _, key := range keys {
+		st, ok := sim.LookupSetting(key)
+		if !ok || !st.Live {
+			return userErrorf("unknown parameter %q (the page can set %s)", key, strings.Join(liveKeys(), ", "))
 		}
-		x, ok := raw.(float64)
-		if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
-			return userErrorf("%s = %v is not a number", name, raw)
+		v, err := st.Parse(params[key])
+		if err != nil {
+			return userError{fieldMessage(err)}
 		}
-		if name == "b" && x > maxB {
-			return userErrorf("b = %v is outside the teaching range (c, %d]", x, maxB)
-		}
-		if name == "initiation" {
-			if !(x > 0 && x <= 1) {
-				return userErrorf("initiation = %v is outside its allowed range (0, 1]", x)
-			}
-			for _, i := range targets {
-				st.Platforms[i].Lattice.Initiation = x
-			}
-			continue
-		}
-		if scenarios.ModelKeyIndex(name) < 0 {
-			return userErrorf("unknown parameter %q (b, c, v, alpha, ta, tb, initiation, selection)", name)
+		if key == "b" && v.Num > maxB {
+			return userErrorf("b = %v is outside the teaching range (c, %d]", v.Num, maxB)
 		}
 		for _, i := range targets {
-			st.Platforms[i].Override.Put(name, x)
-		}
-	}
-	cfg := st.WorldConfig()
-	for _, i := range targets {
-		pc := cfg.Platforms[i]
-		if err := pc.Model.Validate(); err != nil {
-			return userErrorf("%s: %s", st.Platforms[i].Name, strings.ReplaceAll(err.Error(), "\n", "; "))
+			if err := plats[i].Set(key, v); err != nil {
+				return userError{fieldMessage(err)}
+			}
 		}
 	}
 	for _, i := range targets {
-		if err := s.world.SetPlatform(i, cfg.Platforms[i]); err != nil {
+		plats[i].Finish()
+		if err := plats[i].Validate(); err != nil {
+			return userErrorf("%s: %s", plats[i].Name, strings.ReplaceAll(fieldMessage(err).Error(), "\n", "; "))
+		}
+	}
+	for _, i := range targets {
+		if err := s.world.SetPlatform(i, plats[i]); err != nil {
 			return userError{err}
 		}
 	}
-	s.setup = st
+	s.cfg.Platforms = plats
 	s.phaseOK, s.dirty = false, true
 	return nil
+}
+
+// fieldMessage names settings by their keys ("c = 1.5 is outside …"),
+// as the page shows them.
+func fieldMessage(err error) error {
+	var lines []string
+	for _, fe := range model.FieldErrors(err) {
+		c := *fe
+		c.Path = c.Field()
+		lines = append(lines, c.Error())
+	}
+	if len(lines) == 0 {
+		return err
+	}
+	return errors.New(strings.Join(lines, "; "))
+}
+
+// liveKeys lists the settings the page can change.
+func liveKeys() []string {
+	var out []string
+	for _, st := range sim.Settings {
+		if st.Live {
+			out = append(out, st.Key)
+		}
+	}
+	return out
 }
 
 // run is the session's loop: it plays generations at the requested speed
@@ -304,32 +327,78 @@ type Hello struct {
 	Seed        uint64         `json:"seed"`
 	Speed       float64        `json:"speed"`
 	Platforms   []PlatformInfo `json:"platforms"`
+	Sliders     []Slider       `json:"sliders"`
 }
 
-// PlatformInfo is a platform's structure and current parameters.
+// Slider is a numeric live setting as the page's controls show it, from
+// the engine's table of settings.
+type Slider struct {
+	Key           string  `json:"key"`
+	Label         string  `json:"label"`
+	Min           float64 `json:"min"`
+	Max           float64 `json:"max"`
+	Step          float64 `json:"step"`
+	LatticeOnly   bool    `json:"latticeOnly,omitempty"`
+	WellMixedOnly bool    `json:"wellMixedOnly,omitempty"`
+}
+
+// sliders lists the numeric live settings. An open-ended range is shown
+// up to maxSlider; an open lower end starts one step in.
+func sliders() []Slider {
+	var out []Slider
+	for _, st := range sim.Settings {
+		if !st.Live || st.Type != sim.Float {
+			continue
+		}
+		label := st.Label
+		if pa, ok := model.LookupParam(st.Key); ok {
+			label = pa.Symbol + " (" + pa.Name + ")"
+		}
+		sl := Slider{Key: st.Key, Label: label, Min: st.Min, Max: math.Min(st.Max, maxSlider), LatticeOnly: st.LatticeOnly, WellMixedOnly: st.WellMixedOnly}
+		sl.Step = 0.005
+		if sl.Max-sl.Min > 1 {
+			sl.Step = 0.01
+		}
+		if strings.HasPrefix(st.Domain, "(") || strings.Contains(st.Domain, ">") {
+			sl.Min += sl.Step // the lower end is excluded
+		}
+		out = append(out, sl)
+	}
+	return out
+}
+
+// PlatformInfo is a platform's structure and current live settings.
 type PlatformInfo struct {
-	Name       string  `json:"name"`
-	Lattice    bool    `json:"lattice"`
-	Size       int     `json:"size"` // agents, or the lattice side
-	B          float64 `json:"b"`
-	C          float64 `json:"c"`
-	V          float64 `json:"v"`
-	Alpha      float64 `json:"alpha"`
-	TA         float64 `json:"ta"`
-	TB         float64 `json:"tb"`
-	Initiation float64 `json:"initiation"`
-	Selection  string  `json:"selection"`
+	Name    string         `json:"name"`
+	Lattice bool           `json:"lattice"`
+	Size    int            `json:"size"` // agents, or the lattice side
+	Params  map[string]any `json:"params"`
+}
+
+func (s *session) platformInfo() []PlatformInfo {
+	var out []PlatformInfo
+	for _, p := range s.cfg.Platforms {
+		size, _ := p.Get("size")
+		info := PlatformInfo{Name: p.Name, Lattice: p.Kind == sim.KindLattice, Size: int(size.Num), Params: map[string]any{}}
+		for _, st := range sim.Settings {
+			if !st.Live {
+				continue
+			}
+			v, _ := p.Get(st.Key)
+			if st.Type == sim.Choice {
+				info.Params[st.Key] = v.Str
+			} else {
+				info.Params[st.Key] = v.Num
+			}
+		}
+		out = append(out, info)
+	}
+	return out
 }
 
 func (s *session) hello() Hello {
-	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed}
-	for k, p := range s.setup.Platforms {
-		m := s.setup.PlatformModel(k)
-		lc := p.Lattice.WithDefaults()
-		h.Platforms = append(h.Platforms, PlatformInfo{Name: p.Name, Lattice: p.Kind == scenarios.Lattice, Size: p.Size,
-			B: m.B, C: m.C, V: m.V, Alpha: m.Alpha, TA: m.TA, TB: m.TB, Initiation: lc.Initiation, Selection: lc.Selection.String()})
-	}
-	return h
+	return Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
+		Platforms: s.platformInfo(), Sliders: sliders()}
 }
 
 // Frame is the state after a generation.
@@ -359,7 +428,7 @@ type PlatformFrame struct {
 }
 
 func (s *session) frame() *Frame {
-	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.hello().Platforms}
+	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo()}
 	state := s.world.State()
 	last := s.world.LastStats()
 	for k, st := range state {
@@ -368,7 +437,7 @@ func (s *session) frame() *Frame {
 			pf.MeanFitness = last[k].MeanFitness
 		}
 		ph, origin, _, occ := s.world.Agents(k)
-		if s.setup.Platforms[k].Kind == scenarios.Lattice {
+		if s.cfg.Platforms[k].Kind == sim.KindLattice {
 			pf.Sites = bits(ph)
 			if occ != nil && st.Size < len(ph) {
 				pf.Occupied = bits(occ)
@@ -421,10 +490,10 @@ type Phase struct {
 }
 
 func (s *session) phaseDiagram() *Phase {
-	k := min(s.focus, len(s.setup.Platforms)-1)
-	p := s.setup.PlatformModel(k)
-	ph := &Phase{Platform: s.setup.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
-		Alpha: p.Alpha, Lattice: s.setup.Platforms[k].Kind == scenarios.Lattice}
+	k := min(s.focus, len(s.cfg.Platforms)-1)
+	p := s.cfg.Platforms[k].Model
+	ph := &Phase{Platform: s.cfg.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
+		Alpha: p.Alpha, Lattice: s.cfg.Platforms[k].Kind == sim.KindLattice}
 	at := func(x, y float64) model.Params {
 		q := p
 		q.C = y

@@ -13,15 +13,9 @@ const OUTCOMES = [
   {name: "neutral", color: "#d3d3d3", text: "Neutral: selection and transmission cancel exactly; frequencies change only by chance."},
   {name: "boundary", color: "#404040", text: "On a boundary between two regions (β₃ = 0 or β₃ = β₁)."},
 ];
-const SLIDERS = [
-  {key: "b", label: "b (benefit)", min: 0.01, max: 5, step: 0.01},
-  {key: "c", label: "c (cost)", min: 0, max: 0.99, step: 0.005},
-  {key: "v", label: "v (vertical)", min: 0, max: 1, step: 0.01},
-  {key: "alpha", label: "α (partner = teacher)", min: 0, max: 1, step: 0.01, wellMixedOnly: true},
-  {key: "ta", label: "T_A", min: 0, max: 1, step: 0.005},
-  {key: "tb", label: "T_B", min: 0, max: 1, step: 0.005},
-  {key: "initiation", label: "initiation", min: 0.05, max: 1, step: 0.05, latticeOnly: true},
-];
+// The sliders come from the server (hello.sliders): the engine's table of
+// settings is the one place that names parameters and their ranges.
+let SLIDERS = [];
 
 const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: null, errors: 0, session: null};
 let focus = 0;          // platform whose parameters the sliders show (-1: all)
@@ -97,6 +91,7 @@ function build(h) {
   if (several) $("evTo").value = "1";
   const anyLattice = h.platforms.some((p) => p.lattice);
   $("selectionRow").classList.toggle("hidden", !anyLattice);
+  SLIDERS = h.sliders;
   buildSliders();
   syncControls(h.platforms);
   setSpeedLabel();
@@ -138,14 +133,14 @@ function syncControls(params) {
   for (const row of $("sliders").children) {
     const s = SLIDERS.find((x) => x.key === row.dataset.key);
     const input = row.querySelector("input"), out = row.querySelector("output");
-    input.value = p[s.key];
-    out.textContent = (+p[s.key]).toFixed(3).replace(/\.?0+$/, "");
+    input.value = p.params[s.key];
+    out.textContent = (+p.params[s.key]).toFixed(3).replace(/\.?0+$/, "");
     const off = (s.wellMixedOnly && lattice) || (s.latticeOnly && !lattice);
     input.disabled = off;
     row.title = off ? (lattice ? "on a lattice α emerges from the neighbourhood (1/8 for 8 neighbours)" : "lattices only") : "";
     row.style.opacity = off ? 0.45 : 1;
   }
-  for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.selection;
+  for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.params.selection;
 }
 
 // ---- frames ----

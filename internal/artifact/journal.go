@@ -1,4 +1,4 @@
-package sweep
+package artifact
 
 import (
 	"bufio"
@@ -8,104 +8,35 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math"
 	"os"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/culturesim/culturesim/sim"
 )
 
-// The journal is the durable record of finished runs: a header line, a
-// JSON line describing the sweep, then one binary entry per run in the
-// order runs finished. Each entry is [length uint32][CRC-32C uint32]
-// [payload], written with a single write call as soon as the run ends, so
-// killing the process loses at most the runs still in flight; a torn last
-// entry (a kill in mid-write) fails its checksum and is cut off on resume.
-const journalMagic = "CULTURESIM JOURNAL 1\n"
+// JournalFile is the journal's name in a run or sweep directory.
+const JournalFile = "journal.bin"
 
-// JournalHeader identifies the sweep a journal belongs to.
+// The journal is the durable record of finished runs: a magic line, a
+// JSON line describing the runs it may hold (JournalHeader), then one
+// binary entry per run in the order runs finished. Each entry is
+// [length uint32][CRC-32C uint32][payload], written with a single write
+// call as soon as the run ends, so killing the process loses at most the
+// runs still in flight; a torn last entry (a kill in mid-write) fails its
+// checksum and is cut off on resume.
+const journalMagic = "CULTURESIM JOURNAL 2\n"
+
+// JournalHeader identifies the runs a journal belongs to.
 type JournalHeader struct {
-	ScenarioSHA256 string `json:"scenario_sha256"`
-	Shard          Shard  `json:"shard"`
-	TotalRuns      int    `json:"total_runs"`
-	Recording      int    `json:"record_every"` // 0: entries carry no series
+	ScenarioSHA256 string    `json:"scenario_sha256"`
+	Selection      Selection `json:"selection"`
+	TotalRuns      int       `json:"total_runs"`
+	RecordEvery    int       `json:"record_every"` // 0: entries carry no series
+	Deterministic  bool      `json:"deterministic,omitempty"`
+	SeedDerivation string    `json:"seed_derivation"`
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
-
-// RunResult is one finished run, as the journal stores it.
-type RunResult struct {
-	Run     int // point·replicates + replicate
-	Point   int
-	Rep     int
-	Seed    uint64
-	Result  sim.Result
-	Records []sim.Record
-}
-
-func (r *RunResult) encode() []byte {
-	b := make([]byte, 0, 48+len(r.Records)*24)
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Run))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Point))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Rep))
-	b = binary.LittleEndian.AppendUint64(b, r.Seed)
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Result.Generations))
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Result.FinalFreqA))
-	b = append(b, byte(r.Result.Reason))
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.Result.Clamped))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(r.Records)))
-	for _, rec := range r.Records {
-		b = binary.LittleEndian.AppendUint32(b, uint32(rec.Generation))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(rec.FreqA))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(rec.MeanFitness))
-		b = binary.LittleEndian.AppendUint32(b, uint32(rec.Clamped))
-	}
-	return b
-}
-
-var errShort = errors.New("short journal entry")
-
-func decodeResult(b []byte) (RunResult, error) {
-	var r RunResult
-	u64 := func() uint64 {
-		if len(b) < 8 {
-			b = nil
-			return 0
-		}
-		x := binary.LittleEndian.Uint64(b)
-		b = b[8:]
-		return x
-	}
-	u32 := func() uint32 {
-		if len(b) < 4 {
-			b = nil
-			return 0
-		}
-		x := binary.LittleEndian.Uint32(b)
-		b = b[4:]
-		return x
-	}
-	r.Run, r.Point, r.Rep = int(u64()), int(u64()), int(u64())
-	r.Seed = u64()
-	r.Result.Generations = int(u64())
-	r.Result.FinalFreqA = math.Float64frombits(u64())
-	if len(b) < 1 {
-		return r, errShort
-	}
-	r.Result.Reason = sim.StopReason(b[0])
-	b = b[1:]
-	r.Result.Clamped = int(u64())
-	n := int(u32())
-	if b == nil || len(b) != n*24 {
-		return r, errShort
-	}
-	r.Records = make([]sim.Record, n)
-	for i := range r.Records {
-		r.Records[i] = sim.Record{Generation: int(u32()), FreqA: math.Float64frombits(u64()), MeanFitness: math.Float64frombits(u64()), Clamped: int(u32())}
-	}
-	return r, nil
-}
 
 // Journal appends finished runs to the journal file.
 type Journal struct {
@@ -141,7 +72,8 @@ type Scan struct {
 }
 
 // ReadJournal checks the journal's header and indexes its intact entries;
-// visit, if not nil, sees each decoded entry.
+// visit, if not nil, sees each decoded entry (without its series: read
+// those with ReadEntry).
 func ReadJournal(path string, visit func(RunResult) error) (*Scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -179,7 +111,7 @@ func ReadJournal(path string, visit func(RunResult) error) (*Scan, error) {
 			sc.Torn = true
 			return sc, nil
 		}
-		r, err := decodeResult(payload)
+		r, err := decodeResult(payload, false)
 		if err != nil || r.Run < 0 || r.Run >= sc.Header.TotalRuns {
 			sc.Torn = true
 			return sc, nil
@@ -260,5 +192,68 @@ func ReadEntry(f *os.File, off int64) (RunResult, error) {
 	if crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(head[4:]) {
 		return RunResult{}, errors.New("journal entry changed on disk")
 	}
-	return decodeResult(payload)
+	return decodeResult(payload, true)
+}
+
+// Shard selects the runs r with r mod Count = Index. The zero value (and
+// Count 1) is every run.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// Whole reports whether the shard is every run.
+func (s Shard) Whole() bool { return s.Count <= 1 }
+
+// Owns reports whether run r belongs to the shard.
+func (s Shard) Owns(r int) bool { return s.Whole() || r%s.Count == s.Index }
+
+func (s Shard) String() string {
+	if s.Whole() {
+		return "whole"
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
+
+// Selection is the runs a directory holds: a shard of every run, or of
+// one point's runs (Point ≥ 0), or one run (Replicate ≥ 0 too).
+type Selection struct {
+	Shard     Shard `json:"shard"`
+	Point     int   `json:"point"`     // −1: every point
+	Replicate int   `json:"replicate"` // −1: every replicate
+}
+
+// All selects every run.
+var All = Selection{Point: -1, Replicate: -1}
+
+// Owns reports whether run r (of a scenario with the given replicates per
+// point) is selected.
+func (s Selection) Owns(r, replicates int) bool {
+	if s.Point >= 0 && r/replicates != s.Point {
+		return false
+	}
+	if s.Replicate >= 0 && r%replicates != s.Replicate {
+		return false
+	}
+	return s.Shard.Owns(r)
+}
+
+// Whole reports whether every run is selected.
+func (s Selection) Whole() bool { return s.Shard.Whole() && s.Point < 0 && s.Replicate < 0 }
+
+func (s Selection) String() string {
+	var parts []string
+	if s.Point >= 0 {
+		parts = append(parts, fmt.Sprintf("point %d", s.Point))
+	}
+	if s.Replicate >= 0 {
+		parts = append(parts, fmt.Sprintf("replicate %d", s.Replicate))
+	}
+	if !s.Shard.Whole() {
+		parts = append(parts, "shard "+s.Shard.String())
+	}
+	if len(parts) == 0 {
+		return "every run"
+	}
+	return strings.Join(parts, ", ")
 }

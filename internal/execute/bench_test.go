@@ -1,4 +1,4 @@
-package sweep
+package execute
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
@@ -43,7 +44,8 @@ func BenchmarkSweepWorkers(b *testing.B) {
 			for b.Loop() {
 				dir := filepath.Join(base, fmt.Sprint(i))
 				i++
-				if _, err := Run(context.Background(), sc, Options{Dir: dir, Workers: w, Provenance: prov}); err != nil {
+				o := Options{Dir: dir, Kind: artifact.KindSweep, Selection: artifact.All, Workers: w, Provenance: prov}
+				if _, err := Run(context.Background(), sc, o); err != nil {
 					b.Fatal(err)
 				}
 			}

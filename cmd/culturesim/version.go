@@ -1,0 +1,22 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+)
+
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "", stdout)
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	return runVersion(ctx, stdout)
+}
+
+func runVersion(ctx context.Context, stdout io.Writer) error {
+	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance(ctx).Version)
+	return err
+}

@@ -1,0 +1,78 @@
+package artifact
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/culturesim/culturesim/scenarios"
+)
+
+// Session is one invocation that worked on a directory.
+type Session struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Command  string    `json:"command"`
+	Workers  int       `json:"workers"`
+	RunsDone int       `json:"runs_done"`
+	Status   string    `json:"status"`
+}
+
+// RunsManifest is DIR/manifest.json of a run or sweep directory.
+type RunsManifest struct {
+	Manifest
+	Status         string     `json:"status"`
+	Seed           uint64     `json:"seed"`
+	SeedDerivation string     `json:"seed_derivation"`
+	Selection      Selection  `json:"selection"`
+	MergedFrom     []string   `json:"merged_from,omitempty"`
+	Points         int        `json:"points"`
+	Replicates     int        `json:"replicates"`
+	TotalRuns      int        `json:"total_runs"`
+	SelectedRuns   int        `json:"selected_runs"`
+	DoneRuns       int        `json:"done_runs"`
+	RecordEvery    int        `json:"record_every"`
+	Deterministic  bool       `json:"deterministic,omitempty"`
+	Axes           []AxisInfo `json:"axes"`
+	Platforms      []string   `json:"platforms"`
+	Sessions       []Session  `json:"sessions"`
+	Warnings       []string   `json:"warnings,omitempty"`
+}
+
+// AxisInfo records a sweep axis.
+type AxisInfo struct {
+	Key    string   `json:"key"`
+	Label  string   `json:"label"`
+	Values []string `json:"values"`
+}
+
+// ErrNotRuns is returned by ReadRunsManifest for a directory that does
+// not hold runs (or holds them in another schema).
+var ErrNotRuns = errors.New("not a directory of runs")
+
+// ReadRunsManifest reads the manifest of a run or sweep directory.
+func ReadRunsManifest(dir string) (*RunsManifest, error) {
+	var m RunsManifest
+	if err := ReadManifest(dir, &m); err != nil {
+		return nil, err
+	}
+	if m.Kind != KindRun && m.Kind != KindSweep {
+		return nil, fmt.Errorf("%s holds a culturesim %q: %w", dir, m.Kind, ErrNotRuns)
+	}
+	if m.Schema != Schema {
+		return nil, fmt.Errorf("%s was written with output schema %d; this culturesim reads schema %d (rerun it into a new directory): %w", dir, m.Schema, Schema, ErrNotRuns)
+	}
+	return &m, nil
+}
+
+// ParseScenario parses the scenario a manifest recorded.
+func (m *Manifest) ParseScenario() (*scenarios.Scenario, error) {
+	if m.Scenario == nil {
+		return nil, errors.New("the manifest records no scenario")
+	}
+	sc, err := scenarios.Parse(m.Scenario.File, []byte(m.Scenario.Text))
+	if err != nil {
+		return nil, fmt.Errorf("the recorded scenario no longer parses: %w", err)
+	}
+	return sc, nil
+}

@@ -1,0 +1,534 @@
+package artifact
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/culturesim/culturesim/scenarios"
+	"github.com/culturesim/culturesim/sim"
+)
+
+// Files of a run or sweep directory.
+const (
+	RunsFile          = "runs.csv"
+	SummaryFile       = "summary.csv"
+	SeriesFile        = "series.parquet"
+	SeriesCSVFile     = "series.csv"
+	ScenarioFile      = "scenario.toml"
+	WorldPlatformName = "all" // the series' platform column for the whole world
+)
+
+// The tables have one schema each, whatever wrote them (run, sweep,
+// merge, reproduce):
+//
+//	runs     run, point, replicate, seed, axis_KEY…, PARAMS…, final_freq_a,
+//	         generations, stop_reason, clamped, and for worlds of several
+//	         platforms per platform final_size_P, final_freq_a_P,
+//	         final_freq_a_natives_P, final_freq_a_migrants_P, acculturation_P
+//	summary  point, axis_KEY…, PARAMS…, runs, mean_final_freq_a,
+//	         sd_final_freq_a, frac_fixed_a, frac_fixed_b, frac_neither,
+//	         mean_generations, and per platform mean_final_size_P,
+//	         mean_final_freq_a_P, sd_final_freq_a_P,
+//	         mean_final_freq_a_natives_P, mean_final_freq_a_migrants_P,
+//	         mean_acculturation_P, frac_acculturated_P
+//	series   point, replicate, generation, platform, size, freq_a,
+//	         freq_a_natives, freq_a_migrants, mean_fitness, moved_in,
+//	         moved_out, refused, clamped (platform "all" for the world;
+//	         one row per platform as well when there are several)
+//
+// PARAMS are the columns of sim.Settings for every platform: b, c, v,
+// alpha, ta, tb, kind, size, initial_a (and the lattice settings for a
+// lattice), unprefixed for a world of one platform, suffixed _P for
+// platform P otherwise.
+
+// paramColumns lists the parameter columns of a scenario and a function
+// giving their values at a point.
+func paramColumns(sc *scenarios.Scenario) ([]string, func(point int) []string) {
+	base := sc.Point(0)
+	type col struct {
+		platform int
+		key      string
+	}
+	var cols []col
+	var header []string
+	single := len(base.Platforms) == 1
+	for k, pc := range base.Platforms {
+		for _, s := range sim.Settings {
+			lattice := pc.Kind == sim.KindLattice
+			switch {
+			case s.Key == "agents":
+				if !lattice || pc.Agents == 0 {
+					continue
+				}
+			case !s.Column, s.LatticeOnly && !lattice:
+				continue
+			}
+			cols = append(cols, col{k, s.Key})
+			if single {
+				header = append(header, s.Key)
+			} else {
+				header = append(header, s.Key+"_"+pc.Name)
+			}
+		}
+	}
+	return header, func(point int) []string {
+		w := sc.Point(point)
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			v, _ := w.Platforms[c.platform].Get(c.key)
+			row[i] = v.String()
+		}
+		return row
+	}
+}
+
+// axisColumns names the columns of a sweep's axes.
+func axisColumns(sc *scenarios.Scenario) []string {
+	var h []string
+	for _, a := range sc.Axes {
+		h = append(h, "axis_"+a.Key)
+	}
+	return h
+}
+
+func axisRow(sc *scenarios.Scenario, point int) []string {
+	var row []string
+	for _, v := range sc.PointValues(point) {
+		row = append(row, v.String())
+	}
+	return row
+}
+
+// Num formats a count (whole numbers without an exponent) or a float in
+// its shortest round-trip form; NaN is an empty cell.
+func Num(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return ""
+	case x == math.Trunc(x) && math.Abs(x) < 1e15:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return F(x)
+}
+
+// RunsTable is runs.csv: one row per finished run, in run order.
+func RunsTable(sc *scenarios.Scenario, rs []RunResult) *Table {
+	ph, params := paramColumns(sc)
+	names := sc.PlatformNames()
+	h := append(append(append([]string{"run", "point", "replicate", "seed"}, axisColumns(sc)...), ph...),
+		"final_freq_a", "generations", "stop_reason", "clamped")
+	if len(names) > 1 {
+		for _, n := range names {
+			h = append(h, "final_size_"+n, "final_freq_a_"+n, "final_freq_a_natives_"+n, "final_freq_a_migrants_"+n, "acculturation_"+n)
+		}
+	}
+	t := &Table{Header: h}
+	for _, r := range rs {
+		row := append(append([]string{I(r.Run), I(r.Point), I(r.Rep), strconv.FormatUint(r.Seed, 10)}, axisRow(sc, r.Point)...), params(r.Point)...)
+		row = append(row, F(r.Result.FinalFreqA), I(r.Result.Generations), r.Result.Reason.String(), I(r.Result.Clamped))
+		if len(names) > 1 {
+			for _, p := range r.Platforms {
+				acc := ""
+				if p.Acculturation >= 0 {
+					acc = I(p.Acculturation)
+				}
+				row = append(row, Num(p.Size), Num(p.FreqA), Num(p.FreqNatives), Num(p.FreqMigrants), acc)
+			}
+		}
+		t.Add(row...)
+	}
+	return t
+}
+
+// PointSummary aggregates the runs of one point.
+type PointSummary struct {
+	Point                               int
+	Runs                                int
+	MeanFreqA, SDFreqA                  float64
+	FracFixedA, FracFixedB, FracNeither float64
+	MeanGenerations                     float64
+	Platforms                           []PlatformSummary // for worlds of several platforms
+}
+
+// PlatformSummary aggregates one platform's final state over a point's
+// runs. Means skip runs where the value does not exist (an empty
+// platform, no migrants); NaN when no run has one.
+type PlatformSummary struct {
+	MeanSize, MeanFreqA, SDFreqA   float64
+	MeanNatives, MeanMigrants      float64
+	MeanAcculturation, Acculturate float64 // mean time over acculturated runs; fraction of runs acculturated
+}
+
+// meanSD is the mean and sample standard deviation of the non-NaN values
+// (NaN for the SD of fewer than two).
+func meanSD(xs []float64) (mean, sd float64) {
+	var ok []float64
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	mean, sd = stat.MeanStdDev(ok, nil)
+	if len(ok) < 2 {
+		sd = math.NaN()
+	}
+	return mean, sd
+}
+
+// Summarise aggregates results by point, in point order.
+func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
+	byPoint := make(map[int][]RunResult)
+	var points []int
+	for _, r := range rs {
+		if _, ok := byPoint[r.Point]; !ok {
+			points = append(points, r.Point)
+		}
+		byPoint[r.Point] = append(byPoint[r.Point], r)
+	}
+	sort.Ints(points)
+	K := len(sc.PlatformNames())
+	out := make([]PointSummary, 0, len(points))
+	for _, p := range points {
+		runs := byPoint[p]
+		freqs := make([]float64, len(runs))
+		gens := make([]float64, len(runs))
+		s := PointSummary{Point: p, Runs: len(runs)}
+		for i, r := range runs {
+			freqs[i], gens[i] = r.Result.FinalFreqA, float64(r.Result.Generations)
+			switch r.Result.FinalFreqA {
+			case 1:
+				s.FracFixedA++
+			case 0:
+				s.FracFixedB++
+			default:
+				s.FracNeither++
+			}
+		}
+		n := float64(len(runs))
+		s.FracFixedA, s.FracFixedB, s.FracNeither = s.FracFixedA/n, s.FracFixedB/n, s.FracNeither/n
+		s.MeanFreqA, s.SDFreqA = stat.MeanStdDev(freqs, nil)
+		if len(runs) < 2 {
+			s.SDFreqA = math.NaN()
+		}
+		s.MeanGenerations = stat.Mean(gens, nil)
+		if K > 1 {
+			s.Platforms = make([]PlatformSummary, K)
+			for k := range K {
+				col := func(f func(PlatformFinal) float64) []float64 {
+					xs := make([]float64, len(runs))
+					for i, r := range runs {
+						xs[i] = f(r.Platforms[k])
+					}
+					return xs
+				}
+				ps := &s.Platforms[k]
+				ps.MeanSize, _ = meanSD(col(func(p PlatformFinal) float64 { return p.Size }))
+				ps.MeanFreqA, ps.SDFreqA = meanSD(col(func(p PlatformFinal) float64 { return p.FreqA }))
+				ps.MeanNatives, _ = meanSD(col(func(p PlatformFinal) float64 { return p.FreqNatives }))
+				ps.MeanMigrants, _ = meanSD(col(func(p PlatformFinal) float64 { return p.FreqMigrants }))
+				acc := col(func(p PlatformFinal) float64 {
+					if p.Acculturation < 0 {
+						return math.NaN()
+					}
+					return float64(p.Acculturation)
+				})
+				ps.MeanAcculturation, _ = meanSD(acc)
+				for _, a := range acc {
+					if !math.IsNaN(a) {
+						ps.Acculturate++
+					}
+				}
+				ps.Acculturate /= n
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// SummaryTable is summary.csv: one row per point.
+func SummaryTable(sc *scenarios.Scenario, ss []PointSummary) *Table {
+	ph, params := paramColumns(sc)
+	names := sc.PlatformNames()
+	h := append(append(append([]string{"point"}, axisColumns(sc)...), ph...), "runs", "mean_final_freq_a", "sd_final_freq_a",
+		"frac_fixed_a", "frac_fixed_b", "frac_neither", "mean_generations")
+	if len(names) > 1 {
+		for _, n := range names {
+			h = append(h, "mean_final_size_"+n, "mean_final_freq_a_"+n, "sd_final_freq_a_"+n, "mean_final_freq_a_natives_"+n,
+				"mean_final_freq_a_migrants_"+n, "mean_acculturation_"+n, "frac_acculturated_"+n)
+		}
+	}
+	t := &Table{Header: h}
+	blank := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return F(x)
+	}
+	for _, s := range ss {
+		row := append(append([]string{I(s.Point)}, axisRow(sc, s.Point)...), params(s.Point)...)
+		row = append(row, I(s.Runs), F(s.MeanFreqA), blank(s.SDFreqA), F(s.FracFixedA), F(s.FracFixedB), F(s.FracNeither), F(s.MeanGenerations))
+		for _, p := range s.Platforms {
+			row = append(row, blank(p.MeanSize), blank(p.MeanFreqA), blank(p.SDFreqA), blank(p.MeanNatives), blank(p.MeanMigrants),
+				blank(p.MeanAcculturation), F(p.Acculturate))
+		}
+		t.Add(row...)
+	}
+	return t
+}
+
+// SeriesRow is a row of series.parquet (long format; see the schema
+// above). Pointers are null where the CSV cell is empty.
+type SeriesRow struct {
+	Point        int32    `parquet:"point"`
+	Replicate    int32    `parquet:"replicate"`
+	Generation   int32    `parquet:"generation"`
+	Platform     string   `parquet:"platform,dict"`
+	Size         float64  `parquet:"size"`
+	FreqA        *float64 `parquet:"freq_a,optional"`
+	FreqNatives  *float64 `parquet:"freq_a_natives,optional"`
+	FreqMigrants *float64 `parquet:"freq_a_migrants,optional"`
+	MeanFitness  *float64 `parquet:"mean_fitness,optional"`
+	MovedIn      float64  `parquet:"moved_in"`
+	MovedOut     float64  `parquet:"moved_out"`
+	Refused      float64  `parquet:"refused"`
+	Clamped      float64  `parquet:"clamped"`
+}
+
+// SeriesHeader is the header of series.csv.
+var SeriesHeader = []string{"point", "replicate", "generation", "platform", "size", "freq_a", "freq_a_natives", "freq_a_migrants",
+	"mean_fitness", "moved_in", "moved_out", "refused", "clamped"}
+
+func opt(x float64) *float64 {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return &x
+}
+
+// seriesRows converts one run's records into series rows.
+func seriesRows(r RunResult, names []string, out []SeriesRow) []SeriesRow {
+	for _, rec := range r.Series {
+		for j, row := range rec.Rows {
+			name := WorldPlatformName
+			if j > 0 {
+				name = names[j-1]
+			}
+			out = append(out, SeriesRow{Point: int32(r.Point), Replicate: int32(r.Rep), Generation: int32(rec.Generation), Platform: name,
+				Size: row.Size, FreqA: opt(row.FreqA), FreqNatives: opt(row.FreqNatives), FreqMigrants: opt(row.FreqMigrants),
+				MeanFitness: opt(row.MeanFitness), MovedIn: row.MovedIn, MovedOut: row.MovedOut, Refused: row.Refused, Clamped: row.Clamped})
+		}
+	}
+	return out
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// CSV renders a series row as series.csv writes it.
+func (s SeriesRow) CSV() []string {
+	return []string{I(int(s.Point)), I(int(s.Replicate)), I(int(s.Generation)), s.Platform, Num(s.Size), Num(deref(s.FreqA)),
+		Num(deref(s.FreqNatives)), Num(deref(s.FreqMigrants)), Num(deref(s.MeanFitness)), Num(s.MovedIn), Num(s.MovedOut), Num(s.Refused), Num(s.Clamped)}
+}
+
+// Results reads the finished runs of a journal, in run order, without
+// their series, and the journal's scan.
+func Results(dir string) ([]RunResult, *Scan, error) {
+	var rs []RunResult
+	scan, err := ReadJournal(filepath.Join(dir, JournalFile), func(r RunResult) error {
+		rs = append(rs, r)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Run < rs[j].Run })
+	return rs, scan, nil
+}
+
+// TableOptions say which tables WriteTables writes.
+type TableOptions struct {
+	// Summary: the runs cover whole points (every replicate of each),
+	// so summary.csv can be written.
+	Summary bool
+	// SeriesCSV: write series.csv beside series.parquet (runs of one
+	// point, small enough for people).
+	SeriesCSV bool
+}
+
+// WriteTables writes the tables of dir from its journal: runs.csv,
+// summary.csv (with opts.Summary; otherwise a stale one is removed) and,
+// when the runs recorded series, series.parquet (and series.csv). It
+// returns the files written.
+func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]string, error) {
+	rs, scan, err := Results(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	if err := RunsTable(sc, rs).Write(filepath.Join(dir, RunsFile)); err != nil {
+		return files, err
+	}
+	files = append(files, RunsFile)
+	if opts.Summary {
+		if err := SummaryTable(sc, Summarise(sc, rs)).Write(filepath.Join(dir, SummaryFile)); err != nil {
+			return files, err
+		}
+		files = append(files, SummaryFile)
+	} else if err := os.Remove(filepath.Join(dir, SummaryFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return files, err
+	}
+	if scan.Header.RecordEvery > 0 {
+		written, err := writeSeries(dir, sc, scan, opts.SeriesCSV)
+		files = append(files, written...)
+		if err != nil {
+			return files, fmt.Errorf("writing %s: %w", SeriesFile, err)
+		}
+	}
+	return files, nil
+}
+
+// writeSeries streams the journal's series into series.parquet (and
+// series.csv) in run order.
+func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool) ([]string, error) {
+	runs := make([]int, 0, len(scan.Offsets))
+	for r := range scan.Offsets {
+		runs = append(runs, r)
+	}
+	sort.Ints(runs)
+	jf, err := os.Open(filepath.Join(dir, JournalFile))
+	if err != nil {
+		return nil, err
+	}
+	defer jf.Close()
+	tmp := filepath.Join(dir, "."+SeriesFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	w := parquet.NewGenericWriter[SeriesRow](f, parquet.Compression(&parquet.Zstd), parquet.CreatedBy("culturesim", "", ""))
+	var csvTable *Table
+	if withCSV {
+		csvTable = &Table{Header: SeriesHeader}
+	}
+	names := sc.PlatformNames()
+	var rows []SeriesRow
+	for _, r := range runs {
+		rr, err := ReadEntry(jf, scan.Offsets[r])
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		rows = seriesRows(rr, names, rows[:0])
+		if _, err := w.Write(rows); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if csvTable != nil {
+			for _, row := range rows {
+				csvTable.Add(row.CSV()...)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, SeriesFile)); err != nil {
+		return nil, err
+	}
+	files := []string{SeriesFile}
+	if csvTable != nil {
+		if err := csvTable.Write(filepath.Join(dir, SeriesCSVFile)); err != nil {
+			return files, err
+		}
+		files = append(files, SeriesCSVFile)
+	}
+	return files, nil
+}
+
+// ReadSeries reads dir's series (series.parquet, or series.csv where
+// there is no Parquet file: committed results keep only the CSV).
+func ReadSeries(dir string) ([]SeriesRow, error) {
+	path := filepath.Join(dir, SeriesFile)
+	if _, err := os.Stat(path); err == nil {
+		rows, err := parquet.ReadFile[SeriesRow](path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return rows, nil
+	}
+	return ReadSeriesCSV(filepath.Join(dir, SeriesCSVFile))
+}
+
+// ReadSeriesCSV reads a series table in CSV (series.csv, or a panel's
+// copy of one).
+func ReadSeriesCSV(path string) ([]SeriesRow, error) {
+	t, err := ReadTable(path)
+	if err != nil {
+		return nil, err
+	}
+	if t.Col("platform") < 0 {
+		return nil, fmt.Errorf("%s: no column \"platform\": not a series table of this culturesim's schema", path)
+	}
+	out := make([]SeriesRow, 0, len(t.Rows))
+	for i := range t.Rows {
+		var row SeriesRow
+		ints := [3]*int32{&row.Point, &row.Replicate, &row.Generation}
+		for j, name := range SeriesHeader[:3] {
+			n, err := t.Int(i, name)
+			if err != nil {
+				return nil, err
+			}
+			*ints[j] = int32(n)
+		}
+		row.Platform = t.Rows[i][t.Col("platform")]
+		floats := []struct {
+			name string
+			dst  *float64
+		}{{"size", &row.Size}, {"moved_in", &row.MovedIn}, {"moved_out", &row.MovedOut}, {"refused", &row.Refused}, {"clamped", &row.Clamped}}
+		for _, c := range floats {
+			x, err := t.Float(i, c.name)
+			if err != nil {
+				return nil, err
+			}
+			*c.dst = x
+		}
+		for _, c := range []struct {
+			name string
+			dst  **float64
+		}{{"freq_a", &row.FreqA}, {"freq_a_natives", &row.FreqNatives}, {"freq_a_migrants", &row.FreqMigrants}, {"mean_fitness", &row.MeanFitness}} {
+			x, err := t.Float(i, c.name)
+			if err != nil {
+				return nil, err
+			}
+			*c.dst = opt(x)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}

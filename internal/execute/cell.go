@@ -1,0 +1,182 @@
+package execute
+
+import (
+	"context"
+	"math"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/scenarios"
+	"github.com/culturesim/culturesim/sim"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// SeedDerivation says how every run's random stream is derived; it is
+// recorded in journals and manifests.
+const SeedDerivation = "run (point i, replicate j) draws from xoshiro256++ seeded by rng.StreamSeed(seed, i, j) (SplitMix64 mixing)"
+
+// cell plays run (point, rep) of sc and records every every-th generation
+// (0: no series). A world of several platforms is observed every
+// generation, for acculturation.
+func cell(ctx context.Context, sc *scenarios.Scenario, point, rep, every int, deterministic bool) (artifact.RunResult, error) {
+	seed := rng.StreamSeed(sc.Seed, point, rep)
+	res := artifact.RunResult{Run: point*sc.Replicates + rep, Point: point, Rep: rep, Seed: seed}
+	cfg := sc.Point(point)
+	if deterministic {
+		return detCell(sc, point, res, every)
+	}
+	r := rng.New(seed)
+	w, err := sim.NewWorld(cfg, r)
+	if err != nil {
+		return res, err
+	}
+	K := len(cfg.Platforms)
+	acc := sim.NewAcculturation(K)
+	run := sc.Run
+	run.RecordEvery = every
+	if K > 1 {
+		run.RecordEvery = 1
+	}
+	res.Result, err = sim.Run(ctx, w, r, run, func(rec sim.Record) {
+		st := w.LastStats()
+		final := rec.Generation == w.Generation()
+		if final {
+			st = w.State()
+		}
+		if K > 1 {
+			acc.ObserveStats(rec.Generation, st)
+		}
+		if every > 0 && (final || rec.Generation%every == 0) {
+			res.Series = append(res.Series, artifact.Record{Generation: rec.Generation, Rows: statsRows(st)})
+		}
+	})
+	if err != nil {
+		return res, err
+	}
+	if K > 1 {
+		res.Platforms = finals(statsRows(w.State()), acc.Times())
+	}
+	return res, nil
+}
+
+// finals converts each platform's final row (rows[0] is the world's).
+func finals(rows []artifact.Row, acc []int) []artifact.PlatformFinal {
+	out := make([]artifact.PlatformFinal, len(rows)-1)
+	for k, r := range rows[1:] {
+		out[k] = artifact.PlatformFinal{Size: r.Size, FreqA: r.FreqA, FreqNatives: r.FreqNatives, FreqMigrants: r.FreqMigrants, Acculturation: acc[k]}
+	}
+	return out
+}
+
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return math.NaN()
+	}
+	return a / b
+}
+
+// worldRows returns the world's row and, for several platforms, the
+// platforms' rows: natives in the world row are agents on their platform
+// of origin.
+func worldRows(rows []artifact.Row, natives, nativesA, migrants, migrantsA []float64) []artifact.Row {
+	if len(rows) == 1 {
+		return rows // the world is its platform
+	}
+	var all artifact.Row
+	var nat, natA, mig, migA, W float64
+	fitted := true
+	for k, r := range rows {
+		all.Size += r.Size
+		if r.Size > 0 { // an empty platform's frequency is NaN
+			all.FreqA += float64(r.FreqA * r.Size)
+		}
+		all.MovedIn += r.MovedIn
+		all.MovedOut += r.MovedOut
+		all.Refused += r.Refused
+		all.Clamped += r.Clamped
+		nat, natA, mig, migA = nat+natives[k], natA+nativesA[k], mig+migrants[k], migA+migrantsA[k]
+		if r.Size > 0 {
+			if math.IsNaN(r.MeanFitness) {
+				fitted = false
+			}
+			W += float64(r.MeanFitness * r.Size)
+		}
+	}
+	all.FreqA = ratio(all.FreqA, all.Size)
+	all.FreqNatives, all.FreqMigrants = ratio(natA, nat), ratio(migA, mig)
+	all.MeanFitness = math.NaN()
+	if fitted {
+		all.MeanFitness = ratio(W, all.Size)
+	}
+	return append([]artifact.Row{all}, rows...)
+}
+
+// statsRows converts the engine's statistics.
+func statsRows(st []sim.PlatformStats) []artifact.Row {
+	K := len(st)
+	rows := make([]artifact.Row, K)
+	nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
+	for k, s := range st {
+		n := float64(s.Size)
+		rows[k] = artifact.Row{Size: n, FreqA: ratio(float64(s.CountA), n),
+			FreqNatives: ratio(float64(s.NativesA), float64(s.Natives)), FreqMigrants: ratio(float64(s.MigrantsA), float64(s.Migrants)),
+			MeanFitness: s.MeanFitness, MovedIn: float64(s.MovedIn), MovedOut: float64(s.MovedOut), Refused: float64(s.Refused), Clamped: float64(s.Clamped)}
+		nat[k], natA[k], mig[k], migA[k] = float64(s.Natives), float64(s.NativesA), float64(s.Migrants), float64(s.MigrantsA)
+	}
+	return worldRows(rows, nat, natA, mig, migA)
+}
+
+// detRows converts the deterministic counterpart's statistics.
+func detRows(st []model.DetStats) []artifact.Row {
+	K := len(st)
+	rows := make([]artifact.Row, K)
+	nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
+	for k, s := range st {
+		rows[k] = artifact.Row{Size: s.Size, FreqA: s.FreqA, FreqNatives: s.FreqNatives, FreqMigrants: s.FreqMigrants,
+			MeanFitness: s.MeanFitness, MovedIn: s.MovedIn, MovedOut: s.MovedOut}
+		nat[k], mig[k] = s.Natives, s.Migrants
+		if s.Natives > 0 {
+			natA[k] = float64(s.Natives * s.FreqNatives)
+		}
+		if s.Migrants > 0 {
+			migA[k] = float64(s.Migrants * s.FreqMigrants)
+		}
+	}
+	return worldRows(rows, nat, natA, mig, migA)
+}
+
+// detCell iterates the deterministic counterpart of point's world (every
+// platform well-mixed) for all its generations: one "replicate" with the
+// records of a simulation.
+func detCell(sc *scenarios.Scenario, point int, res artifact.RunResult, every int) (artifact.RunResult, error) {
+	plats, err := sc.DetPlatforms(point)
+	if err != nil {
+		return res, &InputError{Err: err}
+	}
+	cfg := sc.Point(point)
+	dw, err := model.NewDetWorld(plats, cfg.Migration, cfg.Generations)
+	if err != nil {
+		return res, &InputError{Err: err} // payoff-seeking routes
+	}
+	K := len(plats)
+	acc := sim.NewAcculturation(K)
+	gens := cfg.Generations
+	observe := func(g int, rows []artifact.Row) {
+		for k, r := range rows[min(1, len(rows)-1):] {
+			acc.Observe(g, k, r.FreqNatives, r.FreqMigrants)
+		}
+		if every > 0 && (g%every == 0 || g == gens) {
+			res.Series = append(res.Series, artifact.Record{Generation: g, Rows: rows})
+		}
+	}
+	for g := range gens {
+		observe(g, detRows(dw.Step()))
+	}
+	final := detRows(dw.State())
+	observe(gens, final)
+	res.Result = sim.Result{Generations: gens, FinalFreqA: final[0].FreqA, Reason: sim.StoppedMaxGenerations}
+	if K > 1 {
+		res.Platforms = finals(final, acc.Times())
+	}
+	return res, nil
+}

@@ -1,0 +1,405 @@
+// Package execute runs a scenario's runs: every (point, replicate) cell,
+// or a selection of them, in parallel, with results that survive a crash.
+// "culturesim run" (the replicates of one point), "sweep" (every point,
+// or a shard) and "reproduce" all go through Run; a run is a sweep of
+// one point.
+//
+// # Determinism
+//
+// Run r = point·replicates + replicate draws from rng.Stream(seed, point,
+// replicate) and nothing else, and tables are written in run order from
+// the journal: the same runs give byte-identical tables for any number of
+// workers, with or without interruptions, sharded-then-merged or not,
+// and a run replayed alone (Selection{Point, Replicate}) gives the very
+// row and series it has in the sweep.
+//
+// # Durability
+//
+// Each finished run is appended to DIR/journal.bin at once
+// (artifact.Journal). A killed execution loses only the runs in flight;
+// Run with Resume reads the journal, cuts off a torn last entry and
+// computes only the missing runs. A directory that is not this scenario's
+// (another scenario, another selection, foreign files, a damaged
+// manifest) is refused, never overwritten.
+//
+// # Errors
+//
+// Problems with what was asked (a directory holding something else, a
+// missing shard, shards of another scenario) are *InputError; anything
+// else (a full disk, a failed run) is returned as it is, with context.
+// The command line maps the former to exit status 2, the latter to 1.
+package execute
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/scenarios"
+)
+
+// InputError is a problem with what the user asked for, not with the
+// machine: the command line maps it to exit status 2.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputf(format string, a ...any) error { return &InputError{Err: fmt.Errorf(format, a...)} }
+
+// Options configure Run.
+type Options struct {
+	Dir string
+	// Kind is what the directory is: artifact.KindRun (culturesim run)
+	// or artifact.KindSweep.
+	Kind      string
+	Workers   int // 0: one per CPU
+	Selection artifact.Selection
+	// RecordEvery records every that many generations (0: no series).
+	RecordEvery int
+	// Deterministic iterates the deterministic counterpart instead of
+	// simulating (one replicate per point).
+	Deterministic bool
+	Resume        bool // continue the runs in Dir (or start them in a new or empty Dir)
+	Force         bool // discard what Dir holds and start again
+	Progress      func(done, total int)
+	Provenance    artifact.Provenance
+}
+
+// Outcome summarises a session.
+type Outcome struct {
+	Total    int // runs selected
+	Done     int // finished, including earlier sessions
+	Resumed  int // finished before this session
+	Complete bool
+	Wall     time.Duration
+	Files    []string
+}
+
+func newManifest(sc *scenarios.Scenario, opts Options) *artifact.RunsManifest {
+	m := &artifact.RunsManifest{
+		Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: opts.Kind, Provenance: opts.Provenance,
+			Scenario: artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source)},
+		Status: "running", Seed: sc.Seed, SeedDerivation: SeedDerivation, Selection: opts.Selection,
+		Points: sc.NumPoints(), Replicates: sc.Replicates, TotalRuns: sc.NumRuns(), SelectedRuns: len(selected(sc, opts.Selection)),
+		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, Platforms: sc.PlatformNames(), Warnings: sc.Warnings,
+	}
+	for _, a := range sc.Axes {
+		ai := artifact.AxisInfo{Key: a.Key, Label: a.Label()}
+		for _, v := range a.Values {
+			ai.Values = append(ai.Values, v.String())
+		}
+		m.Axes = append(m.Axes, ai)
+	}
+	return m
+}
+
+// selected lists the runs of a selection, in run order.
+func selected(sc *scenarios.Scenario, sel artifact.Selection) []int {
+	var out []int
+	lo, hi := 0, sc.NumRuns()
+	if sel.Point >= 0 {
+		lo, hi = sel.Point*sc.Replicates, (sel.Point+1)*sc.Replicates
+	}
+	for r := lo; r < hi; r++ {
+		if sel.Owns(r, sc.Replicates) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CheckSelection reports a selection outside the scenario.
+func CheckSelection(sc *scenarios.Scenario, sel artifact.Selection) error {
+	if sel.Point >= sc.NumPoints() {
+		return inputf("--point %d: the scenario has points 0 to %d", sel.Point, sc.NumPoints()-1)
+	}
+	if sel.Replicate >= sc.Replicates {
+		return inputf("--replicate %d: the scenario has replicates 0 to %d", sel.Replicate, sc.Replicates-1)
+	}
+	if sel.Replicate >= 0 && sel.Point < 0 {
+		return inputf("--replicate needs --point")
+	}
+	return nil
+}
+
+// RunRecording is how often "culturesim run" records: record_every when
+// the file sets it above 0, otherwise every generation (a run is always
+// recorded, so that it can be plotted and replayed in full).
+func RunRecording(sc *scenarios.Scenario) int {
+	if sc.RecordEverySet && sc.RecordEvery > 0 {
+		return sc.RecordEvery
+	}
+	return 1
+}
+
+// SweepRecording is how often a sweep records: only when the file sets
+// record_every (the series of every run of a grid are large).
+func SweepRecording(sc *scenarios.Scenario) int {
+	if sc.RecordEverySet {
+		return sc.RecordEvery
+	}
+	return 0
+}
+
+func header(sc *scenarios.Scenario, opts Options) artifact.JournalHeader {
+	return artifact.JournalHeader{ScenarioSHA256: artifact.TextHash(sc.Source), Selection: opts.Selection, TotalRuns: sc.NumRuns(),
+		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, SeedDerivation: SeedDerivation}
+}
+
+// Run executes the selected runs of sc that Dir does not hold yet, then
+// writes the tables of what is done. On cancellation it keeps every
+// finished run, writes the tables, and returns ctx's error.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, error) {
+	start := time.Now()
+	if err := CheckSelection(sc, opts.Selection); err != nil {
+		return nil, err
+	}
+	if opts.Deterministic && sc.Replicates != 1 && opts.Selection.Replicate < 0 {
+		opts.Selection.Replicate = 0 // the counterpart has one "replicate"
+	}
+	man, j, done, err := prepare(sc, opts, header(sc, opts))
+	if err != nil {
+		return nil, err
+	}
+	all := selected(sc, opts.Selection)
+	var pending []int
+	for _, r := range all {
+		if !done[r] {
+			pending = append(pending, r)
+		}
+	}
+	out := &Outcome{Total: len(all), Resumed: len(all) - len(pending)}
+	count := out.Resumed
+	var countMu sync.Mutex
+	if opts.Progress != nil {
+		opts.Progress(count, out.Total)
+	}
+
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make(chan *artifact.RunResult, workers)
+	var writeErr error
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for r := range results {
+			if writeErr == nil {
+				writeErr = j.Append(r)
+			}
+			if writeErr == nil {
+				countMu.Lock()
+				count++
+				if opts.Progress != nil {
+					opts.Progress(count, out.Total)
+				}
+				countMu.Unlock()
+			}
+		}
+	}()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, r := range pending {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			point, rep := r/sc.Replicates, r%sc.Replicates
+			res, err := cell(gctx, sc, point, rep, opts.RecordEvery, opts.Deterministic)
+			if err != nil {
+				if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+					return nil // in flight: recomputed on resume
+				}
+				return fmt.Errorf("run %d (point %d: %s): %w", r, point, sc.DescribePoint(point), err)
+			}
+			results <- &res // the writer always drains: never blocks for long
+			return nil
+		})
+	}
+	runErr := g.Wait()
+	close(results)
+	<-writerDone
+	closeErr := j.Close()
+
+	out.Done = count
+	out.Complete = count == out.Total
+	out.Wall = time.Since(start)
+	status := "complete"
+	if !out.Complete {
+		status = "interrupted"
+	}
+	man.Sessions = append(man.Sessions, artifact.Session{Start: start.UTC(), End: time.Now().UTC(), Command: opts.Provenance.Command, Workers: workers,
+		RunsDone: count - out.Resumed, Status: status})
+	files, outErr := writeOutputs(opts.Dir, sc, man)
+	out.Files = files
+	for _, err := range []error{writeErr, closeErr, outErr} {
+		if err != nil {
+			return out, err
+		}
+	}
+	if runErr != nil {
+		return out, runErr
+	}
+	if ctx.Err() != nil {
+		return out, ctx.Err()
+	}
+	return out, nil
+}
+
+// writeOutputs writes the tables from the journal and updates the
+// manifest.
+func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest) ([]string, error) {
+	rs, _, err := artifact.Results(dir)
+	if err != nil {
+		return nil, err
+	}
+	man.DoneRuns = len(rs)
+	complete := man.DoneRuns == man.SelectedRuns
+	sel := man.Selection
+	// A summary of part of a point, or of part of the grid's runs (a
+	// shard), would mislead: it waits for the whole points (or merge).
+	files, err := artifact.WriteTables(dir, sc, artifact.TableOptions{
+		Summary:   complete && sel.Replicate < 0 && sel.Shard.Whole(),
+		SeriesCSV: man.Kind == artifact.KindRun,
+	})
+	man.Status = "interrupted"
+	if complete {
+		man.Status = "complete"
+	}
+	man.Files = append(files, artifact.ScenarioFile, artifact.JournalFile, artifact.ManifestFile)
+	if err != nil {
+		return files, err
+	}
+	return files, artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), man)
+}
+
+// RecordFiles adds files (written beside the tables, e.g. plots) to the
+// manifest of a run or sweep directory.
+func RecordFiles(dir string, files []string) error {
+	m, err := readManifest(dir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if slices.Index(m.Files, f) < 0 {
+			m.Files = append(m.Files, f)
+		}
+	}
+	return artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m)
+}
+
+// readManifest reads a run or sweep manifest; a directory of something
+// else is an input error.
+func readManifest(dir string) (*artifact.RunsManifest, error) {
+	m, err := artifact.ReadRunsManifest(dir)
+	if errors.Is(err, artifact.ErrNotRuns) {
+		return nil, &InputError{Err: err}
+	}
+	return m, err
+}
+
+// prepare makes the directory ready: new runs, resumed ones, or a
+// refusal. It returns the manifest, the open journal and the runs done.
+func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (*artifact.RunsManifest, *artifact.Journal, map[int]bool, error) {
+	dir := opts.Dir
+	jpath := filepath.Join(dir, artifact.JournalFile)
+	fresh := func() (*artifact.RunsManifest, *artifact.Journal, map[int]bool, error) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, nil, nil, err
+		}
+		if err := artifact.WriteFile(filepath.Join(dir, artifact.ScenarioFile), []byte(sc.Source)); err != nil {
+			return nil, nil, nil, err
+		}
+		m := newManifest(sc, opts)
+		if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
+			return nil, nil, nil, err
+		}
+		j, err := artifact.CreateJournal(jpath, hdr)
+		return m, j, map[int]bool{}, err
+	}
+	ents, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(ents) == 0):
+		// Nothing to resume: start (so a requeued cluster task can always
+		// pass --resume).
+		return fresh()
+	case err != nil:
+		return nil, nil, nil, err
+	}
+	kind, kerr := artifact.ManifestKind(dir)
+	switch {
+	case kerr != nil:
+		return nil, nil, nil, inputf("%s is not empty and is not a culturesim output directory (%v); refusing to touch it: choose a new or empty directory with --out", dir, kerr)
+	case kind != opts.Kind:
+		return nil, nil, nil, inputf("%s holds the output of a culturesim %s, not a %s; choose another directory with --out", dir, kind, opts.Kind)
+	}
+	m, err := readManifest(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if opts.Force && !opts.Resume {
+		for _, f := range append([]string{artifact.JournalFile, artifact.ScenarioFile, artifact.ManifestFile}, m.Files...) {
+			if err := os.Remove(filepath.Join(dir, filepath.Base(f))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, nil, nil, err
+			}
+		}
+		return fresh()
+	}
+	if !opts.Resume {
+		return nil, nil, nil, inputf("%s already holds %s (%s, %d of %d runs done); pass --resume to continue or --force to start again", dir, what(opts.Kind), m.Status, m.DoneRuns, m.SelectedRuns)
+	}
+	if m.Scenario == nil || m.Scenario.SHA256 != hdr.ScenarioSHA256 {
+		file := ""
+		if m.Scenario != nil {
+			file = m.Scenario.File
+		}
+		return nil, nil, nil, inputf("--resume: %s holds runs of a different scenario (%s); the scenario given has sha256 %.12s…", dir, file, hdr.ScenarioSHA256)
+	}
+	if m.Selection != opts.Selection {
+		return nil, nil, nil, inputf("--resume: %s holds %s, not %s", dir, m.Selection, opts.Selection)
+	}
+	scan, err := artifact.ReadJournal(jpath, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
+	}
+	if scan.Header != hdr {
+		return nil, nil, nil, inputf("--resume: the journal in %s belongs to other runs (%+v)", dir, scan.Header)
+	}
+	done := map[int]bool{}
+	for r := range scan.Offsets {
+		if !opts.Selection.Owns(r, sc.Replicates) {
+			return nil, nil, nil, fmt.Errorf("--resume: the journal in %s holds run %d, outside %s: damaged", dir, r, opts.Selection)
+		}
+		done[r] = true
+	}
+	j, err := artifact.OpenJournal(jpath, scan.Valid)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m.Provenance = opts.Provenance
+	m.Status = "running"
+	if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
+		j.Close()
+		return nil, nil, nil, err
+	}
+	return m, j, done, nil
+}
+
+func what(kind string) string {
+	if kind == artifact.KindRun {
+		return "a run"
+	}
+	return "a sweep"
+}

@@ -1,0 +1,140 @@
+package paper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+)
+
+// committed is the repository's results directory, made by
+// "culturesim reproduce --out results".
+const committed = "../../results"
+
+// committedManifest reads a committed panel's manifest as plain JSON and
+// the provenance it records.
+func committedManifest(t *testing.T, id string) (map[string]any, artifact.Provenance, bool) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(committed, "fig"+id, artifact.ManifestFile))
+	if os.IsNotExist(err) {
+		return nil, artifact.Provenance{}, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	var prov struct {
+		Provenance artifact.Provenance `json:"provenance"`
+	}
+	if err := json.Unmarshal(b, &prov); err != nil {
+		t.Fatal(err)
+	}
+	return m, prov.Provenance, true
+}
+
+// Every analytic panel regenerates the committed files byte for byte
+// (PNG, SVG, CSV), given the provenance they were made with; the
+// manifest holds the same fields, plus the schema and kind of the
+// artifact.Manifest base.
+func TestAnalyticPanelsMatchCommitted(t *testing.T) {
+	dir := t.TempDir()
+	if d := os.Getenv("CULTURESIM_PANELS_OUT"); d != "" {
+		dir = d // keep the files, to inspect them
+	}
+	for _, id := range SortedIDs(AnalyticPanels()) {
+		t.Run(id, func(t *testing.T) {
+			want, prov, ok := committedManifest(t, id)
+			if !ok {
+				t.Skipf("no committed results/fig%s", id)
+			}
+			out, err := NewOutput(dir, id, prov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := AnalyticPanels()[id].Make(context.Background(), out); err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Files) < 4 {
+				t.Fatalf("files %v: want a PNG, an SVG and tables", out.Files)
+			}
+			for _, f := range out.Files {
+				got, err := os.ReadFile(filepath.Join(out.Dir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				old, err := os.ReadFile(filepath.Join(committed, "fig"+id, f))
+				if err != nil {
+					t.Errorf("%s: not committed: %v", f, err)
+					continue
+				}
+				if !bytes.Equal(got, old) {
+					t.Errorf("%s differs from the committed file (%d bytes, committed %d)", f, len(got), len(old))
+				}
+			}
+			b, err := os.ReadFile(filepath.Join(out.Dir, artifact.ManifestFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got["schema"] != float64(artifact.Schema) || got["kind"] != artifact.KindPanel {
+				t.Errorf("manifest schema %v, kind %v", got["schema"], got["kind"])
+			}
+			for _, m := range []map[string]any{got, want} {
+				delete(m, "schema")
+				delete(m, "kind")
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("manifest differs from the committed one:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// The sweep panels' heatmaps, redrawn from the committed summary tables
+// with the scenario, mode and provenance their manifests record, are the
+// committed figures byte for byte: same title, labels, curves and
+// footnote.
+func TestSweepHeatmapsMatchCommitted(t *testing.T) {
+	for _, s := range sweepSpecs {
+		t.Run(s.id, func(t *testing.T) {
+			_, prov, ok := committedManifest(t, s.id)
+			if !ok {
+				t.Skipf("no committed results/fig%s", s.id)
+			}
+			var man PanelManifest
+			if err := artifact.ReadManifest(filepath.Join(committed, "fig"+s.id), &man); err != nil {
+				t.Fatal(err)
+			}
+			sc, err := man.ParseScenario()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := &Output{Dir: t.TempDir(), ID: s.id, Provenance: prov}
+			summary := filepath.Join(committed, "fig"+s.id, "fig"+s.id+"_summary.csv")
+			if err := drawSweep(out, s.id, s.title, sc, man.extraString("mode"), summary); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range out.Files {
+				got, _ := os.ReadFile(filepath.Join(out.Dir, f))
+				old, err := os.ReadFile(filepath.Join(committed, "fig"+s.id, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, old) {
+					t.Errorf("%s differs from the committed file (%d bytes, committed %d)", f, len(got), len(old))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,426 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/culturesim/culturesim/model"
+)
+
+// Kind is the structure of a platform's population.
+type Kind uint8
+
+const (
+	KindWellMixed Kind = iota // random pairs (MODEL.md §2)
+	KindLattice               // an L×L lattice (MODEL.md §6)
+)
+
+// String is the scenario-file spelling.
+func (k Kind) String() string { return [...]string{"wellmixed", "lattice"}[k] }
+
+// PlatformConfig is one platform of a world, fully resolved: every value
+// the engine uses, with nothing left to defaults. A single population is a
+// world of one platform.
+type PlatformConfig struct {
+	Name  string
+	Model model.Params // the platform's culture; on a lattice Alpha is the neighbourhood's effective α (see Finish)
+	Kind  Kind
+	// Agents at the start: the population size N of a well-mixed
+	// platform (0 for an empty one); the occupied sites of a lattice,
+	// at most Side², 0 meaning every site.
+	Agents   int
+	InitialA float64       // each agent starts A with this probability; [0, 1]
+	Lattice  LatticeConfig // the lattice's settings (Kind KindLattice only)
+}
+
+// WorldConfig is a world of platforms and the migration between them.
+type WorldConfig struct {
+	Platforms   []PlatformConfig
+	Migration   model.Migration
+	Generations int // the run's length, which events must fall within
+}
+
+// StartAgents returns the number of agents the platform starts with.
+func (p PlatformConfig) StartAgents() int {
+	if p.Kind == KindLattice && p.Agents == 0 {
+		return p.Lattice.Side * p.Lattice.Side
+	}
+	return p.Agents
+}
+
+// Full reports whether every site of a lattice platform is occupied at the
+// start (always true for a well-mixed one).
+func (p PlatformConfig) Full() bool {
+	return p.Kind != KindLattice || p.StartAgents() == p.Lattice.Side*p.Lattice.Side
+}
+
+// Finish sets what a platform's settings imply: on a lattice, α is the
+// neighbourhood's effective α (the model parameter alpha has no effect
+// there), and the lattice settings' zero values take their defaults.
+func (p *PlatformConfig) Finish() {
+	if p.Kind == KindLattice {
+		p.Lattice = p.Lattice.WithDefaults()
+		p.Model.Alpha = p.Lattice.EffectiveAlpha()
+	}
+}
+
+// platformName: 1–40 letters, digits, _ and -, so that names fit file
+// names and table columns.
+var platformName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+
+// ValidName reports whether s can name a platform.
+func ValidName(s string) bool { return platformName.MatchString(s) }
+
+// Validate checks one platform's settings. Problems are *model.FieldError
+// with paths model.KEY and population.KEY (the keys of Settings).
+func (p PlatformConfig) Validate() error {
+	errs := []error{model.Within("model", p.Model.Validate())}
+	bad := func(key string, v any, domain string) {
+		errs = append(errs, &model.FieldError{Path: "population." + key, Value: v, Domain: domain})
+	}
+	if !(p.InitialA >= 0 && p.InitialA <= 1) {
+		bad("initial_a", p.InitialA, model.DomainProbability)
+	}
+	switch p.Kind {
+	case KindWellMixed:
+		if p.Agents < 0 || p.Agents > MaxWellMixed {
+			bad("size", p.Agents, "[0, 2^31] (agents)")
+		}
+	case KindLattice:
+		if err := p.Lattice.Validate(); err != nil {
+			errs = append(errs, model.Within("population", err))
+			break
+		}
+		if n := p.Lattice.Side * p.Lattice.Side; p.Agents < 0 || p.Agents > n {
+			bad("agents", p.Agents, fmt.Sprintf("[0, %d] (sites of the %d×%d lattice; 0: every site)", n, p.Lattice.Side, p.Lattice.Side))
+		}
+	default:
+		bad("kind", int(p.Kind), `"wellmixed" or "lattice"`)
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks every platform and the migration; problems are
+// *model.FieldError with paths platform[k].model.KEY,
+// platform[k].population.KEY, platform[k].name, migration[i].rate, ….
+func (c WorldConfig) Validate() error {
+	if len(c.Platforms) < 1 || len(c.Platforms) > model.MaxPlatforms {
+		return &model.FieldError{Path: "platform", Value: len(c.Platforms), Domain: fmt.Sprintf("[1, %d] platforms", model.MaxPlatforms)}
+	}
+	var errs []error
+	names := make([]string, len(c.Platforms))
+	seen := map[string]int{}
+	total := 0
+	for k, p := range c.Platforms {
+		at := fmt.Sprintf("platform[%d]", k)
+		names[k] = p.Name
+		switch j, dup := seen[p.Name]; {
+		case !ValidName(p.Name):
+			errs = append(errs, &model.FieldError{Path: at + ".name", Value: p.Name, Domain: "1–40 letters, digits, _ or -"})
+		case dup:
+			errs = append(errs, &model.FieldError{Path: at + ".name", Detail: fmt.Sprintf("%q is already the name of platform %d", p.Name, j+1)})
+		default:
+			seen[p.Name] = k
+		}
+		errs = append(errs, model.Within(at, p.Validate()))
+		total += p.StartAgents()
+	}
+	switch p := c.Platforms[0]; {
+	case len(c.Platforms) == 1 && p.Kind == KindWellMixed && p.Agents < 2:
+		// A single population needs a pair to play; platforms may start
+		// small or empty and fill by migration.
+		errs = append(errs, &model.FieldError{Path: "platform[0].population.size", Value: p.Agents, Domain: "[2, 2^31] (a single well-mixed population needs a pair)"})
+	case total < 1:
+		errs = append(errs, &model.FieldError{Path: "platform", Detail: "the world has no agents: give some platform a size"})
+	}
+	if c.Generations < 1 {
+		errs = append(errs, &model.FieldError{Path: "generations", Value: c.Generations, Domain: "≥ 1"})
+	}
+	errs = append(errs, c.Migration.Validate(names, max(c.Generations, 1)))
+	return errors.Join(errs...)
+}
+
+// Names lists the platforms' names.
+func (c WorldConfig) Names() []string {
+	out := make([]string, len(c.Platforms))
+	for k, p := range c.Platforms {
+		out[k] = p.Name
+	}
+	return out
+}
+
+// ValueType is the type of a setting's values.
+type ValueType uint8
+
+const (
+	Float  ValueType = iota // a real number
+	Int                     // a whole number
+	Choice                  // one of Setting.Options
+)
+
+// Value is one value of a setting: a number, or a string for choices.
+type Value struct {
+	Num float64
+	Str string // non-empty for choices
+}
+
+// Num is a numeric value.
+func Num(x float64) Value { return Value{Num: x} }
+
+// String renders the value as tables and axes show it (numbers in their
+// shortest round-trip form).
+func (v Value) String() string {
+	if v.Str != "" {
+		return v.Str
+	}
+	return strconv.FormatFloat(v.Num, 'g', -1, 64)
+}
+
+// Setting describes one key of a platform's configuration: the model's
+// parameters (model.Parameters) and the population's structure. It is the
+// single description of each key that scenario files, sweep axes, table
+// columns, plot labels and the teaching page's controls use.
+type Setting struct {
+	Key     string // the key in its table: "alpha", "size"
+	Table   string // "model" or "population"
+	Label   string // for axes, legends and controls
+	Domain  string // the allowed values, as messages and documentation give them
+	Type    ValueType
+	Options []string // for choices: the allowed values, the default first
+	// Min and Max bound numeric values (±Inf where open-ended; Domain
+	// says whether an end is included).
+	Min, Max float64
+	// LatticeOnly settings mean nothing on a well-mixed platform;
+	// WellMixedOnly ones nothing on a lattice (α: there it emerges from
+	// the neighbourhood).
+	LatticeOnly, WellMixedOnly bool
+	// Live settings can change between generations of a running world
+	// (World.SetPlatform) without rebuilding its population.
+	Live bool
+	// ZeroIsDefault settings read 0 as "the default" in LatticeConfig, so
+	// Parse refuses an explicit 0 (it is outside their range).
+	ZeroIsDefault bool
+	// Required settings have no default: a scenario must give them (for
+	// well-mixed platforms only, with RequiredWellMixed: on a lattice v
+	// defaults to 1 and α is the neighbourhood's).
+	Required, RequiredWellMixed bool
+	// Writes lists the settings a derived setting (t, bias) sets.
+	Writes []string
+	// Stage orders the settings when a configuration is built from
+	// several: kind first (size means N or L by kind), then the primary
+	// settings, then the derived t and bias (bias reads T_A).
+	Stage int
+	// Column says whether the setting is a column of result tables.
+	Column bool
+	set    func(*PlatformConfig, Value)
+	get    func(PlatformConfig) Value
+}
+
+// Path is the setting's path in a platform's configuration, as
+// Validate's errors name it: "model.c", "population.size".
+func (s Setting) Path() string { return s.Table + "." + s.Key }
+
+// Stages of Setting.Stage.
+const (
+	StageKind = iota
+	StagePrimary
+	StageT
+	StageBias
+)
+
+var choices = map[string][]string{
+	"kind": {"wellmixed", "lattice"}, "neighborhood": {"moore", "vonneumann"}, "boundary": {"bounded", "torus"},
+	"selection": {"global", "local"}, "fitness": {"mean", "sum"},
+}
+
+// Settings lists every setting: the model's parameters in the order of
+// model.Parameters, then the population's. Table columns follow this
+// order.
+var Settings = func() []Setting {
+	var out []Setting
+	for _, pa := range model.Parameters {
+		pa := pa
+		stage := StagePrimary
+		switch pa.Key {
+		case "t":
+			stage = StageT
+		case "bias":
+			stage = StageBias
+		}
+		wmOnly := pa.Key == "alpha"     // on a lattice α emerges from the neighbourhood
+		latticeDefault := pa.Key == "v" // the paper's lattices are purely vertical
+		out = append(out, Setting{Key: pa.Key, Table: "model", Label: pa.Label(), Domain: pa.Domain, Type: Float,
+			Min: pa.Min, Max: pa.Max, WellMixedOnly: wmOnly, Live: !pa.Derived, Stage: stage, Column: !pa.Derived,
+			Required: !pa.Derived && !wmOnly && !latticeDefault, RequiredWellMixed: wmOnly || latticeDefault, Writes: pa.Writes,
+			set: func(c *PlatformConfig, v Value) { _ = c.Model.Set(pa.Key, v.Num) },
+			get: func(c PlatformConfig) Value { x, _ := c.Model.Get(pa.Key); return Num(x) }})
+	}
+	choice := func(key, label string, lattice bool, set func(*PlatformConfig, int), get func(PlatformConfig) int) Setting {
+		return Setting{Key: key, Table: "population", Label: label, Domain: model.QuoteList(choices[key], "or"), Type: Choice, Options: choices[key],
+			LatticeOnly: lattice, Stage: StagePrimary, Column: true,
+			set: func(c *PlatformConfig, v Value) { set(c, slices.Index(choices[key], v.Str)) },
+			get: func(c PlatformConfig) Value { return Value{Str: choices[key][get(c)]} }}
+	}
+	num := func(key, label, domain string, lo, hi float64, t ValueType, lattice, column bool, set func(*PlatformConfig, float64), get func(PlatformConfig) float64) Setting {
+		return Setting{Key: key, Table: "population", Label: label, Domain: domain, Min: lo, Max: hi, Type: t, LatticeOnly: lattice, Stage: StagePrimary, Column: column,
+			set: func(c *PlatformConfig, v Value) { set(c, v.Num) }, get: func(c PlatformConfig) Value { return Num(get(c)) }}
+	}
+	initiation := num("initiation", "Initiation probability", "(0, 1]", 0, 1, Float, true, true,
+		func(c *PlatformConfig, x float64) { c.Lattice.Initiation = x }, func(c PlatformConfig) float64 { return c.Lattice.WithDefaults().Initiation })
+	initiation.Live, initiation.ZeroIsDefault = true, true
+	radius := num("radius", "Neighbourhood radius r", "[1, 1000]", 1, 1000, Int, true, true,
+		func(c *PlatformConfig, x float64) { c.Lattice.Radius = int(x) }, func(c PlatformConfig) float64 { return float64(c.Lattice.WithDefaults().Radius) })
+	rounds := num("rounds", "Rounds per generation", "≥ 1", 1, math.MaxUint16, Int, true, true,
+		func(c *PlatformConfig, x float64) { c.Lattice.Rounds = int(x) }, func(c PlatformConfig) float64 { return float64(c.Lattice.WithDefaults().Rounds) })
+	radius.ZeroIsDefault, rounds.ZeroIsDefault = true, true
+	selection := choice("selection", "Selection", true, func(c *PlatformConfig, i int) { c.Lattice.Selection = Selection(i) }, func(c PlatformConfig) int { return int(c.Lattice.Selection) })
+	selection.Live = true
+	kind := choice("kind", "Population structure", false, func(c *PlatformConfig, i int) { c.Kind = Kind(i) }, func(c PlatformConfig) int { return int(c.Kind) })
+	kind.Stage, kind.Required = StageKind, true
+	size := num("size", "Population size (agents, or the lattice side L)", "[0, 2^31] agents, or [2, 40000] for the lattice side", 0, MaxWellMixed, Int, false, true,
+		func(c *PlatformConfig, x float64) {
+			if c.Kind == KindLattice {
+				c.Lattice.Side = int(x)
+			} else {
+				c.Agents = int(x)
+			}
+		},
+		func(c PlatformConfig) float64 {
+			if c.Kind == KindLattice {
+				return float64(c.Lattice.Side)
+			}
+			return float64(c.Agents)
+		})
+	size.Required = true
+	out = append(out, kind, size,
+		num("agents", "Occupied sites at the start", "[0, L²] (0: every site)", 0, MaxLatticeSide*MaxLatticeSide, Int, true, false,
+			func(c *PlatformConfig, x float64) { c.Agents = int(x) }, func(c PlatformConfig) float64 { return float64(c.StartAgents()) }),
+		num("initial_a", "Initial frequency of A", model.DomainProbability, 0, 1, Float, false, true,
+			func(c *PlatformConfig, x float64) { c.InitialA = x }, func(c PlatformConfig) float64 { return c.InitialA }),
+		choice("neighborhood", "Neighbourhood", true, func(c *PlatformConfig, i int) { c.Lattice.Neighborhood = Neighborhood(i) }, func(c PlatformConfig) int { return int(c.Lattice.Neighborhood) }),
+		radius,
+		choice("boundary", "Boundary", true, func(c *PlatformConfig, i int) { c.Lattice.Boundary = Boundary(i) }, func(c PlatformConfig) int { return int(c.Lattice.Boundary) }),
+		selection,
+		choice("fitness", "Fitness", true, func(c *PlatformConfig, i int) { c.Lattice.Fitness = FitnessMode(i) }, func(c PlatformConfig) int { return int(c.Lattice.Fitness) }),
+		initiation,
+		rounds,
+	)
+	return out
+}()
+
+// LookupSetting returns the setting with the given key ("c", "size").
+func LookupSetting(key string) (Setting, bool) {
+	for _, s := range Settings {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return Setting{}, false
+}
+
+// SettingKeys lists the keys of Settings.
+func SettingKeys() []string {
+	out := make([]string, len(Settings))
+	for i, s := range Settings {
+		out[i] = s.Key
+	}
+	return out
+}
+
+// Parse converts a value as a decoder delivers it (int64, int, float64 or
+// string, e.g. from TOML or JSON) to the setting's type. It checks the
+// type, whole numbers and choices; ranges are Validate's.
+func (s Setting) Parse(x any) (Value, error) {
+	fail := func(detail string) (Value, error) {
+		return Value{}, &model.FieldError{Path: s.Path(), Value: x, Domain: s.Domain, Detail: detail}
+	}
+	wrongType := func(want string) (Value, error) {
+		return Value{}, &model.FieldError{Path: s.Path(), Detail: fmt.Sprintf("%s is %s; %s is needed", model.FormatValue(x), typeName(x), want)}
+	}
+	switch s.Type {
+	case Choice:
+		str, ok := x.(string)
+		if !ok {
+			return wrongType("one of " + model.QuoteList(s.Options, "or"))
+		}
+		for _, o := range s.Options {
+			if strings.EqualFold(o, str) {
+				return Value{Str: o}, nil
+			}
+		}
+		return Value{}, &model.FieldError{Path: s.Path(), Value: x, Detail: fmt.Sprintf("%q is not one of %s", str, model.QuoteList(s.Options, "or"))}
+	}
+	var f float64
+	switch n := x.(type) {
+	case int64:
+		f = float64(n)
+	case int:
+		f = float64(n)
+	case float64:
+		if s.Type == Int {
+			if n != math.Trunc(n) || math.IsInf(n, 0) {
+				return fail("not a whole number")
+			}
+		}
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return fail("not a finite number")
+		}
+		f = n
+	default:
+		if s.Type == Int {
+			return wrongType("a whole number")
+		}
+		return wrongType("a number")
+	}
+	if (s.Type == Int && math.Abs(f) > math.MaxInt32) || (s.ZeroIsDefault && f == 0) {
+		return Value{}, &model.FieldError{Path: s.Path(), Value: x, Domain: s.Domain}
+	}
+	return Num(f), nil
+}
+
+func typeName(x any) string {
+	switch x.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case int64, int, float64:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case nil:
+		return "nothing"
+	}
+	return fmt.Sprintf("%T", x)
+}
+
+// Set sets one setting from a parsed value (see Setting.Parse). It does
+// not validate: Validate checks the whole platform, whose ranges depend on
+// each other (b > c, agents ≤ L²).
+func (p *PlatformConfig) Set(key string, v Value) error {
+	s, ok := LookupSetting(key)
+	if !ok {
+		return fmt.Errorf("sim: unknown setting %q; the settings are %s", key, strings.Join(SettingKeys(), ", "))
+	}
+	if s.Type == Choice && slices.Index(s.Options, v.Str) < 0 {
+		return &model.FieldError{Path: s.Path(), Value: v.Str, Detail: fmt.Sprintf("%q is not one of %s", v.Str, model.QuoteList(s.Options, "or"))}
+	}
+	s.set(p, v)
+	return nil
+}
+
+// Get returns one setting's value (for size, N or L by kind).
+func (p PlatformConfig) Get(key string) (Value, bool) {
+	s, ok := LookupSetting(key)
+	if !ok {
+		return Value{}, false
+	}
+	return s.get(p), true
+}
