@@ -76,6 +76,28 @@ func FormatValue(v any) string {
 	return fmt.Sprint(v)
 }
 
+// TypeName names the type of a decoded value (TOML, JSON) for messages:
+// "a string", "a number", "a list", …
+func TypeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case int64, int, float64:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "an array of tables"
+	case nil:
+		return "nothing"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
 // QuoteList quotes a list of names for messages: "a", "b" or "c" with
 // conj "or"; with an empty conj, "a", "b", "c" (as a TOML list writes
 // them).

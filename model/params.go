@@ -129,16 +129,19 @@ func (p Params) Validate() error {
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
+	cOK := false
 	switch {
 	case !finite(p.C):
 		bad("c", p.C, DomainC, "not a finite number")
 	case p.C < 0 || p.C >= 1:
 		bad("c", p.C, DomainC, "")
+	default:
+		cOK = true
 	}
 	switch {
 	case !finite(p.B):
 		bad("b", p.B, DomainB, "not a finite number")
-	case finite(p.C) && p.C >= p.B:
+	case cOK && p.C >= p.B: // b is not blamed for a c outside its own range
 		bad("b", p.B, DomainB, fmt.Sprintf("c = %s is not below b", FormatFloat(p.C)))
 	}
 	for _, pa := range Parameters[2:PrimaryParameters] {

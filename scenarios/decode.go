@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/culturesim/culturesim/model"
@@ -33,28 +34,15 @@ func join(prefix, name string) string {
 	return prefix + "." + name
 }
 
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, float64:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	case []map[string]any:
-		return "an array of tables"
-	}
-	return fmt.Sprintf("a %T", v)
-}
-
 // known reports every key of m not in allowed, as an unknown key with a
 // suggestion among allowed.
 func (p *parser) known(prefix string, m map[string]any, allowed []string) {
+	keys := make([]string, 0, len(m))
 	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same messages in the same order, every time
+	for _, k := range keys {
 		if slices.Index(allowed, k) >= 0 {
 			continue
 		}
@@ -63,10 +51,11 @@ func (p *parser) known(prefix string, m map[string]any, allowed []string) {
 	}
 }
 
-// suggest proposes the allowed key nearest to a misspelt one (at most two
-// edits away).
+// suggest proposes the allowed key nearest to a misspelt one: at most
+// one edit away for keys of up to three letters, two for longer ones (so
+// that "zz" is not taken for "b").
 func suggest(key string, allowed []string, prefix string) string {
-	best, bestD := "", 3
+	best, bestD := "", min(2, max(1, len(key)/2))+1
 	if len(key) > 64 {
 		return "" // nobody misspells a key that long; do not spend time on it
 	}
@@ -110,7 +99,7 @@ func (p *parser) table(key string, m map[string]any) map[string]any {
 	}
 	t, ok := v.(map[string]any)
 	if !ok {
-		p.fail(key, "must be a table ([%s]), not %s", displayKey(key), typeName(v))
+		p.fail(key, "must be a table ([%s]), not %s", displayKey(key), model.TypeName(v))
 		return nil
 	}
 	return t
@@ -132,12 +121,12 @@ func (p *parser) tables(key string, m map[string]any) []map[string]any {
 				out = append(out, m)
 				continue
 			}
-			p.fail(key, "must be tables ([[%s]]), not a list of %s", key, typeName(e))
+			p.fail(key, "must be tables ([[%s]]), not a list of %s", key, model.TypeName(e))
 			return nil
 		}
 		return out
 	}
-	p.fail(key, "must be an array of tables ([[%s]]), not %s", key, typeName(v))
+	p.fail(key, "must be an array of tables ([[%s]]), not %s", key, model.TypeName(v))
 	return nil
 }
 
@@ -149,7 +138,7 @@ func (p *parser) str(key string, m map[string]any) (string, bool) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.fail(key, "must be a string, not %s", typeName(v))
+		p.fail(key, "must be a string, not %s", model.TypeName(v))
 		return "", false
 	}
 	return s, true
@@ -176,7 +165,7 @@ func (p *parser) intIn(key string, m map[string]any, def, lo, hi int64, rangeTex
 		}
 		x = int64(n)
 	default:
-		p.fail(key, "must be a whole number in %s, not %s", rangeText, typeName(v))
+		p.fail(key, "must be a whole number in %s, not %s", rangeText, model.TypeName(v))
 		return def
 	}
 	if x < lo || x > hi {
@@ -205,7 +194,7 @@ func (p *parser) float(key string, m map[string]any) (float64, bool) {
 		}
 		return n, true
 	}
-	p.fail(key, "must be a number, not %s", typeName(v))
+	p.fail(key, "must be a number, not %s", model.TypeName(v))
 	return 0, false
 }
 

@@ -9,37 +9,24 @@ import (
 // they are set. BurntSushi/toml reports positions only for syntax errors,
 // so validation errors, which name a key, find their line here.
 //
-// Keys are stored in two spellings: with array-of-tables indices
-// ("platform.1.name") and without ("platform.name", every occurrence in
-// document order, as toml.MetaData lists them). Keys of inline tables
+// Keys are stored with array-of-tables indices from 0
+// ("platform.1.name" is the second platform's). Keys of inline tables
 // ("sweep.c.from") get the line of their table.
 type keyLines struct {
 	indexed map[string]int
-	plain   map[string][]int
 }
 
 func (k keyLines) line(key string) int { return k.indexed[key] }
 
-// nth returns the line of the n-th occurrence (from 0) of a key spelled
-// without indices, or 0.
-func (k keyLines) nth(key string, n int) int {
-	if ls := k.plain[key]; n < len(ls) {
-		return ls[n]
-	}
-	return 0
-}
-
 func scanKeys(src string) keyLines {
-	kl := keyLines{indexed: map[string]int{}, plain: map[string][]int{}}
+	kl := keyLines{indexed: map[string]int{}}
 	lines := strings.Split(src, "\n")
-	var prefix, plainPrefix []string
+	var prefix []string
 	arrayCount := map[string]int{}
-	add := func(path, plainPath []string, line int) {
-		k, pk := strings.Join(path, "."), strings.Join(plainPath, ".")
-		if _, ok := kl.indexed[k]; !ok {
+	add := func(path []string, line int) {
+		if k := strings.Join(path, "."); kl.indexed[k] == 0 {
 			kl.indexed[k] = line
 		}
-		kl.plain[pk] = append(kl.plain[pk], line)
 	}
 	for i := 0; i < len(lines); i++ {
 		lineNo := i + 1
@@ -49,24 +36,23 @@ func scanKeys(src string) keyLines {
 			continue
 		case strings.HasPrefix(l, "[["):
 			name := splitKey(strings.TrimSuffix(strings.TrimPrefix(l, "[["), "]]"))
-			plainPrefix = name
 			full := strings.Join(name, ".")
 			n := arrayCount[full]
 			arrayCount[full]++
 			prefix = append(append([]string(nil), name...), strconv.Itoa(n))
-			add(prefix, plainPrefix, lineNo)
+			add(prefix, lineNo)
 			continue
 		case strings.HasPrefix(l, "["):
 			name := splitKey(strings.TrimSuffix(strings.TrimPrefix(l, "["), "]"))
 			// A sub-table of the latest array element: [platform.model].
-			prefix, plainPrefix = name, name
+			prefix = name
 			for full, n := range arrayCount {
 				fk := splitKey(full)
 				if len(name) > len(fk) && strings.Join(name[:len(fk)], ".") == full {
 					prefix = append(append(append([]string(nil), fk...), strconv.Itoa(n-1)), name[len(fk):]...)
 				}
 			}
-			add(prefix, plainPrefix, lineNo)
+			add(prefix, lineNo)
 			continue
 		}
 		eq := indexOutsideQuotes(l, '=')
@@ -75,12 +61,11 @@ func scanKeys(src string) keyLines {
 		}
 		key := splitKey(l[:eq])
 		path := append(append([]string(nil), prefix...), key...)
-		plainPath := append(append([]string(nil), plainPrefix...), key...)
-		add(path, plainPath, lineNo)
+		add(path, lineNo)
 		value := strings.TrimSpace(l[eq+1:])
 		if strings.HasPrefix(value, "{") {
 			for _, sub := range inlineKeys(value) {
-				add(append(append([]string(nil), path...), sub), append(append([]string(nil), plainPath...), sub), lineNo)
+				add(append(append([]string(nil), path...), sub), lineNo)
 			}
 		}
 		// Skip the continuation lines of multi-line arrays and strings.

@@ -139,6 +139,7 @@ type parser struct {
 	errs  Errors
 	warns []string
 	swept map[string]bool // the keys of [sweep], valid or not
+	order map[string]int  // every key's position in the document, from 1
 }
 
 func (p *parser) fail(key, format string, a ...any) {
@@ -193,7 +194,8 @@ func (p *parser) lineOf(key string) int {
 func Parse(name string, src []byte) (*Scenario, error) {
 	p := &parser{file: name, keys: scanKeys(string(src))}
 	var tree map[string]any
-	if _, err := toml.Decode(string(src), &tree); err != nil {
+	md, err := toml.Decode(string(src), &tree)
+	if err != nil {
 		// A syntax error leaves nothing to check.
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
@@ -201,12 +203,28 @@ func Parse(name string, src []byte) (*Scenario, error) {
 		}
 		return nil, Errors{{File: name, Msg: strings.TrimPrefix(err.Error(), "toml: ")}}
 	}
+	// Keys in document order (inline tables included), for the order of
+	// sweep axes.
+	p.order = map[string]int{}
+	for i, k := range md.Keys() {
+		// Joined unquoted: "platform.x.alpha" = … and platform.x.alpha = …
+		// are the same sweep key.
+		if s := strings.Join(k, "."); p.order[s] == 0 {
+			p.order[s] = i + 1
+		}
+	}
 	sc := &Scenario{File: name, Source: string(src)}
 	p.scenario(tree, sc)
 	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+		sort.SliceStable(p.errs, func(i, j int) bool {
+			if p.errs[i].Line != p.errs[j].Line {
+				return p.errs[i].Line < p.errs[j].Line
+			}
+			return p.errs[i].Key < p.errs[j].Key
+		})
 		return nil, p.errs
 	}
+	sort.Strings(p.warns) // file:line first: line order, the same every time
 	sc.Warnings = p.warns
 	return sc, nil
 }
@@ -241,11 +259,9 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 	for k := range flattenSweep("", p.table("sweep", tree)) {
 		p.swept[k] = true
 	}
-	if len(p.errs) == 0 {
-		p.sweep(p.table("sweep", tree), sc)
-	} else if sw := p.table("sweep", tree); len(sw) > 0 {
-		p.sweepSyntaxOnly(sw, sc)
-	}
+	// The axes are decoded whatever else is wrong, so that every problem
+	// is reported at once and points are checked with their values.
+	p.sweep(p.table("sweep", tree), sc)
 	p.checkRequired(sc)
 	// Ranges are checked even when something else is wrong (every
 	// problem at once); a key that already has an error is not blamed

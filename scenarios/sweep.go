@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,8 +139,12 @@ func (sc *Scenario) PointIndex(vals []sim.Value) (int, bool) {
 	return idx, true
 }
 
-// DescribePoint renders a point's axis values, "c = 0.1, t = 0.25".
+// DescribePoint renders a point's axis values, "c = 0.1, t = 0.25" ("the
+// scenario's only point" without a sweep).
 func (sc *Scenario) DescribePoint(i int) string {
+	if len(sc.Axes) == 0 {
+		return "the scenario's only point"
+	}
 	vals := sc.PointValues(i)
 	parts := make([]string, len(vals))
 	for k, v := range vals {
@@ -333,42 +339,61 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	for k := range raw {
 		keys = append(keys, k)
 	}
+	// File order: the position of each key (or of its range's first key)
+	// in the document.
+	pos := func(k string) int {
+		best := 0
+		for full, i := range p.order {
+			if (full == "sweep."+k || strings.HasPrefix(full, "sweep."+k+".")) && (best == 0 || i < best) {
+				best = i
+			}
+		}
+		return best
+	}
 	sort.Slice(keys, func(i, j int) bool {
-		li, lj := p.keys.line("sweep."+keys[i]), p.keys.line("sweep."+keys[j])
-		if li != lj {
-			return li < lj
+		if pi, pj := pos(keys[i]), pos(keys[j]); pi != pj {
+			return pi < pj
 		}
 		return keys[i] < keys[j]
 	})
 	setBy := map[string]string{}
-	ok := true
 	for _, k := range keys {
 		key := "sweep." + k
 		a, s, msg := p.axisTarget(sc, k)
 		if msg != "" {
 			p.fail(key, "%s", msg)
-			ok = false
 			continue
 		}
+		clash := false
 		for _, w := range a.writes() {
 			if prev, dup := setBy[w]; dup {
 				param := w[strings.IndexByte(w, ':')+1:]
 				p.fail(key, "sets %s, which sweep.%s already sets; keep one of them", param, prev)
-				ok = false
+				clash = true
 			}
 			setBy[w] = k
 		}
 		vals, good := p.axisValues(key, s, raw[k])
-		if !good {
-			ok = false
+		if !good || clash {
 			continue
 		}
 		a.Values, a.Line = vals, p.keys.line(key)
 		sc.Axes = append(sc.Axes, a)
 	}
-	if !ok {
-		sc.Axes = nil
-		return
+	// A derived default (t, bias) is applied after the primary settings:
+	// it would override a platform's own axis on a key it writes.
+	for _, d := range sc.Axes {
+		ds, _ := sim.LookupSetting(d.Setting)
+		if d.Platform >= 0 || len(ds.Writes) == 0 {
+			continue
+		}
+		for _, a := range sc.Axes {
+			if a.Platform >= 0 && slices.Contains(ds.Writes, a.Setting) {
+				name := sc.world.platforms[a.Platform].name
+				p.fail("sweep."+a.Key, "sweep.%s sets %s on every platform after the platforms' own settings, so this axis would not reach %q; sweep platform.%s.%s instead of %s, or drop one",
+					d.Key, a.Setting, name, name, d.Key, d.Key)
+			}
+		}
 	}
 	n := 1
 	for _, a := range sc.Axes {
@@ -378,25 +403,6 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 			sc.Axes = nil
 			return
 		}
-	}
-}
-
-// sweepSyntaxOnly checks [sweep] values when the rest of the file is
-// invalid (what the keys assign cannot be checked then).
-func (p *parser) sweepSyntaxOnly(raw map[string]any, sc *Scenario) {
-	for k, v := range flattenSweep("", raw) {
-		s, ok := sim.LookupSetting(k)
-		if !ok {
-			s = sim.Setting{Key: k, Type: sim.Float}
-			if parts := strings.Split(k, "."); len(parts) == 3 {
-				if t, ok := migrationFields[parts[0]][parts[2]]; ok {
-					s.Type = t
-				} else if s2, ok := sim.LookupSetting(parts[2]); ok && parts[0] == "platform" {
-					s = s2
-				}
-			}
-		}
-		p.axisValues("sweep."+k, s, v)
 	}
 }
 
@@ -447,16 +453,31 @@ func (p *parser) axisValues(key string, s sim.Setting, v any) ([]sim.Value, bool
 			}
 			out = append(out, av)
 		}
-		return out, true
+		return out, p.distinct(key, out)
 	case map[string]any:
 		if s.Type == sim.Choice {
 			p.fail(key, "a choice takes a list of values, e.g. [%s]", model.QuoteList(s.Options, ""))
 			return nil, false
 		}
-		return p.rangeValues(key, s.Type, x)
+		vals, ok := p.rangeValues(key, s.Type, x)
+		return vals, ok && p.distinct(key, vals)
 	}
 	p.fail(key, "must be a list of values or a range {from, to, step} or {from, to, n}, not %s", tomlType(v))
 	return nil, false
+}
+
+// distinct reports an axis that repeats a value (a point would then be
+// run twice and could not be told apart in the tables).
+func (p *parser) distinct(key string, vals []sim.Value) bool {
+	seen := map[sim.Value]bool{}
+	for _, v := range vals {
+		if seen[v] {
+			p.fail(key, "the value %s appears twice; an axis lists each value once", v)
+			return false
+		}
+		seen[v] = true
+	}
+	return true
 }
 
 func tomlType(v any) string {
@@ -464,7 +485,7 @@ func tomlType(v any) string {
 	case int64, float64:
 		return "a single number (write a list: [x])"
 	}
-	return typeName(v)
+	return model.TypeName(v)
 }
 
 func number(v any) (float64, bool) {
@@ -481,11 +502,15 @@ func number(v any) (float64, bool) {
 // from > to; "to" included when it falls on the grid within rounding) or
 // {from, to, n} (n evenly spaced values, both ends included).
 func (p *parser) rangeValues(key string, kind sim.ValueType, m map[string]any) ([]sim.Value, bool) {
-	for k := range m {
+	unknown := false
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != "from" && k != "to" && k != "step" && k != "n" {
 			p.fail(key+"."+k, "unknown range key; a range has from, to and either step or n")
-			return nil, false
+			unknown = true
 		}
+	}
+	if unknown {
+		return nil, false
 	}
 	get := func(k string) (float64, bool) {
 		v, present := m[k]

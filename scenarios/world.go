@@ -410,8 +410,12 @@ var pathPattern = regexp.MustCompile(`^(platform|migration|event|cross_exposure)
 func (sc *Scenario) keyOf(path string, effs []layer, axes []axisSet) (key string, inheritedBy string) {
 	m := pathPattern.FindStringSubmatch(path)
 	if m == nil {
-		switch path {
-		case "platform":
+		if path == "platform" { // the world has no agents: blame what set the sizes
+			for _, a := range axes {
+				if a.setting == "size" || a.setting == "agents" {
+					return a.at.key, ""
+				}
+			}
 			if sc.world.single {
 				return "population.size", ""
 			}
@@ -443,10 +447,9 @@ func (sc *Scenario) keyOf(path string, effs []layer, axes []axisSet) (key string
 	}
 	ps := sc.world.platforms[i]
 	if !ok {
-		if ps.key == "" {
-			return table + "." + setting, ""
-		}
-		return ps.key + "." + table + "." + setting, ""
+		// Set nowhere: a default's value is at fault, or a required key
+		// reported missing at the default level.
+		return table + "." + setting, ""
 	}
 	if !sc.world.single && !strings.HasPrefix(a.key, "platform.") && !strings.HasPrefix(a.key, "sweep.platform.") {
 		return a.key, ps.name
@@ -482,7 +485,7 @@ func (p *parser) checkPoints(sc *Scenario) {
 		seen := map[[2]string]bool{}
 		for _, fe := range model.FieldErrors(err) {
 			key, by := sc.keyOf(fe.Path, effs, axes)
-			if blamed[displayKey(key)] {
+			if blamed[displayKey(key)] || (fe.Path == "platform" && blamedSize(blamed)) {
 				continue
 			}
 			msg := fe.Message()
@@ -520,6 +523,17 @@ func (p *parser) checkPoints(sc *Scenario) {
 	if pointed && bad > most {
 		p.fail("sweep", "%d more of the %d points are invalid", bad-most, n)
 	}
+}
+
+// blamedSize reports whether a size of the world already has an error:
+// then "the world has no agents" says nothing new.
+func blamedSize(blamed map[string]bool) bool {
+	for k := range blamed {
+		if strings.HasSuffix(k, ".size") || strings.HasSuffix(k, ".agents") {
+			return true
+		}
+	}
+	return false
 }
 
 // Point returns the engine's world of point i (validated when the

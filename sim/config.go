@@ -73,8 +73,13 @@ func (p *PlatformConfig) Finish() {
 // names and table columns.
 var platformName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
-// ValidName reports whether s can name a platform.
-func ValidName(s string) bool { return platformName.MatchString(s) }
+// WorldName names the whole world where platforms are listed (the
+// series' platform column): no platform may take it.
+const WorldName = "all"
+
+// ValidName reports whether s can name a platform: 1–40 letters, digits,
+// _ or -, and not WorldName.
+func ValidName(s string) bool { return platformName.MatchString(s) && s != WorldName }
 
 // Validate checks one platform's settings. Problems are *model.FieldError
 // with paths model.KEY and population.KEY (the keys of Settings).
@@ -92,9 +97,9 @@ func (p PlatformConfig) Validate() error {
 			bad("size", p.Agents, "[0, 2^31] (agents)")
 		}
 	case KindLattice:
-		if err := p.Lattice.Validate(); err != nil {
-			errs = append(errs, model.Within("population", err))
-			break
+		errs = append(errs, model.Within("population", p.Lattice.Validate()))
+		if side := p.Lattice.Side; side < 2 || side > MaxLatticeSide {
+			break // agents are checked against a valid side
 		}
 		if n := p.Lattice.Side * p.Lattice.Side; p.Agents < 0 || p.Agents > n {
 			bad("agents", p.Agents, fmt.Sprintf("[0, %d] (sites of the %d×%d lattice; 0: every site)", n, p.Lattice.Side, p.Lattice.Side))
@@ -121,7 +126,7 @@ func (c WorldConfig) Validate() error {
 		names[k] = p.Name
 		switch j, dup := seen[p.Name]; {
 		case !ValidName(p.Name):
-			errs = append(errs, &model.FieldError{Path: at + ".name", Value: p.Name, Domain: "1–40 letters, digits, _ or -"})
+			errs = append(errs, &model.FieldError{Path: at + ".name", Value: p.Name, Domain: fmt.Sprintf("1–40 letters, digits, _ or -, not %q", WorldName)})
 		case dup:
 			errs = append(errs, &model.FieldError{Path: at + ".name", Detail: fmt.Sprintf("%q is already the name of platform %d", p.Name, j+1)})
 		default:
@@ -340,7 +345,7 @@ func (s Setting) Parse(x any) (Value, error) {
 		return Value{}, &model.FieldError{Path: s.Path(), Value: x, Domain: s.Domain, Detail: detail}
 	}
 	wrongType := func(want string) (Value, error) {
-		return Value{}, &model.FieldError{Path: s.Path(), Detail: fmt.Sprintf("%s is %s; %s is needed", model.FormatValue(x), typeName(x), want)}
+		return Value{}, &model.FieldError{Path: s.Path(), Detail: fmt.Sprintf("%s is %s; %s is needed", model.FormatValue(x), model.TypeName(x), want)}
 	}
 	switch s.Type {
 	case Choice:
@@ -377,28 +382,12 @@ func (s Setting) Parse(x any) (Value, error) {
 		}
 		return wrongType("a number")
 	}
-	if (s.Type == Int && math.Abs(f) > math.MaxInt32) || (s.ZeroIsDefault && f == 0) {
+	// Whole numbers beyond 2^40 are refused here, before any conversion
+	// to int could overflow; Validate checks the ranges.
+	if (s.Type == Int && math.Abs(f) > 1<<40) || (s.ZeroIsDefault && f == 0) {
 		return Value{}, &model.FieldError{Path: s.Path(), Value: x, Domain: s.Domain}
 	}
 	return Num(f), nil
-}
-
-func typeName(x any) string {
-	switch x.(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, int, float64:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a table"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", x)
 }
 
 // Set sets one setting from a parsed value (see Setting.Parse). It does

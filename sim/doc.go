@@ -48,8 +48,10 @@
 //
 //  1. every platform, in order, plays. A well-mixed platform pairs agents
 //     2k and 2k+1 and takes three words a pair (as WellMixed). A lattice,
-//     each round: one initiation coin per site (empty sites' coins are
-//     drawn and dropped), a shuffle of the occupied initiators, then per
+//     each round: the initiation coins of every site (none at initiation
+//     1, one random bit a site at 1/2, half a word a site otherwise;
+//     empty sites' coins are drawn and dropped), a shuffle of the
+//     occupied initiators, then per
 //     initiator two words (the two neighbours; the two conversion coins)
 //     and, with exposure, a third (the exposure coin, the remote donor's
 //     phenotype), with rejection draws for neighbour counts that are not
@@ -60,8 +62,9 @@
 //     generation's events act first, in file order: exactly
 //     round(fraction × n) of the n adults of "from" (of the given
 //     phenotype) that have not moved yet, chosen uniformly (partial
-//     Fisher–Yates). Then every adult that has not moved draws one uniform
-//     number u and takes route j of its platform's open routes when u falls
+//     Fisher–Yates). Then every adult that has not moved, on a platform
+//     with open routes, draws one uniform number u and takes route j of
+//     them when u falls
 //     in [Σ_{i<j} rate_i, Σ_{i≤j} rate_i); a payoff-seeking route is taken
 //     only if the adult's fitness this generation is strictly below the
 //     mean fitness earned on the target platform this generation (before

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -83,41 +84,53 @@ func (c LatticeConfig) WithDefaults() LatticeConfig {
 // MaxLatticeSide bounds L so that site indices fit in int32.
 const MaxLatticeSide = 40000
 
-// Validate reports the first setting outside its range as a
-// *model.FieldError whose path is the setting's key (size for the side).
+// Validate reports every setting outside its range as a
+// *model.FieldError whose path is the setting's key (size for the side),
+// joined with errors.Join. Ranges that depend on another setting (a
+// torus radius on the side, rounds on the neighbourhood) are checked only
+// when that setting is valid.
 func (c LatticeConfig) Validate() error {
 	c = c.WithDefaults()
-	bad := func(key string, v any, domain string) error {
-		return &model.FieldError{Path: key, Value: v, Domain: domain}
+	var errs []error
+	bad := func(key string, v any, domain string) {
+		errs = append(errs, &model.FieldError{Path: key, Value: v, Domain: domain})
+	}
+	sideOK := c.Side >= 2 && c.Side <= MaxLatticeSide
+	if !sideOK {
+		bad("size", c.Side, fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide))
+	}
+	shapeOK := c.Neighborhood <= VonNeumann && c.Radius >= 1 && c.Radius <= 1000
+	switch {
+	case c.Neighborhood > VonNeumann:
+		bad("neighborhood", int(c.Neighborhood), `"moore" or "vonneumann"`)
+	case c.Radius < 1 || c.Radius > 1000:
+		bad("radius", c.Radius, "[1, 1000]")
+	case sideOK && c.Boundary == Torus && c.Side < 2*c.Radius+1:
+		bad("radius", c.Radius, fmt.Sprintf("[1, %d] on a torus of side %d (neighbours must be distinct: L ≥ 2r+1)", (c.Side-1)/2, c.Side))
+	case sideOK && c.Radius >= c.Side:
+		bad("radius", c.Radius, fmt.Sprintf("[1, %d) (below the lattice side)", c.Side))
+	}
+	if c.Boundary > Torus {
+		bad("boundary", int(c.Boundary), `"bounded" or "torus"`)
+	}
+	if c.Selection > Local {
+		bad("selection", int(c.Selection), `"global" or "local"`)
+	}
+	if c.Fitness > FitnessSum {
+		bad("fitness", int(c.Fitness), `"mean" or "sum"`)
+	}
+	if !(c.Initiation > 0 && c.Initiation <= 1) {
+		bad("initiation", c.Initiation, "(0, 1]")
 	}
 	switch {
-	case c.Side < 2 || c.Side > MaxLatticeSide:
-		return bad("size", c.Side, fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide))
-	case c.Neighborhood > VonNeumann:
-		return bad("neighborhood", int(c.Neighborhood), `"moore" or "vonneumann"`)
-	case c.Radius < 1 || c.Radius > 1000:
-		return bad("radius", c.Radius, "[1, 1000]")
-	case c.Boundary == Torus && c.Side < 2*c.Radius+1:
-		return bad("radius", c.Radius, fmt.Sprintf("[1, %d] on a torus of side %d (neighbours must be distinct: L ≥ 2r+1)", (c.Side-1)/2, c.Side))
-	case c.Radius >= c.Side:
-		return bad("radius", c.Radius, fmt.Sprintf("[1, %d) (below the lattice side)", c.Side))
-	case c.Boundary > Torus:
-		return bad("boundary", int(c.Boundary), `"bounded" or "torus"`)
-	case c.Selection > Local:
-		return bad("selection", int(c.Selection), `"global" or "local"`)
-	case c.Fitness > FitnessSum:
-		return bad("fitness", int(c.Fitness), `"mean" or "sum"`)
-	case !(c.Initiation > 0 && c.Initiation <= 1):
-		return bad("initiation", c.Initiation, "(0, 1]")
 	case c.Rounds < 1:
-		return bad("rounds", c.Rounds, "≥ 1")
+		bad("rounds", c.Rounds, "≥ 1")
+	case shapeOK && c.Rounds*(1+c.MaxNeighbours()) > math.MaxUint16:
+		// Interaction counters are 16-bit: a site takes part in at most
+		// rounds × (1 + neighbours) games a generation.
+		bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
 	}
-	// Interaction counters are 16-bit: a site takes part in at most
-	// rounds × (1 + neighbours) games a generation.
-	if most := c.Rounds * (1 + c.MaxNeighbours()); most > math.MaxUint16 {
-		return bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // MaxNeighbours is the number of neighbours of an interior site.
@@ -744,17 +757,6 @@ func (lt *Lattice) fitnessOf(g, pA, aA int) (float64, uint8) {
 		return f, 0
 	}
 	return 0, 1
-}
-
-// counters decodes site s's game counters: games played, games with an A
-// partner, games played while A.
-func (lt *Lattice) counters(s int) (games, pA, aA int) {
-	x := lt.cnt[s]
-	if lt.fitTab == nil {
-		return int(x & 0xffff), int(x >> cntPartner & 0xffff), int(x >> cntAsA & 0xffff)
-	}
-	G := uint64(lt.radix)
-	return int(x % G), int(x / G % G), int(x / G / G)
 }
 
 // initCounters chooses the counter packing and builds its tables.

@@ -555,3 +555,14 @@ func TestLatticeInteractionPhaseMatchesLiteral(t *testing.T) {
 		sameDistribution(t, name+": games of the centre", eP, lP, 5)
 	}
 }
+
+// counters decodes site s's game counters: games played, games with an A
+// partner, games played while A.
+func (lt *Lattice) counters(s int) (games, pA, aA int) {
+	x := lt.cnt[s]
+	if lt.fitTab == nil {
+		return int(x & 0xffff), int(x >> cntPartner & 0xffff), int(x >> cntAsA & 0xffff)
+	}
+	G := uint64(lt.radix)
+	return int(x % G), int(x / G % G), int(x / G / G)
+}

@@ -84,7 +84,7 @@ func exitStatus(ctx context.Context, err error) int {
 		return exitOK
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe):
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe), errors.Is(err, artifact.ErrNotRuns):
 		return exitUsage
 	}
 	return exitFailure

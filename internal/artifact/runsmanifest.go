@@ -62,6 +62,9 @@ func ReadRunsManifest(dir string) (*RunsManifest, error) {
 	if m.Schema != Schema {
 		return nil, fmt.Errorf("%s was written with output schema %d; this culturesim reads schema %d (rerun it into a new directory): %w", dir, m.Schema, Schema, ErrNotRuns)
 	}
+	if m.Scenario == nil {
+		return nil, fmt.Errorf("%s: the manifest records no scenario: %w", dir, ErrNotRuns)
+	}
 	return &m, nil
 }
 

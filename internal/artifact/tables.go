@@ -149,6 +149,22 @@ func RunsTable(sc *scenarios.Scenario, rs []RunResult) *Table {
 	return t
 }
 
+// CheckColumns reports a scenario whose tables would have two columns of
+// one name (platforms "x" and "natives_x" both give
+// final_freq_a_natives_x): readers would silently take one for the other.
+func CheckColumns(sc *scenarios.Scenario) error {
+	for _, h := range [][]string{RunsTable(sc, nil).Header, SummaryTable(sc, nil).Header} {
+		seen := map[string]bool{}
+		for _, c := range h {
+			if seen[c] {
+				return fmt.Errorf("the platforms' names give two table columns named %q; rename a platform", c)
+			}
+			seen[c] = true
+		}
+	}
+	return nil
+}
+
 // PointSummary aggregates the runs of one point.
 type PointSummary struct {
 	Point                               int

@@ -39,12 +39,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
@@ -165,8 +167,17 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	if err := CheckSelection(sc, opts.Selection); err != nil {
 		return nil, err
 	}
-	if opts.Deterministic && sc.Replicates != 1 && opts.Selection.Replicate < 0 {
-		opts.Selection.Replicate = 0 // the counterpart has one "replicate"
+	if err := artifact.CheckColumns(sc); err != nil {
+		return nil, &InputError{Err: err}
+	}
+	if opts.Deterministic {
+		if sc.Replicates != 1 && opts.Selection.Replicate < 0 {
+			opts.Selection.Replicate = 0 // the counterpart has one "replicate"
+		}
+		// Refuse what has no counterpart before anything is written.
+		if err := checkDeterministic(sc, opts.Selection); err != nil {
+			return nil, err
+		}
 	}
 	man, j, done, err := prepare(sc, opts, header(sc, opts))
 	if err != nil {
@@ -193,11 +204,17 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	results := make(chan *artifact.RunResult, workers)
 	var writeErr error
 	writerDone := make(chan struct{})
+	// The first failed journal write (a full disk) stops the workers: a
+	// run that cannot be kept is not worth computing.
+	runCtx, stopRuns := context.WithCancel(ctx)
+	defer stopRuns()
 	go func() {
 		defer close(writerDone)
 		for r := range results {
 			if writeErr == nil {
-				writeErr = j.Append(r)
+				if writeErr = j.Append(r); writeErr != nil {
+					stopRuns()
+				}
 			}
 			if writeErr == nil {
 				countMu.Lock()
@@ -209,7 +226,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 			}
 		}
 	}()
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(runCtx)
 	g.SetLimit(workers)
 	for _, r := range pending {
 		if gctx.Err() != nil {
@@ -258,6 +275,29 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	return out, nil
 }
 
+// checkDeterministic reports the selected points that have no
+// deterministic counterpart (a lattice platform, a payoff-seeking route).
+func checkDeterministic(sc *scenarios.Scenario, sel artifact.Selection) error {
+	points := []int{sel.Point}
+	if sel.Point < 0 {
+		points = points[:0]
+		for i := range sc.NumPoints() {
+			points = append(points, i)
+		}
+	}
+	for _, i := range points {
+		plats, err := sc.DetPlatforms(i)
+		if err == nil {
+			cfg := sc.Point(i)
+			_, err = model.NewDetWorld(plats, cfg.Migration, cfg.Generations)
+		}
+		if err != nil {
+			return &InputError{Err: fmt.Errorf("--deterministic: %s, point %d (%s): %w", sc.Name, i, sc.DescribePoint(i), err)}
+		}
+	}
+	return nil
+}
+
 // writeOutputs writes the tables from the journal and updates the
 // manifest.
 func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest) ([]string, error) {
@@ -271,7 +311,8 @@ func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest
 	// A summary of part of a point, or of part of the grid's runs (a
 	// shard), would mislead: it waits for the whole points (or merge).
 	files, err := artifact.WriteTables(dir, sc, artifact.TableOptions{
-		Summary:   complete && sel.Replicate < 0 && sel.Shard.Whole(),
+		// The deterministic counterpart's one replicate is its point.
+		Summary:   complete && (sel.Replicate < 0 || man.Deterministic) && sel.Shard.Whole(),
 		SeriesCSV: man.Kind == artifact.KindRun,
 	})
 	man.Status = "interrupted"
@@ -375,7 +416,7 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
 	}
 	if scan.Header != hdr {
-		return nil, nil, nil, inputf("--resume: the journal in %s belongs to other runs (%+v)", dir, scan.Header)
+		return nil, nil, nil, inputf("--resume: the journal in %s belongs to other runs: %s", dir, headerDiff(scan.Header, hdr))
 	}
 	done := map[int]bool{}
 	for r := range scan.Offsets {
@@ -395,6 +436,28 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		return nil, nil, nil, err
 	}
 	return m, j, done, nil
+}
+
+// headerDiff names what differs between a journal's header and the one
+// a resumed execution needs.
+func headerDiff(got, want artifact.JournalHeader) string {
+	var d []string
+	if got.ScenarioSHA256 != want.ScenarioSHA256 {
+		d = append(d, "another scenario")
+	}
+	if got.Selection != want.Selection {
+		d = append(d, fmt.Sprintf("%s, not %s", got.Selection, want.Selection))
+	}
+	if got.RecordEvery != want.RecordEvery {
+		d = append(d, fmt.Sprintf("recorded every %d generations, not %d", got.RecordEvery, want.RecordEvery))
+	}
+	if got.Deterministic != want.Deterministic {
+		d = append(d, fmt.Sprintf("deterministic %v, not %v", got.Deterministic, want.Deterministic))
+	}
+	if got.TotalRuns != want.TotalRuns || got.SeedDerivation != want.SeedDerivation {
+		d = append(d, "another sweep's runs or seed derivation")
+	}
+	return strings.Join(d, "; ")
 }
 
 func what(kind string) string {

@@ -516,3 +516,33 @@ func TestSelectionChecks(t *testing.T) {
 		}
 	}
 }
+
+// A directory that cannot hold runs (a manifest without its scenario, a
+// scenario without a counterpart) is refused as input, before anything
+// is written.
+func TestRefusalsBeforeWriting(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, artifact.ManifestFile), []byte(`{"schema": 2, "kind": "sweep"}`), 0o644)
+	var ie *InputError
+	if _, err := Merge([]string{dir}, filepath.Join(t.TempDir(), "m"), false, prov); !errors.As(err, &ie) || !strings.Contains(err.Error(), "no scenario") {
+		t.Errorf("merge of a manifest without a scenario: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "det")
+	_, err := Run(context.Background(), scenario(t, small), Options{Dir: out, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: -1},
+		Deterministic: true, Provenance: prov})
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "lattice") {
+		t.Errorf("deterministic lattice: %v", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused deterministic run left a directory behind")
+	}
+}
+
+func TestCollidingColumnsRefused(t *testing.T) {
+	src := strings.NewReplacer(`name = "feed"`, `name = "x"`, `name = "host"`, `name = "natives_x"`, `from = "feed"`, `from = "x"`,
+		`to = "host"`, `to = "natives_x"`, `from = "host"`, `from = "natives_x"`, `to = "feed"`, `to = "x"`, "platform.host.alpha", "platform.natives_x.alpha").Replace(twoPlatforms)
+	var ie *InputError
+	if _, err := Run(context.Background(), scenario(t, src), sweep(t.TempDir())); !errors.As(err, &ie) || !strings.Contains(err.Error(), "final_freq_a_natives_x") {
+		t.Errorf("colliding column names: %v", err)
+	}
+}

@@ -53,7 +53,9 @@ func PlatformDynamics(title string, series []PlatformSeries, events []EventMark,
 	var maxSize float64
 	for _, s := range series {
 		for _, v := range s.Size {
-			maxSize = max(maxSize, v)
+			if v > maxSize { // NaN (no value) never is: the axis stays finite
+				maxSize = v
+			}
 		}
 	}
 	for _, p := range []*plot.Plot{freq, cult, size} {

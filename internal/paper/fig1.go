@@ -2,6 +2,7 @@ package paper
 
 import (
 	"context"
+	"github.com/culturesim/culturesim/model"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
@@ -56,9 +57,10 @@ func fig1() Panel {
 		if err := out.table("transmission", routes); err != nil {
 			return err
 		}
-		return out.manifest(id, title, nil, map[string]any{"symbols": map[string]string{
-			"b": "benefit of receiving cooperation", "c": "cost of cooperating", "v": "vertical transmission rate (1 − v oblique)",
-			"alpha": "interaction–transmission association", "ta": "success of horizontal transmission of A",
-			"tb": "success of horizontal transmission of B"}})
+		symbols := map[string]string{}
+		for _, pa := range model.Parameters[:model.PrimaryParameters] {
+			symbols[pa.Key] = pa.Name + " (" + pa.Symbol + ", " + pa.Domain + ")"
+		}
+		return out.manifest(id, title, nil, map[string]any{"symbols": symbols})
 	}}
 }

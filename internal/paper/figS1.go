@@ -73,10 +73,22 @@ func figS1() Panel {
 			return err
 		}
 		return out.manifest(id, title, nil, map[string]any{
-			"parameters": map[string]any{"b": cfg.B, "c": cfg.C, "ta": cfg.TA, "tb": cfg.TB, "v": 1,
-				"alphas": cfg.Alphas, "entry": cfg.Entry, "fixation": cfg.Fixation, "max_generations": cfg.MaxGenerations},
+			"parameters":   figS1Parameters(cfg),
 			"record_every": cfg.RecordEvery,
 			"note":         "α steps from 0.7 to a2 in equal steps (MODEL.md §5); the resident starts at its stable p̂*; each invader enters at 0.005, split equally over A and B",
 		})
 	}}
+}
+
+// figS1Parameters lists the fixed parameters of the invasions (those of
+// the modifier's model, α aside) and the invasion settings.
+func figS1Parameters(cfg model.InvasionConfig) map[string]any {
+	out := map[string]any{"alphas": cfg.Alphas, "entry": cfg.Entry, "fixation": cfg.Fixation, "max_generations": cfg.MaxGenerations}
+	p := cfg.Params(cfg.Alphas[0])
+	for _, pa := range model.Parameters[:model.PrimaryParameters] {
+		if pa.Key != "alpha" { // each allele has its own α
+			out[pa.Key], _ = p.Get(pa.Key)
+		}
+	}
+	return out
 }

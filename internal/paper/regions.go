@@ -234,13 +234,20 @@ func regionPanel(id, desc string, m RegionMap) Panel {
 	}}
 }
 
-// paramsMap lists the fixed parameters of a panel for its manifest.
+// paramsMap lists the fixed parameters of a panel for its manifest: the
+// primary parameters but those an axis varies (or writes: bias writes
+// T_B).
 func paramsMap(p model.Params, varying ...string) map[string]float64 {
-	m := map[string]float64{"b": p.B, "c": p.C, "v": p.V, "alpha": p.Alpha, "ta": p.TA, "tb": p.TB}
+	m := map[string]float64{}
+	for _, pa := range model.Parameters[:model.PrimaryParameters] {
+		m[pa.Key], _ = p.Get(pa.Key)
+	}
 	for _, k := range varying {
 		delete(m, k)
-		if k == "bias" {
-			delete(m, "tb")
+		if pa, ok := model.LookupParam(k); ok {
+			for _, w := range pa.Writes {
+				delete(m, w)
+			}
 		}
 	}
 	return m
