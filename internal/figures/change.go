@@ -176,14 +176,7 @@ func WithLegendBelow(p *plot.Plot, entries []LegendEntry, footnote string) func(
 		drawFootnote(c, footnote)
 		lh := vg.Points(14) * vg.Length(len(entries))
 		p.Draw(draw.Crop(body, 0, 0, lh+vg.Points(10), 0))
-		l := plot.NewLegend()
-		l.TextStyle = TextStyle(9, color.Black)
-		l.Left, l.Top = true, true
-		l.Padding = vg.Points(3)
-		l.ThumbnailWidth = vg.Points(18)
-		for _, e := range entries {
-			l.Add(e.Text, e.Thumb)
-		}
+		l := legend(entries, vg.Points(3))
 		area := body
 		area.Max.Y = body.Min.Y + lh + vg.Points(4)
 		area.Min.X += vg.Points(50)

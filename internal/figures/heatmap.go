@@ -106,13 +106,8 @@ func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroL
 		if cv.Color != nil {
 			sty.Color = cv.Color
 		}
-		for _, piece := range cv.Pieces {
-			l, err := plotter.NewLine(piece)
-			if err != nil {
-				return Figure{}, err
-			}
-			l.LineStyle = sty
-			p.Add(l)
+		if err := addLines(p, cv.Pieces, sty); err != nil {
+			return Figure{}, err
 		}
 		entries = append(entries, LegendEntry{Text: cv.Label, Thumb: LineThumb(sty)})
 	}

@@ -4,7 +4,6 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -68,15 +67,7 @@ func PlatformDynamics(title string, series []PlatformSeries, events []EventMark,
 	}
 	size.Y.Min, size.Y.Max = 0, max(1, maxSize*1.05)
 	add := func(p *plot.Plot, gen, ys []float64, sty draw.LineStyle) error {
-		for _, pts := range definedRuns(gen, ys) {
-			l, err := plotter.NewLine(pts)
-			if err != nil {
-				return err
-			}
-			l.LineStyle = sty
-			p.Add(l)
-		}
-		return nil
+		return addLines(p, definedRuns(gen, ys), sty)
 	}
 	var entries []LegendEntry
 	for k, s := range series {
@@ -138,14 +129,7 @@ func PlatformDynamics(title string, series []PlatformSeries, events []EventMark,
 			plots[i][0].Draw(canvases[i][0])
 		}
 		legendArea := draw.Crop(body, body.Max.X-body.Min.X-lw+vg.Points(8), 0, 0, -vg.Points(30))
-		l := plot.NewLegend()
-		l.TextStyle = TextStyle(9, color.Black)
-		l.Left, l.Top = true, true
-		l.Padding = vg.Points(4)
-		l.ThumbnailWidth = vg.Points(18)
-		for _, e := range entries {
-			l.Add(e.Text, e.Thumb)
-		}
+		l := legend(entries, vg.Points(4))
 		l.Draw(legendArea)
 	}}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/scenarios"
@@ -58,7 +57,7 @@ func PlotDir(dir string, prov artifact.Provenance) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	foot := footnoteFor(sc, prov)
+	foot := footnoteFor(m, sc)
 	var figs []NamedFigure
 	switch {
 	case m.Kind == artifact.KindRun || m.Points == 1 || m.Selection.Point >= 0:
@@ -124,12 +123,18 @@ type NamedFigure struct {
 	Figure      Figure
 }
 
-// footnoteFor names the command that drew a figure (its first two words:
-// "culturesim run", "culturesim plot") and the scenario.
-func footnoteFor(sc *scenarios.Scenario, prov artifact.Provenance) string {
-	verb := "culturesim plot"
-	if f := strings.Fields(prov.Command); len(f) >= 2 {
-		verb = f[0] + " " + f[1]
+// footnoteFor is the source line under a directory's figures. It names
+// what made the results, not the command that drew them, so that a
+// figure redrawn by culturesim plot reads as it did: "culturesim run
+// NAME" for a run (with --deterministic for the counterpart), "culturesim
+// plot — scenario NAME" for a sweep's maps.
+func footnoteFor(m *artifact.RunsManifest, sc *scenarios.Scenario) string {
+	if m.Kind == artifact.KindRun {
+		verb := "culturesim run "
+		if m.Deterministic {
+			verb += "--deterministic "
+		}
+		return verb + Literal(sc.Name) + " — model of " + Citation
 	}
-	return Literal(verb) + " — scenario " + Literal(sc.Name) + "; model of " + Citation
+	return "culturesim plot — scenario " + Literal(sc.Name) + "; model of " + Citation
 }

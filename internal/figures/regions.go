@@ -150,13 +150,8 @@ func (d PhaseDiagram) Figure(footnote string) (Figure, error) {
 	}
 	for _, c := range d.Curves {
 		sty := curveStyle(c.Dashed)
-		for _, xy := range d.curveLines(c) {
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return Figure{}, err
-			}
-			l.LineStyle = sty
-			p.Add(l)
+		if err := addLines(p, d.curveLines(c), sty); err != nil {
+			return Figure{}, err
 		}
 		entries = append(entries, LegendEntry{Text: c.Label, Thumb: LineThumb(sty)})
 	}

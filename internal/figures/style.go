@@ -201,17 +201,36 @@ func WithLegend(p *plot.Plot, entries []LegendEntry, lw vg.Length, footnote stri
 		plotArea := draw.Crop(body, 0, -lw, 0, 0)
 		p.Draw(plotArea)
 		legendArea := draw.Crop(body, body.Max.X-body.Min.X-lw+vg.Points(8), 0, 0, -vg.Points(30))
-		l := plot.NewLegend()
-		l.TextStyle = TextStyle(9, color.Black)
-		l.Left = true
-		l.Top = true
-		l.Padding = vg.Points(4)
-		l.ThumbnailWidth = vg.Points(18)
-		for _, e := range entries {
-			l.Add(e.Text, e.Thumb)
-		}
+		l := legend(entries, vg.Points(4))
 		l.Draw(legendArea)
 	}
+}
+
+// legend is the figures' legend: 9 pt text, 18 pt thumbnails, anchored at
+// the top left of its area.
+func legend(entries []LegendEntry, padding vg.Length) plot.Legend {
+	l := plot.NewLegend()
+	l.TextStyle = TextStyle(9, color.Black)
+	l.Left, l.Top = true, true
+	l.Padding = padding
+	l.ThumbnailWidth = vg.Points(18)
+	for _, e := range entries {
+		l.Add(e.Text, e.Thumb)
+	}
+	return l
+}
+
+// addLines adds one line of the given style per piece.
+func addLines(p *plot.Plot, pieces []plotter.XYs, sty draw.LineStyle) error {
+	for _, pts := range pieces {
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		l.LineStyle = sty
+		p.Add(l)
+	}
+	return nil
 }
 
 func drawFootnote(c draw.Canvas, s string) {
