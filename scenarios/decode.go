@@ -47,7 +47,11 @@ func (p *parser) known(prefix string, m map[string]any, allowed []string) {
 			continue
 		}
 		key := join(prefix, k)
-		p.fail(key, "unknown key%s", suggest(k, allowed, prefix))
+		hint := suggest(k, allowed, prefix)
+		if hint == "" && len(allowed) <= 16 {
+			hint = " (the keys here are " + strings.Join(allowed, ", ") + ")"
+		}
+		p.fail(key, "unknown key%s", hint)
 	}
 }
 

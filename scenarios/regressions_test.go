@@ -15,7 +15,7 @@ func TestDecoderRegressions(t *testing.T) {
 	}{
 		{"a platform may not be called all (the world's name in series)",
 			strings.Replace(twoPlatforms, `name = "rednote"`, `name = "all"`, 1),
-			map[string]string{"platform.2.name": `"all" is not a usable name`}, nil},
+			map[string]string{"platform.2.name": `"all" is reserved`}, nil},
 		{"a derived default axis would override a platform's own axis",
 			world + "[sweep]\nt = [0.1, 0.2]\nplatform.tiktok.ta = [0.9]\n",
 			map[string]string{"sweep.platform.tiktok.ta": "would not reach"}, nil},

@@ -133,6 +133,8 @@ func (p *parser) world(tree map[string]any, w *world, generations int) {
 			if _, present := t["name"]; !present {
 				p.missing(key+".name", "every [[platform]] needs a name")
 			}
+		case name == sim.WorldName:
+			p.fail(key+".name", "%q is reserved: it names the whole world in the series", name)
 		case !sim.ValidName(name):
 			p.fail(key+".name", "%q is not a usable name (1–40 letters, digits, _ or -)", name)
 		default:

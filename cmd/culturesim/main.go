@@ -93,6 +93,9 @@ func exitStatus(ctx context.Context, err error) int {
 // run dispatches args to a subcommand and maps its error to an exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx = artifact.WithCommand(ctx, args)
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands()[args[1]]; ok {

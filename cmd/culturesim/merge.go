@@ -45,7 +45,7 @@ func runMerge(ctx context.Context, o mergeOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	plots, err := plotRuns(o.Out, prov)
+	plots, err := plotRuns(o.Out)
 	if err != nil {
 		return fmt.Errorf("merge: plotting %s: %w", o.Out, err)
 	}

@@ -166,3 +166,25 @@ func TestOnePlatformIsTheSinglePopulation(t *testing.T) {
 		t.Fatalf("single population:\n%s\none platform:\n%s", strings.Join(finals[0], "\n"), strings.Join(finals[1], "\n"))
 	}
 }
+
+// A sweep of the deterministic counterpart: one "replicate" a point, a
+// summary, and plot works on the parent of its directory.
+func TestSweepDeterministicAndPlotOfAParent(t *testing.T) {
+	dir := t.TempDir()
+	src := strings.Replace(platformScenario, "record_every = 1", "record_every = 0", 1) + "[sweep]\nevent.1.fraction = [0.2, 0.6]\nplatform.xiaohongshu.alpha = [0.1, 0.6]\n"
+	sc := writeFile(t, dir, "det.toml", src)
+	out := filepath.Join(dir, "all", "det")
+	if code, _, stderr := runCLI(t, "sweep", sc, "--deterministic", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if err != nil || strings.Count(string(b), "\n") != 1+4 {
+		t.Fatalf("summary: %v\n%s", err, b)
+	}
+	if code, stdout, stderr := runCLI(t, "plot", filepath.Join(dir, "all")); code != 0 || !strings.Contains(stdout, "heatmap.png") {
+		t.Errorf("plot of a parent directory: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, _ := runCLI(t, "plot", dir); code != exitUsage {
+		t.Error("plot of a directory holding no output directories succeeded")
+	}
+}

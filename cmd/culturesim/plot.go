@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
@@ -16,8 +18,8 @@ import (
 type plotOptions struct{ Dirs []string }
 
 // cmdPlot redraws the figures of saved results (a run, sweep, merged or
-// reproduce directory, committed results included) without rerunning
-// anything.
+// reproduce directory, committed results included, or a directory of
+// such directories, like results/) without rerunning anything.
 func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plot", "DIR…", stdout)
 	dirs, err := parseArgs(fs, args)
@@ -31,33 +33,61 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func runPlot(ctx context.Context, o plotOptions, stdout, stderr io.Writer) error {
-	prov := artifact.NewProvenance(ctx)
 	for _, dir := range o.Dirs {
-		kind, err := artifact.ManifestKind(dir)
-		if errors.Is(err, fs.ErrNotExist) {
-			kind = "reproduce" // a reproduce root: one directory per panel
-		} else if err != nil {
-			return usagef("plot: %s is not a culturesim output directory: %v", dir, err)
-		}
-		var files []string
-		switch kind {
-		case artifact.KindRun, artifact.KindSweep:
-			files, err = plotRuns(dir, prov)
-			if err == nil && len(files) == 0 {
-				fmt.Fprintf(stderr, "culturesim: %s: nothing to draw (no numeric sweep axis and no series)\n", dir)
+		_, err := artifact.ManifestKind(dir)
+		if !errors.Is(err, fs.ErrNotExist) {
+			if err := plotOne(dir, stdout, stderr); err != nil {
+				return err
 			}
-		case artifact.KindPanel, "reproduce":
-			files, err = paper.Replot(dir, prov)
-		default:
-			return usagef("plot: %s holds a culturesim %s, which has no plots", dir, kind)
+			continue
 		}
-		if errors.Is(err, paper.ErrNoPanels) || errors.Is(err, figures.ErrIncomplete) {
-			return usagef("plot: %s is not a culturesim output directory: %v", dir, err)
-		}
+		// A directory of output directories (results/, a reproduce --out).
+		ents, err := os.ReadDir(dir)
 		if err != nil {
-			return fmt.Errorf("plot: %s: %w", dir, err)
+			return usagef("plot: %v", err)
 		}
-		fmt.Fprintf(stdout, "%s: %v\n", dir, files)
+		n := 0
+		for _, e := range ents {
+			sub := filepath.Join(dir, e.Name())
+			if _, err := artifact.ManifestKind(sub); !e.IsDir() || err != nil {
+				continue
+			}
+			if err := plotOne(sub, stdout, stderr); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return usagef("plot: %s is not a culturesim output directory and holds none (no manifest.json)", dir)
+		}
 	}
+	return nil
+}
+
+// plotOne redraws one output directory's figures.
+func plotOne(dir string, stdout, stderr io.Writer) error {
+	kind, err := artifact.ManifestKind(dir)
+	if err != nil {
+		return usagef("plot: %s is not a culturesim output directory: %v", dir, err)
+	}
+	var files []string
+	switch kind {
+	case artifact.KindRun, artifact.KindSweep:
+		files, err = plotRuns(dir)
+		if err == nil && len(files) == 0 {
+			fmt.Fprintf(stderr, "culturesim: %s: nothing to draw (no numeric sweep axis and no series)\n", dir)
+		}
+	case artifact.KindPanel:
+		files, err = paper.Replot(dir)
+	default:
+		return usagef("plot: %s holds a culturesim %s, which has no plots", dir, kind)
+	}
+	if errors.Is(err, figures.ErrIncomplete) {
+		return usageError{fmt.Errorf("plot: %s: %w", dir, err)}
+	}
+	if err != nil {
+		return fmt.Errorf("plot: %s: %w", dir, err)
+	}
+	fmt.Fprintf(stdout, "%s: %v\n", dir, files)
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
-	"github.com/culturesim/culturesim/internal/figures"
 	"github.com/culturesim/culturesim/internal/progress"
 	"github.com/culturesim/culturesim/scenarios"
 )
@@ -36,8 +35,6 @@ func (o *runOptions) validate() error {
 		return usagef("run: --point = %d is outside its allowed range ≥ 0", o.Point)
 	case o.Replicate < -1:
 		return usagef("run: --replicate = %d is outside its allowed range ≥ 0", o.Replicate)
-	case o.Replicate >= 0 && o.Point < 0:
-		return usagef("run: --replicate needs --point (the point whose replicate to run; 0 for a scenario without [sweep])")
 	case o.Resume && o.Force:
 		return usagef("run: --resume and --force contradict each other (continue, or start again?)")
 	}
@@ -80,7 +77,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			sc.Name, sc.NumPoints(), sc.NumPoints()-1, o.Scenario)
 	}
 	if sel.Point < 0 {
-		sel.Point = 0
+		sel.Point = 0 // the only point
 	}
 	if o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name)
@@ -104,10 +101,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	}
 	files := out.Files
 	if out.Complete {
-		plots, perr := figures.PlotDir(o.Out, artifact.NewProvenance(ctx))
-		if perr == nil {
-			perr = execute.RecordFiles(o.Out, plots)
-		}
+		plots, perr := plotRuns(o.Out)
 		if perr != nil {
 			return fmt.Errorf("run: plotting %s: %w", o.Out, perr)
 		}

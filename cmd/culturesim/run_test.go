@@ -199,8 +199,8 @@ func TestRunPointOfASweep(t *testing.T) {
 	if code, _, stderr := runCLI(t, "run", sc, "--point", "6"); code != exitUsage || !strings.Contains(stderr, "points 0 to 5") {
 		t.Errorf("--point 6: %d %q", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, "run", sc, "--replicate", "1"); code != exitUsage || !strings.Contains(stderr, "--replicate needs --point") {
-		t.Errorf("--replicate without --point: %d %q", code, stderr)
+	if code, _, stderr := runCLI(t, "run", sc, "--replicate", "1"); code != exitUsage || !strings.Contains(stderr, "--point I") {
+		t.Errorf("--replicate without --point on a sweep: %d %q", code, stderr)
 	}
 	whole := filepath.Join(dir, "whole")
 	if code, _, stderr := runCLI(t, "sweep", sc, "--out", whole, "--quiet"); code != 0 {

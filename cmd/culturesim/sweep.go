@@ -24,7 +24,9 @@ type sweepOptions struct {
 	Resume   bool
 	Force    bool
 	Quiet    bool
-	shard    artifact.Shard
+	// Deterministic iterates the deterministic counterpart at every point.
+	Deterministic bool
+	shard         artifact.Shard
 }
 
 func (o *sweepOptions) validate() error {
@@ -64,6 +66,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.Resume, "resume", false, "continue the sweep in --out, keeping finished runs (starts it if --out is new)")
 	fs.BoolVar(&o.Force, "force", false, "discard the sweep in --out and start again")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress output")
+	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed platforms) at every point instead of simulating; one \"replicate\" a point")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -96,14 +99,14 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 	prov := artifact.NewProvenance(ctx)
 	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindSweep, Workers: o.Workers,
 		Selection: artifact.Selection{Shard: o.shard, Point: -1, Replicate: -1}, RecordEvery: execute.SweepRecording(sc),
-		Resume: o.Resume, Force: o.Force, Progress: rep.Update, Provenance: prov})
+		Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force, Progress: rep.Update, Provenance: prov})
 	rep.Finish()
 	if out == nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
 	files := out.Files
 	if out.Complete && o.shard.Whole() {
-		plots, perr := plotRuns(o.Out, prov)
+		plots, perr := plotRuns(o.Out)
 		if perr != nil {
 			return fmt.Errorf("sweep: plotting %s: %w", o.Out, perr)
 		}
@@ -125,8 +128,8 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 // plotRuns draws a complete run or sweep directory's figures and records
 // them in its manifest; a sweep with nothing to draw (no numeric axis,
 // one point without series) draws nothing.
-func plotRuns(dir string, prov artifact.Provenance) ([]string, error) {
-	plots, err := figures.PlotDir(dir, prov)
+func plotRuns(dir string) ([]string, error) {
+	plots, err := figures.PlotDir(dir)
 	if errors.Is(err, figures.ErrNothingToPlot) {
 		return nil, nil
 	}

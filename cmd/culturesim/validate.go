@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/sim"
 )
 
@@ -27,6 +28,9 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 	sc, err := openScenario(o.Scenario, stderr)
 	if err != nil {
 		return err
+	}
+	if err := artifact.CheckColumns(sc); err != nil {
+		return usageError{fmt.Errorf("%s: %w", o.Scenario, err)}
 	}
 	w := sc.Point(0)
 	fmt.Fprintf(stdout, "%s: valid (%s)\n", o.Scenario, sc.Name)

@@ -129,9 +129,6 @@ func CheckSelection(sc *scenarios.Scenario, sel artifact.Selection) error {
 	if sel.Replicate >= sc.Replicates {
 		return inputf("--replicate %d: the scenario has replicates 0 to %d", sel.Replicate, sc.Replicates-1)
 	}
-	if sel.Replicate >= 0 && sel.Point < 0 {
-		return inputf("--replicate needs --point")
-	}
 	return nil
 }
 
@@ -399,6 +396,9 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		return fresh()
 	}
 	if !opts.Resume {
+		if m.Scenario.SHA256 != hdr.ScenarioSHA256 {
+			return nil, nil, nil, inputf("%s already holds runs of another scenario (%s); choose another directory with --out, or pass --force to discard them", dir, m.Scenario.File)
+		}
 		return nil, nil, nil, inputf("%s already holds %s (%s, %d of %d runs done); pass --resume to continue or --force to start again", dir, what(opts.Kind), m.Status, m.DoneRuns, m.SelectedRuns)
 	}
 	if m.Scenario == nil || m.Scenario.SHA256 != hdr.ScenarioSHA256 {

@@ -509,7 +509,7 @@ func TestSinglePopulationSchema(t *testing.T) {
 
 func TestSelectionChecks(t *testing.T) {
 	sc := scenario(t, small)
-	for _, sel := range []artifact.Selection{{Point: 9, Replicate: -1}, {Point: 0, Replicate: 3}, {Point: -1, Replicate: 0}} {
+	for _, sel := range []artifact.Selection{{Point: 9, Replicate: -1}, {Point: 0, Replicate: 3}} {
 		var ie *InputError
 		if _, err := Run(context.Background(), sc, Options{Dir: t.TempDir(), Kind: artifact.KindRun, Selection: sel, Provenance: prov}); !errors.As(err, &ie) {
 			t.Errorf("%+v: %v", sel, err)

@@ -47,8 +47,10 @@ var (
 //     of A with ± 1 standard error and the fractions of runs fixed A,
 //     fixed B and neither.
 //
-// The caller records the files in the manifest (execute.RecordFiles).
-func PlotDir(dir string, prov artifact.Provenance) ([]string, error) {
+// The figures carry the provenance the manifest records (a redrawn figure
+// is a rendering of the same results, whoever draws it). The caller
+// records the files in the manifest (execute.RecordFiles).
+func PlotDir(dir string) ([]string, error) {
 	m, err := artifact.ReadRunsManifest(dir)
 	if err != nil {
 		return nil, err
@@ -105,6 +107,7 @@ func PlotDir(dir string, prov artifact.Provenance) ([]string, error) {
 	}
 	var files []string
 	for _, f := range figs {
+		prov := m.Provenance
 		md := artifact.Metadata{{"Title", f.Title}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
 		written, err := f.Figure.Save(filepath.Join(dir, f.Base), md)
 		for _, w := range written {

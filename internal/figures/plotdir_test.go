@@ -129,7 +129,7 @@ func runOpts(every int) execute.Options {
 // returns the SVGs' metadata blocks by base name.
 func plotDir(t *testing.T, dir string, want ...string) map[string]string {
 	t.Helper()
-	files, err := PlotDir(dir, plotProv)
+	files, err := PlotDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,19 +233,19 @@ func TestPlotSweepPlatforms(t *testing.T) {
 	if !strings.Contains(meta[HeatmapBase], "in the world") || !strings.Contains(meta[HeatmapBase+"_feed"], "on feed") {
 		t.Errorf("titles: %v", meta)
 	}
-	// The thresholds: horizontal lines at club_house's a1 and a2, on the
-	// world's heatmap and club_house's, none on feed's.
+	// The threshold: a horizontal line at club_house's a1 = a2 (T_A = T_B
+	// there), on the world's heatmap and club_house's, none on feed's.
 	ax, ay := 0, 1
 	g := HeatGrid{X: []float64{0, 0.4, 0.8}, Y: []float64{0.1, 0.4, 0.7}}
 	vals := sc.PointValues(0)
-	for only, want := range map[int]int{-1: 2, 0: 0, 1: 2} {
+	for only, want := range map[int]int{-1: 1, 0: 0, 1: 1} {
 		curves := thresholdCurves(sc, ax, ay, vals, g, only)
 		if len(curves) != want {
 			t.Fatalf("only %d: %d curves, want %d", only, len(curves), want)
 		}
 		for _, c := range curves {
 			// named when there are several platforms; coloured on the world's map
-			if (only < 0) != (c.Color != nil) || !strings.HasPrefix(c.Label, "club\\_house: ") {
+			if (only < 0) != (c.Color != nil) || !strings.HasPrefix(c.Label, "club\\_house: a_1 = a_2") {
 				t.Errorf("only %d: curve %q colour %v", only, c.Label, c.Color)
 			}
 			for _, piece := range c.Pieces {
@@ -280,7 +280,7 @@ func TestPlotShardsAndMerge(t *testing.T) {
 			Selection: artifact.Selection{Shard: artifact.Shard{Index: i, Count: 2}, Point: -1, Replicate: -1}})
 		shards = append(shards, d)
 	}
-	_, err := PlotDir(shards[0], plotProv)
+	_, err := PlotDir(shards[0])
 	if !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "merge") {
 		t.Errorf("shard: %v", err)
 	}
@@ -309,15 +309,15 @@ func TestPlotWithoutJournal(t *testing.T) {
 
 func TestPlotNothingToDraw(t *testing.T) {
 	dir := execDir(t, parse(t, singleTOML), runOpts(0))
-	if _, err := PlotDir(dir, plotProv); !errors.Is(err, ErrNothingToPlot) || !strings.Contains(err.Error(), "no series") {
+	if _, err := PlotDir(dir); !errors.Is(err, ErrNothingToPlot) || !strings.Contains(err.Error(), "no series") {
 		t.Errorf("run without series: %v", err)
 	}
 	lattice := strings.NewReplacer("replicates = 3", "replicates = 1", `kind = "wellmixed"`, `kind = "lattice"`, "size = 200", "size = 6").Replace(singleTOML)
 	sc := parse(t, lattice+"\n[sweep]\nneighborhood = [\"moore\", \"vonneumann\"]\nc = [0.1]\n")
-	if _, err := PlotDir(execDir(t, sc, execute.Options{}), plotProv); !errors.Is(err, ErrNothingToPlot) {
+	if _, err := PlotDir(execDir(t, sc, execute.Options{})); !errors.Is(err, ErrNothingToPlot) {
 		t.Errorf("sweep without numeric axes: %v", err)
 	}
-	if _, err := PlotDir(t.TempDir(), plotProv); err == nil {
+	if _, err := PlotDir(t.TempDir()); err == nil {
 		t.Error("PlotDir of an empty directory succeeded")
 	}
 }

@@ -298,6 +298,8 @@ func thresholdCurves(sc *scenarios.Scenario, xi, yi int, vals []sim.Value, g Hea
 			fns = []fn{{"c = bαT/(1 − T) (β_3 = 0)", false, model.Params.Gamma1}}
 		case ay.Setting == "c":
 			fns = []fn{{"γ_1 (β_3 = 0)", false, model.Params.Gamma1}, {"γ_2 (β_3 = β_1)", true, model.Params.Gamma2}}
+		case equalT: // Δ = 0: β1 = 0, so β3 = β1 is β3 = 0 and a1 = a2
+			fns = []fn{{"a_1 = a_2 (β_3 = 0)", false, model.Params.A2}}
 		default:
 			fns = []fn{{"a_1 (β_3 = β_1)", false, model.Params.A1}, {"a_2 (β_3 = 0)", true, model.Params.A2}}
 		}

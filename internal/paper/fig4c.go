@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
@@ -54,10 +53,6 @@ func makeRun(ctx context.Context, out *Output, id string, sc *scenarios.Scenario
 	if err := incomplete(res, err, work); err != nil {
 		return err
 	}
-	man, err := artifact.ReadRunsManifest(work)
-	if err != nil {
-		return err
-	}
 	rows, err := artifact.ReadSeries(work)
 	if err != nil {
 		return err
@@ -71,22 +66,16 @@ func makeRun(ctx context.Context, out *Output, id string, sc *scenarios.Scenario
 	if err := out.copyTable("runs", filepath.Join(work, artifact.RunsFile)); err != nil {
 		return err
 	}
-	var wall time.Duration
-	workers := 0
-	for _, s := range man.Sessions {
-		wall += s.End.Sub(s.Start)
-		workers = s.Workers
-	}
 	title := sc.Description
 	if !strings.HasPrefix(title, "Figure "+id) {
 		title = "Figure " + id + ": " + title
 	}
 	return out.manifest(id, title, artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source), map[string]any{
-		"resolved":     resolved(sc),
-		"seed":         sc.Seed,
-		"wall_seconds": wall.Seconds(),
-		"workers":      workers,
-		"run_dir":      "run/ (journal, series.parquet; not committed)",
+		// Timings and workers are in run/manifest.json: the committed
+		// panel is the same bytes whenever it is made.
+		"resolved": resolved(sc),
+		"seed":     sc.Seed,
+		"run_dir":  "run/ (journal, series.parquet, the sessions' times; not committed)",
 		"data": map[string]string{
 			out.tableName(""): fmt.Sprintf("the run's series table: per replicate, the world (platform \"all\") at the start of every %dth generation: "+
 				"size, frequency of A, mean fitness of that generation (empty for the last, not played)", sc.RecordEvery),

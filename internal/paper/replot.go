@@ -2,67 +2,24 @@ package paper
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 )
 
-// ErrNoPanels is Replot's error for a directory that holds no panels.
-var ErrNoPanels = errors.New("not a reproduce directory")
-
-// Replot redraws the panels of a reproduce directory (the fig<ID>/
-// directories under dir), or of one panel's directory, without running
-// any simulation. Analytic panels are recomputed and all their files
-// rewritten, manifest included: they are formulas and a deterministic
-// recursion, the same computation as their first making, seconds long.
-// Sweep panels (4a, 4b, S2a, S2b) are redrawn from their
-// fig<ID>_summary.csv and 4c from its fig4c.csv, with the scenario their
-// manifest records; their tables and manifest, which describe the runs
-// that made them, are left as they are. It returns the files written,
-// relative to dir.
-func Replot(dir string, prov artifact.Provenance) ([]string, error) {
-	if kind, err := artifact.ManifestKind(dir); err == nil {
-		if kind != artifact.KindPanel {
-			return nil, fmt.Errorf("%s holds a culturesim %s, not a panel of culturesim reproduce", dir, kind)
-		}
-		return replotPanel(dir, prov)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var panels []string
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		if kind, err := artifact.ManifestKind(filepath.Join(dir, e.Name())); err == nil && kind == artifact.KindPanel {
-			panels = append(panels, e.Name())
-		}
-	}
-	if len(panels) == 0 {
-		return nil, fmt.Errorf("%s holds no panels of culturesim reproduce (no fig<ID>/%s of kind %q): %w", dir, artifact.ManifestFile, artifact.KindPanel, ErrNoPanels)
-	}
-	sort.Strings(panels)
-	var files []string
-	for _, p := range panels {
-		written, err := replotPanel(filepath.Join(dir, p), prov)
-		for _, f := range written {
-			files = append(files, filepath.Join(p, f))
-		}
-		if err != nil {
-			return files, fmt.Errorf("%s: %w", p, err)
-		}
-	}
-	return files, nil
+// Replot redraws one panel of a reproduce directory without running any
+// simulation, with the provenance its manifest records (a redrawn panel
+// is the same files, not a new result). Analytic panels are recomputed
+// and all their files rewritten, manifest included: they are formulas
+// and a deterministic recursion, the same computation as their first
+// making, seconds long. Sweep panels (4a, 4b, S2a, S2b) are redrawn from
+// their fig<ID>_summary.csv and 4c from its fig4c.csv, with the scenario
+// their manifest records; their tables and manifest, which describe the
+// runs that made them, are left as they are. It returns the files
+// written, relative to dir.
+func Replot(dir string) ([]string, error) {
+	return replotPanel(dir)
 }
 
 // readPanelManifest reads a panel's manifest in this culturesim's schema.
@@ -82,7 +39,7 @@ func readPanelManifest(dir string) (*PanelManifest, error) {
 }
 
 // replotPanel redraws one panel's directory.
-func replotPanel(dir string, prov artifact.Provenance) ([]string, error) {
+func replotPanel(dir string) ([]string, error) {
 	man, err := readPanelManifest(dir)
 	if err != nil {
 		return nil, err
@@ -91,7 +48,7 @@ func replotPanel(dir string, prov artifact.Provenance) ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: unknown panel %q", dir, man.Panel)
 	}
-	out := &Output{Dir: dir, ID: fileID(man), Provenance: prov}
+	out := &Output{Dir: dir, ID: fileID(man), Provenance: man.Provenance}
 	if p.redraw == nil {
 		err = p.Make(context.Background(), out)
 		if err == nil {
