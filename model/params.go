@@ -33,6 +33,7 @@ type Param struct {
 	Key    string // as files, flags and tables spell it: "alpha"
 	Symbol string // as figures write it (gonum/plot text): "α", "T_A"
 	Name   string // what it is: "interaction–transmission association"
+	Short  string // a word or two for tight places (a slider): "association"
 	Domain string // the allowed range
 	// Min and Max bound the domain (±Inf where it is open-ended; whether
 	// an end is included is in Domain), for samplers and sliders.
@@ -56,21 +57,21 @@ func (p Param) Label() string {
 // Parameters lists the model's parameters, the six primary ones in the
 // order of MODEL.md §1, then the derived t and bias.
 var Parameters = []Param{
-	{Key: "b", Symbol: "b", Name: "benefit of cooperation", Domain: DomainB, Min: 0, Max: math.Inf(1),
+	{Key: "b", Symbol: "b", Short: "benefit", Name: "benefit of cooperation", Domain: DomainB, Min: 0, Max: math.Inf(1),
 		get: func(p Params) float64 { return p.B }, set: func(p *Params, x float64) { p.B = x }},
-	{Key: "c", Symbol: "c", Name: "cost of cooperation", Domain: DomainC, Min: 0, Max: 1,
+	{Key: "c", Symbol: "c", Short: "cost", Name: "cost of cooperation", Domain: DomainC, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.C }, set: func(p *Params, x float64) { p.C = x }},
-	{Key: "v", Symbol: "v", Name: "vertical transmission rate", Domain: DomainProbability, Min: 0, Max: 1,
+	{Key: "v", Symbol: "v", Short: "vertical", Name: "vertical transmission rate", Domain: DomainProbability, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.V }, set: func(p *Params, x float64) { p.V = x }},
-	{Key: "alpha", Symbol: "α", Name: "interaction–transmission association", Domain: DomainProbability, Min: 0, Max: 1,
+	{Key: "alpha", Symbol: "α", Short: "association", Name: "interaction–transmission association", Domain: DomainProbability, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.Alpha }, set: func(p *Params, x float64) { p.Alpha = x }},
-	{Key: "ta", Symbol: "T_A", Name: "horizontal transmission of A", Domain: DomainProbability, Min: 0, Max: 1,
+	{Key: "ta", Symbol: "T_A", Short: "success of A", Name: "horizontal transmission of A", Domain: DomainProbability, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.TA }, set: func(p *Params, x float64) { p.TA = x }},
-	{Key: "tb", Symbol: "T_B", Name: "horizontal transmission of B", Domain: DomainProbability, Min: 0, Max: 1,
+	{Key: "tb", Symbol: "T_B", Short: "success of B", Name: "horizontal transmission of B", Domain: DomainProbability, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.TB }, set: func(p *Params, x float64) { p.TB = x }},
-	{Key: "t", Symbol: "T", Name: "horizontal transmission rate", Domain: DomainProbability, Min: 0, Max: 1, Derived: true, Writes: []string{"ta", "tb"},
+	{Key: "t", Symbol: "T", Short: "transmission", Name: "horizontal transmission rate", Domain: DomainProbability, Min: 0, Max: 1, Derived: true, Writes: []string{"ta", "tb"},
 		get: func(p Params) float64 { return p.TA }, set: func(p *Params, x float64) { p.TA, p.TB = x, x }},
-	{Key: "bias", Symbol: "T_A − T_B", Name: "horizontal transmission bias", Domain: "[T_A − 1, T_A]", Min: -1, Max: 1, Derived: true, Writes: []string{"tb"},
+	{Key: "bias", Symbol: "T_A − T_B", Short: "bias", Name: "horizontal transmission bias", Domain: "[T_A − 1, T_A]", Min: -1, Max: 1, Derived: true, Writes: []string{"tb"},
 		get: func(p Params) float64 { return p.TA - p.TB }, set: func(p *Params, x float64) { p.TB = p.TA - x }},
 }
 

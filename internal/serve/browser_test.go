@@ -129,7 +129,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	setSlider("c", 0.05)
-	poll(ctx, `window.culturesim.lastFrame.params[0].c === 0.05`, "the c slider reaching the simulation")
+	poll(ctx, `window.culturesim.lastFrame.params[0].params.c === 0.05`, "the c slider reaching the simulation")
 	// An invalid combination (b < c) shows a message.
 	setSlider("b", 0.01)
 	poll(ctx, `document.querySelector('#message.error') !== null`, "an error message for b = 0.01")

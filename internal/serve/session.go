@@ -334,7 +334,8 @@ type Hello struct {
 // the engine's table of settings.
 type Slider struct {
 	Key           string  `json:"key"`
-	Label         string  `json:"label"`
+	Label         string  `json:"label"` // short: the symbol and a word
+	Title         string  `json:"title"` // the whole name and domain, as a tooltip
 	Min           float64 `json:"min"`
 	Max           float64 `json:"max"`
 	Step          float64 `json:"step"`
@@ -350,11 +351,11 @@ func sliders() []Slider {
 		if !st.Live || st.Type != sim.Float {
 			continue
 		}
-		label := st.Label
+		label, title := st.Key, st.Label
 		if pa, ok := model.LookupParam(st.Key); ok {
-			label = pa.Symbol + " (" + pa.Name + ")"
+			label, title = pa.Symbol+" ("+pa.Short+")", pa.Label()+", "+pa.Domain
 		}
-		sl := Slider{Key: st.Key, Label: label, Min: st.Min, Max: math.Min(st.Max, maxSlider), LatticeOnly: st.LatticeOnly, WellMixedOnly: st.WellMixedOnly}
+		sl := Slider{Key: st.Key, Label: label, Title: title, Min: st.Min, Max: math.Min(st.Max, maxSlider), LatticeOnly: st.LatticeOnly, WellMixedOnly: st.WellMixedOnly}
 		sl.Step = 0.005
 		if sl.Max-sl.Min > 1 {
 			sl.Step = 0.01

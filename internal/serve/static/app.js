@@ -109,6 +109,7 @@ function buildSliders() {
     row.className = "slider";
     row.dataset.key = s.key;
     row.innerHTML = `<span>${s.label.replace("T_A", "T<sub>A</sub>").replace("T_B", "T<sub>B</sub>")}</span><input type="range" min="${s.min}" max="${s.max}" step="${s.step}"><output></output>`;
+    row.querySelector("span").title = s.title;
     const input = row.querySelector("input"), out = row.querySelector("output");
     let timer = null;
     input.addEventListener("input", () => {
