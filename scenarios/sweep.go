@@ -19,6 +19,7 @@ import (
 type Axis struct {
 	Key    string // as [sweep] spells it: "c", "platform.xiaohongshu.alpha", "event.1.fraction"
 	Values []sim.Value
+	Type   sim.ValueType // of the values (and of the axis's table column)
 	Line   int
 
 	// Platform is the platform whose own setting the axis assigns, −1
@@ -377,7 +378,7 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 		if !good || clash {
 			continue
 		}
-		a.Values, a.Line = vals, p.keys.line(key)
+		a.Values, a.Line, a.Type = vals, p.keys.line(key), s.Type
 		sc.Axes = append(sc.Axes, a)
 	}
 	// A derived default (t, bias) is applied after the primary settings:

@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/culturesim/culturesim/internal/progress"
 )
 
 // errHelp is returned after a command printed its help on request.
@@ -87,4 +89,49 @@ func (f *floatFlag) Set(s string) error {
 	}
 	f.v, f.set = x, true
 	return nil
+}
+
+// progressOption is --progress and --quiet, for the commands that run
+// simulations; --quiet implies --progress=none.
+type progressOption struct {
+	Progress string // auto, json or none ("": auto)
+	Quiet    bool
+	mode     progress.Mode
+}
+
+func (p *progressOption) register(fs *flagSet, quietHelp string) {
+	fs.StringVar(&p.Progress, "progress", string(progress.Auto),
+		"progress on stderr: auto (a bar on a terminal, a line every 10 s otherwise), json (one JSON object a second: label, done, total, rate, eta_seconds, elapsed_seconds) or none")
+	fs.BoolVar(&p.Quiet, "quiet", false, quietHelp)
+}
+
+// check validates --progress for command cmd.
+func (p *progressOption) check(cmd string) error {
+	if p.Progress == "" {
+		p.Progress = string(progress.Auto)
+	}
+	m, ok := progress.ParseMode(p.Progress)
+	if !ok {
+		var names []string
+		for _, m := range progress.Modes {
+			names = append(names, string(m))
+		}
+		return usagef("%s: --progress = %q is not one of %s", cmd, p.Progress, strings.Join(names, ", "))
+	}
+	p.mode = m
+	if p.Quiet {
+		p.mode = progress.None
+	}
+	return nil
+}
+
+// reporter is the progress reporter the flags ask for (nil: none).
+func (p *progressOption) reporter(stderr io.Writer, label string) *progress.Reporter {
+	if p.mode == "" {
+		p.mode = progress.Auto
+		if p.Quiet {
+			p.mode = progress.None
+		}
+	}
+	return progress.NewMode(stderr, label, p.mode)
 }

@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"merge":     {"combine the shards of a sweep", cmdMerge},
 		"plot":      {"redraw the plots of any directory culturesim wrote", cmdPlot},
 		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
+		"verify":    {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify},
 		"serve":     {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
 		"version":   {"print the version", cmdVersion},
 	}
@@ -58,7 +59,7 @@ func commands() map[string]command {
 // Exit statuses.
 const (
 	exitOK          = 0
-	exitFailure     = 1   // a run, a write or the machine failed
+	exitFailure     = 1   // a run, a write or the machine failed; verify found results that do not reproduce
 	exitUsage       = 2   // invalid input: the command line, a scenario file, an output directory that holds something else
 	exitInterrupted = 130 // SIGINT or SIGTERM: finished work is kept
 )
@@ -78,12 +79,15 @@ func exitStatus(ctx context.Context, err error) int {
 		se scenarios.Errors
 		ie *execute.InputError
 		fe *model.FieldError
+		me *execute.MismatchError
 	)
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exitInterrupted
+	case errors.As(err, &me):
+		return exitFailure
 	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe), errors.Is(err, artifact.ErrNotRuns):
 		return exitUsage
 	}

@@ -18,10 +18,13 @@ type reproduceOptions struct {
 	Panels  []string
 	Full    bool
 	Workers int
-	Quiet   bool
+	progressOption
 }
 
 func (o *reproduceOptions) validate(known map[string]paper.Panel) error {
+	if err := o.check("reproduce"); err != nil {
+		return err
+	}
 	for i, id := range o.Panels {
 		id = strings.TrimPrefix(strings.TrimPrefix(id, "fig"), "Fig")
 		if strings.HasPrefix(id, "s") {
@@ -46,11 +49,11 @@ func (o *reproduceOptions) validate(known map[string]paper.Panel) error {
 
 func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := reproduceOptions{}
-	fs := newFlagSet("reproduce", "[PANEL…] [--out DIR]", stdout)
+	fs := newFlagSet("reproduce", "[PANEL…] [--out DIR] [--full] [--workers N] [--progress auto|json|none] [--quiet]", stdout)
 	fs.StringVar(&o.Out, "out", "results", "directory to write the panels into (one subdirectory per panel)")
 	fs.BoolVar(&o.Full, "full", false, "sweep panels (4a, 4b, S2a, S2b) at the paper's full size (50 replicates, 10,000 generations: hours) instead of the quick variant; resumes an interrupted run")
 	fs.IntVar(&o.Workers, "workers", 0, "parallel runs for simulated panels (0: one per CPU)")
-	fs.BoolVar(&o.Quiet, "quiet", false, "no progress output")
+	o.register(fs, "no progress output")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -81,8 +84,8 @@ func runReproduce(ctx context.Context, o reproduceOptions, stdout, stderr io.Wri
 		}
 		out.Full, out.Workers = o.Full, o.Workers
 		var rep *progress.Reporter
-		if !o.Quiet && (p.Sweep || id == "4c") {
-			rep = progress.New(stderr, "fig"+dirID)
+		if p.Sweep || id == "4c" {
+			rep = o.reporter(stderr, "fig"+dirID)
 			out.Progress = rep.Update
 		}
 		err = p.Make(ctx, out)

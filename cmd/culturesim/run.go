@@ -9,7 +9,6 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
-	"github.com/culturesim/culturesim/internal/progress"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
@@ -22,12 +21,15 @@ type runOptions struct {
 	Replicate int // −1: every replicate
 	Resume    bool
 	Force     bool
-	Quiet     bool
+	progressOption
 	// Deterministic iterates the deterministic counterpart instead.
 	Deterministic bool
 }
 
 func (o *runOptions) validate() error {
+	if err := o.check("run"); err != nil {
+		return err
+	}
 	switch {
 	case o.Workers < 0:
 		return usagef("run: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
@@ -43,14 +45,14 @@ func (o *runOptions) validate() error {
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := runOptions{Point: -1, Replicate: -1}
-	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--point I [--replicate J]] [--out DIR] [--workers N] [--deterministic] [--resume|--force] [--quiet]", stdout)
+	fs := newFlagSet("run", "SCENARIO.toml|BUILTIN [--point I [--replicate J]] [--out DIR] [--workers N] [--deterministic] [--resume|--force] [--progress auto|json|none] [--quiet]", stdout)
 	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, or out/NAME-point-I[-replicate-J])")
 	fs.IntVar(&o.Workers, "workers", 0, "replicates run in parallel (0: one per CPU)")
 	fs.IntVar(&o.Point, "point", -1, "the sweep point to run, for a scenario with [sweep] (0, 1, …; see culturesim validate)")
 	fs.IntVar(&o.Replicate, "replicate", -1, "run only this replicate of the point: replays run (point, replicate) of a sweep bit for bit, with its full series")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the run in --out, keeping finished replicates (starts it if --out is new)")
 	fs.BoolVar(&o.Force, "force", false, "replace the output of an earlier run in --out")
-	fs.BoolVar(&o.Quiet, "quiet", false, "print nothing but errors and warnings")
+	o.register(fs, "print nothing but errors and warnings")
 	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed populations and platforms) instead of simulating; same tables")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -88,10 +90,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			o.Out += fmt.Sprintf("-replicate-%d", o.Replicate)
 		}
 	}
-	var rep *progress.Reporter
-	if !o.Quiet {
-		rep = progress.New(stderr, sc.Name)
-	}
+	rep := o.reporter(stderr, sc.Name)
 	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindRun, Workers: o.Workers, Selection: sel,
 		RecordEvery: execute.RunRecording(sc), Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force,
 		Progress: rep.Update, Provenance: artifact.NewProvenance(ctx)})

@@ -12,7 +12,6 @@ import (
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
 	"github.com/culturesim/culturesim/internal/figures"
-	"github.com/culturesim/culturesim/internal/progress"
 )
 
 // sweepOptions are the flags of "culturesim sweep".
@@ -23,13 +22,16 @@ type sweepOptions struct {
 	Shard    string
 	Resume   bool
 	Force    bool
-	Quiet    bool
+	progressOption
 	// Deterministic iterates the deterministic counterpart at every point.
 	Deterministic bool
 	shard         artifact.Shard
 }
 
 func (o *sweepOptions) validate() error {
+	if err := o.check("sweep"); err != nil {
+		return err
+	}
 	if o.Workers < 0 {
 		return usagef("sweep: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
 	}
@@ -59,13 +61,13 @@ func parseShard(s string) (artifact.Shard, error) {
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o sweepOptions
-	fs := newFlagSet("sweep", "SCENARIO.toml|BUILTIN [--out DIR] [--workers N] [--shard i/n] [--resume|--force] [--quiet]", stdout)
+	fs := newFlagSet("sweep", "SCENARIO.toml|BUILTIN [--out DIR] [--workers N] [--shard i/n] [--resume|--force] [--progress auto|json|none] [--quiet]", stdout)
 	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, or out/NAME-shard-i-of-n)")
 	fs.IntVar(&o.Workers, "workers", 0, "runs in parallel (0: one per CPU)")
 	fs.StringVar(&o.Shard, "shard", "", "run only the runs r with r mod n = i, as i/n (for clusters; combine with merge)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the sweep in --out, keeping finished runs (starts it if --out is new)")
 	fs.BoolVar(&o.Force, "force", false, "discard the sweep in --out and start again")
-	fs.BoolVar(&o.Quiet, "quiet", false, "no progress output")
+	o.register(fs, "no progress, and no summary line on stdout")
 	fs.BoolVar(&o.Deterministic, "deterministic", false, "iterate the deterministic counterpart (well-mixed platforms) at every point instead of simulating; one \"replicate\" a point")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -92,10 +94,7 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 			o.Out += fmt.Sprintf("-shard-%d-of-%d", o.shard.Index, o.shard.Count)
 		}
 	}
-	var rep *progress.Reporter
-	if !o.Quiet {
-		rep = progress.New(stderr, sc.Name)
-	}
+	rep := o.reporter(stderr, sc.Name)
 	prov := artifact.NewProvenance(ctx)
 	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindSweep, Workers: o.Workers,
 		Selection: artifact.Selection{Shard: o.shard, Point: -1, Replicate: -1}, RecordEvery: execute.SweepRecording(sc),

@@ -12,8 +12,11 @@ import (
 // Table is a CSV table held in memory until written.
 type Table struct {
 	Header []string
-	Rows   [][]string
-	path   string // where it was read from, for messages
+	// Types are the columns' types, for Parquet (nil for a table read
+	// from CSV, or never written as Parquet).
+	Types []ColType
+	Rows  [][]string
+	path  string // where it was read from, for messages
 }
 
 // Add appends a row; it panics if the row's width differs from the

@@ -17,7 +17,7 @@ const ManifestFile = "manifest.json"
 // Schema is the version of the output formats (tables, journal,
 // manifests). Bump it when a reader of the old files would misread new
 // ones.
-const Schema = 2
+const Schema = 3
 
 // Kinds of output directory, as manifests name them.
 const (

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strconv"
 
 	"github.com/culturesim/culturesim/sim"
 )
@@ -55,6 +56,35 @@ type Row struct {
 }
 
 const rowFloats = 9
+
+// TidyDigits is the precision of the statistics that are sums of floats.
+const TidyDigits = 12
+
+// Tidy rounds x to TidyDigits significant digits. Statistics computed
+// as sums of floats (mean fitness; every number of the deterministic
+// counterpart) are tidied before they are stored: their last digits are
+// rounding noise (1.6057599999999999 for 1.60576, 19999.999999999993 for
+// 20000), far below any precision a run has, and printing them would
+// suggest otherwise. Exact values (ratios of counts) are not tidied.
+func Tidy(x float64) float64 {
+	switch {
+	case x == 0:
+		return 0 // and not −0
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return x
+	}
+	y, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', TidyDigits, 64), 64)
+	return y
+}
+
+// Tidy tidies every number of the row (see Tidy).
+func (r *Row) Tidy() {
+	f := r.floats()
+	for i := range f {
+		f[i] = Tidy(f[i])
+	}
+	*r = rowOf(f)
+}
 
 func (r Row) floats() [rowFloats]float64 {
 	return [rowFloats]float64{r.Size, r.FreqA, r.FreqNatives, r.FreqMigrants, r.MeanFitness, r.MovedIn, r.MovedOut, r.Refused, r.Clamped}

@@ -3,10 +3,12 @@ package artifact
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -19,12 +21,14 @@ import (
 
 // Files of a run or sweep directory.
 const (
-	RunsFile          = "runs.csv"
-	SummaryFile       = "summary.csv"
-	SeriesFile        = "series.parquet"
-	SeriesCSVFile     = "series.csv"
-	ScenarioFile      = "scenario.toml"
-	WorldPlatformName = "all" // the series' platform column for the whole world
+	RunsFile           = "runs.csv"
+	RunsParquetFile    = "runs.parquet"
+	SummaryFile        = "summary.csv"
+	SummaryParquetFile = "summary.parquet"
+	SeriesFile         = "series.parquet"
+	SeriesCSVFile      = "series.csv"
+	ScenarioFile       = "scenario.toml"
+	WorldPlatformName  = "all" // the series' platform column for the whole world
 )
 
 // The tables have one schema each, whatever wrote them (run, sweep,
@@ -50,16 +54,20 @@ const (
 // lattice), unprefixed for a world of one platform, suffixed _P for
 // platform P otherwise.
 
-// paramColumns lists the parameter columns of a scenario and a function
-// giving their values at a point.
-func paramColumns(sc *scenarios.Scenario) ([]string, func(point int) []string) {
+// pointColumns lists the columns that describe a point, the sweep's axes
+// (axis_KEY) and every platform's settings (PARAMS), with their types,
+// and a function giving their cells at a point.
+func pointColumns(sc *scenarios.Scenario) (names []string, types []ColType, cells func(point int) []string) {
+	for _, a := range sc.Axes {
+		names = append(names, "axis_"+a.Key)
+		types = append(types, colOf(a.Type))
+	}
 	base := sc.Point(0)
 	type col struct {
 		platform int
 		key      string
 	}
 	var cols []col
-	var header []string
 	single := len(base.Platforms) == 1
 	for k, pc := range base.Platforms {
 		for _, s := range sim.Settings {
@@ -73,40 +81,53 @@ func paramColumns(sc *scenarios.Scenario) ([]string, func(point int) []string) {
 				continue
 			}
 			cols = append(cols, col{k, s.Key})
+			types = append(types, colOf(s.Type))
 			if single {
-				header = append(header, s.Key)
+				names = append(names, s.Key)
 			} else {
-				header = append(header, s.Key+"_"+pc.Name)
+				names = append(names, s.Key+"_"+pc.Name)
 			}
 		}
 	}
-	return header, func(point int) []string {
+	return names, types, func(point int) []string {
+		var row []string
+		for _, v := range sc.PointValues(point) {
+			row = append(row, v.String())
+		}
 		w := sc.Point(point)
-		row := make([]string, len(cols))
-		for i, c := range cols {
+		for _, c := range cols {
 			v, _ := w.Platforms[c.platform].Get(c.key)
-			row[i] = v.String()
+			row = append(row, v.String())
 		}
 		return row
 	}
 }
 
-// axisColumns names the columns of a sweep's axes.
-func axisColumns(sc *scenarios.Scenario) []string {
-	var h []string
-	for _, a := range sc.Axes {
-		h = append(h, "axis_"+a.Key)
+// colOf is the column type of a setting's values.
+func colOf(t sim.ValueType) ColType {
+	switch t {
+	case sim.Int:
+		return ColInt
+	case sim.Choice:
+		return ColString
 	}
-	return h
+	return ColFloat
 }
 
-func axisRow(sc *scenarios.Scenario, point int) []string {
-	var row []string
-	for _, v := range sc.PointValues(point) {
-		row = append(row, v.String())
-	}
-	return row
+// schema builds a table's header and column types together.
+type schema struct {
+	names []string
+	types []ColType
 }
+
+func (s *schema) add(t ColType, names ...string) {
+	for _, n := range names {
+		s.names = append(s.names, n)
+		s.types = append(s.types, t)
+	}
+}
+
+func (s *schema) table() *Table { return &Table{Header: s.names, Types: s.types} }
 
 // Num formats a count (whole numbers without an exponent) or a float in
 // its shortest round-trip form; NaN is an empty cell.
@@ -122,18 +143,25 @@ func Num(x float64) string {
 
 // RunsTable is runs.csv: one row per finished run, in run order.
 func RunsTable(sc *scenarios.Scenario, rs []RunResult) *Table {
-	ph, params := paramColumns(sc)
+	pn, pt, point := pointColumns(sc)
 	names := sc.PlatformNames()
-	h := append(append(append([]string{"run", "point", "replicate", "seed"}, axisColumns(sc)...), ph...),
-		"final_freq_a", "generations", "stop_reason", "clamped")
+	var h schema
+	h.add(ColInt, "run", "point", "replicate")
+	h.add(ColUint, "seed")
+	h.names, h.types = append(h.names, pn...), append(h.types, pt...)
+	h.add(ColFloat, "final_freq_a")
+	h.add(ColInt, "generations")
+	h.add(ColString, "stop_reason")
+	h.add(ColInt, "clamped")
 	if len(names) > 1 {
 		for _, n := range names {
-			h = append(h, "final_size_"+n, "final_freq_a_"+n, "final_freq_a_natives_"+n, "final_freq_a_migrants_"+n, "acculturation_"+n)
+			h.add(ColFloat, "final_size_"+n, "final_freq_a_"+n, "final_freq_a_natives_"+n, "final_freq_a_migrants_"+n)
+			h.add(ColIntOpt, "acculturation_"+n)
 		}
 	}
-	t := &Table{Header: h}
+	t := h.table()
 	for _, r := range rs {
-		row := append(append([]string{I(r.Run), I(r.Point), I(r.Rep), strconv.FormatUint(r.Seed, 10)}, axisRow(sc, r.Point)...), params(r.Point)...)
+		row := append([]string{I(r.Run), I(r.Point), I(r.Rep), FormatSeed(r.Seed)}, point(r.Point)...)
 		row = append(row, F(r.Result.FinalFreqA), I(r.Result.Generations), r.Result.Reason.String(), I(r.Result.Clamped))
 		if len(names) > 1 {
 			for _, p := range r.Platforms {
@@ -169,10 +197,16 @@ func CheckColumns(sc *scenarios.Scenario) error {
 type PointSummary struct {
 	Point                               int
 	Runs                                int
-	MeanFreqA, SDFreqA                  float64
+	MeanFreqA, SDFreqA, SEFreqA         float64 // SE: SD/√runs (NaN for one run)
 	FracFixedA, FracFixedB, FracNeither float64
+	FixedA, FixedB                      Interval // Wilson 95% intervals of the fixation fractions
 	MeanGenerations                     float64
 	Platforms                           []PlatformSummary // for worlds of several platforms
+	// Theory is each platform's analytic outcome; Agreement ("true",
+	// "false" or "" when no test applies) says whether the simulation is
+	// consistent with it (a world of one platform only; see agree).
+	Theory    []Theory
+	Agreement string
 }
 
 // PlatformSummary aggregates one platform's final state over a point's
@@ -239,6 +273,15 @@ func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
 			s.SDFreqA = math.NaN()
 		}
 		s.MeanGenerations = stat.Mean(gens, nil)
+		s.SEFreqA = s.SDFreqA / math.Sqrt(n)
+		s.FixedA, s.FixedB = Wilson(int(math.Round(s.FracFixedA*n)), len(runs)), Wilson(int(math.Round(s.FracFixedB*n)), len(runs))
+		world := sc.Point(p)
+		for _, pc := range world.Platforms {
+			s.Theory = append(s.Theory, TheoryOf(pc, len(world.Platforms)))
+		}
+		if K == 1 {
+			s.Agreement = agree(s, world.Platforms[0])
+		}
 		if K > 1 {
 			s.Platforms = make([]PlatformSummary, K)
 			for k := range K {
@@ -276,29 +319,56 @@ func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
 
 // SummaryTable is summary.csv: one row per point.
 func SummaryTable(sc *scenarios.Scenario, ss []PointSummary) *Table {
-	ph, params := paramColumns(sc)
+	pn, pt, point := pointColumns(sc)
 	names := sc.PlatformNames()
-	h := append(append(append([]string{"point"}, axisColumns(sc)...), ph...), "runs", "mean_final_freq_a", "sd_final_freq_a",
-		"frac_fixed_a", "frac_fixed_b", "frac_neither", "mean_generations")
+	var h schema
+	h.add(ColInt, "point")
+	h.names, h.types = append(h.names, pn...), append(h.types, pt...)
+	h.add(ColInt, "runs")
+	h.add(ColFloat, "mean_final_freq_a", "sd_final_freq_a", "frac_fixed_a", "frac_fixed_b", "frac_neither", "mean_generations")
 	if len(names) > 1 {
 		for _, n := range names {
-			h = append(h, "mean_final_size_"+n, "mean_final_freq_a_"+n, "sd_final_freq_a_"+n, "mean_final_freq_a_natives_"+n,
+			h.add(ColFloat, "mean_final_size_"+n, "mean_final_freq_a_"+n, "sd_final_freq_a_"+n, "mean_final_freq_a_natives_"+n,
 				"mean_final_freq_a_migrants_"+n, "mean_acculturation_"+n, "frac_acculturated_"+n)
 		}
 	}
-	t := &Table{Header: h}
-	blank := func(x float64) string {
+	// The standard error, the fixation fractions' Wilson intervals and
+	// the theory (see theory.go).
+	h.add(ColFloat, "se_final_freq_a", "frac_fixed_a_lo", "frac_fixed_a_hi", "frac_fixed_b_lo", "frac_fixed_b_hi")
+	for _, n := range names {
+		suffix := ""
+		if len(names) > 1 {
+			suffix = "_" + n
+		}
+		h.add(ColString, "outcome"+suffix)
+		h.add(ColFloat, "pstar"+suffix, "beta1"+suffix, "beta3"+suffix)
+		h.add(ColString, "theory"+suffix)
+	}
+	if len(names) == 1 {
+		h.add(ColBool, "agreement")
+	}
+	t := h.table()
+	// Means, SDs, intervals and the analytic values are computed in
+	// floats and tidied (see Tidy); the fractions are exact ratios.
+	stat := func(x float64) string {
 		if math.IsNaN(x) {
 			return ""
 		}
-		return F(x)
+		return F(Tidy(x))
 	}
 	for _, s := range ss {
-		row := append(append([]string{I(s.Point)}, axisRow(sc, s.Point)...), params(s.Point)...)
-		row = append(row, I(s.Runs), F(s.MeanFreqA), blank(s.SDFreqA), F(s.FracFixedA), F(s.FracFixedB), F(s.FracNeither), F(s.MeanGenerations))
+		row := append([]string{I(s.Point)}, point(s.Point)...)
+		row = append(row, I(s.Runs), stat(s.MeanFreqA), stat(s.SDFreqA), F(s.FracFixedA), F(s.FracFixedB), F(s.FracNeither), stat(s.MeanGenerations))
 		for _, p := range s.Platforms {
-			row = append(row, blank(p.MeanSize), blank(p.MeanFreqA), blank(p.SDFreqA), blank(p.MeanNatives), blank(p.MeanMigrants),
-				blank(p.MeanAcculturation), F(p.Acculturate))
+			row = append(row, stat(p.MeanSize), stat(p.MeanFreqA), stat(p.SDFreqA), stat(p.MeanNatives), stat(p.MeanMigrants),
+				stat(p.MeanAcculturation), F(p.Acculturate))
+		}
+		row = append(row, stat(s.SEFreqA), stat(s.FixedA.Lo), stat(s.FixedA.Hi), stat(s.FixedB.Lo), stat(s.FixedB.Hi))
+		for _, th := range s.Theory {
+			row = append(row, th.OutcomeName(), stat(th.PStar), stat(th.Beta1), stat(th.Beta3), th.Kind)
+		}
+		if len(names) == 1 {
+			row = append(row, s.Agreement)
 		}
 		t.Add(row...)
 	}
@@ -312,7 +382,7 @@ type SeriesRow struct {
 	Replicate    int32    `parquet:"replicate"`
 	Generation   int32    `parquet:"generation"`
 	Platform     string   `parquet:"platform,dict"`
-	Size         float64  `parquet:"size"`
+	Size         float64  `parquet:"n_agents"`
 	FreqA        *float64 `parquet:"freq_a,optional"`
 	FreqNatives  *float64 `parquet:"freq_a_natives,optional"`
 	FreqMigrants *float64 `parquet:"freq_a_migrants,optional"`
@@ -324,7 +394,7 @@ type SeriesRow struct {
 }
 
 // SeriesHeader is the header of series.csv.
-var SeriesHeader = []string{"point", "replicate", "generation", "platform", "size", "freq_a", "freq_a_natives", "freq_a_migrants",
+var SeriesHeader = []string{"point", "replicate", "generation", "platform", "n_agents", "freq_a", "freq_a_natives", "freq_a_migrants",
 	"mean_fitness", "moved_in", "moved_out", "refused", "clamped"}
 
 func opt(x float64) *float64 {
@@ -333,6 +403,10 @@ func opt(x float64) *float64 {
 	}
 	return &x
 }
+
+// SeriesRows converts one run's records into series rows (names: the
+// scenario's platforms).
+func SeriesRows(r RunResult, names []string) []SeriesRow { return seriesRows(r, names, nil) }
 
 // seriesRows converts one run's records into series rows.
 func seriesRows(r RunResult, names []string, out []SeriesRow) []SeriesRow {
@@ -386,6 +460,8 @@ type TableOptions struct {
 	// SeriesCSV: write series.csv beside series.parquet (runs of one
 	// point, small enough for people).
 	SeriesCSV bool
+	// Meta is what made the tables, for the Parquet files' metadata.
+	Meta ParquetMeta
 }
 
 // WriteTables writes the tables of dir from its journal: runs.csv,
@@ -398,20 +474,33 @@ func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]strin
 		return nil, err
 	}
 	var files []string
-	if err := RunsTable(sc, rs).Write(filepath.Join(dir, RunsFile)); err != nil {
+	write := func(t *Table, csvName, pqName string) error {
+		if err := t.Write(filepath.Join(dir, csvName)); err != nil {
+			return err
+		}
+		files = append(files, csvName)
+		if err := t.WriteParquet(filepath.Join(dir, pqName), opts.Meta); err != nil {
+			return err
+		}
+		files = append(files, pqName)
+		return nil
+	}
+	if err := write(RunsTable(sc, rs), RunsFile, RunsParquetFile); err != nil {
 		return files, err
 	}
-	files = append(files, RunsFile)
 	if opts.Summary {
-		if err := SummaryTable(sc, Summarise(sc, rs)).Write(filepath.Join(dir, SummaryFile)); err != nil {
+		if err := write(SummaryTable(sc, Summarise(sc, rs)), SummaryFile, SummaryParquetFile); err != nil {
 			return files, err
 		}
-		files = append(files, SummaryFile)
-	} else if err := os.Remove(filepath.Join(dir, SummaryFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return files, err
+	} else {
+		for _, f := range []string{SummaryFile, SummaryParquetFile} {
+			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return files, err
+			}
+		}
 	}
 	if scan.Header.RecordEvery > 0 {
-		written, err := writeSeries(dir, sc, scan, opts.SeriesCSV)
+		written, err := writeSeries(dir, sc, scan, opts.SeriesCSV, opts.Meta)
 		files = append(files, written...)
 		if err != nil {
 			return files, fmt.Errorf("writing %s: %w", SeriesFile, err)
@@ -420,9 +509,89 @@ func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]strin
 	return files, nil
 }
 
+// seriesColumns are the columns of the series tables: SeriesHeader,
+// then the point's columns (axis_KEY…, PARAMS…), so that a series needs no
+// join to say what made it. pointValues gives the point columns' Parquet
+// values at a point, cells their CSV cells.
+type seriesColumns struct {
+	header    []string
+	schema    *parquet.Schema
+	cells     func(point int) []string
+	types     []ColType
+	cache     map[int][]parquet.Value
+	cellCache map[int][]string
+}
+
+// pointCells are the CSV cells of the point columns at point.
+func (c *seriesColumns) pointCells(point int) []string {
+	if cs, ok := c.cellCache[point]; ok {
+		return cs
+	}
+	cs := c.cells(point)
+	c.cellCache[point] = cs
+	return cs
+}
+
+func newSeriesColumns(sc *scenarios.Scenario) (*seriesColumns, error) {
+	pn, pt, cells := pointColumns(sc)
+	header := append(append([]string(nil), SeriesHeader...), pn...)
+	var fs []reflect.StructField
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[SeriesRow]()) {
+		fs = append(fs, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+	}
+	for i, f := range fields(pn, pt) {
+		f.Name = "P" + strconv.Itoa(i)
+		fs = append(fs, f)
+	}
+	return &seriesColumns{header: header, schema: schemaOf(fs, header), cells: cells, types: pt, cache: map[int][]parquet.Value{}, cellCache: map[int][]string{}}, nil
+}
+
+// pointValues are the Parquet values of the point columns at point.
+func (c *seriesColumns) pointValues(point int) ([]parquet.Value, error) {
+	if vs, ok := c.cache[point]; ok {
+		return vs, nil
+	}
+	cells := c.pointCells(point)
+	vs := make([]parquet.Value, len(cells))
+	for j, cell := range cells {
+		v, err := cellValue(c.types[j], cell, len(SeriesHeader)+j)
+		if err != nil {
+			return nil, fmt.Errorf("point %d, column %s: %w", point, c.header[len(SeriesHeader)+j], err)
+		}
+		vs[j] = v
+	}
+	c.cache[point] = vs
+	return vs, nil
+}
+
+// optValue is a nullable double of column col.
+func optValue(p *float64, col int) parquet.Value {
+	if p == nil {
+		return parquet.NullValue().Level(0, 0, col)
+	}
+	return parquet.DoubleValue(*p).Level(0, 1, col)
+}
+
+// parquetRow is a series row with its point's values, in schema order.
+func (s SeriesRow) parquetRow(point []parquet.Value) parquet.Row {
+	row := make(parquet.Row, 0, len(SeriesHeader)+len(point))
+	row = append(row,
+		parquet.Int32Value(s.Point).Level(0, 0, 0),
+		parquet.Int32Value(s.Replicate).Level(0, 0, 1),
+		parquet.Int32Value(s.Generation).Level(0, 0, 2),
+		parquet.ByteArrayValue([]byte(s.Platform)).Level(0, 0, 3),
+		parquet.DoubleValue(s.Size).Level(0, 0, 4),
+		optValue(s.FreqA, 5), optValue(s.FreqNatives, 6), optValue(s.FreqMigrants, 7), optValue(s.MeanFitness, 8),
+		parquet.DoubleValue(s.MovedIn).Level(0, 0, 9),
+		parquet.DoubleValue(s.MovedOut).Level(0, 0, 10),
+		parquet.DoubleValue(s.Refused).Level(0, 0, 11),
+		parquet.DoubleValue(s.Clamped).Level(0, 0, 12))
+	return append(row, point...)
+}
+
 // writeSeries streams the journal's series into series.parquet (and
 // series.csv) in run order.
-func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool) ([]string, error) {
+func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool, meta ParquetMeta) ([]string, error) {
 	runs := make([]int, 0, len(scan.Offsets))
 	for r := range scan.Offsets {
 		runs = append(runs, r)
@@ -433,48 +602,39 @@ func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool) (
 		return nil, err
 	}
 	defer jf.Close()
-	tmp := filepath.Join(dir, "."+SeriesFile+".tmp")
-	f, err := os.Create(tmp)
+	cols, err := newSeriesColumns(sc)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp)
-	w := parquet.NewGenericWriter[SeriesRow](f, parquet.Compression(&parquet.Zstd), parquet.CreatedBy("culturesim", "", ""))
 	var csvTable *Table
 	if withCSV {
-		csvTable = &Table{Header: SeriesHeader}
+		csvTable = &Table{Header: cols.header}
 	}
 	names := sc.PlatformNames()
-	var rows []SeriesRow
-	for _, r := range runs {
-		rr, err := ReadEntry(jf, scan.Offsets[r])
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
-		rows = seriesRows(rr, names, rows[:0])
-		if _, err := w.Write(rows); err != nil {
-			f.Close()
-			return nil, err
-		}
-		if csvTable != nil {
+	err = writeParquetFile(filepath.Join(dir, SeriesFile), cols.schema, meta, func(emit func(parquet.Row) error) error {
+		var rows []SeriesRow
+		for _, r := range runs {
+			rr, err := ReadEntry(jf, scan.Offsets[r])
+			if err != nil {
+				return err
+			}
+			point, err := cols.pointValues(rr.Point)
+			if err != nil {
+				return err
+			}
+			rows = seriesRows(rr, names, rows[:0])
 			for _, row := range rows {
-				csvTable.Add(row.CSV()...)
+				if err := emit(row.parquetRow(point)); err != nil {
+					return err
+				}
+				if csvTable != nil {
+					csvTable.Add(append(row.CSV(), cols.pointCells(rr.Point)...)...)
+				}
 			}
 		}
-	}
-	if err := w.Close(); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, SeriesFile)); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	files := []string{SeriesFile}
@@ -499,6 +659,50 @@ func ReadSeries(dir string) ([]SeriesRow, error) {
 		return rows, nil
 	}
 	return ReadSeriesCSV(filepath.Join(dir, SeriesCSVFile))
+}
+
+// EachSeries calls f with every row of dir's series in file order,
+// streaming series.parquet (or reading series.csv where there is none),
+// so that a large series need not fit in memory.
+func EachSeries(dir string, f func(SeriesRow) error) error {
+	path := filepath.Join(dir, SeriesFile)
+	file, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		rows, err := ReadSeriesCSV(filepath.Join(dir, SeriesCSVFile))
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := f(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	r := parquet.NewGenericReader[SeriesRow](file)
+	defer r.Close()
+	buf := make([]SeriesRow, 1024)
+	for {
+		n, err := r.Read(buf)
+		for _, row := range buf[:n] {
+			// The reader may reuse what the pointers point to.
+			row.FreqA, row.FreqNatives, row.FreqMigrants, row.MeanFitness = opt(deref(row.FreqA)), opt(deref(row.FreqNatives)),
+				opt(deref(row.FreqMigrants)), opt(deref(row.MeanFitness))
+			if err := f(row); err != nil {
+				return err
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 }
 
 // ReadSeriesCSV reads a series table in CSV (series.csv, or a panel's
@@ -526,7 +730,7 @@ func ReadSeriesCSV(path string) ([]SeriesRow, error) {
 		floats := []struct {
 			name string
 			dst  *float64
-		}{{"size", &row.Size}, {"moved_in", &row.MovedIn}, {"moved_out", &row.MovedOut}, {"refused", &row.Refused}, {"clamped", &row.Clamped}}
+		}{{"n_agents", &row.Size}, {"moved_in", &row.MovedIn}, {"moved_out", &row.MovedOut}, {"refused", &row.Refused}, {"clamped", &row.Clamped}}
 		for _, c := range floats {
 			x, err := t.Float(i, c.name)
 			if err != nil {

@@ -77,24 +77,21 @@ func ratio(a, b float64) float64 {
 
 // worldRows returns the world's row and, for several platforms, the
 // platforms' rows: natives in the world row are agents on their platform
-// of origin.
-func worldRows(rows []artifact.Row, natives, nativesA, migrants, migrantsA []float64) []artifact.Row {
+// of origin. The counts (of A, natives, …) are per platform.
+func worldRows(rows []artifact.Row, countA, natives, nativesA, migrants, migrantsA []float64) []artifact.Row {
 	if len(rows) == 1 {
 		return rows // the world is its platform
 	}
 	var all artifact.Row
-	var nat, natA, mig, migA, W float64
+	var nA, nat, natA, mig, migA, W float64
 	fitted := true
 	for k, r := range rows {
 		all.Size += r.Size
-		if r.Size > 0 { // an empty platform's frequency is NaN
-			all.FreqA += float64(r.FreqA * r.Size)
-		}
 		all.MovedIn += r.MovedIn
 		all.MovedOut += r.MovedOut
 		all.Refused += r.Refused
 		all.Clamped += r.Clamped
-		nat, natA, mig, migA = nat+natives[k], natA+nativesA[k], mig+migrants[k], migA+migrantsA[k]
+		nA, nat, natA, mig, migA = nA+countA[k], nat+natives[k], natA+nativesA[k], mig+migrants[k], migA+migrantsA[k]
 		if r.Size > 0 {
 			if math.IsNaN(r.MeanFitness) {
 				fitted = false
@@ -102,7 +99,7 @@ func worldRows(rows []artifact.Row, natives, nativesA, migrants, migrantsA []flo
 			W += float64(r.MeanFitness * r.Size)
 		}
 	}
-	all.FreqA = ratio(all.FreqA, all.Size)
+	all.FreqA = ratio(nA, all.Size)
 	all.FreqNatives, all.FreqMigrants = ratio(natA, nat), ratio(migA, mig)
 	all.MeanFitness = math.NaN()
 	if fitted {
@@ -115,23 +112,33 @@ func worldRows(rows []artifact.Row, natives, nativesA, migrants, migrantsA []flo
 func statsRows(st []sim.PlatformStats) []artifact.Row {
 	K := len(st)
 	rows := make([]artifact.Row, K)
-	nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
+	nA, nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
 	for k, s := range st {
 		n := float64(s.Size)
+		nA[k] = float64(s.CountA)
 		rows[k] = artifact.Row{Size: n, FreqA: ratio(float64(s.CountA), n),
 			FreqNatives: ratio(float64(s.NativesA), float64(s.Natives)), FreqMigrants: ratio(float64(s.MigrantsA), float64(s.Migrants)),
 			MeanFitness: s.MeanFitness, MovedIn: float64(s.MovedIn), MovedOut: float64(s.MovedOut), Refused: float64(s.Refused), Clamped: float64(s.Clamped)}
 		nat[k], natA[k], mig[k], migA[k] = float64(s.Natives), float64(s.NativesA), float64(s.Migrants), float64(s.MigrantsA)
 	}
-	return worldRows(rows, nat, natA, mig, migA)
+	rows = worldRows(rows, nA, nat, natA, mig, migA)
+	// Frequencies are ratios of counts, exact; mean fitness is a sum of
+	// floats, whose last digits are rounding noise.
+	for i := range rows {
+		rows[i].MeanFitness = artifact.Tidy(rows[i].MeanFitness)
+	}
+	return rows
 }
 
 // detRows converts the deterministic counterpart's statistics.
 func detRows(st []model.DetStats) []artifact.Row {
 	K := len(st)
 	rows := make([]artifact.Row, K)
-	nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
+	nA, nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)
 	for k, s := range st {
+		if s.Size > 0 {
+			nA[k] = float64(s.Size * s.FreqA)
+		}
 		rows[k] = artifact.Row{Size: s.Size, FreqA: s.FreqA, FreqNatives: s.FreqNatives, FreqMigrants: s.FreqMigrants,
 			MeanFitness: s.MeanFitness, MovedIn: s.MovedIn, MovedOut: s.MovedOut}
 		nat[k], mig[k] = s.Natives, s.Migrants
@@ -142,7 +149,12 @@ func detRows(st []model.DetStats) []artifact.Row {
 			migA[k] = float64(s.Migrants * s.FreqMigrants)
 		}
 	}
-	return worldRows(rows, nat, natA, mig, migA)
+	rows = worldRows(rows, nA, nat, natA, mig, migA)
+	// Every number of the counterpart is computed in floats.
+	for i := range rows {
+		rows[i].Tidy()
+	}
+	return rows
 }
 
 // detCell iterates the deterministic counterpart of point's world (every

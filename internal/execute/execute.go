@@ -311,6 +311,7 @@ func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest
 		// The deterministic counterpart's one replicate is its point.
 		Summary:   complete && (sel.Replicate < 0 || man.Deterministic) && sel.Shard.Whole(),
 		SeriesCSV: man.Kind == artifact.KindRun,
+		Meta:      artifact.ParquetMeta{Provenance: man.Provenance, Scenario: man.Scenario, SeedDerivation: man.SeedDerivation},
 	})
 	man.Status = "interrupted"
 	if complete {
@@ -342,7 +343,10 @@ func RecordFiles(dir string, files []string) error {
 // else is an input error.
 func readManifest(dir string) (*artifact.RunsManifest, error) {
 	m, err := artifact.ReadRunsManifest(dir)
-	if errors.Is(err, artifact.ErrNotRuns) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, inputf("%s is not a run or sweep directory: it has no %s", dir, artifact.ManifestFile)
+	case errors.Is(err, artifact.ErrNotRuns):
 		return nil, &InputError{Err: err}
 	}
 	return m, err

@@ -498,7 +498,8 @@ func TestSinglePopulationSchema(t *testing.T) {
 	}
 	_, summary := tables(t, dir)
 	head := strings.SplitN(string(summary), "\n", 2)[0]
-	if want := "point,axis_t,axis_c,b,c,v,alpha,ta,tb,kind,size,initial_a,neighborhood,radius,boundary,selection,fitness,initiation,rounds,runs,mean_final_freq_a,sd_final_freq_a,frac_fixed_a,frac_fixed_b,frac_neither,mean_generations"; head != want {
+	if want := "point,axis_t,axis_c,b,c,v,alpha,ta,tb,kind,size,initial_a,neighborhood,radius,boundary,selection,fitness,initiation,rounds,runs,mean_final_freq_a,sd_final_freq_a,frac_fixed_a,frac_fixed_b,frac_neither,mean_generations," +
+		"se_final_freq_a,frac_fixed_a_lo,frac_fixed_a_hi,frac_fixed_b_lo,frac_fixed_b_hi,outcome,pstar,beta1,beta3,theory,agreement"; head != want {
 		t.Errorf("summary header\n%s\nwant\n%s", head, want)
 	}
 	runs, _ := tables(t, dir)
@@ -522,7 +523,7 @@ func TestSelectionChecks(t *testing.T) {
 // is written.
 func TestRefusalsBeforeWriting(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, artifact.ManifestFile), []byte(`{"schema": 2, "kind": "sweep"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, artifact.ManifestFile), []byte(`{"schema": 3, "kind": "sweep"}`), 0o644)
 	var ie *InputError
 	if _, err := Merge([]string{dir}, filepath.Join(t.TempDir(), "m"), false, prov); !errors.As(err, &ie) || !strings.Contains(err.Error(), "no scenario") {
 		t.Errorf("merge of a manifest without a scenario: %v", err)

@@ -13,9 +13,52 @@ import (
 
 // HeatGrid is a map of values over two swept parameters: Z[j][i] is the
 // value at (X[i], Y[j]); NaN marks a missing cell. X and Y increase.
+// Hatch, when not nil, has Z's shape and marks the cells drawn hatched:
+// those whose simulation disagrees with the analytic outcome.
 type HeatGrid struct {
-	X, Y []float64
-	Z    [][]float64
+	X, Y  []float64
+	Z     [][]float64
+	Hatch [][]bool
+}
+
+// Hatched counts the hatched cells.
+func (g HeatGrid) Hatched() int {
+	n := 0
+	for _, row := range g.Hatch {
+		for _, h := range row {
+			if h {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// hatchStyle draws the hatching: thin black diagonals, visible over red
+// and green alike.
+var hatchStyle = draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}
+
+// hatchSpacing is the distance between hatching lines.
+const hatchSpacing = vg.Length(5)
+
+// hatch strokes diagonals (slope 1) across the rectangle [x0, x1]×[y0, y1],
+// clipped to it.
+func hatch(c draw.Canvas, x0, x1, y0, y1 vg.Length) {
+	w, h := x1-x0, y1-y0
+	// Lines x − y = d for d from −h to w, clipped to the rectangle.
+	for d := -h + hatchSpacing/2; d < w; d += hatchSpacing {
+		ax, ay := max(d, 0), max(-d, 0) // entry on the bottom or left edge
+		bx, by := min(w, h+d), min(h, w-d)
+		c.StrokeLine2(hatchStyle, x0+ax, y0+ay, x0+bx, y0+by)
+	}
+}
+
+// hatchThumb is the legend's sample of a hatched cell.
+type hatchThumb struct{}
+
+func (hatchThumb) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(color.RGBA{R: 0xcc, G: 0xcc, B: 0xcc, A: 0xff}, rectPts(c.Min.X, c.Min.Y, c.Max.X, c.Max.Y))
+	hatch(*c, c.Min.X, c.Max.X, c.Min.Y, c.Max.Y)
 }
 
 // CurveLine is a threshold curve drawn over a heatmap, already sampled.
@@ -69,6 +112,13 @@ func (h heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 			c.FillPolygon(col, []vg.Point{{X: x0, Y: y0}, {X: x0, Y: y1 + 0.3}, {X: x1 + 0.3, Y: y1 + 0.3}, {X: x1 + 0.3, Y: y0}})
 		}
 	}
+	for j := range h.g.Hatch {
+		for i, on := range h.g.Hatch[j] {
+			if on {
+				hatch(c, tx(xe[i]), tx(xe[i+1]), ty(ye[j]), ty(ye[j+1]))
+			}
+		}
+	}
 }
 
 func (h heatCells) DataRange() (xmin, xmax, ymin, ymax float64) {
@@ -77,7 +127,8 @@ func (h heatCells) DataRange() (xmin, xmax, ymin, ymax float64) {
 }
 
 // Heatmap draws the mean final frequency of A over two parameters, the
-// threshold curves on top and a red→green colour bar.
+// threshold curves on top and a red→green colour bar; hatched cells (see
+// HeatGrid) get a legend entry.
 func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroLine bool, footnote string) (Figure, error) {
 	if len(g.X) == 0 || len(g.Y) == 0 || len(g.Z) != len(g.Y) {
 		return Figure{}, errors.New("figures: empty heatmap")
@@ -110,6 +161,9 @@ func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroL
 			return Figure{}, err
 		}
 		entries = append(entries, LegendEntry{Text: cv.Label, Thumb: LineThumb(sty)})
+	}
+	if n := g.Hatched(); n > 0 {
+		entries = append(entries, LegendEntry{Text: "disagrees with theory", Thumb: hatchThumb{}})
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 	p.X.Tick.Marker = stepTicks(tickStep(xmax - xmin))

@@ -42,7 +42,8 @@ var (
 //     frequency of A in the world (heatmap.png) and, for several
 //     platforms, on each (heatmap_PLATFORM.png), one per combination of
 //     the other axes (…_KEY-VALUE), with the analytic thresholds where
-//     the y axis is c or α.
+//     the y axis is c or α, and the cells whose simulation disagrees
+//     with the analytic outcome hatched (summary column agreement).
 //   - A sweep over one numeric axis: lines.png, the mean final frequency
 //     of A with ± 1 standard error and the fractions of runs fixed A,
 //     fixed B and neither.
@@ -95,7 +96,7 @@ func PlotDir(dir string) ([]string, error) {
 		title := Literal(sc.Name) + ": mean final frequency of A"
 		switch n := len(plotAxes(sc)); {
 		case n >= 2:
-			figs, err = SweepHeatmaps(sc, summary, title, foot)
+			figs, err = SweepHeatmaps(sc, summary, title, foot, true)
 		case n == 1:
 			figs, err = SweepLines(sc, summary, Literal(sc.Name)+": final frequency of A", foot)
 		default:

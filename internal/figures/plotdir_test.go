@@ -321,3 +321,89 @@ func TestPlotNothingToDraw(t *testing.T) {
 		t.Error("PlotDir of an empty directory succeeded")
 	}
 }
+
+// darkPixels counts the near-black pixels of a PNG (text, curves,
+// hatching).
+func darkPixels(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0x3000 && g < 0x3000 && bl < 0x3000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Cells whose simulation disagrees with the analytic outcome are
+// hatched: summarised with a deliberately wrong α (0 instead of 0.7, so
+// the theory says defection where cooperators fix), every cell of the
+// heatmap is, and with the right α none is.
+func TestHeatmapHatchesDisagreement(t *testing.T) {
+	src := `name = "hatch"
+seed = 3
+generations = 400
+replicates = 10
+[model]
+b = 1.3
+alpha = 0.7
+ta = 0.3
+tb = 0.3
+[population]
+kind = "wellmixed"
+size = 200
+[sweep]
+c = [0.05, 0.1, 0.15]
+v = [0.8, 0.9, 1]
+`
+	sc := parse(t, src)
+	dir := execDir(t, sc, execute.Options{})
+	count := func() (disagree, agree int) {
+		s, err := artifact.ReadTable(filepath.Join(dir, artifact.SummaryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range s.Rows {
+			switch row[s.Col("agreement")] {
+			case "false":
+				disagree++
+			case "true":
+				agree++
+			}
+		}
+		return disagree, agree
+	}
+	if d, a := count(); d != 0 || a != 9 {
+		t.Fatalf("right α: %d cells disagree, %d agree, want 0 and 9", d, a)
+	}
+	plotDir(t, dir, HeatmapBase)
+	right := darkPixels(t, filepath.Join(dir, HeatmapBase+".png"))
+
+	wrong := parse(t, strings.Replace(src, "alpha = 0.7", "alpha = 0", 1))
+	if _, err := artifact.WriteTables(dir, wrong, artifact.TableOptions{Summary: true}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := count(); d != 9 {
+		t.Fatalf("wrong α: %d cells disagree, want 9", d)
+	}
+	plotDir(t, dir, HeatmapBase)
+	hatched := darkPixels(t, filepath.Join(dir, HeatmapBase+".png"))
+	// Nine cells of some 70×40 pixels, hatched every 5 points with lines
+	// a point wide: thousands of dark pixels more.
+	if hatched < right+2000 {
+		t.Errorf("hatched heatmap has %d dark pixels, the unhatched %d", hatched, right)
+	}
+}

@@ -59,6 +59,15 @@ func indexSummary(t *artifact.Table) (summaryIndex, error) {
 	return s, nil
 }
 
+// disagrees reports whether the summary says the point's simulation
+// disagrees with the analytic outcome (agreement = false; summaries
+// without the column never do).
+func (s summaryIndex) disagrees(point int) bool {
+	i, ok := s.row[point]
+	j := s.t.Col("agreement")
+	return ok && j >= 0 && s.t.Rows[i][j] == "false"
+}
+
 // value is column col at a point: NaN for a point without a row (or an
 // empty cell).
 func (s summaryIndex) value(point int, col string) (float64, error) {
@@ -124,8 +133,9 @@ func indexOf(xs []int, x int) int {
 // then each platform's (title + " on PLATFORM", base
 // heatmap_PLATFORM…). The analytic thresholds are drawn where the y
 // axis is c or α (see thresholdCurves). A sweep with fewer than two such
-// axes gets none.
-func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footnote string) ([]NamedFigure, error) {
+// axes gets none. With hatch, the cells whose simulation disagrees with
+// the analytic outcome (the summary's agreement column) are hatched.
+func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footnote string, hatch bool) ([]NamedFigure, error) {
 	axes := plotAxes(sc)
 	if len(axes) < 2 {
 		return nil, nil
@@ -152,6 +162,11 @@ func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footn
 	for _, tg := range targets {
 		for _, f := range facetsOf(sc, xi, yi) {
 			g := HeatGrid{Z: make([][]float64, len(ay.Values))}
+			// Agreement is tested for a world of one platform, whose
+			// only map is the world's.
+			if hatch && len(names) == 1 {
+				g.Hatch = make([][]bool, len(ay.Values))
+			}
 			for _, v := range ax.Values {
 				g.X = append(g.X, v.Num)
 			}
@@ -161,12 +176,18 @@ func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footn
 			vals := f.vals
 			for j := range ay.Values {
 				g.Z[j] = make([]float64, len(ax.Values))
+				if g.Hatch != nil {
+					g.Hatch[j] = make([]bool, len(ax.Values))
+				}
 				for i := range ax.Values {
 					vals[xi], vals[yi] = ax.Values[i], ay.Values[j]
 					z := math.NaN()
 					if p, ok := sc.PointIndex(vals); ok {
 						if z, err = idx.value(p, tg.col); err != nil {
 							return out, err
+						}
+						if g.Hatch != nil {
+							g.Hatch[j][i] = idx.disagrees(p)
 						}
 					}
 					g.Z[j][i] = z
@@ -193,12 +214,22 @@ func sortGrid(g *HeatGrid) error {
 	xo, yo := order(g.X), order(g.Y)
 	X, Y := make([]float64, len(g.X)), make([]float64, len(g.Y))
 	Z := make([][]float64, len(g.Y))
+	var H [][]bool
+	if g.Hatch != nil {
+		H = make([][]bool, len(g.Y))
+	}
 	for j, oj := range yo {
 		Y[j] = g.Y[oj]
 		Z[j] = make([]float64, len(g.X))
+		if H != nil {
+			H[j] = make([]bool, len(g.X))
+		}
 		for i, oi := range xo {
 			X[i] = g.X[oi]
 			Z[j][i] = g.Z[oj][oi]
+			if H != nil {
+				H[j][i] = g.Hatch[oj][oi]
+			}
 		}
 	}
 	for i := 1; i < len(X); i++ {
@@ -211,7 +242,7 @@ func sortGrid(g *HeatGrid) error {
 			return fmt.Errorf("sweep axis repeats the value %v: cannot draw a heatmap", Y[j])
 		}
 	}
-	g.X, g.Y, g.Z = X, Y, Z
+	g.X, g.Y, g.Z, g.Hatch = X, Y, Z, H
 	return nil
 }
 

@@ -164,7 +164,7 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 	if mode == modeFull {
 		full = " --full"
 	}
-	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id))
+	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), false)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,10 @@
 // Package progress reports how far a long job is: a bar redrawn in place
-// on a terminal, plain periodic lines otherwise (logs, Slurm), nothing
-// when quiet.
+// on a terminal, plain periodic lines otherwise (logs, Slurm), one JSON
+// object per line for programs (wrappers, notebooks), nothing when quiet.
 package progress
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,54 @@ type Reporter struct {
 	interval time.Duration
 	now      func() time.Time
 	drawn    bool
+	json     bool
+}
+
+// Mode is how progress is shown.
+type Mode string
+
+// Modes, as --progress spells them.
+const (
+	Auto Mode = "auto" // a bar on a terminal, a line every 10 s otherwise
+	JSON Mode = "json" // one JSON object per line, every second
+	None Mode = "none" // nothing
+)
+
+// Modes lists the modes, for messages.
+var Modes = []Mode{Auto, JSON, None}
+
+// ParseMode reads a mode name.
+func ParseMode(s string) (Mode, bool) {
+	for _, m := range Modes {
+		if string(m) == s {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// NewMode returns a reporter of the given mode writing to w (nil, which
+// reports nothing, for None).
+func NewMode(w io.Writer, label string, m Mode) *Reporter {
+	switch m {
+	case None:
+		return nil
+	case JSON:
+		return &Reporter{w: w, label: label, interval: time.Second, now: time.Now, json: true}
+	}
+	return New(w, label)
+}
+
+// Line is one JSON progress line: the job, runs done of total (done
+// includes earlier sessions), the rate of this session in runs per
+// second, and the estimated seconds left (null until there is a rate).
+type Line struct {
+	Label          string   `json:"label"`
+	Done           int      `json:"done"`
+	Total          int      `json:"total"`
+	Rate           float64  `json:"rate"`
+	ETASeconds     *float64 `json:"eta_seconds"`
+	ElapsedSeconds float64  `json:"elapsed_seconds"`
 }
 
 // New returns a reporter writing to w; a terminal gets a bar redrawn at
@@ -54,6 +103,11 @@ func (r *Reporter) Update(done, total int) {
 		return
 	}
 	r.last, r.drawn = now, true
+	if r.json {
+		b, _ := json.Marshal(r.jsonLine(done, total, now)) // plain numbers and a string: cannot fail
+		fmt.Fprintf(r.w, "%s\n", b)
+		return
+	}
 	line := r.line(done, total, now)
 	if r.tty {
 		fmt.Fprintf(r.w, "\r%s\x1b[K", line)
@@ -63,6 +117,22 @@ func (r *Reporter) Update(done, total int) {
 		return
 	}
 	fmt.Fprintln(r.w, line)
+}
+
+func (r *Reporter) jsonLine(done, total int, now time.Time) Line {
+	el := now.Sub(r.start).Seconds()
+	l := Line{Label: r.label, Done: done, Total: total, ElapsedSeconds: el}
+	if el > 0 {
+		l.Rate = float64(done-r.base) / el
+	}
+	if done >= total {
+		zero := 0.0
+		l.ETASeconds = &zero
+	} else if l.Rate > 0 {
+		eta := float64(total-done) / l.Rate
+		l.ETASeconds = &eta
+	}
+	return l
 }
 
 func (r *Reporter) line(done, total int, now time.Time) string {

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -31,4 +32,49 @@ func TestPlainLinesAreThrottled(t *testing.T) {
 	var nilR *Reporter
 	nilR.Update(1, 2) // quiet: no panic
 	New(nil, "x").Update(1, 2)
+}
+
+// JSON lines: one a second (and the first and last), each a Line.
+func TestJSONLines(t *testing.T) {
+	var buf bytes.Buffer
+	r := NewMode(&buf, "sweep", JSON)
+	clock := time.Unix(0, 0)
+	r.now = func() time.Time { return clock }
+	r.Update(20, 100) // 20 from an earlier session
+	for i := 1; i <= 40; i++ {
+		clock = clock.Add(250 * time.Millisecond)
+		r.Update(20+2*i, 100)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 11 { // start, every second over 10 s (the last is the end)
+		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
+	}
+	var first, mid, last Line
+	for _, c := range []struct {
+		s string
+		l *Line
+	}{{lines[0], &first}, {lines[5], &mid}, {lines[10], &last}} {
+		if err := json.Unmarshal([]byte(c.s), c.l); err != nil {
+			t.Fatalf("%q: %v", c.s, err)
+		}
+	}
+	if first.Done != 20 || first.Total != 100 || first.ETASeconds != nil || first.Label != "sweep" {
+		t.Errorf("first line %+v", first)
+	}
+	// 5 s in: 40 runs done this session, 8 runs/s, 40 left: 5 s.
+	if mid.Done != 60 || mid.Rate != 8 || mid.ETASeconds == nil || *mid.ETASeconds != 5 || mid.ElapsedSeconds != 5 {
+		t.Errorf("line 5: %s", lines[5])
+	}
+	if last.Done != 100 || last.ETASeconds == nil || *last.ETASeconds != 0 {
+		t.Errorf("last line %s", lines[10])
+	}
+	if NewMode(&buf, "x", None) != nil {
+		t.Error("mode none reports")
+	}
+	if m, ok := ParseMode("json"); !ok || m != JSON {
+		t.Error("ParseMode(json)")
+	}
+	if _, ok := ParseMode("bar"); ok {
+		t.Error("ParseMode(bar)")
+	}
 }

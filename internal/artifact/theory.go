@@ -1,0 +1,133 @@
+package artifact
+
+import (
+	"math"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim"
+)
+
+// Interval is a confidence interval [Lo, Hi].
+type Interval struct{ Lo, Hi float64 }
+
+// wilsonZ is the standard normal quantile of 0.975: intervals are 95%.
+const wilsonZ = 1.959963984540054
+
+// Wilson is the Wilson score 95% interval of a binomial proportion, k
+// successes in n trials (Wilson 1927). Unlike the normal interval it stays
+// inside [0, 1] and does not collapse to a point at k = 0 or k = n, which
+// is where fixation fractions usually are. NaN for n = 0.
+func Wilson(k, n int) Interval {
+	if n <= 0 {
+		return Interval{math.NaN(), math.NaN()}
+	}
+	nf := float64(n)
+	p := float64(k) / nf
+	z2 := wilsonZ * wilsonZ
+	den := 1 + z2/nf
+	centre := (p + z2/(2*nf)) / den
+	half := wilsonZ / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
+	return Interval{math.Max(0, centre-half), math.Min(1, centre+half)}
+}
+
+// Theory is what the analytic model of MODEL.md §4 says about one
+// platform at one point.
+type Theory struct {
+	Outcome      model.Outcome
+	PStar        float64 // the interior equilibrium, NaN where there is none
+	Beta1, Beta3 float64
+	// Kind is "recursion" where the outcome is the large-N limit of what
+	// is simulated (a single well-mixed population) and "approximation"
+	// otherwise: on a lattice α is the neighbourhood's effective α, and a
+	// platform of a world also exchanges agents and learners with others.
+	Kind string
+}
+
+// OutcomeName is the outcome's name in tables.
+func (t Theory) OutcomeName() string { return t.Outcome.String() }
+
+// Theory kinds.
+const (
+	TheoryRecursion     = "recursion"
+	TheoryApproximation = "approximation"
+)
+
+// TheoryOf analyses one platform of a world of platforms platforms. A
+// lattice's Model already carries its effective α (sim.PlatformConfig.Finish).
+func TheoryOf(pc sim.PlatformConfig, platforms int) Theory {
+	p := pc.Model
+	o, _ := p.Classify()
+	kind := TheoryRecursion
+	if platforms > 1 || pc.Kind != sim.KindWellMixed {
+		kind = TheoryApproximation
+	}
+	return Theory{Outcome: o, PStar: p.PStar(), Beta1: p.Beta1(), Beta3: p.Beta3(), Kind: kind}
+}
+
+// Agreement test constants (documented in README "Reading results").
+const (
+	// agreeSE: a coexistence cell agrees when the mean final frequency
+	// is within this many standard errors of p̂*.
+	agreeSE = 4
+	// sideSD: a bistable cell's expected fate is decided only when the
+	// initial frequency lies this many binomial standard deviations from
+	// the unstable p̂*.
+	sideSD = 3
+)
+
+// agree tests whether the simulated cell s of a single well-mixed
+// platform pc is consistent with its analytic outcome. It returns "true",
+// "false", or "" where no test applies (approximations, neutral and
+// boundary cells, a bistable start too close to p̂*, fewer than two runs
+// for coexistence).
+//
+//   - cooperation: A should fix. "true" when the Wilson 95% interval of
+//     the fraction of runs in which A fixed lies above ½, "false" when it
+//     lies below ½ (undecided otherwise).
+//   - defection: likewise with B.
+//   - coexistence: the frequency should settle at p̂*. "true" when
+//     |mean − p̂*| ≤ 4·max(SE, 1/N), SE the standard error of the mean
+//     final frequency (1/N, the resolution of a frequency, keeps the test
+//     meaningful when every run ends at the same value).
+//   - bistable: A should fix when the start lies above p̂* and B when it
+//     lies below, tested as for cooperation or defection; undecided when
+//     the start is within 3 binomial SDs, √(p̂*(1−p̂*)/N), of p̂*.
+func agree(s PointSummary, pc sim.PlatformConfig) string {
+	th := TheoryOf(pc, 1)
+	if th.Kind != TheoryRecursion || s.Runs == 0 {
+		return ""
+	}
+	above := func(iv Interval) string {
+		switch {
+		case iv.Lo > 0.5:
+			return "true"
+		case iv.Hi < 0.5:
+			return "false"
+		}
+		return ""
+	}
+	n := float64(pc.Agents)
+	switch th.Outcome {
+	case model.Cooperation:
+		return above(s.FixedA)
+	case model.Defection:
+		return above(s.FixedB)
+	case model.Coexistence:
+		if s.Runs < 2 {
+			return ""
+		}
+		if math.Abs(s.MeanFreqA-th.PStar) <= agreeSE*math.Max(s.SEFreqA, 1/n) {
+			return "true"
+		}
+		return "false"
+	case model.Bistable:
+		sd := math.Sqrt(th.PStar * (1 - th.PStar) / n)
+		switch {
+		case pc.InitialA > th.PStar+sideSD*sd:
+			return above(s.FixedA)
+		case pc.InitialA < th.PStar-sideSD*sd:
+			return above(s.FixedB)
+		}
+	}
+	return ""
+}
