@@ -45,7 +45,7 @@ func TestRunWritesOutputs(t *testing.T) {
 		t.Errorf("stdout %q", stdout)
 	}
 	series, err := os.ReadFile(filepath.Join(out, "series.csv"))
-	if err != nil || !strings.HasPrefix(string(series), "point,replicate,generation,platform,n_agents,freq_a,freq_a_natives,freq_a_migrants,mean_fitness,") {
+	if err != nil || !strings.HasPrefix(string(series), "point,replicate,generation,platform,n_agents,freq_a,mean_fitness,clamped,b,") {
 		t.Fatalf("series.csv: %v %q", err, series[:min(60, len(series))])
 	}
 	for _, f := range []string{"runs.csv", "summary.csv", "series.parquet", "journal.bin", "manifest.json", "dynamics.png", "dynamics.svg"} {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 
 	"github.com/culturesim/culturesim/internal/artifact"
@@ -102,5 +101,5 @@ func coverage(checked, stored int) string {
 	if checked >= stored || stored == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%.0f%% of the runs checked)", math.Floor(100*float64(checked)/float64(stored)))
+	return fmt.Sprintf(" (%.3g%% of the runs checked)", 100*float64(checked)/float64(stored))
 }

@@ -10,34 +10,58 @@ import (
 // the same directory, syncs it and renames it over path, so path holds
 // either its old content or all of data, even after a crash.
 func WriteFile(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	f, err := CreateAtomic(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		f.Abort()
+		return err
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	return f.Commit()
+}
+
+// AtomicFile is a file that replaces path only when committed: until
+// then it is a temporary file beside path.
+type AtomicFile struct {
+	f    *os.File
+	path string
+}
+
+// CreateAtomic starts a file to replace path.
+func CreateAtomic(path string) (*AtomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	return &AtomicFile{f: f, path: path}, nil
+}
+
+func (a *AtomicFile) Write(p []byte) (int, error) {
+	n, err := a.f.Write(p)
+	if err != nil {
+		err = fmt.Errorf("write %s: %w", a.path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	return n, err
+}
+
+// Commit syncs the file and renames it over path.
+func (a *AtomicFile) Commit() error {
+	for _, step := range []func() error{a.f.Sync, func() error { return a.f.Chmod(0o644) }, a.f.Close} {
+		if err := step(); err != nil {
+			a.Abort()
+			return fmt.Errorf("write %s: %w", a.path, err)
+		}
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, err)
 	}
-	ok = true
 	return nil
+}
+
+// Abort discards the file; path keeps what it held.
+func (a *AtomicFile) Abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
 }

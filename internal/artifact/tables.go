@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -382,20 +383,42 @@ type SeriesRow struct {
 	Replicate    int32    `parquet:"replicate"`
 	Generation   int32    `parquet:"generation"`
 	Platform     string   `parquet:"platform,dict"`
-	Size         float64  `parquet:"n_agents"`
-	FreqA        *float64 `parquet:"freq_a,optional"`
-	FreqNatives  *float64 `parquet:"freq_a_natives,optional"`
-	FreqMigrants *float64 `parquet:"freq_a_migrants,optional"`
-	MeanFitness  *float64 `parquet:"mean_fitness,optional"`
-	MovedIn      float64  `parquet:"moved_in"`
-	MovedOut     float64  `parquet:"moved_out"`
-	Refused      float64  `parquet:"refused"`
-	Clamped      float64  `parquet:"clamped"`
+	Size         float64  `parquet:"n_agents,dict"`
+	FreqA        *float64 `parquet:"freq_a,optional,dict"`
+	FreqNatives  *float64 `parquet:"freq_a_natives,optional,dict"`
+	FreqMigrants *float64 `parquet:"freq_a_migrants,optional,dict"`
+	MeanFitness  *float64 `parquet:"mean_fitness,optional,dict"` // or split: see fitnessSplit
+	MovedIn      float64  `parquet:"moved_in,dict"`
+	MovedOut     float64  `parquet:"moved_out,dict"`
+	Refused      float64  `parquet:"refused,dict"`
+	Clamped      float64  `parquet:"clamped,dict"`
 }
 
-// SeriesHeader is the header of series.csv.
+// SeriesHeader lists every column a series row has; SeriesColumns says
+// which a table writes.
 var SeriesHeader = []string{"point", "replicate", "generation", "platform", "n_agents", "freq_a", "freq_a_natives", "freq_a_migrants",
 	"mean_fitness", "moved_in", "moved_out", "refused", "clamped"}
+
+// SeriesColumns are the indices in SeriesHeader of the columns the series
+// of a world of platforms platforms has. A single population has no
+// migrants, its natives are everyone and nothing moves: it omits
+// freq_a_natives, freq_a_migrants, moved_in, moved_out and refused.
+func SeriesColumns(platforms int) []int {
+	if platforms == 1 {
+		return []int{0, 1, 2, 3, 4, 5, 8, 12}
+	}
+	return []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+}
+
+// SeriesHeaderOf is the header of the series columns of a world of
+// platforms platforms (before its point columns).
+func SeriesHeaderOf(platforms int) []string {
+	var h []string
+	for _, j := range SeriesColumns(platforms) {
+		h = append(h, SeriesHeader[j])
+	}
+	return h
+}
 
 func opt(x float64) *float64 {
 	if math.IsNaN(x) {
@@ -431,7 +454,19 @@ func deref(p *float64) float64 {
 	return *p
 }
 
-// CSV renders a series row as series.csv writes it.
+// Cells renders the columns cols (indices in SeriesHeader) of a series
+// row as series.csv writes them.
+func (s SeriesRow) Cells(cols []int) []string {
+	all := s.CSV()
+	out := make([]string, len(cols))
+	for i, j := range cols {
+		out[i] = all[j]
+	}
+	return out
+}
+
+// CSV renders every column of a series row (SeriesHeader) as series.csv
+// writes them.
 func (s SeriesRow) CSV() []string {
 	return []string{I(int(s.Point)), I(int(s.Replicate)), I(int(s.Generation)), s.Platform, Num(s.Size), Num(deref(s.FreqA)),
 		Num(deref(s.FreqNatives)), Num(deref(s.FreqMigrants)), Num(deref(s.MeanFitness)), Num(s.MovedIn), Num(s.MovedOut), Num(s.Refused), Num(s.Clamped)}
@@ -457,9 +492,11 @@ type TableOptions struct {
 	// Summary: the runs cover whole points (every replicate of each),
 	// so summary.csv can be written.
 	Summary bool
-	// SeriesCSV: write series.csv beside series.parquet (runs of one
-	// point, small enough for people).
-	SeriesCSV bool
+	// SeriesCSVRows: write series.csv beside series.parquet when the
+	// series has at most this many rows (−1: always; 0: never). Runs of
+	// one point always have it; a sweep's only when small, for readers
+	// without Parquet (R's read.csv, pandas without pyarrow).
+	SeriesCSVRows int
 	// Meta is what made the tables, for the Parquet files' metadata.
 	Meta ParquetMeta
 }
@@ -500,7 +537,7 @@ func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]strin
 		}
 	}
 	if scan.Header.RecordEvery > 0 {
-		written, err := writeSeries(dir, sc, scan, opts.SeriesCSV, opts.Meta)
+		written, err := writeSeries(dir, sc, scan, opts.SeriesCSVRows, opts.Meta)
 		files = append(files, written...)
 		if err != nil {
 			return files, fmt.Errorf("writing %s: %w", SeriesFile, err)
@@ -514,6 +551,7 @@ func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]strin
 // join to say what made it. pointValues gives the point columns' Parquet
 // values at a point, cells their CSV cells.
 type seriesColumns struct {
+	base      []int // the series columns written (SeriesColumns)
 	header    []string
 	schema    *parquet.Schema
 	cells     func(point int) []string
@@ -532,18 +570,28 @@ func (c *seriesColumns) pointCells(point int) []string {
 	return cs
 }
 
-func newSeriesColumns(sc *scenarios.Scenario) (*seriesColumns, error) {
+// newSeriesColumns lays out sc's series; with split, mean fitness is
+// BYTE_STREAM_SPLIT-encoded instead of dictionary-encoded (see
+// fitnessSplit).
+func newSeriesColumns(sc *scenarios.Scenario, split bool) (*seriesColumns, error) {
 	pn, pt, cells := pointColumns(sc)
-	header := append(append([]string(nil), SeriesHeader...), pn...)
+	base := SeriesColumns(len(sc.PlatformNames()))
+	header := append(SeriesHeaderOf(len(sc.PlatformNames())), pn...)
 	var fs []reflect.StructField
-	for _, f := range reflect.VisibleFields(reflect.TypeFor[SeriesRow]()) {
-		fs = append(fs, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+	all := reflect.VisibleFields(reflect.TypeFor[SeriesRow]())
+	for _, j := range base {
+		f := all[j]
+		tag := f.Tag
+		if f.Name == "MeanFitness" && split {
+			tag = `parquet:"mean_fitness,optional,split"`
+		}
+		fs = append(fs, reflect.StructField{Name: f.Name, Type: f.Type, Tag: tag})
 	}
 	for i, f := range fields(pn, pt) {
 		f.Name = "P" + strconv.Itoa(i)
 		fs = append(fs, f)
 	}
-	return &seriesColumns{header: header, schema: schemaOf(fs, header), cells: cells, types: pt, cache: map[int][]parquet.Value{}, cellCache: map[int][]string{}}, nil
+	return &seriesColumns{base: base, header: header, schema: schemaOf(fs, header), cells: cells, types: pt, cache: map[int][]parquet.Value{}, cellCache: map[int][]string{}}, nil
 }
 
 // pointValues are the Parquet values of the point columns at point.
@@ -554,9 +602,9 @@ func (c *seriesColumns) pointValues(point int) ([]parquet.Value, error) {
 	cells := c.pointCells(point)
 	vs := make([]parquet.Value, len(cells))
 	for j, cell := range cells {
-		v, err := cellValue(c.types[j], cell, len(SeriesHeader)+j)
+		v, err := cellValue(c.types[j], cell, len(c.base)+j)
 		if err != nil {
-			return nil, fmt.Errorf("point %d, column %s: %w", point, c.header[len(SeriesHeader)+j], err)
+			return nil, fmt.Errorf("point %d, column %s: %w", point, c.header[len(c.base)+j], err)
 		}
 		vs[j] = v
 	}
@@ -564,34 +612,78 @@ func (c *seriesColumns) pointValues(point int) ([]parquet.Value, error) {
 	return vs, nil
 }
 
-// optValue is a nullable double of column col.
-func optValue(p *float64, col int) parquet.Value {
+// optValue is a nullable double (its levels are set by parquetRow).
+func optValue(p *float64) parquet.Value {
 	if p == nil {
-		return parquet.NullValue().Level(0, 0, col)
+		return parquet.NullValue()
 	}
-	return parquet.DoubleValue(*p).Level(0, 1, col)
+	return parquet.DoubleValue(*p)
 }
 
-// parquetRow is a series row with its point's values, in schema order.
-func (s SeriesRow) parquetRow(point []parquet.Value) parquet.Row {
-	row := make(parquet.Row, 0, len(SeriesHeader)+len(point))
-	row = append(row,
-		parquet.Int32Value(s.Point).Level(0, 0, 0),
-		parquet.Int32Value(s.Replicate).Level(0, 0, 1),
-		parquet.Int32Value(s.Generation).Level(0, 0, 2),
-		parquet.ByteArrayValue([]byte(s.Platform)).Level(0, 0, 3),
-		parquet.DoubleValue(s.Size).Level(0, 0, 4),
-		optValue(s.FreqA, 5), optValue(s.FreqNatives, 6), optValue(s.FreqMigrants, 7), optValue(s.MeanFitness, 8),
-		parquet.DoubleValue(s.MovedIn).Level(0, 0, 9),
-		parquet.DoubleValue(s.MovedOut).Level(0, 0, 10),
-		parquet.DoubleValue(s.Refused).Level(0, 0, 11),
-		parquet.DoubleValue(s.Clamped).Level(0, 0, 12))
+// parquetRow is a series row's columns base (SeriesColumns) with its
+// point's values, in schema order.
+func (s SeriesRow) parquetRow(base []int, point []parquet.Value) parquet.Row {
+	all := [...]parquet.Value{
+		parquet.Int32Value(s.Point),
+		parquet.Int32Value(s.Replicate),
+		parquet.Int32Value(s.Generation),
+		parquet.ByteArrayValue([]byte(s.Platform)),
+		parquet.DoubleValue(s.Size),
+		optValue(s.FreqA), optValue(s.FreqNatives), optValue(s.FreqMigrants), optValue(s.MeanFitness),
+		parquet.DoubleValue(s.MovedIn),
+		parquet.DoubleValue(s.MovedOut),
+		parquet.DoubleValue(s.Refused),
+		parquet.DoubleValue(s.Clamped),
+	}
+	optional := [len(all)]bool{5: true, 6: true, 7: true, 8: true}
+	row := make(parquet.Row, 0, len(base)+len(point))
+	for col, j := range base {
+		def := 0
+		if optional[j] && !all[j].IsNull() {
+			def = 1
+		}
+		row = append(row, all[j].Level(0, def, col))
+	}
 	return append(row, point...)
 }
 
-// writeSeries streams the journal's series into series.parquet (and
-// series.csv) in run order.
-func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool, meta ParquetMeta) ([]string, error) {
+// fitnessSplit decides how to encode mean fitness from the first rows of
+// the series (measured on 10⁶-row series): where a distinct value comes
+// every few rows (a lattice), BYTE_STREAM_SPLIT lets zstd take the
+// repeating sign, exponent and leading bytes (a third smaller than
+// PLAIN); where values repeat (a well-mixed population's mean fitness is
+// set by a few pair counts), a dictionary is smaller still, and split
+// would be three times larger.
+func fitnessSplit(jf *os.File, scan *Scan, runs []int) (bool, error) {
+	const sample = 20_000
+	seen := map[uint64]bool{}
+	rows := 0
+	for _, r := range runs {
+		rr, err := ReadEntry(jf, scan.Offsets[r])
+		if err != nil {
+			return false, err
+		}
+		for _, rec := range rr.Series {
+			for _, row := range rec.Rows {
+				seen[math.Float64bits(row.MeanFitness)] = true
+				rows++
+			}
+		}
+		if rows >= sample {
+			break
+		}
+	}
+	return len(seen) > rows/4, nil
+}
+
+// SweepSeriesCSVRows is the largest series a sweep also writes as
+// series.csv (some 5 MB).
+const SweepSeriesCSVRows = 100_000
+
+// writeSeries streams the journal's series into series.parquet, and into
+// series.csv while it has at most csvRows rows (see TableOptions), in
+// run order.
+func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, csvRows int, meta ParquetMeta) ([]string, error) {
 	runs := make([]int, 0, len(scan.Offsets))
 	for r := range scan.Offsets {
 		runs = append(runs, r)
@@ -602,15 +694,31 @@ func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool, m
 		return nil, err
 	}
 	defer jf.Close()
-	cols, err := newSeriesColumns(sc)
+	split, err := fitnessSplit(jf, scan, runs)
 	if err != nil {
 		return nil, err
 	}
-	var csvTable *Table
-	if withCSV {
-		csvTable = &Table{Header: cols.header}
+	cols, err := newSeriesColumns(sc, split)
+	if err != nil {
+		return nil, err
+	}
+	csvPath := filepath.Join(dir, SeriesCSVFile)
+	var csvFile *AtomicFile
+	var cw *csv.Writer
+	if csvRows != 0 {
+		if csvFile, err = CreateAtomic(csvPath); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if csvFile != nil {
+				csvFile.Abort()
+			}
+		}()
+		cw = csv.NewWriter(csvFile) // buffered
+		cw.Write(cols.header)       // errors surface at Flush
 	}
 	names := sc.PlatformNames()
+	n := 0
 	err = writeParquetFile(filepath.Join(dir, SeriesFile), cols.schema, meta, func(emit func(parquet.Row) error) error {
 		var rows []SeriesRow
 		for _, r := range runs {
@@ -624,11 +732,15 @@ func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool, m
 			}
 			rows = seriesRows(rr, names, rows[:0])
 			for _, row := range rows {
-				if err := emit(row.parquetRow(point)); err != nil {
+				if err := emit(row.parquetRow(cols.base, point)); err != nil {
 					return err
 				}
-				if csvTable != nil {
-					csvTable.Add(append(row.CSV(), cols.pointCells(rr.Point)...)...)
+				if n++; cw != nil && csvRows > 0 && n > csvRows {
+					csvFile.Abort() // too large for CSV
+					csvFile, cw = nil, nil
+				}
+				if cw != nil {
+					cw.Write(append(row.Cells(cols.base), cols.pointCells(rr.Point)...))
 				}
 			}
 		}
@@ -638,13 +750,24 @@ func writeSeries(dir string, sc *scenarios.Scenario, scan *Scan, withCSV bool, m
 		return nil, err
 	}
 	files := []string{SeriesFile}
-	if csvTable != nil {
-		if err := csvTable.Write(filepath.Join(dir, SeriesCSVFile)); err != nil {
+	if cw == nil {
+		// No CSV, or too large: none may be left from an earlier, smaller
+		// series.
+		if err := os.Remove(csvPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return files, err
 		}
-		files = append(files, SeriesCSVFile)
+		return files, nil
 	}
-	return files, nil
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return files, err
+	}
+	f := csvFile
+	csvFile = nil
+	if err := f.Commit(); err != nil {
+		return files, err
+	}
+	return append(files, SeriesCSVFile), nil
 }
 
 // ReadSeries reads dir's series (series.parquet, or series.csv where
@@ -732,6 +855,9 @@ func ReadSeriesCSV(path string) ([]SeriesRow, error) {
 			dst  *float64
 		}{{"n_agents", &row.Size}, {"moved_in", &row.MovedIn}, {"moved_out", &row.MovedOut}, {"refused", &row.Refused}, {"clamped", &row.Clamped}}
 		for _, c := range floats {
+			if t.Col(c.name) < 0 && c.name != "n_agents" {
+				continue // a single population's series has no moves
+			}
 			x, err := t.Float(i, c.name)
 			if err != nil {
 				return nil, err
@@ -742,6 +868,9 @@ func ReadSeriesCSV(path string) ([]SeriesRow, error) {
 			name string
 			dst  **float64
 		}{{"freq_a", &row.FreqA}, {"freq_a_natives", &row.FreqNatives}, {"freq_a_migrants", &row.FreqMigrants}, {"mean_fitness", &row.MeanFitness}} {
+			if t.Col(c.name) < 0 && (c.name == "freq_a_natives" || c.name == "freq_a_migrants") {
+				continue // nor natives and migrants
+			}
 			x, err := t.Float(i, c.name)
 			if err != nil {
 				return nil, err

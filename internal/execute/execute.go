@@ -309,9 +309,9 @@ func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest
 	// shard), would mislead: it waits for the whole points (or merge).
 	files, err := artifact.WriteTables(dir, sc, artifact.TableOptions{
 		// The deterministic counterpart's one replicate is its point.
-		Summary:   complete && (sel.Replicate < 0 || man.Deterministic) && sel.Shard.Whole(),
-		SeriesCSV: man.Kind == artifact.KindRun,
-		Meta:      artifact.ParquetMeta{Provenance: man.Provenance, Scenario: man.Scenario, SeedDerivation: man.SeedDerivation},
+		Summary:       complete && (sel.Replicate < 0 || man.Deterministic) && sel.Shard.Whole(),
+		SeriesCSVRows: seriesCSVRows(man.Kind),
+		Meta:          artifact.ParquetMeta{Provenance: man.Provenance, Scenario: man.Scenario, SeedDerivation: man.SeedDerivation},
 	})
 	man.Status = "interrupted"
 	if complete {
@@ -322,6 +322,15 @@ func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest
 		return files, err
 	}
 	return files, artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), man)
+}
+
+// seriesCSVRows is how large a series may be to be written as CSV too:
+// always for a run, up to artifact.SweepSeriesCSVRows for a sweep.
+func seriesCSVRows(kind string) int {
+	if kind == artifact.KindRun {
+		return -1
+	}
+	return artifact.SweepSeriesCSVRows
 }
 
 // RecordFiles adds files (written beside the tables, e.g. plots) to the

@@ -319,6 +319,7 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 // their re-runs', streaming the stored series.
 func checkSeries(dir string, sc *scenarios.Scenario, checked []int, fresh map[int]artifact.RunResult) ([]Difference, error) {
 	names := sc.PlatformNames()
+	cols, header := artifact.SeriesColumns(len(names)), artifact.SeriesHeaderOf(len(names))
 	want := map[int][]artifact.SeriesRow{}
 	for _, r := range checked {
 		want[r] = artifact.SeriesRows(fresh[r], names)
@@ -347,7 +348,7 @@ func checkSeries(dir string, sc *scenarios.Scenario, checked []int, fresh map[in
 			continue
 		}
 		for i := range w {
-			if s := cellDiff(artifact.SeriesHeader, g[i].CSV(), w[i].CSV()); s != "" {
+			if s := cellDiff(header, g[i].Cells(cols), w[i].Cells(cols)); s != "" {
 				d.Detail = fmt.Sprintf("generation %d, platform %s: %s", w[i].Generation, w[i].Platform, s)
 				diffs = append(diffs, d)
 				break

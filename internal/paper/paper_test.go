@@ -438,7 +438,7 @@ func TestRunPanel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(series.Header[:len(artifact.SeriesHeader)], artifact.SeriesHeader) || series.Col("alpha") < 0 {
+	if !reflect.DeepEqual(series.Header[:len(artifact.SeriesHeaderOf(1))], artifact.SeriesHeaderOf(1)) || series.Col("alpha") < 0 {
 		t.Errorf("series header %v", series.Header)
 	}
 	man, err := readPanelManifest(out.Dir)
