@@ -25,7 +25,7 @@ const (
 	ColUint                  // UINT64 (the seed; FormatSeed in CSV)
 	ColFloat                 // DOUBLE, null for an empty cell (a value that does not exist)
 	ColString                // a dictionary-encoded string (stop reasons, outcomes, choices)
-	ColBool                  // BOOLEAN, null for an empty cell
+	ColBool                  // BOOLEAN, null for an empty cell; TRUE or FALSE in CSV
 )
 
 func (c ColType) String() string {
@@ -344,9 +344,18 @@ func valueCell(v parquet.Value, t ColType) string {
 	case parquet.Double:
 		return F(v.Double())
 	case parquet.Boolean:
-		return strconv.FormatBool(v.Boolean())
+		return boolCell(v.Boolean())
 	}
 	return string(v.ByteArray())
+}
+
+// boolCell is a boolean as CSV writes it: TRUE or FALSE, which R's
+// read.csv reads as logical (it leaves "true" as text).
+func boolCell(b bool) string {
+	if b {
+		return "TRUE"
+	}
+	return "FALSE"
 }
 
 // SameCell reports whether a Parquet cell (as ReadParquet renders it) and

@@ -203,8 +203,8 @@ type PointSummary struct {
 	FixedA, FixedB                      Interval // Wilson 95% intervals of the fixation fractions
 	MeanGenerations                     float64
 	Platforms                           []PlatformSummary // for worlds of several platforms
-	// Theory is each platform's analytic outcome; Agreement ("true",
-	// "false" or "" when no test applies) says whether the simulation is
+	// Theory is each platform's analytic outcome; Agreement (Agrees,
+	// Disagrees or "" when no test applies) says whether the simulation is
 	// consistent with it (a world of one platform only; see agree).
 	Theory    []Theory
 	Agreement string

@@ -64,6 +64,13 @@ func TheoryOf(pc sim.PlatformConfig, platforms int) Theory {
 	return Theory{Outcome: o, PStar: p.PStar(), Beta1: p.Beta1(), Beta3: p.Beta3(), Kind: kind}
 }
 
+// The agreement column's cells, as CSV writes booleans: upper case,
+// which R's read.csv, pandas and DuckDB all read as logical.
+const (
+	Agrees    = "TRUE"
+	Disagrees = "FALSE"
+)
+
 // Agreement test constants (documented in README "Reading results").
 const (
 	// agreeSE: a coexistence cell agrees when the mean final frequency
@@ -76,16 +83,16 @@ const (
 )
 
 // agree tests whether the simulated cell s of a single well-mixed
-// platform pc is consistent with its analytic outcome. It returns "true",
-// "false", or "" where no test applies (approximations, neutral and
+// platform pc is consistent with its analytic outcome. It returns Agrees,
+// Disagrees, or "" where no test applies (approximations, neutral and
 // boundary cells, a bistable start too close to p̂*, fewer than two runs
 // for coexistence).
 //
-//   - cooperation: A should fix. "true" when the Wilson 95% interval of
-//     the fraction of runs in which A fixed lies above ½, "false" when it
+//   - cooperation: A should fix. true when the Wilson 95% interval of
+//     the fraction of runs in which A fixed lies above ½, false when it
 //     lies below ½ (undecided otherwise).
 //   - defection: likewise with B.
-//   - coexistence: the frequency should settle at p̂*. "true" when
+//   - coexistence: the frequency should settle at p̂*. True when
 //     |mean − p̂*| ≤ 4·max(SE, 1/N), SE the standard error of the mean
 //     final frequency (1/N, the resolution of a frequency, keeps the test
 //     meaningful when every run ends at the same value).
@@ -100,9 +107,9 @@ func agree(s PointSummary, pc sim.PlatformConfig) string {
 	above := func(iv Interval) string {
 		switch {
 		case iv.Lo > 0.5:
-			return "true"
+			return Agrees
 		case iv.Hi < 0.5:
-			return "false"
+			return Disagrees
 		}
 		return ""
 	}
@@ -117,9 +124,9 @@ func agree(s PointSummary, pc sim.PlatformConfig) string {
 			return ""
 		}
 		if math.Abs(s.MeanFreqA-th.PStar) <= agreeSE*math.Max(s.SEFreqA, 1/n) {
-			return "true"
+			return Agrees
 		}
-		return "false"
+		return Disagrees
 	case model.Bistable:
 		sd := math.Sqrt(th.PStar * (1 - th.PStar) / n)
 		switch {

@@ -60,7 +60,7 @@ func TestAgreementInTheFourRegions(t *testing.T) {
 			if got := row[s.Col("outcome")]; got != r.outcome {
 				t.Fatalf("outcome %s, want %s", got, r.outcome)
 			}
-			if got := row[s.Col("agreement")]; got != "true" {
+			if got := row[s.Col("agreement")]; got != artifact.Agrees {
 				t.Errorf("agreement %q: mean %s (SE %s), fixed A %s [%s, %s], fixed B %s, p̂* %s", got, row[s.Col("mean_final_freq_a")],
 					row[s.Col("se_final_freq_a")], row[s.Col("frac_fixed_a")], row[s.Col("frac_fixed_a_lo")], row[s.Col("frac_fixed_a_hi")],
 					row[s.Col("frac_fixed_b")], row[s.Col("pstar")])

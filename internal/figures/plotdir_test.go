@@ -378,9 +378,9 @@ v = [0.8, 0.9, 1]
 		}
 		for _, row := range s.Rows {
 			switch row[s.Col("agreement")] {
-			case "false":
+			case artifact.Disagrees:
 				disagree++
-			case "true":
+			case artifact.Agrees:
 				agree++
 			}
 		}

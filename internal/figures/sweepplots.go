@@ -65,7 +65,7 @@ func indexSummary(t *artifact.Table) (summaryIndex, error) {
 func (s summaryIndex) disagrees(point int) bool {
 	i, ok := s.row[point]
 	j := s.t.Col("agreement")
-	return ok && j >= 0 && s.t.Rows[i][j] == "false"
+	return ok && j >= 0 && s.t.Rows[i][j] == artifact.Disagrees
 }
 
 // value is column col at a point: NaN for a point without a row (or an
