@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
@@ -83,7 +84,7 @@ func runVerify(ctx context.Context, o verifyOptions, stdout, stderr io.Writer) e
 		}
 		fmt.Fprintf(stdout, "%s: re-ran %d of %d stored runs%s and compared their %s bit for bit", o.Dir, len(v.Checked), v.Stored, sampled, what)
 		if len(v.Tables) > 0 {
-			fmt.Fprintf(stdout, "; compared %v with the journal", v.Tables)
+			fmt.Fprintf(stdout, "; compared %s with the journal", strings.Join(v.Tables, " and "))
 		}
 		fmt.Fprintln(stdout)
 		if me == nil {

@@ -33,7 +33,8 @@ const (
 )
 
 // The tables have one schema each, whatever wrote them (run, sweep,
-// merge, reproduce):
+// merge, reproduce), written as CSV and typed Parquet with the same
+// values:
 //
 //	runs     run, point, replicate, seed, axis_KEY…, PARAMS…, final_freq_a,
 //	         generations, stop_reason, clamped, and for worlds of several
@@ -41,19 +42,26 @@ const (
 //	         final_freq_a_natives_P, final_freq_a_migrants_P, acculturation_P
 //	summary  point, axis_KEY…, PARAMS…, runs, mean_final_freq_a,
 //	         sd_final_freq_a, frac_fixed_a, frac_fixed_b, frac_neither,
-//	         mean_generations, and per platform mean_final_size_P,
+//	         mean_generations, per platform mean_final_size_P,
 //	         mean_final_freq_a_P, sd_final_freq_a_P,
 //	         mean_final_freq_a_natives_P, mean_final_freq_a_migrants_P,
-//	         mean_acculturation_P, frac_acculturated_P
-//	series   point, replicate, generation, platform, size, freq_a,
+//	         mean_acculturation_P, frac_acculturated_P; then
+//	         se_final_freq_a, frac_fixed_{a,b}_{lo,hi} (Wilson 95%),
+//	         outcome, pstar, beta1, beta3, theory (suffixed _P per platform
+//	         for several) and, for one platform, agreement
+//	series   point, replicate, generation, platform, n_agents, freq_a,
 //	         freq_a_natives, freq_a_migrants, mean_fitness, moved_in,
-//	         moved_out, refused, clamped (platform "all" for the world;
-//	         one row per platform as well when there are several)
+//	         moved_out, refused, clamped, axis_KEY…, PARAMS… (platform
+//	         "all" for the world, one row per platform as well when there
+//	         are several; a single population omits the natives, migrants
+//	         and moves columns: see SeriesColumns)
 //
 // PARAMS are the columns of sim.Settings for every platform: b, c, v,
 // alpha, ta, tb, kind, size, initial_a (and the lattice settings for a
 // lattice), unprefixed for a world of one platform, suffixed _P for
-// platform P otherwise.
+// platform P otherwise. CSV cells: floats in shortest round-trip form,
+// sums rounded by Tidy, empty for a value that does not exist, booleans
+// TRUE/FALSE, the seed FormatSeed's text.
 
 // pointColumns lists the columns that describe a point, the sweep's axes
 // (axis_KEY) and every platform's settings (PARAMS), with their types,
