@@ -50,8 +50,18 @@ type AxisInfo struct {
 // not hold runs (or holds them in another schema).
 var ErrNotRuns = errors.New("not a directory of runs")
 
-// ReadRunsManifest reads the manifest of a run or sweep directory.
-func ReadRunsManifest(dir string) (*RunsManifest, error) {
+// ReadRunsManifest reads the manifest of a run or sweep directory whose
+// tables are in this build's schema.
+func ReadRunsManifest(dir string) (*RunsManifest, error) { return readRunsManifest(dir, false) }
+
+// ReadResumableManifest reads the manifest of a run or sweep directory to
+// resume or replace it, accepting an older output schema: a resume reads
+// only the journal, whose own format line and header ReadJournal checks,
+// and writes every table anew in Schema, so a sweep made by an older
+// build is finished (or its tables rewritten) rather than run again.
+func ReadResumableManifest(dir string) (*RunsManifest, error) { return readRunsManifest(dir, true) }
+
+func readRunsManifest(dir string, older bool) (*RunsManifest, error) {
 	var m RunsManifest
 	if err := ReadManifest(dir, &m); err != nil {
 		return nil, err
@@ -59,8 +69,8 @@ func ReadRunsManifest(dir string) (*RunsManifest, error) {
 	if m.Kind != KindRun && m.Kind != KindSweep {
 		return nil, fmt.Errorf("%s holds a culturesim %q: %w", dir, m.Kind, ErrNotRuns)
 	}
-	if m.Schema != Schema {
-		return nil, fmt.Errorf("%s was written with output schema %d; this culturesim reads schema %d (rerun it into a new directory): %w", dir, m.Schema, Schema, ErrNotRuns)
+	if m.Schema > Schema || (m.Schema != Schema && !older) || m.Schema < 1 {
+		return nil, fmt.Errorf("%s was written with output schema %d; this culturesim reads schema %d (a newer schema needs a newer culturesim; an older one is rewritten from its journal by --resume, or by reproduce): %w", dir, m.Schema, Schema, ErrNotRuns)
 	}
 	if m.Scenario == nil {
 		return nil, fmt.Errorf("%s: the manifest records no scenario: %w", dir, ErrNotRuns)

@@ -336,7 +336,7 @@ func seriesCSVRows(kind string) int {
 // RecordFiles adds files (written beside the tables, e.g. plots) to the
 // manifest of a run or sweep directory.
 func RecordFiles(dir string, files []string) error {
-	m, err := readManifest(dir)
+	m, err := readManifest(dir, false)
 	if err != nil {
 		return err
 	}
@@ -348,10 +348,14 @@ func RecordFiles(dir string, files []string) error {
 	return artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m)
 }
 
-// readManifest reads a run or sweep manifest; a directory of something
-// else is an input error.
-func readManifest(dir string) (*artifact.RunsManifest, error) {
-	m, err := artifact.ReadRunsManifest(dir)
+// readManifest reads a run or sweep manifest (resumable: of an older
+// schema too); a directory of something else is an input error.
+func readManifest(dir string, resumable bool) (*artifact.RunsManifest, error) {
+	read := artifact.ReadRunsManifest
+	if resumable {
+		read = artifact.ReadResumableManifest
+	}
+	m, err := read(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, inputf("%s is not a run or sweep directory: it has no %s", dir, artifact.ManifestFile)
@@ -396,7 +400,7 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 	case kind != opts.Kind:
 		return nil, nil, nil, inputf("%s holds the output of a culturesim %s, not a %s; choose another directory with --out", dir, kind, opts.Kind)
 	}
-	m, err := readManifest(dir)
+	m, err := readManifest(dir, true)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -444,6 +448,7 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 	}
 	m.Provenance = opts.Provenance
 	m.Status = "running"
+	m.Schema = artifact.Schema // the tables are written anew from the journal
 	if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
 		j.Close()
 		return nil, nil, nil, err

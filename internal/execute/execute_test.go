@@ -183,6 +183,71 @@ func TestInterruptAndResume(t *testing.T) {
 	}
 }
 
+// A directory an older build wrote (an older output schema, the same
+// journal format) is resumed or replaced, not refused: its tables are
+// written anew from the journal, identical to a fresh sweep's. Reading its
+// tables (verify, merge) still refuses it, and so does a newer schema.
+func TestResumeRewritesAnOlderSchema(t *testing.T) {
+	sc := scenario(t, small)
+	ref := filepath.Join(t.TempDir(), "ref")
+	if _, err := Run(context.Background(), sc, sweep(ref)); err != nil {
+		t.Fatal(err)
+	}
+	wantRuns, wantSummary := tables(t, ref)
+	setSchema := func(dir string, schema int) {
+		t.Helper()
+		path := filepath.Join(dir, artifact.ManifestFile)
+		b := read(t, dir, artifact.ManifestFile)
+		old := []byte(`"schema": ` + strconv.Itoa(artifact.Schema) + `,`)
+		if !bytes.Contains(b, old) {
+			t.Fatalf("manifest has no %s", old)
+		}
+		if err := os.WriteFile(path, bytes.Replace(b, old, []byte(`"schema": `+strconv.Itoa(schema)+`,`), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "old")
+	if _, err := Run(context.Background(), sc, sweep(dir)); err != nil {
+		t.Fatal(err)
+	}
+	setSchema(dir, artifact.Schema-1)
+	for _, f := range []string{artifact.SummaryFile, artifact.SummaryParquetFile, artifact.RunsFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Verify(context.Background(), dir, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("verify of an older schema: %v", err)
+	}
+	o := sweep(dir)
+	o.Resume = true
+	out, err := Run(context.Background(), sc, o)
+	if err != nil || !out.Complete || out.Resumed != sc.NumRuns() {
+		t.Fatalf("resume of an older schema: %+v %v", out, err)
+	}
+	if runs, summary := tables(t, dir); !bytes.Equal(runs, wantRuns) || !bytes.Equal(summary, wantSummary) {
+		t.Error("tables rewritten from an older schema's journal differ from a fresh sweep's")
+	}
+	if m, err := artifact.ReadRunsManifest(dir); err != nil || m.Schema != artifact.Schema {
+		t.Fatalf("manifest after the resume: %v %+v", err, m)
+	}
+	// --force replaces it too.
+	setSchema(dir, artifact.Schema-1)
+	o = sweep(dir)
+	o.Force = true
+	if _, err := Run(context.Background(), sc, o); err != nil {
+		t.Fatalf("--force on an older schema: %v", err)
+	}
+	// A newer schema is refused, as invalid input.
+	setSchema(dir, artifact.Schema+1)
+	o = sweep(dir)
+	o.Resume = true
+	var ie *InputError
+	if _, err := Run(context.Background(), sc, o); !errors.As(err, &ie) || !strings.Contains(err.Error(), "newer culturesim") {
+		t.Fatalf("resume of a newer schema: %v", err)
+	}
+}
+
 // A torn last journal entry (a kill in mid-write) is cut off on resume.
 func TestTornJournalEntry(t *testing.T) {
 	sc := scenario(t, small)

@@ -30,7 +30,7 @@ func Merge(dirs []string, out string, force bool, prov artifact.Provenance) ([]s
 	var sources []source
 	var sessions []artifact.Session
 	for _, d := range dirs {
-		m, err := readManifest(d)
+		m, err := readManifest(d, false)
 		if err != nil {
 			return nil, &InputError{Err: fmt.Errorf("merge: %s: %w", d, err)}
 		}
@@ -134,7 +134,7 @@ func prepareMergeDir(out string, force bool) error {
 	case len(ents) == 0:
 		return nil
 	}
-	m, err := readManifest(out)
+	m, err := readManifest(out, false)
 	if err != nil || len(m.MergedFrom) == 0 {
 		return inputf("merge: %s is not empty and is not an earlier merge; choose a new or empty directory with --out", out)
 	}

@@ -89,7 +89,7 @@ func (e *MismatchError) Error() string {
 // also checks that the tables are what the journal gives. It returns
 // a *MismatchError naming every difference.
 func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification, error) {
-	man, err := readManifest(dir)
+	man, err := readManifest(dir, false)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 
 // Release is the version of culturesim's output formats and models. Bump
 // it when results may change.
-const Release = "0.2.0"
+const Release = "0.3.0"
 
 var (
 	once   sync.Once
