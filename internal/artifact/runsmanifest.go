@@ -61,6 +61,26 @@ func ReadRunsManifest(dir string) (*RunsManifest, error) { return readRunsManife
 // build is finished (or its tables rewritten) rather than run again.
 func ReadResumableManifest(dir string) (*RunsManifest, error) { return readRunsManifest(dir, true) }
 
+// JournalCompatible reports (nil) whether a journal that a build of
+// output schema schema wrote for the runs hdr describes holds what this
+// build journals for them, so that resuming it gives a fresh run's
+// tables; the error says what differs. Every bump of Schema adds what
+// older journals lack here.
+func JournalCompatible(schema int, hdr JournalHeader) error {
+	switch {
+	case schema == Schema:
+		return nil
+	case schema == 2 && hdr.RecordEvery == 0 && !hdr.Deterministic:
+		// Schema 3 changed the tables, and two recorded values: series'
+		// mean fitness and every number of the deterministic counterpart,
+		// now rounded to TidyDigits. Runs without either are the same.
+		return nil
+	case schema == 2:
+		return errors.New("its journal holds series values (mean fitness, the deterministic counterpart) unrounded, which this build rounds to 12 digits")
+	}
+	return fmt.Errorf("its journal may hold runs this build computes differently (schema %d, this build writes %d)", schema, Schema)
+}
+
 func readRunsManifest(dir string, older bool) (*RunsManifest, error) {
 	var m RunsManifest
 	if err := ReadManifest(dir, &m); err != nil {

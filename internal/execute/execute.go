@@ -59,6 +59,11 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 func inputf(format string, a ...any) error { return &InputError{Err: fmt.Errorf(format, a...)} }
 
+// ErrStale marks a directory an older build wrote whose journal this
+// build cannot continue (see artifact.JournalCompatible): only --force,
+// starting again, makes its runs.
+var ErrStale = errors.New("made by an older culturesim")
+
 // Options configure Run.
 type Options struct {
 	Dir string
@@ -434,6 +439,9 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 	}
 	if scan.Header != hdr {
 		return nil, nil, nil, inputf("--resume: the journal in %s belongs to other runs: %s", dir, headerDiff(scan.Header, hdr))
+	}
+	if err := artifact.JournalCompatible(m.Schema, scan.Header); err != nil {
+		return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s was written by an older culturesim (output schema %d) and %v; pass --force to start it again: %w", dir, m.Schema, err, ErrStale)}
 	}
 	done := map[int]bool{}
 	for r := range scan.Offsets {

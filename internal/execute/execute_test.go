@@ -183,14 +183,17 @@ func TestInterruptAndResume(t *testing.T) {
 	}
 }
 
-// A directory an older build wrote (an older output schema, the same
-// journal format) is resumed or replaced, not refused: its tables are
-// written anew from the journal, identical to a fresh sweep's. Reading its
-// tables (verify, merge) still refuses it, and so does a newer schema.
+// A directory an older build wrote (an older output schema) whose
+// journal holds what this build journals is resumed, not refused: its
+// tables are written anew from the journal, identical to a fresh sweep's.
+// One whose journal differs (schema 2's unrounded series) is refused as
+// stale, and --force replaces it; a newer schema is refused. Reading an
+// older directory's tables (verify) refuses it.
 func TestResumeRewritesAnOlderSchema(t *testing.T) {
 	sc := scenario(t, small)
+	finals := func(dir string) Options { o := sweep(dir); o.RecordEvery = 0; return o }
 	ref := filepath.Join(t.TempDir(), "ref")
-	if _, err := Run(context.Background(), sc, sweep(ref)); err != nil {
+	if _, err := Run(context.Background(), sc, finals(ref)); err != nil {
 		t.Fatal(err)
 	}
 	wantRuns, wantSummary := tables(t, ref)
@@ -207,10 +210,10 @@ func TestResumeRewritesAnOlderSchema(t *testing.T) {
 		}
 	}
 	dir := filepath.Join(t.TempDir(), "old")
-	if _, err := Run(context.Background(), sc, sweep(dir)); err != nil {
+	if _, err := Run(context.Background(), sc, finals(dir)); err != nil {
 		t.Fatal(err)
 	}
-	setSchema(dir, artifact.Schema-1)
+	setSchema(dir, 2)
 	for _, f := range []string{artifact.SummaryFile, artifact.SummaryParquetFile, artifact.RunsFile} {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil {
 			t.Fatal(err)
@@ -219,7 +222,7 @@ func TestResumeRewritesAnOlderSchema(t *testing.T) {
 	if _, err := Verify(context.Background(), dir, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("verify of an older schema: %v", err)
 	}
-	o := sweep(dir)
+	o := finals(dir)
 	o.Resume = true
 	out, err := Run(context.Background(), sc, o)
 	if err != nil || !out.Complete || out.Resumed != sc.NumRuns() {
@@ -231,18 +234,28 @@ func TestResumeRewritesAnOlderSchema(t *testing.T) {
 	if m, err := artifact.ReadRunsManifest(dir); err != nil || m.Schema != artifact.Schema {
 		t.Fatalf("manifest after the resume: %v %+v", err, m)
 	}
-	// --force replaces it too.
-	setSchema(dir, artifact.Schema-1)
-	o = sweep(dir)
+
+	// Schema 2 journalled series unrounded: stale; --force starts again.
+	series := filepath.Join(t.TempDir(), "series")
+	if _, err := Run(context.Background(), sc, sweep(series)); err != nil {
+		t.Fatal(err)
+	}
+	setSchema(series, 2)
+	o = sweep(series)
+	o.Resume = true
+	var ie *InputError
+	if _, err := Run(context.Background(), sc, o); !errors.Is(err, ErrStale) || !errors.As(err, &ie) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("resume of schema 2 with series: %v", err)
+	}
+	o = sweep(series)
 	o.Force = true
 	if _, err := Run(context.Background(), sc, o); err != nil {
 		t.Fatalf("--force on an older schema: %v", err)
 	}
 	// A newer schema is refused, as invalid input.
-	setSchema(dir, artifact.Schema+1)
-	o = sweep(dir)
+	setSchema(series, artifact.Schema+1)
+	o = sweep(series)
 	o.Resume = true
-	var ie *InputError
 	if _, err := Run(context.Background(), sc, o); !errors.As(err, &ie) || !strings.Contains(err.Error(), "newer culturesim") {
 		t.Fatalf("resume of a newer schema: %v", err)
 	}

@@ -47,8 +47,8 @@ func makeRun(ctx context.Context, out *Output, id string, sc *scenarios.Scenario
 		return fmt.Errorf("panel %s needs a scenario of one point that records its series; %s has %d points, record_every = %d", id, sc.Name, sc.NumPoints(), sc.RecordEvery)
 	}
 	work := filepath.Join(out.Dir, "run")
-	res, err := execute.Run(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindRun, Workers: out.Workers,
-		Selection: artifact.Selection{Point: 0, Replicate: -1}, RecordEvery: execute.RunRecording(sc), Resume: true,
+	res, err := runWork(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindRun, Workers: out.Workers,
+		Selection: artifact.Selection{Point: 0, Replicate: -1}, RecordEvery: execute.RunRecording(sc),
 		Progress: out.Progress, Provenance: out.Provenance})
 	if err := incomplete(res, err, work); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -449,6 +450,27 @@ func TestRunPanel(t *testing.T) {
 		t.Errorf("manifest %+v", man)
 	}
 	before, _ := os.ReadFile(filepath.Join(out.Dir, "fig4c.png"))
+	// A work directory an older culturesim left (schema 2, whose series
+	// journal this build cannot continue) is started again, not refused.
+	mpath := filepath.Join(out.Dir, "run", artifact.ManifestFile)
+	mb, _ := os.ReadFile(mpath)
+	stale := bytes.Replace(mb, []byte(fmt.Sprintf(`"schema": %d,`, artifact.Schema)), []byte(`"schema": 2,`), 1)
+	if bytes.Equal(stale, mb) {
+		t.Fatal("no schema in the run's manifest")
+	}
+	if err := os.WriteFile(mpath, stale, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, err := NewOutput(root, "4c", testProv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := makeRun(context.Background(), again, "4c", sc); err != nil {
+		t.Fatalf("a stale work directory: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out.Dir, "fig4c.png")); !bytes.Equal(before, b) {
+		t.Error("the panel remade from a stale work directory differs")
+	}
 	if err := os.RemoveAll(filepath.Join(out.Dir, "run")); err != nil {
 		t.Fatal(err)
 	}

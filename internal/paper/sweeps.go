@@ -2,6 +2,7 @@ package paper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -97,8 +98,8 @@ func sweepPanel(id, scenario, desc, title string) Panel {
 // writes the panel: the heatmap, the summary table and the manifest.
 func makeSweep(ctx context.Context, out *Output, id, title string, sc *scenarios.Scenario, mode string) error {
 	work := filepath.Join(out.Dir, "sweep")
-	res, err := execute.Run(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindSweep, Workers: out.Workers, Selection: artifact.All,
-		RecordEvery: execute.SweepRecording(sc), Resume: true, Progress: out.Progress, Provenance: out.Provenance})
+	res, err := runWork(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindSweep, Workers: out.Workers, Selection: artifact.All,
+		RecordEvery: execute.SweepRecording(sc), Progress: out.Progress, Provenance: out.Provenance})
 	if err := incomplete(res, err, work); err != nil {
 		return err
 	}
@@ -133,6 +134,19 @@ func makeSweep(ctx context.Context, out *Output, id, title string, sc *scenarios
 
 // incomplete turns an execution that did not finish into an error that
 // says how to continue.
+// runWork runs (or resumes) a panel's runs in its work directory, which
+// is the panel's own: one an older culturesim left that cannot be resumed
+// is started again rather than refused.
+func runWork(ctx context.Context, sc *scenarios.Scenario, opts execute.Options) (*execute.Outcome, error) {
+	opts.Resume = true
+	res, err := execute.Run(ctx, sc, opts)
+	if errors.Is(err, execute.ErrStale) {
+		opts.Resume, opts.Force = false, true
+		res, err = execute.Run(ctx, sc, opts)
+	}
+	return res, err
+}
+
 func incomplete(res *execute.Outcome, err error, work string) error {
 	switch {
 	case err != nil && res != nil && !res.Complete:
