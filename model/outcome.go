@@ -37,8 +37,8 @@ var outcomeDescriptions = [...]string{
 	Cooperation: "cooperation fixes from any start",
 	Defection:   "defection fixes from any start",
 	Coexistence: "stable coexistence at p̂*",
-	Bistable:    "bistable: the unstable p̂* separates the basins of defection and cooperation",
-	Neutral:     "neutral: frequencies do not change",
+	Bistable:    "the unstable p̂* separates the basins of defection and cooperation",
+	Neutral:     "frequencies do not change",
 	Boundary:    "on a boundary between regions",
 }
 

@@ -100,10 +100,15 @@ func TestSweepErrors(t *testing.T) {
 			t.Errorf("%q: want %s at line %d saying %q; got:\n%v", tc.sweep, tc.key, tc.line, tc.frag, err)
 		}
 	}
-	// Many invalid points: the first few are named, the rest counted.
+	// Many problems: the first few are named, the rest counted after
+	// them; one problem at several points names them all.
 	errs := errorsOf(t, sweepBase+"c = {from = 1, to = 2, n = 20}\n")
-	if e := errs["sweep"]; e == nil || !strings.Contains(e.Msg, "15 more of the 20 points are invalid") {
+	if e := errs["sweep.c"]; e == nil || e.Msg != "and 15 more problems like these at other sweep points" {
 		t.Errorf("summary of invalid points: %v", errs)
+	}
+	_, err := Parse("s.toml", []byte(sweepBase+"c = [0.05, 0.1]\nt = [0.3, 1.5]\n"))
+	if es, _ := err.(Errors); len(es) != 1 || es[0].Key != "sweep.t" || !strings.Contains(es[0].Msg, "at sweep point 1 (c = 0.05, t = 1.5) and point 3: ") {
+		t.Errorf("one problem at two points: %v", err)
 	}
 	// Well-mixed populations cannot sweep lattice settings.
 	wm := strings.Replace(sweepBase, `kind = "lattice"`, `kind = "wellmixed"`, 1)

@@ -461,21 +461,23 @@ func (sc *Scenario) keyOf(path string, effs []layer, axes []axisSet) (key string
 
 // checkPoints validates every point's world with the engine's rules and
 // reports each problem at the key that set the value. A problem that
-// every point shares is reported once; one that depends on the point names
-// the point (the first five invalid points, the rest counted).
+// every point shares is reported once; one that depends on the point
+// names the points that have it (the first five such problems, the rest
+// counted after them).
 func (p *parser) checkPoints(sc *Scenario) {
 	const most = 5
 	blamed := map[string]bool{}
 	for _, e := range p.errs {
 		blamed[e.Key] = true
 	}
-	type found struct {
+	// A problem is a key and a message (with its value): every point
+	// whose world has it joins its group.
+	type problem struct {
 		key, msg string
-		point    int
+		points   []int
 	}
-	var first []found
-	count := map[[2]string]int{}
-	bad := 0
+	var problems []*problem
+	byID := map[[2]string]*problem{}
 	n := sc.NumPoints()
 	for i := range n {
 		axes := sc.axisSets(sc.PointValues(i))
@@ -484,47 +486,64 @@ func (p *parser) checkPoints(sc *Scenario) {
 		if err == nil {
 			continue
 		}
-		seen := map[[2]string]bool{}
 		for _, fe := range model.FieldErrors(err) {
 			key, by := sc.keyOf(fe.Path, effs, axes)
 			if blamed[displayKey(key)] || (fe.Path == "platform" && blamedSize(blamed)) {
 				continue
 			}
-			msg := fe.Message()
-			if by != "" {
-				msg += fmt.Sprintf(" (inherited by platform %q)", by)
-			}
 			id := [2]string{key, fe.Message()}
-			if seen[id] {
-				continue // the same default, inherited by another platform
+			pr := byID[id]
+			if pr == nil {
+				msg := fe.Message()
+				if by != "" {
+					msg += fmt.Sprintf(" (inherited by platform %q)", by)
+				}
+				pr = &problem{key: key, msg: msg}
+				byID[id] = pr
+				problems = append(problems, pr)
 			}
-			if len(seen) == 0 {
-				bad++
-			}
-			seen[id] = true
-			count[id]++
-			if bad <= most {
-				first = append(first, found{key, msg, i})
+			if k := len(pr.points); k == 0 || pr.points[k-1] != i {
+				pr.points = append(pr.points, i) // once per point: the same default inherited by two platforms
 			}
 		}
 	}
-	pointed := false
-	reported := map[[2]string]bool{}
-	for _, f := range first {
-		id := [2]string{f.key, strings.SplitN(f.msg, " (inherited by", 2)[0]}
-		if count[id] == n || n == 1 {
-			if !reported[id] {
-				reported[id] = true
-				p.fail(f.key, "%s", f.msg)
-			}
-			continue
+	shown, hidden, last := 0, 0, ""
+	for _, pr := range problems {
+		switch {
+		case len(pr.points) == n:
+			p.fail(pr.key, "%s", pr.msg)
+		case shown == most:
+			hidden++
+		default:
+			shown++
+			last = pr.key
+			p.fail(pr.key, "%s: %s", atPoints(sc, pr.points), pr.msg)
 		}
-		pointed = true
-		p.fail(f.key, "at sweep point %d (%s): %s", f.point, sc.DescribePoint(f.point), f.msg)
 	}
-	if pointed && bad > most {
-		p.fail("sweep", "%d more of the %d points are invalid", bad-most, n)
+	if hidden > 0 {
+		p.fail(last, "and %d more problems like these at other sweep points", hidden)
 	}
+}
+
+// atPoints names the sweep points a problem has: the first with its
+// values, the others by number.
+func atPoints(sc *Scenario, points []int) string {
+	s := fmt.Sprintf("at sweep point %d (%s)", points[0], sc.DescribePoint(points[0]))
+	if len(points) == 1 {
+		return s
+	}
+	var rest []string
+	for _, i := range points[1:] {
+		if len(rest) == 8 {
+			rest = append(rest, fmt.Sprintf("… (%d in all)", len(points)))
+			break
+		}
+		rest = append(rest, strconv.Itoa(i))
+	}
+	if len(points) == 2 {
+		return s + " and point " + rest[0]
+	}
+	return s + " and points " + strings.Join(rest, ", ")
 }
 
 // blamedSize reports whether a size of the world already has an error:

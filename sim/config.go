@@ -177,13 +177,22 @@ type Value struct {
 // Num is a numeric value.
 func Num(x float64) Value { return Value{Num: x} }
 
-// String renders the value as tables and axes show it (numbers in their
-// shortest round-trip form).
+// String renders the value as tables and axes show it (FormatNum).
 func (v Value) String() string {
 	if v.Str != "" {
 		return v.Str
 	}
-	return strconv.FormatFloat(v.Num, 'g', -1, 64)
+	return FormatNum(v.Num)
+}
+
+// FormatNum is how every number is written as text: whole numbers below
+// 2⁵³ as integers (1000000, never 1e+06, so that readers type integer
+// columns as integers), others in their shortest round-trip form.
+func FormatNum(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // Setting describes one key of a platform's configuration: the model's

@@ -92,7 +92,7 @@ func (f *floatFlag) Set(s string) error {
 }
 
 // progressOption is --progress and --quiet, for the commands that run
-// simulations; --quiet implies --progress=none.
+// simulations; --quiet implies --progress=none unless --progress is given.
 type progressOption struct {
 	Progress string // auto, json or none ("": auto)
 	Quiet    bool
@@ -100,15 +100,21 @@ type progressOption struct {
 }
 
 func (p *progressOption) register(fs *flagSet, quietHelp string) {
-	fs.StringVar(&p.Progress, "progress", string(progress.Auto),
-		"progress on stderr: auto (a bar on a terminal, a line every 10 s otherwise), json (one JSON object a second: label, done, total, rate, eta_seconds, elapsed_seconds) or none")
+	fs.StringVar(&p.Progress, "progress", "",
+		"progress on stderr: auto (a bar on a terminal, a line every 10 s otherwise; the default), json (one JSON object a second: label, done, total, rate, eta_seconds, elapsed_seconds; given with --quiet, JSON progress and nothing else) or none (the default with --quiet)")
 	fs.BoolVar(&p.Quiet, "quiet", false, quietHelp)
 }
 
-// check validates --progress for command cmd.
+// check validates --progress for command cmd and settles the mode: an
+// explicit --progress wins over --quiet (a wrapper that wants JSON
+// progress and no chatter passes both).
 func (p *progressOption) check(cmd string) error {
+	p.mode = progress.Auto
+	if p.Quiet {
+		p.mode = progress.None
+	}
 	if p.Progress == "" {
-		p.Progress = string(progress.Auto)
+		return nil
 	}
 	m, ok := progress.ParseMode(p.Progress)
 	if !ok {
@@ -119,19 +125,14 @@ func (p *progressOption) check(cmd string) error {
 		return usagef("%s: --progress = %q is not one of %s", cmd, p.Progress, strings.Join(names, ", "))
 	}
 	p.mode = m
-	if p.Quiet {
-		p.mode = progress.None
-	}
 	return nil
 }
 
-// reporter is the progress reporter the flags ask for (nil: none).
+// reporter is the progress reporter the flags ask for (nil: none); check
+// must have run.
 func (p *progressOption) reporter(stderr io.Writer, label string) *progress.Reporter {
 	if p.mode == "" {
-		p.mode = progress.Auto
-		if p.Quiet {
-			p.mode = progress.None
-		}
+		panic("progressOption.reporter called before check")
 	}
 	return progress.NewMode(stderr, label, p.mode)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,6 +60,24 @@ func TestReadmeRecipes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The integer columns (non-null INT64/INT32 in Parquet), which every
+	// reader must type as integers, not doubles.
+	ints := map[string][]string{}
+	for _, name := range []string{"runs", "summary", "series"} {
+		pt, err := artifact.ReadParquet(dir + name + ".parquet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, ty := range pt.Types {
+			if ty == artifact.ColInt {
+				ints[name] = append(ints[name], pt.Header[j])
+			}
+		}
+	}
+	t.Logf("integer columns %v", ints)
+	if len(ints["runs"]) < 5 || len(ints["series"]) < 3 {
+		t.Fatalf("integer columns %v", ints)
+	}
 	var m struct {
 		Scenario struct{ SHA256 string }
 	}
@@ -66,9 +85,9 @@ func TestReadmeRecipes(t *testing.T) {
 		t.Fatalf("manifest: %v %+v", err, m)
 	}
 
-	t.Run("duckdb", func(t *testing.T) { duckdbRecipe(t, duckModules, recipes["duckdb"], tables, m.Scenario.SHA256) })
-	t.Run("pandas", func(t *testing.T) { pandasRecipe(t, recipes["pandas"], tables) })
-	t.Run("r", func(t *testing.T) { rRecipe(t, recipes["r"], tables) })
+	t.Run("duckdb", func(t *testing.T) { duckdbRecipe(t, duckModules, recipes["duckdb"], tables, ints, m.Scenario.SHA256) })
+	t.Run("pandas", func(t *testing.T) { pandasRecipe(t, recipes["pandas"], tables, ints) })
+	t.Run("r", func(t *testing.T) { rRecipe(t, recipes["r"], tables, ints) })
 	t.Run("replay", func(t *testing.T) { replayRecipe(t, recipes["replay"], tables) })
 }
 
@@ -169,6 +188,19 @@ func sameTable(t *testing.T, label string, f *frame, want *artifact.Table) {
 	}
 }
 
+// intTypes checks that the reader typed each integer column of a table
+// (those of cols the frame has) as one of the integer types it names.
+func intTypes(t *testing.T, label string, f *frame, cols []string, integer ...string) {
+	t.Helper()
+	for _, c := range cols {
+		for k, name := range f.Columns {
+			if name == c && !slices.Contains(integer, f.Types[k]) {
+				t.Errorf("%s: integer column %s read as %s, want one of %v", label, c, f.Types[k], integer)
+			}
+		}
+	}
+}
+
 // pick returns the CSV rows (as maps) for which keep is true.
 func pick(tab *artifact.Table, keep func(get func(string) string) bool) []map[string]string {
 	var out []map[string]string
@@ -227,7 +259,7 @@ for (const sql of JSON.parse(text)) {
 console.log(JSON.stringify(out));
 `
 
-func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artifact.Table, sha string) {
+func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artifact.Table, ints map[string][]string, sha string) {
 	node := needProgram(t, "CULTURESIM_NODE", "node")
 	if modules == "" {
 		t.Fatal("CULTURESIM_READERS=1 but CULTURESIM_DUCKDB_NODE (a directory with node_modules/@duckdb/node-api) is not set")
@@ -348,6 +380,8 @@ func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artif
 		pq, csv, kv, created := &fs[4*i], &fs[4*i+1], &fs[4*i+2], &fs[4*i+3]
 		sameTable(t, name+".parquet", pq, tables[name])
 		sameTable(t, name+".csv (read_csv_auto)", csv, tables[name])
+		intTypes(t, name+".parquet", pq, ints[name], "BIGINT", "INTEGER")
+		intTypes(t, name+".csv (read_csv_auto)", csv, ints[name], "BIGINT", "INTEGER")
 		for c, want := range types[name] {
 			if got := pq.typeOf(t, c); got != want {
 				t.Errorf("%s.parquet %s: DuckDB type %s, want %s", name, c, got, want)
@@ -385,7 +419,7 @@ json.dump({"summary": frame(summary), "runs": frame(runs), "series": frame(serie
           sys.stdout, default=lambda o: o.item())
 `
 
-func pandasRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table) {
+func pandasRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table, ints map[string][]string) {
 	python := needProgram(t, "CULTURESIM_PYTHON", "python3")
 	out := runReader(t, recipe+pandasDump, python, "-")
 	// The recipe's print comes first, then the JSON on the last line.
@@ -399,6 +433,9 @@ func pandasRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table
 	}
 	sameTable(t, "summary", fs["summary"], tables["summary"])
 	sameTable(t, "runs", fs["runs"], tables["runs"])
+	for _, name := range []string{"summary", "runs", "series"} {
+		intTypes(t, name, fs[name], ints[name], "int64")
+	}
 	if ty := fs["runs"].typeOf(t, "seed"); ty != "object" {
 		t.Errorf("runs seed dtype %s, want object (text)", ty)
 	}
@@ -491,7 +528,7 @@ frame <- function(df) {
 cat("\n", '{"summary":', frame(summary), ',"runs":', frame(runs), ',"series":', frame(series), "}\n", sep = "")
 `
 
-func rRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table) {
+func rRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table, ints map[string][]string) {
 	rscript := needProgram(t, "CULTURESIM_RSCRIPT", "Rscript")
 	script := filepath.Join(t.TempDir(), "recipe.R")
 	if err := os.WriteFile(script, []byte(recipe+rDump), 0o644); err != nil {
@@ -508,6 +545,9 @@ func rRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table) {
 	}
 	sameTable(t, "summary", fs["summary"], tables["summary"])
 	sameTable(t, "runs", fs["runs"], tables["runs"])
+	for _, name := range []string{"summary", "runs", "series"} {
+		intTypes(t, name, fs[name], ints[name], "integer")
+	}
 	if ty := fs["runs"].typeOf(t, "seed"); ty != "character" {
 		t.Errorf("runs seed class %s, want character", ty)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
@@ -49,7 +50,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&o.Out, "out", "", "output directory (default out/NAME, or out/NAME-point-I[-replicate-J])")
 	fs.IntVar(&o.Workers, "workers", 0, "replicates run in parallel (0: one per CPU)")
 	fs.IntVar(&o.Point, "point", -1, "the sweep point to run, for a scenario with [sweep] (0, 1, …; see culturesim validate)")
-	fs.IntVar(&o.Replicate, "replicate", -1, "run only this replicate of the point: replays run (point, replicate) of a sweep bit for bit, with its full series")
+	fs.IntVar(&o.Replicate, "replicate", -1, "run only this replicate of the point: replays run (point, replicate) of a sweep bit for bit, with its series")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the run in --out, keeping finished replicates (starts it if --out is new)")
 	fs.BoolVar(&o.Force, "force", false, "replace the output of an earlier run in --out")
 	o.register(fs, "print nothing but errors and warnings")
@@ -110,8 +111,8 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		if err := printRuns(stdout, o.Out, sc); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %d of %d replicates (%d from earlier sessions) in %.2f s → %s %v\n",
-			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, files)
+		fmt.Fprintf(stdout, "%s: %d of %d replicates (%d from earlier sessions) in %.2f s → %s: %s\n",
+			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, strings.Join(files, ", "))
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -112,8 +113,12 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 		files = append(files, plots...)
 	}
 	if !o.Quiet {
-		fmt.Fprintf(stdout, "%s: %d of %d runs done (%d from earlier sessions) in %.1f s → %s %v\n",
-			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, files)
+		fmt.Fprintf(stdout, "%s: %d of %d runs done (%d from earlier sessions) in %.1f s → %s: %s\n",
+			sc.Name, out.Done, out.Total, out.Resumed, out.Wall.Seconds(), o.Out, strings.Join(files, ", "))
+		if slices.Contains(files, artifact.SeriesFile) && !slices.Contains(files, artifact.SeriesCSVFile) {
+			fmt.Fprintf(stdout, "note: the series has more than %d rows, so it is %s only (README \"Reading results\" converts it to CSV)\n",
+				artifact.SweepSeriesCSVRows, artifact.SeriesFile)
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -33,7 +33,7 @@ func (o *verifyOptions) validate() error {
 	case o.Workers < 0:
 		return usagef("verify: --workers = %d is outside its allowed range ≥ 0 (0: one per CPU)", o.Workers)
 	}
-	s, err := strconv.ParseUint(o.Seed, 0, 64)
+	s, err := strconv.ParseUint(o.Seed, 10, 64)
 	if err != nil {
 		return usagef("verify: --seed = %q is not a whole number in [0, 2^64)", o.Seed)
 	}
@@ -86,13 +86,23 @@ func runVerify(ctx context.Context, o verifyOptions, stdout, stderr io.Writer) e
 		if len(v.Tables) > 0 {
 			fmt.Fprintf(stdout, "; compared %s with the journal", strings.Join(v.Tables, " and "))
 		}
+		switch len(v.Twins) {
+		case 0:
+		case 1:
+			fmt.Fprintf(stdout, "; compared %s with its CSV twin", v.Twins[0])
+		default:
+			fmt.Fprintf(stdout, "; compared %s with their CSV twins", strings.Join(v.Twins, ", "))
+		}
 		fmt.Fprintln(stdout)
+		if v.Done < v.Selected {
+			fmt.Fprintf(stdout, "note: %s is unfinished (%d of %d runs done); only what is stored was verified\n", o.Dir, v.Done, v.Selected)
+		}
 		if me == nil {
 			fmt.Fprintf(stdout, "all reproduce%s\n", coverage(len(v.Checked), v.Stored))
 		}
 	}
 	if me != nil {
-		return fmt.Errorf("verify: %s does not reproduce: %w", o.Dir, me)
+		return fmt.Errorf("verify: %s: %w", o.Dir, me)
 	}
 	return nil
 }

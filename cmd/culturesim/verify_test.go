@@ -26,6 +26,11 @@ func TestVerifyCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Done != 12 || last.Total != 12 {
 		t.Errorf("progress lines %q: %v", stderr, err)
 	}
+	// An explicit --progress wins over --quiet: JSON lines and nothing else.
+	code, out, stderr = runCLI(t, "verify", whole, "--progress", "json", "--quiet")
+	if code != exitOK || out != "" || !strings.HasPrefix(stderr, `{"label":"verify `) {
+		t.Fatalf("verify --progress json --quiet: %d %q %q", code, out, stderr)
+	}
 	var shards []string
 	for i := range 2 {
 		d := filepath.Join(dir, "shard"+string(rune('0'+i)))

@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"strconv"
+
+	"github.com/culturesim/culturesim/sim"
 )
 
 // Table is a CSV table held in memory until written.
@@ -40,9 +42,10 @@ func (t *Table) Bytes() []byte {
 // Write writes the table to path atomically.
 func (t *Table) Write(path string) error { return WriteFile(path, t.Bytes()) }
 
-// F formats a float for CSV: the shortest representation that reads back
-// to the same float64, "NaN" for NaN.
-func F(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// F formats a float for CSV: sim.FormatNum (whole numbers without an
+// exponent, others the shortest text that reads back to the same
+// float64), "NaN" for NaN.
+func F(x float64) string { return sim.FormatNum(x) }
 
 // I formats an integer for CSV.
 func I(x int) string { return strconv.Itoa(x) }

@@ -51,9 +51,10 @@ func ParseSeed(s string) (uint64, error) {
 // the series' counts and frequencies (ratios of counts, so few distinct
 // values) are dictionary-encoded, falling back to PLAIN where a column's
 // dictionary outgrows dictionaryMaxBytes (the deterministic
-// counterpart's continuous values); mean fitness, a sum of floats with
-// a distinct value nearly every row, is BYTE_STREAM_SPLIT, which lets
-// zstd at its best level take the bytes that repeat (sign, exponent,
+// counterpart's continuous values); mean fitness, a sum of floats, is
+// dictionary-encoded too where it repeats and BYTE_STREAM_SPLIT where it
+// takes a distinct value nearly every row (fitnessSplit decides), which
+// lets zstd at its best level take the bytes that repeat (sign, exponent,
 // leading mantissa).
 var zstdBest = zstd.Codec{Level: zstd.SpeedBestCompression}
 
@@ -71,12 +72,19 @@ type ParquetMeta struct {
 	SeedDerivation string
 }
 
+// createdBy sets the file's created_by in the Parquet format's
+// "APP version VERSION (build BUILD)" form; parquet.CreatedBy leaves out
+// the space before "(build".
+type createdBy string
+
+func (c createdBy) ConfigureWriter(cfg *parquet.WriterConfig) { cfg.CreatedBy = string(c) }
+
 func (m ParquetMeta) options() []parquet.WriterOption {
 	opts := []parquet.WriterOption{
 		parquet.Compression(&zstdBest),
 		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
 		parquet.PageBufferSize(pageBytes),
-		parquet.CreatedBy("culturesim", m.Provenance.Version, m.Provenance.Go),
+		createdBy("culturesim version " + m.Provenance.Version + " (build " + m.Provenance.Go + ")"),
 		parquet.KeyValueMetadata("culturesim.schema", strconv.Itoa(Schema)),
 		parquet.KeyValueMetadata("culturesim.version", m.Provenance.Version),
 		parquet.KeyValueMetadata("culturesim.command", m.Provenance.Command),
@@ -268,7 +276,7 @@ func colTypeOf(n parquet.Node) (ColType, error) {
 	case parquet.Boolean:
 		return ColBool, nil
 	}
-	return 0, fmt.Errorf("column %s: unexpected type %s", n.Type(), n.Type().Kind())
+	return 0, fmt.Errorf("unexpected type %s", n.Type().Kind())
 }
 
 func isUnsigned(v format.LogicalTypeValue) bool {
@@ -302,7 +310,7 @@ func ReadParquet(path string) (*ParquetTable, error) {
 		}
 		t, err := colTypeOf(fl)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: column %s: %w", path, fl.Name(), err)
 		}
 		out.Header = append(out.Header, fl.Name())
 		out.Types = append(out.Types, t)
@@ -349,13 +357,18 @@ func valueCell(v parquet.Value, t ColType) string {
 	return string(v.ByteArray())
 }
 
-// boolCell is a boolean as CSV writes it: TRUE or FALSE, which R's
-// read.csv reads as logical (it leaves "true" as text).
+// Booleans as CSV writes them: upper case, which R's read.csv reads as
+// logical (it leaves "true" as text), as pandas and DuckDB do.
+const (
+	CSVTrue  = "TRUE"
+	CSVFalse = "FALSE"
+)
+
 func boolCell(b bool) string {
 	if b {
-		return "TRUE"
+		return CSVTrue
 	}
-	return "FALSE"
+	return CSVFalse
 }
 
 // SameCell reports whether a Parquet cell (as ReadParquet renders it) and

@@ -3,6 +3,7 @@ package artifact
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/culturesim/culturesim/scenarios"
@@ -76,7 +77,7 @@ func JournalCompatible(schema int, hdr JournalHeader) error {
 		// now rounded to TidyDigits. Runs without either are the same.
 		return nil
 	case schema == 2:
-		return errors.New("its journal holds series values (mean fitness, the deterministic counterpart) unrounded, which this build rounds to 12 digits")
+		return fmt.Errorf("its journal holds series values (mean fitness, the deterministic counterpart) unrounded, which this build rounds to %d digits", TidyDigits)
 	}
 	return fmt.Errorf("its journal may hold runs this build computes differently (schema %d, this build writes %d)", schema, Schema)
 }
@@ -96,6 +97,22 @@ func readRunsManifest(dir string, older bool) (*RunsManifest, error) {
 		return nil, fmt.Errorf("%s: the manifest records no scenario: %w", dir, ErrNotRuns)
 	}
 	return &m, nil
+}
+
+// ResumeCommand is the command that continues the directory: the one
+// that made it, with --resume (and without --force); "" where the
+// manifest records none.
+func (m *RunsManifest) ResumeCommand() string {
+	if len(m.Sessions) == 0 || m.Sessions[0].Command == "" {
+		return ""
+	}
+	var out []string
+	for _, a := range strings.Fields(m.Sessions[0].Command) {
+		if a != "--force" && a != "-force" && a != "--resume" && a != "-resume" {
+			out = append(out, a)
+		}
+	}
+	return strings.Join(append(out, "--resume"), " ")
 }
 
 // ParseScenario parses the scenario a manifest recorded.

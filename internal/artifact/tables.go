@@ -138,14 +138,10 @@ func (s *schema) add(t ColType, names ...string) {
 
 func (s *schema) table() *Table { return &Table{Header: s.names, Types: s.types} }
 
-// Num formats a count (whole numbers without an exponent) or a float in
-// its shortest round-trip form; NaN is an empty cell.
+// Num formats a number as F does, NaN as an empty cell.
 func Num(x float64) string {
-	switch {
-	case math.IsNaN(x):
+	if math.IsNaN(x) {
 		return ""
-	case x == math.Trunc(x) && math.Abs(x) < 1e15:
-		return strconv.FormatFloat(x, 'f', 0, 64)
 	}
 	return F(x)
 }
@@ -264,26 +260,27 @@ func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
 		freqs := make([]float64, len(runs))
 		gens := make([]float64, len(runs))
 		s := PointSummary{Point: p, Runs: len(runs)}
+		var fixedA, fixedB, neither int
 		for i, r := range runs {
 			freqs[i], gens[i] = r.Result.FinalFreqA, float64(r.Result.Generations)
 			switch r.Result.FinalFreqA {
 			case 1:
-				s.FracFixedA++
+				fixedA++
 			case 0:
-				s.FracFixedB++
+				fixedB++
 			default:
-				s.FracNeither++
+				neither++
 			}
 		}
 		n := float64(len(runs))
-		s.FracFixedA, s.FracFixedB, s.FracNeither = s.FracFixedA/n, s.FracFixedB/n, s.FracNeither/n
+		s.FracFixedA, s.FracFixedB, s.FracNeither = float64(fixedA)/n, float64(fixedB)/n, float64(neither)/n
 		s.MeanFreqA, s.SDFreqA = stat.MeanStdDev(freqs, nil)
 		if len(runs) < 2 {
 			s.SDFreqA = math.NaN()
 		}
 		s.MeanGenerations = stat.Mean(gens, nil)
 		s.SEFreqA = s.SDFreqA / math.Sqrt(n)
-		s.FixedA, s.FixedB = Wilson(int(math.Round(s.FracFixedA*n)), len(runs)), Wilson(int(math.Round(s.FracFixedB*n)), len(runs))
+		s.FixedA, s.FixedB = Wilson(fixedA, len(runs)), Wilson(fixedB, len(runs))
 		world := sc.Point(p)
 		for _, pc := range world.Platforms {
 			s.Theory = append(s.Theory, TheoryOf(pc, len(world.Platforms)))
@@ -519,15 +516,17 @@ func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]strin
 		return nil, err
 	}
 	var files []string
+	// The Parquet twin first: it is the one that can fail on a value (a
+	// cell its column type refuses), and then the CSV stays as it was,
+	// still its old twin's.
 	write := func(t *Table, csvName, pqName string) error {
-		if err := t.Write(filepath.Join(dir, csvName)); err != nil {
-			return err
-		}
-		files = append(files, csvName)
 		if err := t.WriteParquet(filepath.Join(dir, pqName), opts.Meta); err != nil {
 			return err
 		}
-		files = append(files, pqName)
+		if err := t.Write(filepath.Join(dir, csvName)); err != nil {
+			return err
+		}
+		files = append(files, csvName, pqName)
 		return nil
 	}
 	if err := write(RunsTable(sc, rs), RunsFile, RunsParquetFile); err != nil {
@@ -628,6 +627,17 @@ func optValue(p *float64) parquet.Value {
 	return parquet.DoubleValue(*p)
 }
 
+// seriesOptional marks the nullable series columns: SeriesRow's pointer
+// fields (its tags say "optional").
+var seriesOptional = func() []bool {
+	fs := reflect.VisibleFields(reflect.TypeFor[SeriesRow]())
+	o := make([]bool, len(fs))
+	for j, f := range fs {
+		o[j] = f.Type.Kind() == reflect.Pointer
+	}
+	return o
+}()
+
 // parquetRow is a series row's columns base (SeriesColumns) with its
 // point's values, in schema order.
 func (s SeriesRow) parquetRow(base []int, point []parquet.Value) parquet.Row {
@@ -643,11 +653,10 @@ func (s SeriesRow) parquetRow(base []int, point []parquet.Value) parquet.Row {
 		parquet.DoubleValue(s.Refused),
 		parquet.DoubleValue(s.Clamped),
 	}
-	optional := [len(all)]bool{5: true, 6: true, 7: true, 8: true}
 	row := make(parquet.Row, 0, len(base)+len(point))
 	for col, j := range base {
 		def := 0
-		if optional[j] && !all[j].IsNull() {
+		if seriesOptional[j] && !all[j].IsNull() {
 			def = 1
 		}
 		row = append(row, all[j].Level(0, def, col))
@@ -843,47 +852,41 @@ func ReadSeriesCSV(path string) ([]SeriesRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Col("platform") < 0 {
-		return nil, fmt.Errorf("%s: no column \"platform\": not a series table of this culturesim's schema", path)
+	cols := SeriesColumns(2)
+	if t.Col(SeriesHeader[cols[6]]) < 0 { // freq_a_natives: a single population's series
+		cols = SeriesColumns(1)
+	}
+	for _, j := range cols {
+		if t.Col(SeriesHeader[j]) < 0 {
+			return nil, fmt.Errorf("%s: no column %q: not a series table of this culturesim's schema", path, SeriesHeader[j])
+		}
 	}
 	out := make([]SeriesRow, 0, len(t.Rows))
 	for i := range t.Rows {
 		var row SeriesRow
-		ints := [3]*int32{&row.Point, &row.Replicate, &row.Generation}
-		for j, name := range SeriesHeader[:3] {
-			n, err := t.Int(i, name)
-			if err != nil {
-				return nil, err
+		fields := reflect.ValueOf(&row).Elem()
+		for _, j := range cols {
+			f, name := fields.Field(j), SeriesHeader[j]
+			switch f.Kind() {
+			case reflect.Int32:
+				n, err := t.Int(i, name)
+				if err != nil {
+					return nil, err
+				}
+				f.SetInt(int64(n))
+			case reflect.String:
+				f.SetString(t.Rows[i][t.Col(name)])
+			default:
+				x, err := t.Float(i, name)
+				if err != nil {
+					return nil, err
+				}
+				if f.Kind() == reflect.Pointer {
+					f.Set(reflect.ValueOf(opt(x)))
+				} else {
+					f.SetFloat(x)
+				}
 			}
-			*ints[j] = int32(n)
-		}
-		row.Platform = t.Rows[i][t.Col("platform")]
-		floats := []struct {
-			name string
-			dst  *float64
-		}{{"n_agents", &row.Size}, {"moved_in", &row.MovedIn}, {"moved_out", &row.MovedOut}, {"refused", &row.Refused}, {"clamped", &row.Clamped}}
-		for _, c := range floats {
-			if t.Col(c.name) < 0 && c.name != "n_agents" {
-				continue // a single population's series has no moves
-			}
-			x, err := t.Float(i, c.name)
-			if err != nil {
-				return nil, err
-			}
-			*c.dst = x
-		}
-		for _, c := range []struct {
-			name string
-			dst  **float64
-		}{{"freq_a", &row.FreqA}, {"freq_a_natives", &row.FreqNatives}, {"freq_a_migrants", &row.FreqMigrants}, {"mean_fitness", &row.MeanFitness}} {
-			if t.Col(c.name) < 0 && (c.name == "freq_a_natives" || c.name == "freq_a_migrants") {
-				continue // nor natives and migrants
-			}
-			x, err := t.Float(i, c.name)
-			if err != nil {
-				return nil, err
-			}
-			*c.dst = opt(x)
 		}
 		out = append(out, row)
 	}

@@ -64,11 +64,10 @@ func TheoryOf(pc sim.PlatformConfig, platforms int) Theory {
 	return Theory{Outcome: o, PStar: p.PStar(), Beta1: p.Beta1(), Beta3: p.Beta3(), Kind: kind}
 }
 
-// The agreement column's cells, as CSV writes booleans: upper case,
-// which R's read.csv, pandas and DuckDB all read as logical.
+// The agreement column's cells (a boolean column).
 const (
-	Agrees    = "TRUE"
-	Disagrees = "FALSE"
+	Agrees    = CSVTrue
+	Disagrees = CSVFalse
 )
 
 // Agreement test constants (documented in README "Reading results").
@@ -76,19 +75,20 @@ const (
 	// agreeSE: a coexistence cell agrees when the mean final frequency
 	// is within this many standard errors of p̂*.
 	agreeSE = 4
-	// sideSD: a bistable cell's expected fate is decided only when the
-	// initial frequency lies this many binomial standard deviations from
-	// the unstable p̂*.
+	// sideSD: a start decides a cell's expected fate only when it lies
+	// this many of its own binomial standard deviations from the point
+	// the theory says it moves away from (p̂* for a bistable cell; the
+	// absorbing 0 or 1 a few agents of a kind can drift to).
 	sideSD = 3
 )
 
 // agree tests whether the simulated cell s of a single well-mixed
 // platform pc is consistent with its analytic outcome. It returns Agrees,
 // Disagrees, or "" where no test applies (approximations, neutral and
-// boundary cells, a bistable start too close to p̂*, fewer than two runs
-// for coexistence).
+// boundary cells, undecided starts, fewer than two runs for
+// coexistence).
 //
-//   - cooperation: A should fix. true when the Wilson 95% interval of
+//   - cooperation: A should fix. True when the Wilson 95% interval of
 //     the fraction of runs in which A fixed lies above ½, false when it
 //     lies below ½ (undecided otherwise).
 //   - defection: likewise with B.
@@ -97,42 +97,56 @@ const (
 //     final frequency (1/N, the resolution of a frequency, keeps the test
 //     meaningful when every run ends at the same value).
 //   - bistable: A should fix when the start lies above p̂* and B when it
-//     lies below, tested as for cooperation or defection; undecided when
-//     the start is within 3 binomial SDs, √(p̂*(1−p̂*)/N), of p̂*.
+//     lies below, tested as for cooperation or defection.
+//
+// Agents start A independently with probability p₀ = initial_a, so the
+// start's frequency has standard deviation σ = √(p₀(1−p₀)/N). A start
+// within 3σ of the point it should leave is undecided: of p̂* for a
+// bistable cell, of 0 for cooperation and coexistence (A, absent or a
+// few agents, can be lost: 0 is absorbing), of 1 for defection and
+// coexistence.
 func agree(s PointSummary, pc sim.PlatformConfig) string {
 	th := TheoryOf(pc, 1)
 	if th.Kind != TheoryRecursion || s.Runs == 0 {
 		return ""
 	}
+	// The test reads the numbers as the summary stores them (tidied), so
+	// that a reader applying the rule to the table gets the same answer.
 	above := func(iv Interval) string {
 		switch {
-		case iv.Lo > 0.5:
+		case Tidy(iv.Lo) > 0.5:
 			return Agrees
-		case iv.Hi < 0.5:
+		case Tidy(iv.Hi) < 0.5:
 			return Disagrees
 		}
 		return ""
 	}
-	n := float64(pc.Agents)
+	p0, n := pc.InitialA, float64(pc.Agents)
+	sd := math.Sqrt(p0 * (1 - p0) / n)
+	clear := func(from float64) bool { return math.Abs(p0-from) > sideSD*sd }
 	switch th.Outcome {
 	case model.Cooperation:
-		return above(s.FixedA)
+		if clear(0) {
+			return above(s.FixedA)
+		}
 	case model.Defection:
-		return above(s.FixedB)
+		if clear(1) {
+			return above(s.FixedB)
+		}
 	case model.Coexistence:
-		if s.Runs < 2 {
+		if s.Runs < 2 || !clear(0) || !clear(1) {
 			return ""
 		}
-		if math.Abs(s.MeanFreqA-th.PStar) <= agreeSE*math.Max(s.SEFreqA, 1/n) {
+		if math.Abs(Tidy(s.MeanFreqA)-Tidy(th.PStar)) <= agreeSE*math.Max(Tidy(s.SEFreqA), 1/n) {
 			return Agrees
 		}
 		return Disagrees
 	case model.Bistable:
-		sd := math.Sqrt(th.PStar * (1 - th.PStar) / n)
 		switch {
-		case pc.InitialA > th.PStar+sideSD*sd:
+		case !clear(th.PStar):
+		case p0 > th.PStar:
 			return above(s.FixedA)
-		case pc.InitialA < th.PStar-sideSD*sd:
+		default:
 			return above(s.FixedB)
 		}
 	}

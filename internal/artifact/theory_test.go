@@ -9,7 +9,8 @@ import (
 )
 
 func TestWilson(t *testing.T) {
-	// Wilson (1927), z = 1.96; reference values computed by hand from
+	// Wilson (1927), z = Φ⁻¹(0.975) = 1.959963984540054 (1.96 would move
+	// the bounds by ~3e-6); reference values computed by hand from
 	// (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n).
 	for _, c := range []struct {
 		k, n   int
@@ -44,9 +45,14 @@ func summary(fixedA, fixedB int, mean, se float64) PointSummary {
 func TestAgree(t *testing.T) {
 	coop := platform(1.3, 0.1, 0.7, 0.3, 0.3, 0.5, 1000)
 	def := platform(1.3, 0.6, 0.7, 0.3, 0.3, 0.5, 1000)
-	coex := platform(12, 0.35, 0.45, 0.4, 0.9, 0.5, 1000)   // p̂* = 0.4924
-	bist := platform(1.3, 0.904, 0.4, 0.5, 0.1, 0.7, 1000)  // p̂* = 0.4923
-	near := platform(1.3, 0.904, 0.4, 0.5, 0.1, 0.5, 1000)  // 0.5 is within 3 SD (0.047) of p̂*
+	coex := platform(12, 0.35, 0.45, 0.4, 0.9, 0.5, 1000)     // p̂* = 0.4924
+	bist := platform(1.3, 0.904, 0.4, 0.5, 0.1, 0.7, 1000)    // p̂* = 0.4923
+	near := platform(1.3, 0.904, 0.4, 0.5, 0.1, 0.5, 1000)    // 0.5 is within 3σ (0.047) of p̂*
+	coopNone := platform(1.3, 0.1, 0.7, 0.3, 0.3, 0, 1000)    // no A to fix
+	coopFew := platform(1.3, 0.1, 0.7, 0.3, 0.3, 0.005, 1000) // about 5 A agents: within 3σ (0.0067) of 0
+	coopTen := platform(1.3, 0.1, 0.7, 0.3, 0.3, 0.01, 1000)  // about 10: 3σ = 0.0094, decided
+	defAll := platform(1.3, 0.6, 0.7, 0.3, 0.3, 1, 1000)
+	coexNone := platform(12, 0.35, 0.45, 0.4, 0.9, 0, 1000)
 	below := platform(1.3, 0.904, 0.4, 0.5, 0.1, 0.2, 1000) // the basin of defection
 	lattice := coop
 	lattice.Kind = sim.KindLattice
@@ -69,6 +75,11 @@ func TestAgree(t *testing.T) {
 		{"bistable above, lost", summary(0, 20, 0, 0), bist, Disagrees},
 		{"bistable below", summary(0, 20, 0, 0), below, Agrees},
 		{"bistable at p̂*", summary(0, 20, 0, 0), near, ""},
+		{"cooperation from no A", summary(0, 20, 0, 0), coopNone, ""},
+		{"cooperation from 5 A", summary(2, 18, 0.1, 0.07), coopFew, ""},
+		{"cooperation from 10 A", summary(2, 18, 0.1, 0.07), coopTen, Disagrees},
+		{"defection from all A", summary(20, 0, 1, 0), defAll, ""},
+		{"coexistence from no A", summary(0, 20, 0, 0), coexNone, ""},
 		{"lattice", summary(20, 0, 1, 0), lattice, ""},
 		{"no runs", PointSummary{}, coop, ""},
 	} {

@@ -360,6 +360,11 @@ func readManifest(dir string, resumable bool) (*artifact.RunsManifest, error) {
 	if resumable {
 		read = artifact.ReadResumableManifest
 	}
+	if st, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, inputf("%s does not exist", dir)
+	} else if err == nil && !st.IsDir() {
+		return nil, inputf("%s is a file, not a run or sweep directory", dir)
+	}
 	m, err := read(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -388,6 +393,9 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		}
 		j, err := artifact.CreateJournal(jpath, hdr)
 		return m, j, map[int]bool{}, err
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, nil, nil, inputf("%s is a file; choose a directory (new or empty) with --out", dir)
 	}
 	ents, err := os.ReadDir(dir)
 	switch {
@@ -431,7 +439,11 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		return nil, nil, nil, inputf("--resume: %s holds runs of a different scenario (%s); the scenario given has sha256 %.12s…", dir, file, hdr.ScenarioSHA256)
 	}
 	if m.Selection != opts.Selection {
-		return nil, nil, nil, inputf("--resume: %s holds %s, not %s", dir, m.Selection, opts.Selection)
+		hint := ""
+		if c := m.ResumeCommand(); c != "" {
+			hint = "; continue it with the selection of the command that made it: " + c
+		}
+		return nil, nil, nil, inputf("--resume: %s holds %s, not %s%s", dir, m.Selection, opts.Selection, hint)
 	}
 	scan, err := artifact.ReadJournal(jpath, nil)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -61,7 +60,7 @@ func checkParquet(t *testing.T, sc *scenarios.Scenario, dir, pqFile, csvFile str
 			t.Errorf("%s: metadata %s = %q, want %q", pqFile, k, pt.Meta[k], v)
 		}
 	}
-	if !strings.HasPrefix(pt.CreatedBy, "culturesim version "+prov.Version) {
+	if pt.CreatedBy != "culturesim version "+prov.Version+" (build "+prov.Go+")" {
 		t.Errorf("%s: created_by %q", pqFile, pt.CreatedBy)
 	}
 	return pt
@@ -113,14 +112,47 @@ func TestParquetTablesEqualCSV(t *testing.T) {
 			t.Errorf("runs.parquet: %s is not dictionary-encoded", c)
 		}
 	}
-	// One population on a lattice, swept: agreement and the series.
+	// A well-mixed population of a million, swept over T_B: integers
+	// stay integers (no 1e+06), and agreement is typed with both values:
+	// the coexistence cell starts at p̂* and stays (TRUE), the cooperation
+	// cell cannot fix A in two generations (FALSE).
+	wm := scenario(t, `name = "wm"
+seed = 7
+generations = 2
+replicates = 4
+[model]
+b = 12
+c = 0.35
+v = 1
+alpha = 0.45
+ta = 0.4
+[population]
+kind = "wellmixed"
+initial_a = 0.4924
+stop = "generations"
+[sweep]
+tb = [0.9, 0.1]
+size = [1000000]
+`)
+	big := filepath.Join(t.TempDir(), "big")
+	if _, err := Run(context.Background(), wm, Options{Dir: big, Kind: artifact.KindSweep, Selection: artifact.All, Provenance: prov}); err != nil {
+		t.Fatal(err)
+	}
+	checkParquet(t, wm, big, artifact.RunsParquetFile, artifact.RunsFile, map[string]artifact.ColType{"size": artifact.ColInt, "axis_size": artifact.ColInt})
+	ws := checkParquet(t, wm, big, artifact.SummaryParquetFile, artifact.SummaryFile, map[string]artifact.ColType{"agreement": artifact.ColBool, "size": artifact.ColInt})
+	if got := []string{ws.Rows[0][ws.Col("outcome")], ws.Rows[0][ws.Col("agreement")], ws.Rows[1][ws.Col("outcome")], ws.Rows[1][ws.Col("agreement")],
+		ws.Rows[0][ws.Col("size")]}; !slices.Equal(got, []string{"coexistence", artifact.Agrees, "cooperation", artifact.Disagrees, "1000000"}) {
+		t.Errorf("outcome, agreement and size of the two points: %v", got)
+	}
+
+	// One population on a lattice, swept: the series.
 	sc := scenario(t, small)
 	one := filepath.Join(t.TempDir(), "one")
 	if _, err := Run(context.Background(), sc, sweep(one)); err != nil {
 		t.Fatal(err)
 	}
 	checkParquet(t, sc, one, artifact.SummaryParquetFile, artifact.SummaryFile, map[string]artifact.ColType{
-		"agreement": artifact.ColBool, "outcome": artifact.ColString, "frac_fixed_a_lo": artifact.ColFloat, "axis_t": artifact.ColFloat, "radius": artifact.ColInt})
+		"agreement": artifact.ColBool, "outcome": artifact.ColString, "theory": artifact.ColString, "frac_fixed_a_lo": artifact.ColFloat, "axis_t": artifact.ColFloat, "radius": artifact.ColInt})
 	if !dictionaryEncoded(t, filepath.Join(one, artifact.SummaryParquetFile), "outcome") {
 		t.Error("summary.parquet: outcome is not dictionary-encoded")
 	}

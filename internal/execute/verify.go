@@ -48,27 +48,47 @@ type Verification struct {
 	Stored  int   // runs in runs.csv
 	Checked []int // the runs re-run, in order
 	Series  bool  // the re-runs' series were compared too
-	// Tables lists the derived tables compared with what the journal
-	// gives (runs.csv, summary.csv and their Parquet twins).
-	Tables      []string
-	Differences []Difference
+	// Tables lists the tables compared with what the journal gives
+	// (runs.csv, summary.csv), Twins the Parquet tables compared cell by
+	// cell with their CSV twins.
+	Tables, Twins []string
+	// Done and Selected are the manifest's count of finished runs and of
+	// the runs the directory is for: Done < Selected for an unfinished
+	// run or sweep, of which only what is stored is verified.
+	Done, Selected int
+	Differences    []Difference
 }
 
 // MismatchError says that stored results are not what the scenario
-// gives: some re-runs differ, or a table differs from the journal.
+// gives: some re-runs differ, or a table differs from the journal or
+// from its twin.
 type MismatchError struct{ Differences []Difference }
+
+// maxListed bounds the differences an error message lists; the
+// Verification holds them all.
+const maxListed = 20
 
 func (e *MismatchError) Error() string {
 	var b strings.Builder
-	runs := map[int]bool{}
+	runs, tables := map[int]bool{}, map[string]bool{}
 	for _, d := range e.Differences {
 		if d.Run >= 0 {
 			runs[d.Run] = true
+		} else {
+			tables[d.Where] = true
 		}
 	}
-	fmt.Fprintf(&b, "%d difference(s) in %d run(s):", len(e.Differences), len(runs))
+	var parts []string
+	if n := len(runs); n > 0 {
+		parts = append(parts, plural(n, "stored run does not reproduce", "stored runs do not reproduce"))
+	}
+	if n := len(tables); n > 0 {
+		parts = append(parts, plural(n, "table disagrees", "tables disagree"))
+	}
+	b.WriteString(strings.Join(parts, "; "))
+	b.WriteString(":")
 	for i, d := range e.Differences {
-		if i == 20 {
+		if i == maxListed {
 			fmt.Fprintf(&b, "\n  … and %d more", len(e.Differences)-i)
 			break
 		}
@@ -81,13 +101,22 @@ func (e *MismatchError) Error() string {
 	return b.String()
 }
 
-// Verify re-runs runs of a finished run or sweep directory (a shard, a
-// merge, committed results) from the scenario and seed its manifest
-// records and checks that they reproduce the stored rows bit for bit:
-// their runs.csv rows, their runs.parquet rows and, when the runs
-// recorded series, their series rows. Where the journal is present it
-// also checks that the tables are what the journal gives. It returns
-// a *MismatchError naming every difference.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// Verify re-runs runs of a run or sweep directory (a shard, a merge,
+// committed results; of an unfinished one, the runs stored) from the
+// scenario and seed its manifest records and checks that they reproduce
+// the stored rows bit for bit: their runs.csv rows and, when the runs
+// recorded series, their series rows. It checks every Parquet table
+// against its CSV twin cell by cell (so the re-runs' runs.parquet rows
+// too) and, where the journal is present, that runs.csv and summary.csv
+// are what the journal gives. It returns a *MismatchError naming every
+// difference.
 func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification, error) {
 	man, err := readManifest(dir, false)
 	if err != nil {
@@ -101,7 +130,7 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	if err != nil {
 		return nil, &InputError{Err: fmt.Errorf("%s has no runs table to verify: %w", dir, err)}
 	}
-	v := &Verification{}
+	v := &Verification{Done: man.DoneRuns, Selected: man.SelectedRuns}
 	var diffs []Difference
 	want := artifact.RunsTable(sc, nil).Header
 	if !slices.Equal(stored.Header, want) {
@@ -123,9 +152,21 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	}
 	sort.Ints(runs)
 	v.Stored = len(runs)
-	diffs = append(diffs, checkParquetTwin(dir, artifact.RunsParquetFile, stored)...)
+	twin := func(name string, csv *artifact.Table) {
+		d, ok := checkParquetTwin(dir, name, csv)
+		if ok {
+			v.Twins = append(v.Twins, name)
+		}
+		diffs = append(diffs, d...)
+	}
+	twin(artifact.RunsParquetFile, stored)
 	if sum, err := artifact.ReadTable(filepath.Join(dir, artifact.SummaryFile)); err == nil {
-		diffs = append(diffs, checkParquetTwin(dir, artifact.SummaryParquetFile, sum)...)
+		twin(artifact.SummaryParquetFile, sum)
+	}
+	if series, err := artifact.ReadTable(filepath.Join(dir, artifact.SeriesCSVFile)); err == nil {
+		twin(artifact.SeriesFile, series)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	tables, tdiffs, err := checkAgainstJournal(dir, sc, stored)
 	if err != nil {
@@ -136,7 +177,21 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	v.Checked = sample(runs, opts.Sample, opts.Seed)
 	every := man.RecordEvery
 	v.Series = every > 0
-	fresh := make(map[int]artifact.RunResult, len(v.Checked))
+	// The stored series of the checked runs are read first, in one pass;
+	// each re-run is compared as it finishes and dropped, so memory holds
+	// the stored rows only.
+	var storedSeries map[int][]artifact.SeriesRow
+	if v.Series {
+		var missing []Difference
+		storedSeries, missing, err = readSeriesOf(dir, sc, v.Checked)
+		if err != nil {
+			return nil, err
+		}
+		if len(missing) > 0 {
+			storedSeries = nil // one difference, not one per run
+		}
+		diffs = append(diffs, missing...)
+	}
 	var mu sync.Mutex
 	workers := opts.Workers
 	if workers <= 0 {
@@ -148,18 +203,29 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	if opts.Progress != nil {
 		opts.Progress(0, len(v.Checked))
 	}
+	header := stored.Header
 	for _, r := range v.Checked {
 		g.Go(func() error {
 			res, err := cell(gctx, sc, r/sc.Replicates, r%sc.Replicates, every, man.Deterministic)
 			if err != nil {
 				return fmt.Errorf("re-running run %d: %w", r, err)
 			}
-			if !v.Series {
-				res.Series = nil // only the row is compared: do not hold every series
+			var found []Difference
+			at := Difference{Run: r, Point: r / sc.Replicates, Replicate: r % sc.Replicates, Where: artifact.RunsFile}
+			got := artifact.RunsTable(sc, []artifact.RunResult{res}).Rows[0]
+			if d := cellDiff(header, rowOf[r], got); d != "" {
+				at.Detail = d
+				found = append(found, at)
+			}
+			if storedSeries != nil {
+				if d := seriesDiff(sc, storedSeries[r], res); d != "" {
+					at.Where, at.Detail = "series", d
+					found = append(found, at)
+				}
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			fresh[r] = res
+			diffs = append(diffs, found...)
 			done++
 			if opts.Progress != nil {
 				opts.Progress(done, len(v.Checked))
@@ -169,20 +235,6 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	}
 	if err := g.Wait(); err != nil {
 		return v, err
-	}
-	header := stored.Header
-	for _, r := range v.Checked {
-		got := artifact.RunsTable(sc, []artifact.RunResult{fresh[r]}).Rows[0]
-		if d := cellDiff(header, rowOf[r], got); d != "" {
-			diffs = append(diffs, Difference{Run: r, Point: r / sc.Replicates, Replicate: r % sc.Replicates, Where: artifact.RunsFile, Detail: d})
-		}
-	}
-	if v.Series {
-		sd, err := checkSeries(dir, sc, v.Checked, fresh)
-		if err != nil {
-			return v, err
-		}
-		diffs = append(diffs, sd...)
 	}
 	sort.SliceStable(diffs, func(i, j int) bool { return diffs[i].Run < diffs[j].Run })
 	v.Differences = diffs
@@ -229,27 +281,41 @@ func cellDiff(header, stored, fresh []string) string {
 }
 
 // checkParquetTwin compares a Parquet table with the CSV table it
-// mirrors, where it exists.
-func checkParquetTwin(dir, name string, csv *artifact.Table) []Difference {
+// mirrors; ok is false where there is no Parquet table (committed results
+// keep the CSV only).
+func checkParquetTwin(dir, name string, csv *artifact.Table) (diffs []Difference, ok bool) {
 	pt, err := artifact.ReadParquet(filepath.Join(dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil // committed results keep the CSV only
+		return nil, false
 	}
 	bad := func(detail string) []Difference { return []Difference{{Run: -1, Where: name, Detail: detail}} }
 	if err != nil {
-		return bad(err.Error())
+		return bad(err.Error()), true
 	}
 	if !slices.Equal(pt.Header, csv.Header) || len(pt.Rows) != len(csv.Rows) {
-		return bad(fmt.Sprintf("%d columns × %d rows, its CSV twin %d × %d", len(pt.Header), len(pt.Rows), len(csv.Header), len(csv.Rows)))
+		return bad(fmt.Sprintf("%d columns × %d rows, its CSV twin %d × %d", len(pt.Header), len(pt.Rows), len(csv.Header), len(csv.Rows))), true
 	}
 	for i := range csv.Rows {
 		for j, typ := range pt.Types {
 			if !artifact.SameCell(typ, pt.Rows[i][j], csv.Rows[i][j]) {
-				return bad(fmt.Sprintf("row %d, column %s: %q, but %q in the CSV", i+1, pt.Header[j], pt.Rows[i][j], csv.Rows[i][j]))
+				return bad(fmt.Sprintf("%s, column %s: %q, but %q in the CSV", rowKey(csv.Header, csv.Rows[i]), pt.Header[j], pt.Rows[i][j], csv.Rows[i][j])), true
 			}
 		}
 	}
-	return nil
+	return nil, true
+}
+
+// rowKey names a table row by its leading key columns ("run 7", "point
+// 3", "point 3, replicate 1, generation 20").
+func rowKey(header, row []string) string {
+	var parts []string
+	for j, h := range header {
+		if h != "run" && h != "point" && h != "replicate" && h != "generation" {
+			break
+		}
+		parts = append(parts, h+" "+row[j])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // checkAgainstJournal compares runs.csv and summary.csv, row by row,
@@ -315,45 +381,40 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 	return names, diffs, nil
 }
 
-// checkSeries compares the stored series rows of the checked runs with
-// their re-runs', streaming the stored series.
-func checkSeries(dir string, sc *scenarios.Scenario, checked []int, fresh map[int]artifact.RunResult) ([]Difference, error) {
-	names := sc.PlatformNames()
-	cols, header := artifact.SeriesColumns(len(names)), artifact.SeriesHeaderOf(len(names))
-	want := map[int][]artifact.SeriesRow{}
+// readSeriesOf reads the stored series rows of the runs checked, in one
+// streaming pass over the series; a directory without its series is a
+// difference.
+func readSeriesOf(dir string, sc *scenarios.Scenario, checked []int) (map[int][]artifact.SeriesRow, []Difference, error) {
+	got := make(map[int][]artifact.SeriesRow, len(checked))
 	for _, r := range checked {
-		want[r] = artifact.SeriesRows(fresh[r], names)
+		got[r] = nil
 	}
-	got := map[int][]artifact.SeriesRow{}
 	err := artifact.EachSeries(dir, func(row artifact.SeriesRow) error {
 		r := int(row.Point)*sc.Replicates + int(row.Replicate)
-		if _, ok := want[r]; ok {
-			got[r] = append(got[r], row)
+		if rows, ok := got[r]; ok {
+			got[r] = append(rows, row)
 		}
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return []Difference{{Run: -1, Where: "series", Detail: "the runs recorded series, but " + dir + " has neither " + artifact.SeriesFile + " nor " + artifact.SeriesCSVFile}}, nil
+		return got, []Difference{{Run: -1, Where: "series", Detail: "the runs recorded series, but " + dir + " has neither " + artifact.SeriesFile + " nor " + artifact.SeriesCSVFile}}, nil
 	}
-	if err != nil {
-		return nil, err
+	return got, nil, err
+}
+
+// seriesDiff describes the first difference between a run's stored
+// series rows and its re-run's ("" if none).
+func seriesDiff(sc *scenarios.Scenario, stored []artifact.SeriesRow, fresh artifact.RunResult) string {
+	names := sc.PlatformNames()
+	cols, header := artifact.SeriesColumns(len(names)), artifact.SeriesHeaderOf(len(names))
+	want := artifact.SeriesRows(fresh, names)
+	if len(want) != len(stored) {
+		return fmt.Sprintf("%d rows stored, %d re-run", len(stored), len(want))
 	}
-	var diffs []Difference
-	for _, r := range checked {
-		d := Difference{Run: r, Point: r / sc.Replicates, Replicate: r % sc.Replicates, Where: "series"}
-		w, g := want[r], got[r]
-		if len(w) != len(g) {
-			d.Detail = fmt.Sprintf("%d rows stored, %d re-run", len(g), len(w))
-			diffs = append(diffs, d)
-			continue
-		}
-		for i := range w {
-			if s := cellDiff(header, g[i].Cells(cols), w[i].Cells(cols)); s != "" {
-				d.Detail = fmt.Sprintf("generation %d, platform %s: %s", w[i].Generation, w[i].Platform, s)
-				diffs = append(diffs, d)
-				break
-			}
+	for i := range want {
+		if s := cellDiff(header, stored[i].Cells(cols), want[i].Cells(cols)); s != "" {
+			return fmt.Sprintf("generation %d, platform %s: %s", want[i].Generation, want[i].Platform, s)
 		}
 	}
-	return diffs, nil
+	return ""
 }

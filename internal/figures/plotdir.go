@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/scenarios"
@@ -83,12 +84,17 @@ func PlotDir(dir string) ([]string, error) {
 	default:
 		summary, err := artifact.ReadTable(filepath.Join(dir, artifact.SummaryFile))
 		if errors.Is(err, fs.ErrNotExist) {
-			how := "finish it with culturesim sweep --resume"
-			if !m.Selection.Shard.Whole() {
-				how = "merge the shards with culturesim merge"
+			how := "finish it first (culturesim sweep SCENARIO --out " + dir + " --resume)"
+			if c := m.ResumeCommand(); c != "" {
+				how = "finish it first: " + c
 			}
-			return nil, fmt.Errorf("%w: %s has no %s (%s, %d of %d runs done): %s first, then plot", ErrIncomplete, dir,
-				artifact.SummaryFile, m.Selection, m.DoneRuns, m.SelectedRuns, how)
+			if !m.Selection.Shard.Whole() {
+				how = "it is " + m.Selection.String() + ": merge the shards with culturesim merge first"
+			} else if m.DoneRuns == m.SelectedRuns {
+				how = "its runs are done but the tables were not written: " + strings.TrimPrefix(how, "finish it first: ")
+			}
+			return nil, fmt.Errorf("%w: %s has no %s (%d of %d runs done); %s", ErrIncomplete, dir,
+				artifact.SummaryFile, m.DoneRuns, m.SelectedRuns, how)
 		}
 		if err != nil {
 			return nil, err
@@ -109,7 +115,7 @@ func PlotDir(dir string) ([]string, error) {
 	var files []string
 	for _, f := range figs {
 		prov := m.Provenance
-		md := artifact.Metadata{{"Title", f.Title}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
+		md := artifact.Metadata{{"Title", Plain(f.Title)}, {"Software", prov.Tool + " " + prov.Version}, {"Command", prov.Command}, {"Scenario", sc.Source}}
 		written, err := f.Figure.Save(filepath.Join(dir, f.Base), md)
 		for _, w := range written {
 			files = append(files, filepath.Base(w))
@@ -140,5 +146,5 @@ func footnoteFor(m *artifact.RunsManifest, sc *scenarios.Scenario) string {
 		}
 		return verb + Literal(sc.Name) + " — model of " + Citation
 	}
-	return "culturesim plot — scenario " + Literal(sc.Name) + "; model of " + Citation
+	return "culturesim sweep " + Literal(sc.Name) + " — model of " + Citation
 }

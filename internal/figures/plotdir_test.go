@@ -179,7 +179,7 @@ func plotDir(t *testing.T, dir string, want ...string) map[string]string {
 func TestPlotRunSingle(t *testing.T) {
 	dir := execDir(t, parse(t, singleTOML), runOpts(5))
 	meta := plotDir(t, dir, DynamicsBase)
-	if !strings.Contains(meta[DynamicsBase], "Title: tiny\\_single: well-mixed, N = 200\nb = 1.3, c = 0.1, v = 0.9, α = 0.5, T_A = 0.3, T_B = 0.3") {
+	if !strings.Contains(meta[DynamicsBase], "Title: tiny_single: well-mixed, N = 200\nb = 1.3, c = 0.1, v = 0.9, α = 0.5, T_A = 0.3, T_B = 0.3") {
 		t.Errorf("title: %s", meta[DynamicsBase])
 	}
 }
@@ -187,7 +187,7 @@ func TestPlotRunSingle(t *testing.T) {
 func TestPlotRunPlatforms(t *testing.T) {
 	dir := execDir(t, parse(t, worldTOML), runOpts(2))
 	meta := plotDir(t, dir, PlatformsBase)
-	for _, s := range []string{"tiny\\_world\n", "feed: N = 300", "club\\_house: N = 150"} {
+	for _, s := range []string{"tiny_world\n", "feed: N = 300", "club_house: N = 150"} {
 		if !strings.Contains(meta[PlatformsBase], s) {
 			t.Errorf("title lacks %q: %s", s, meta[PlatformsBase])
 		}
@@ -212,7 +212,7 @@ func TestPlotRunOfSweepPoint(t *testing.T) {
 	opts := runOpts(5)
 	opts.Selection.Point = 3
 	meta := plotDir(t, execDir(t, sc, opts), DynamicsBase)
-	if !strings.Contains(meta[DynamicsBase], "tiny\\_single (c = 0.2, alpha = 0.8)") {
+	if !strings.Contains(meta[DynamicsBase], "tiny_single (c = 0.2, alpha = 0.8)") {
 		t.Errorf("title: %s", meta[DynamicsBase])
 	}
 }
@@ -262,7 +262,7 @@ func TestPlotSweepPlatforms(t *testing.T) {
 func TestPlotSweepLines(t *testing.T) {
 	sc := parse(t, strings.Replace(singleTOML, "replicates = 3", "replicates = 4", 1)+"\n[sweep]\nc = [0.3, 0.05, 0.1, 0.2]\n")
 	meta := plotDir(t, execDir(t, sc, execute.Options{}), LinesBase)
-	if !strings.Contains(meta[LinesBase], "Title: tiny\\_single: final frequency of A") {
+	if !strings.Contains(meta[LinesBase], "Title: tiny_single: final frequency of A") {
 		t.Errorf("title: %s", meta[LinesBase])
 	}
 	sc = parse(t, worldTOML+"\n[sweep]\nplatform.feed.alpha = [0.05, 0.3, 0.6]\nc = [0.1]\n")

@@ -32,6 +32,10 @@ type run struct {
 // that they are not typeset as subscripts.
 func Literal(s string) string { return strings.ReplaceAll(s, "_", `\_`) }
 
+// Plain is a figure's text as plain text (for metadata): escaped
+// underscores are underscores again.
+func Plain(s string) string { return strings.ReplaceAll(s, `\_`, "_") }
+
 // runs splits a line at subscripts.
 func runs(line string) []run {
 	var out []run

@@ -132,8 +132,6 @@ func makeSweep(ctx context.Context, out *Output, id, title string, sc *scenarios
 	})
 }
 
-// incomplete turns an execution that did not finish into an error that
-// says how to continue.
 // runWork runs (or resumes) a panel's runs in its work directory, which
 // is the panel's own: one an older culturesim left that cannot be resumed
 // is started again rather than refused.
@@ -147,6 +145,8 @@ func runWork(ctx context.Context, sc *scenarios.Scenario, opts execute.Options) 
 	return res, err
 }
 
+// incomplete turns an execution that did not finish into an error that
+// says how to continue.
 func incomplete(res *execute.Outcome, err error, work string) error {
 	switch {
 	case err != nil && res != nil && !res.Complete:

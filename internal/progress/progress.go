@@ -104,7 +104,7 @@ func (r *Reporter) Update(done, total int) {
 	}
 	r.last, r.drawn = now, true
 	if r.json {
-		b, _ := json.Marshal(r.jsonLine(done, total, now)) // plain numbers and a string: cannot fail
+		b, _ := json.Marshal(r.snapshot(done, total, now)) // plain numbers and a string: cannot fail
 		fmt.Fprintf(r.w, "%s\n", b)
 		return
 	}
@@ -119,7 +119,9 @@ func (r *Reporter) Update(done, total int) {
 	fmt.Fprintln(r.w, line)
 }
 
-func (r *Reporter) jsonLine(done, total int, now time.Time) Line {
+// snapshot is the state both renderings show: this session's rate and
+// the time left at that rate.
+func (r *Reporter) snapshot(done, total int, now time.Time) Line {
 	el := now.Sub(r.start).Seconds()
 	l := Line{Label: r.label, Done: done, Total: total, ElapsedSeconds: el}
 	if el > 0 {
@@ -136,20 +138,16 @@ func (r *Reporter) jsonLine(done, total int, now time.Time) Line {
 }
 
 func (r *Reporter) line(done, total int, now time.Time) string {
-	el := now.Sub(r.start).Seconds()
-	rate := 0.0
-	if el > 0 {
-		rate = float64(done-r.base) / el
-	}
+	l := r.snapshot(done, total, now)
 	eta := "–"
-	if rate > 0 && done < total {
-		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+	if l.ETASeconds != nil && done < total {
+		eta = time.Duration(*l.ETASeconds * float64(time.Second)).Round(time.Second).String()
 	}
 	pct := 100.0
 	if total > 0 {
 		pct = 100 * float64(done) / float64(total)
 	}
-	s := fmt.Sprintf("%s %d/%d runs (%.1f%%), %.1f runs/s, ETA %s", r.label, done, total, pct, rate, eta)
+	s := fmt.Sprintf("%s %d/%d runs (%.1f%%), %.1f runs/s, ETA %s", r.label, done, total, pct, l.Rate, eta)
 	if r.tty {
 		const width = 30
 		n := int(float64(width) * pct / 100)
