@@ -56,15 +56,18 @@ func commands() map[string]command {
 	}
 }
 
-// Exit statuses.
+// Exit statuses. 2 is left to the Go runtime (a panic, running out of
+// memory), so that a crash never reads as invalid input; 64 and 75 are
+// sysexits.h's EX_USAGE and EX_TEMPFAIL.
 const (
 	exitOK          = 0
 	exitFailure     = 1   // a run, a write or the machine failed; verify found results that do not reproduce
-	exitUsage       = 2   // invalid input: the command line, a scenario file, an output directory that holds something else
+	exitUsage       = 64  // invalid input: the command line, a scenario file, an output directory that holds something else
+	exitBusy        = 75  // another culturesim holds the output directory: try again when it is done
 	exitInterrupted = 130 // SIGINT or SIGTERM: finished work is kept
 )
 
-// usageError marks errors caused by the command line: exit status 2.
+// usageError marks errors caused by the command line: exit status 64.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -80,10 +83,13 @@ func exitStatus(ctx context.Context, err error) int {
 		ie *execute.InputError
 		fe *model.FieldError
 		me *execute.MismatchError
+		le *artifact.LockedError
 	)
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
+	case errors.As(err, &le):
+		return exitBusy
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.As(err, &me):
@@ -151,7 +157,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"culturesim COMMAND --help\" for a command's flags.")
-	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 2 invalid input, 130 interrupted.")
+	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 64 invalid input, 75 output directory busy, 130 interrupted (never 2: that is a crash).")
 }
 
 // indent prefixes every line of s.

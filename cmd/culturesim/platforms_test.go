@@ -130,7 +130,7 @@ func TestRunDeterministic(t *testing.T) {
 	lat := strings.Replace(platformScenario, "kind = \"wellmixed\"\nsize = 1500", "kind = \"lattice\"\nsize = 40", 1)
 	sc2 := writeFile(t, dir, "lat.toml", lat)
 	code, _, stderr = runCLI(t, "run", sc2, "--deterministic", "--out", filepath.Join(dir, "lat"))
-	if code != 2 || !strings.Contains(stderr, "lattice") {
+	if code != exitUsage || !strings.Contains(stderr, "lattice") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
@@ -144,7 +144,7 @@ func TestRunPlatformBadInput(t *testing.T) {
 	} {
 		sc := writeFile(t, dir, "bad.toml", strings.Replace(platformScenario, c.from, c.to, 1))
 		code, _, stderr := runCLI(t, "run", sc, "--out", filepath.Join(dir, "bad"))
-		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "bad.toml:") {
+		if code != exitUsage || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "bad.toml:") {
 			t.Errorf("exit %d, stderr %q, want %q with a line", code, stderr, c.want)
 		}
 	}

@@ -231,3 +231,21 @@ func TestRunPointOfASweep(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A directory another culturesim holds: exit 75 (busy), naming the holder.
+func TestBusyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "tiny.toml", sweepScenario)
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock := `{"host":"node-3","pid":777,"since":"2026-12-01T10:00:00Z","command":"culturesim sweep tiny.toml"}`
+	if err := os.WriteFile(filepath.Join(out, ".culturesim.lock"), []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "sweep", sc, "--out", out, "--resume", "--quiet")
+	if code != exitBusy || !strings.Contains(stderr, "pid 777 on node-3") || !strings.Contains(stderr, "culturesim sweep tiny.toml") {
+		t.Fatalf("busy directory: %d %q", code, stderr)
+	}
+}

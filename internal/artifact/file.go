@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteFile writes data to path atomically: it writes a temporary file in
@@ -28,9 +29,12 @@ type AtomicFile struct {
 	path string
 }
 
+// tempInfix marks the temporary files of CreateAtomic: ".NAME.tmpRANDOM".
+const tempInfix = ".tmp"
+
 // CreateAtomic starts a file to replace path.
 func CreateAtomic(path string) (*AtomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
@@ -64,4 +68,22 @@ func (a *AtomicFile) Commit() error {
 func (a *AtomicFile) Abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
+}
+
+// RemoveTemps removes the temporary files that killed writes left in dir
+// (CreateAtomic's); the caller holds dir's lock, so none is being written.
+func RemoveTemps(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasPrefix(n, ".") && strings.Contains(n, tempInfix) && n != LockFile {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil {
+				return fmt.Errorf("remove the leftover %s: %w", filepath.Join(dir, n), err)
+			}
+		}
+	}
+	return nil
 }

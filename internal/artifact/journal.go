@@ -34,6 +34,10 @@ type JournalHeader struct {
 	RecordEvery    int       `json:"record_every"` // 0: entries carry no series
 	Deterministic  bool      `json:"deterministic,omitempty"`
 	SeedDerivation string    `json:"seed_derivation"`
+	// Release is the culturesim release that computed the runs
+	// (version.Release, bumped whenever results may change); empty in
+	// journals written before it was recorded.
+	Release string `json:"release,omitempty"`
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)

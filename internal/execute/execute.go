@@ -27,7 +27,7 @@
 // Problems with what was asked (a directory holding something else, a
 // missing shard, shards of another scenario) are *InputError; anything
 // else (a full disk, a failed run) is returned as it is, with context.
-// The command line maps the former to exit status 2, the latter to 1.
+// The command line maps the former to exit status 64, the latter to 1.
 package execute
 
 import (
@@ -46,12 +46,13 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/version"
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
 // InputError is a problem with what the user asked for, not with the
-// machine: the command line maps it to exit status 2.
+// machine: the command line maps it to exit status 64.
 type InputError struct{ Err error }
 
 func (e *InputError) Error() string { return e.Err.Error() }
@@ -158,7 +159,19 @@ func SweepRecording(sc *scenarios.Scenario) int {
 
 func header(sc *scenarios.Scenario, opts Options) artifact.JournalHeader {
 	return artifact.JournalHeader{ScenarioSHA256: artifact.TextHash(sc.Source), Selection: opts.Selection, TotalRuns: sc.NumRuns(),
-		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, SeedDerivation: SeedDerivation}
+		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, SeedDerivation: SeedDerivation, Release: version.Release}
+}
+
+// releaseMismatch refuses runs computed by another release than this
+// build's: mixing them would give a table that matches neither. A journal
+// from before releases were recorded is judged by its schema (see
+// artifact.JournalCompatible).
+func releaseMismatch(dir string, got artifact.JournalHeader) error {
+	if got.Release == "" || got.Release == version.Release {
+		return nil
+	}
+	return &InputError{Err: fmt.Errorf("%s holds runs computed by culturesim release %s; this is release %s, whose runs may differ: "+
+		"finish it with release %s, or pass --force to start it again with this one: %w", dir, got.Release, version.Release, got.Release, ErrStale)}
 }
 
 // Run executes the selected runs of sc that Dir does not hold yet, then
@@ -181,10 +194,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 			return nil, err
 		}
 	}
-	man, j, done, err := prepare(sc, opts, header(sc, opts))
+	man, j, done, lock, err := prepare(sc, opts, header(sc, opts))
 	if err != nil {
 		return nil, err
 	}
+	defer lock.Release()
 	all := selected(sc, opts.Selection)
 	var pending []int
 	for _, r := range all {
@@ -259,8 +273,8 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	if !out.Complete {
 		status = "interrupted"
 	}
-	man.Sessions = append(man.Sessions, artifact.Session{Start: start.UTC(), End: time.Now().UTC(), Command: opts.Provenance.Command, Workers: workers,
-		RunsDone: count - out.Resumed, Status: status})
+	man.Sessions[len(man.Sessions)-1] = artifact.Session{Start: start.UTC(), End: time.Now().UTC(), Command: opts.Provenance.Command, Workers: workers,
+		RunsDone: count - out.Resumed, Status: status}
 	files, outErr := writeOutputs(opts.Dir, sc, man)
 	out.Files = files
 	for _, err := range []error{writeErr, closeErr, outErr} {
@@ -375,36 +389,70 @@ func readManifest(dir string, resumable bool) (*artifact.RunsManifest, error) {
 	return m, err
 }
 
-// prepare makes the directory ready: new runs, resumed ones, or a
-// refusal. It returns the manifest, the open journal and the runs done.
-func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (*artifact.RunsManifest, *artifact.Journal, map[int]bool, error) {
+// prepare makes the directory ready, under its lock: new runs, resumed
+// ones, or a refusal. It returns the manifest, the open journal and the
+// runs done; the caller releases the lock after its last write.
+//
+// A new directory is written in an order that can be resumed at every
+// instant: the manifest first (what marks the directory as culturesim's),
+// then the scenario, then the journal. A directory holding only some of
+// them, or temporary files of a killed write, is a creation that was
+// interrupted, and starts again.
+func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (*artifact.RunsManifest, *artifact.Journal, map[int]bool, *artifact.Lock, error) {
 	dir := opts.Dir
 	jpath := filepath.Join(dir, artifact.JournalFile)
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, nil, nil, nil, inputf("%s is a file; choose a directory (new or empty) with --out", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	lock, err := artifact.LockDir(dir, opts.Provenance.Command)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	m, j, done, err := prepareLocked(sc, opts, hdr, jpath)
+	if err != nil {
+		lock.Release()
+		return nil, nil, nil, nil, err
+	}
+	return m, j, done, lock, nil
+}
+
+func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader, jpath string) (*artifact.RunsManifest, *artifact.Journal, map[int]bool, error) {
+	dir := opts.Dir
 	fresh := func() (*artifact.RunsManifest, *artifact.Journal, map[int]bool, error) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		m := newManifest(sc, opts)
+		m.Sessions = []artifact.Session{running(opts)}
+		if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
 			return nil, nil, nil, err
 		}
 		if err := artifact.WriteFile(filepath.Join(dir, artifact.ScenarioFile), []byte(sc.Source)); err != nil {
 			return nil, nil, nil, err
 		}
-		m := newManifest(sc, opts)
-		if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
-			return nil, nil, nil, err
-		}
+		os.Remove(jpath) // an interrupted creation's
 		j, err := artifact.CreateJournal(jpath, hdr)
 		return m, j, map[int]bool{}, err
 	}
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return nil, nil, nil, inputf("%s is a file; choose a directory (new or empty) with --out", dir)
+	// Under the lock nobody else writes here: temporary files are the
+	// leftovers of killed writes.
+	if err := artifact.RemoveTemps(dir); err != nil {
+		return nil, nil, nil, err
 	}
 	ents, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(ents) == 0):
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		if e.Name() != artifact.LockFile {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 || interruptedCreation(dir, sc.Source, names) {
 		// Nothing to resume: start (so a requeued cluster task can always
 		// pass --resume).
 		return fresh()
-	case err != nil:
-		return nil, nil, nil, err
 	}
 	kind, kerr := artifact.ManifestKind(dir)
 	switch {
@@ -445,11 +493,19 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		}
 		return nil, nil, nil, inputf("--resume: %s holds %s, not %s%s", dir, m.Selection, opts.Selection, hint)
 	}
+	if _, err := os.Stat(jpath); errors.Is(err, fs.ErrNotExist) && m.DoneRuns == 0 {
+		return fresh() // created up to its manifest, then killed
+	}
 	scan, err := artifact.ReadJournal(jpath, nil)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
 	}
-	if scan.Header != hdr {
+	if err := releaseMismatch(dir, scan.Header); err != nil {
+		return nil, nil, nil, err
+	}
+	got := scan.Header
+	got.Release = hdr.Release // judged above
+	if got != hdr {
 		return nil, nil, nil, inputf("--resume: the journal in %s belongs to other runs: %s", dir, headerDiff(scan.Header, hdr))
 	}
 	if err := artifact.JournalCompatible(m.Schema, scan.Header); err != nil {
@@ -467,13 +523,50 @@ func prepare(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHeader) (
 		return nil, nil, nil, err
 	}
 	m.Provenance = opts.Provenance
+	if m.Status == "running" {
+		// Its last session held the lock and never wrote its end: killed.
+		for i := range m.Sessions {
+			if m.Sessions[i].Status == "running" {
+				m.Sessions[i].Status = "killed"
+				if st, err := os.Stat(jpath); err == nil {
+					m.Sessions[i].End = st.ModTime().UTC() // its last finished run
+				}
+			}
+		}
+	}
 	m.Status = "running"
+	m.Sessions = append(m.Sessions, running(opts))
 	m.Schema = artifact.Schema // the tables are written anew from the journal
 	if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
 		j.Close()
 		return nil, nil, nil, err
 	}
 	return m, j, done, nil
+}
+
+// running is the session a process records when it starts, replaced by
+// its outcome at its end; one still "running" in a manifest whose lock
+// its holder lost was killed.
+func running(opts Options) artifact.Session {
+	return artifact.Session{Start: time.Now().UTC(), Command: opts.Provenance.Command, Status: "running"}
+}
+
+// interruptedCreation reports whether a directory without a readable
+// manifest holds only what a killed creation leaves (the scenario, an
+// empty journal): then it is started again.
+func interruptedCreation(dir, source string, names []string) bool {
+	if _, err := artifact.ManifestKind(dir); err == nil {
+		return false
+	}
+	for _, n := range names {
+		if n != artifact.ScenarioFile && n != artifact.JournalFile {
+			return false
+		}
+	}
+	// A scenario.toml is only ours to replace if it is the text we would
+	// write: a user's own file of that name is kept.
+	b, err := os.ReadFile(filepath.Join(dir, artifact.ScenarioFile))
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && string(b) == source)
 }
 
 // headerDiff names what differs between a journal's header and the one

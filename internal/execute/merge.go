@@ -49,6 +49,15 @@ func Merge(dirs []string, out string, force bool, prov artifact.Provenance) ([]s
 		if scan.Header.ScenarioSHA256 != m.Scenario.SHA256 || scan.Header.Selection != m.Selection {
 			return nil, inputf("merge: the journal in %s does not match its manifest", d)
 		}
+		// Every shard's runs must come from one release and one seed
+		// derivation, or the merged table matches no single sweep.
+		if len(sources) > 0 {
+			h0 := sources[0].scan.Header
+			if h := scan.Header; h.Release != h0.Release || h.SeedDerivation != h0.SeedDerivation {
+				return nil, inputf("merge: %s holds runs of culturesim release %s (seeds: %s), %s of release %s (seeds: %s); shards must come from one release",
+					d, orUnknown(h.Release), h.SeedDerivation, sources[0].dir, orUnknown(h0.Release), h0.SeedDerivation)
+			}
+		}
 		for r := range scan.Offsets {
 			if prev, dup := owner[r]; dup {
 				return nil, inputf("merge: run %d is in both %s and %s (the same shard given twice?)", r, prev, d)
@@ -73,14 +82,35 @@ func Merge(dirs []string, out string, force bool, prov artifact.Provenance) ([]s
 			return nil, inputf("merge: --out %s is one of the directories to merge; choose another", out)
 		}
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := artifact.LockDir(out, prov.Command)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	if err := prepareMergeDir(out, force); err != nil {
+		return nil, err
+	}
+	opts := Options{Kind: artifact.KindSweep, Selection: artifact.All, RecordEvery: first.RecordEvery, Deterministic: first.Deterministic, Provenance: prov}
+	m := newManifest(sc, opts)
+	m.MergedFrom = append([]string(nil), dirs...)
+	sort.Strings(m.MergedFrom)
+	m.Sessions = sessions
+	// The manifest first, as for a sweep, so that a merge killed midway
+	// leaves a directory merge --force replaces.
+	if err := artifact.WriteJSON(filepath.Join(out, artifact.ManifestFile), m); err != nil {
 		return nil, err
 	}
 	if err := artifact.WriteFile(filepath.Join(out, artifact.ScenarioFile), []byte(sc.Source)); err != nil {
 		return nil, err
 	}
-	opts := Options{Kind: artifact.KindSweep, Selection: artifact.All, RecordEvery: first.RecordEvery, Deterministic: first.Deterministic, Provenance: prov}
-	j, err := artifact.CreateJournal(filepath.Join(out, artifact.JournalFile), header(sc, opts))
+	// The merged journal keeps the shards' release and seed derivation:
+	// it holds their runs.
+	hdr := sources[0].scan.Header
+	hdr.Selection = artifact.All
+	j, err := artifact.CreateJournal(filepath.Join(out, artifact.JournalFile), hdr)
 	if err != nil {
 		return nil, err
 	}
@@ -117,21 +147,25 @@ func Merge(dirs []string, out string, force bool, prov artifact.Provenance) ([]s
 	if err := j.Close(); err != nil {
 		return nil, err
 	}
-	m := newManifest(sc, opts)
-	m.MergedFrom = append([]string(nil), dirs...)
-	sort.Strings(m.MergedFrom)
-	m.Sessions = sessions
 	return writeOutputs(out, sc, m)
 }
 
+func orUnknown(release string) string {
+	if release == "" {
+		return "(unrecorded, before 0.3.0)"
+	}
+	return release
+}
+
 func prepareMergeDir(out string, force bool) error {
-	ents, err := os.ReadDir(out)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return os.MkdirAll(out, 0o755)
-	case err != nil:
+	if err := artifact.RemoveTemps(out); err != nil {
 		return err
-	case len(ents) == 0:
+	}
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if len(ents) == 1 && ents[0].Name() == artifact.LockFile {
 		return nil
 	}
 	m, err := readManifest(out, false)
