@@ -50,7 +50,7 @@ func waitForRuns(t *testing.T, dir string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if s, err := artifact.ReadJournal(filepath.Join(dir, artifact.JournalFile), nil); err == nil && len(s.Offsets) >= n {
+		if s, err := artifact.ReadJournal(filepath.Join(dir, artifact.JournalFile), 0, nil); err == nil && len(s.Offsets) >= n {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -75,7 +75,7 @@ func TestSweepSurvivesSIGKILL(t *testing.T) {
 	waitForRuns(t, out, 5)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	before, err := artifact.ReadJournal(filepath.Join(out, artifact.JournalFile), nil)
+	before, err := artifact.ReadJournal(filepath.Join(out, artifact.JournalFile), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,7 +181,12 @@ func openScenario(arg string, stderr io.Writer) (*scenarios.Scenario, error) {
 		return nil, usageError{err}
 	}
 	for _, w := range sc.Warnings {
-		fmt.Fprintln(stderr, "culturesim: warning:", w)
+		warner(stderr)(w)
 	}
 	return sc, nil
+}
+
+// warner prints warnings as every command does.
+func warner(stderr io.Writer) func(string) {
+	return func(w string) { fmt.Fprintln(stderr, "culturesim: warning:", w) }
 }

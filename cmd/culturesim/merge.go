@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
@@ -49,6 +50,6 @@ func runMerge(ctx context.Context, o mergeOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("merge: plotting %s: %w", o.Out, err)
 	}
-	fmt.Fprintf(stdout, "merged %d directories → %s %v\n", len(o.Dirs), o.Out, append(files, plots...))
+	fmt.Fprintf(stdout, "merged %d directories → %s: %s\n", len(o.Dirs), o.Out, strings.Join(append(files, plots...), ", "))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
@@ -88,6 +89,6 @@ func plotOne(dir string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("plot: %s: %w", dir, err)
 	}
-	fmt.Fprintf(stdout, "%s: %v\n", dir, files)
+	fmt.Fprintf(stdout, "%s: %s\n", dir, strings.Join(files, ", "))
 	return nil
 }

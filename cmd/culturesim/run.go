@@ -94,7 +94,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	rep := o.reporter(stderr, sc.Name)
 	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindRun, Workers: o.Workers, Selection: sel,
 		RecordEvery: execute.RunRecording(sc), Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force,
-		Progress: rep.Update, Provenance: artifact.NewProvenance(ctx)})
+		Progress: rep.Update, Provenance: artifact.NewProvenance(ctx), Warn: warner(stderr)})
 	rep.Finish()
 	if out == nil {
 		return fmt.Errorf("run: %w", err)
@@ -125,7 +125,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 
 // printRuns prints one line per finished run (and its platforms).
 func printRuns(w io.Writer, dir string, sc *scenarios.Scenario) error {
-	rs, _, err := artifact.Results(dir)
+	rs, _, err := artifact.Results(dir, sc)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil

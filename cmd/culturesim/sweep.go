@@ -99,7 +99,7 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 	prov := artifact.NewProvenance(ctx)
 	out, err := execute.Run(ctx, sc, execute.Options{Dir: o.Out, Kind: artifact.KindSweep, Workers: o.Workers,
 		Selection: artifact.Selection{Shard: o.shard, Point: -1, Replicate: -1}, RecordEvery: execute.SweepRecording(sc),
-		Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force, Progress: rep.Update, Provenance: prov})
+		Deterministic: o.Deterministic, Resume: o.Resume, Force: o.Force, Progress: rep.Update, Provenance: prov, Warn: warner(stderr)})
 	rep.Finish()
 	if out == nil {
 		return fmt.Errorf("sweep: %w", err)

@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/culturesim/culturesim/sim"
 )
 
 // JournalFile is the journal's name in a run or sweep directory.
@@ -71,20 +75,54 @@ func CreateJournal(path string, hdr JournalHeader) (*Journal, error) {
 type Scan struct {
 	Header  JournalHeader
 	Offsets map[int]int64 // run index → offset of its entry
-	Valid   int64         // length of the intact prefix
-	Torn    bool          // a damaged entry followed the intact prefix
+	Valid   int64         // where the last intact entry ends: appends go here
+	Torn    bool          // damaged bytes follow the last intact entry (a kill in mid-write)
+	// Damaged lists the regions skipped before the last intact entry:
+	// entries whose bytes changed on disk, kept out of every table (their
+	// runs are computed again on resume).
+	Damaged []Damage
 }
+
+// Damage is a region of a journal that holds no intact entry.
+type Damage struct {
+	Offset, Bytes int64
+}
+
+// DroppedBytes is the size of the damaged regions Scan skipped.
+func (s *Scan) DroppedBytes() int64 {
+	var n int64
+	for _, d := range s.Damaged {
+		n += d.Bytes
+	}
+	return n
+}
+
+// entryMax bounds an entry's payload (a run of 2¹⁰ platforms × 2¹⁰
+// records would not reach it): a larger length is damage.
+const entryMax = 1 << 30
 
 // ReadJournal checks the journal's header and indexes its intact entries;
 // visit, if not nil, sees each decoded entry (without its series: read
-// those with ReadEntry).
-func ReadJournal(path string, visit func(RunResult) error) (*Scan, error) {
+// those with ReadEntry). An entry is intact when its checksum holds and
+// its values are possible: a run of the journal's runs (with replicates
+// > 0, at its point and replicate), a known stop reason, frequencies in
+// [0, 1]. A damaged entry does not hide the intact ones after it: the
+// reader skips to the next offset where an intact entry starts, and
+// records the region it skipped.
+func ReadJournal(path string, replicates int, visit func(RunResult) error) (*Scan, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	br := bufio.NewReader(io.LimitReader(f, 1<<20))
 	magic := make([]byte, len(journalMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != journalMagic {
 		return nil, fmt.Errorf("%s is not a culturesim journal", path)
@@ -97,40 +135,173 @@ func ReadJournal(path string, visit func(RunResult) error) (*Scan, error) {
 	if err := json.Unmarshal(line, &sc.Header); err != nil {
 		return nil, fmt.Errorf("%s: damaged header: %w", path, err)
 	}
+	r := &entryReader{f: f, size: st.Size(), total: sc.Header.TotalRuns, replicates: replicates}
 	off := int64(len(journalMagic) + len(line))
 	sc.Valid = off
-	var head [8]byte
-	for {
-		if _, err := io.ReadFull(br, head[:]); err != nil {
-			sc.Torn = err != io.EOF
-			return sc, nil
+	for off < r.size {
+		res, n, ok := r.at(off)
+		if !ok {
+			next := r.next(off + 1)
+			if next < 0 {
+				sc.Torn = true // the tail: cut off on resume
+				return sc, r.err
+			}
+			sc.Damaged = append(sc.Damaged, Damage{Offset: off, Bytes: next - off})
+			off = next
+			continue
 		}
-		n := binary.LittleEndian.Uint32(head[:4])
-		if n > 1<<30 {
-			sc.Torn = true
-			return sc, nil
-		}
-		payload := make([]byte, n)
-		if _, err := io.ReadFull(br, payload); err != nil || crc32.Checksum(payload, crcTable) != binary.LittleEndian.Uint32(head[4:]) {
-			sc.Torn = true
-			return sc, nil
-		}
-		r, err := decodeResult(payload, false)
-		if err != nil || r.Run < 0 || r.Run >= sc.Header.TotalRuns {
-			sc.Torn = true
-			return sc, nil
-		}
-		if _, dup := sc.Offsets[r.Run]; !dup {
-			sc.Offsets[r.Run] = off
+		if _, dup := sc.Offsets[res.Run]; !dup {
+			sc.Offsets[res.Run] = off
 			if visit != nil {
-				if err := visit(r); err != nil {
+				if err := visit(res); err != nil {
 					return nil, err
 				}
 			}
 		}
-		off += 8 + int64(n)
+		off += n
 		sc.Valid = off
 	}
+	return sc, r.err
+}
+
+// entryReader reads entries of a journal file through a window.
+type entryReader struct {
+	f                 *os.File
+	size              int64
+	total, replicates int
+	win               []byte
+	winOff            int64
+	err               error
+}
+
+// bytes returns n bytes at off, or nil past the end (or on a read error,
+// kept in r.err).
+func (r *entryReader) bytes(off, n int64) []byte {
+	if off < 0 || n < 0 || off+n > r.size {
+		return nil
+	}
+	if off < r.winOff || off+n > r.winOff+int64(len(r.win)) {
+		size := max(n, 1<<20)
+		size = min(size, r.size-off)
+		if cap(r.win) < int(size) {
+			r.win = make([]byte, size)
+		}
+		r.win = r.win[:size]
+		if _, err := r.f.ReadAt(r.win, off); err != nil && !errors.Is(err, io.EOF) {
+			r.err, r.win = err, nil
+			return nil
+		}
+		r.winOff = off
+	}
+	return r.win[off-r.winOff : off-r.winOff+n]
+}
+
+// at decodes the entry at off: the result, the entry's length, and
+// whether it is intact.
+func (r *entryReader) at(off int64) (RunResult, int64, bool) {
+	head := r.bytes(off, 8)
+	if head == nil {
+		return RunResult{}, 0, false
+	}
+	n := int64(binary.LittleEndian.Uint32(head[:4]))
+	sum := binary.LittleEndian.Uint32(head[4:])
+	if n < 25 || n > entryMax {
+		return RunResult{}, 0, false
+	}
+	// The run, point and replicate lead the payload: check them before
+	// the checksum, so that scanning damage costs little.
+	lead := r.bytes(off+8, 24)
+	if lead == nil || !r.plausibleLead(lead) {
+		return RunResult{}, 0, false
+	}
+	payload := r.bytes(off+8, n)
+	if payload == nil || crc32.Checksum(payload, crcTable) != sum {
+		return RunResult{}, 0, false
+	}
+	res, err := decodeResult(payload, false)
+	if err != nil || !r.possible(res) {
+		return RunResult{}, 0, false
+	}
+	return res, 8 + n, true
+}
+
+// next finds the first offset ≥ from where an intact entry starts (−1:
+// none).
+func (r *entryReader) next(from int64) int64 {
+	for p := from; p+8+25 <= r.size && r.err == nil; p++ {
+		if _, _, ok := r.at(p); ok {
+			return p
+		}
+	}
+	return -1
+}
+
+func (r *entryReader) plausibleLead(b []byte) bool {
+	run, point, rep := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])
+	t := uint64(r.total)
+	return run < t && point < t && rep < t
+}
+
+// possible reports whether a decoded entry could have been written by a
+// run of this journal.
+func (r *entryReader) possible(res RunResult) bool {
+	if res.Run < 0 || res.Run >= r.total || res.Point < 0 || res.Rep < 0 || res.Result.Generations < 0 || res.Result.Clamped < 0 {
+		return false
+	}
+	if r.replicates > 0 && (res.Point != res.Run/r.replicates || res.Rep != res.Run%r.replicates) {
+		return false
+	}
+	if res.Result.Reason > sim.StoppedCancelled || !(res.Result.FinalFreqA >= 0 && res.Result.FinalFreqA <= 1) {
+		return false
+	}
+	freq := func(x float64) bool { return math.IsNaN(x) || (x >= 0 && x <= 1) }
+	for _, p := range res.Platforms {
+		if !(p.Size >= 0) || math.IsInf(p.Size, 0) || !freq(p.FreqA) || !freq(p.FreqNatives) || !freq(p.FreqMigrants) || p.Acculturation < -1 {
+			return false
+		}
+	}
+	return true
+}
+
+// CompactJournal rewrites a journal without its damaged regions and torn
+// tail, atomically, so that appends follow its last intact entry.
+func CompactJournal(path string, sc *Scan) error {
+	src, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	h, _ := json.Marshal(sc.Header)
+	if _, err := dst.Write(append(append([]byte(journalMagic), h...), '\n')); err != nil {
+		dst.Abort()
+		return err
+	}
+	offs := make([]int64, 0, len(sc.Offsets))
+	for _, o := range sc.Offsets {
+		offs = append(offs, o)
+	}
+	slices.Sort(offs)
+	var head [8]byte
+	for _, o := range offs {
+		if _, err := src.ReadAt(head[:], o); err != nil {
+			dst.Abort()
+			return err
+		}
+		entry := make([]byte, 8+int64(binary.LittleEndian.Uint32(head[:4])))
+		if _, err := src.ReadAt(entry, o); err != nil {
+			dst.Abort()
+			return err
+		}
+		if _, err := dst.Write(entry); err != nil {
+			dst.Abort()
+			return err
+		}
+	}
+	return dst.Commit()
 }
 
 // OpenJournal reopens a journal for appending after cutting off a torn

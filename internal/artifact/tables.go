@@ -477,11 +477,12 @@ func (s SeriesRow) CSV() []string {
 		Num(deref(s.FreqNatives)), Num(deref(s.FreqMigrants)), Num(deref(s.MeanFitness)), Num(s.MovedIn), Num(s.MovedOut), Num(s.Refused), Num(s.Clamped)}
 }
 
-// Results reads the finished runs of a journal, in run order, without
-// their series, and the journal's scan.
-func Results(dir string) ([]RunResult, *Scan, error) {
+// Results reads the finished runs of sc in dir's journal, in run order,
+// without their series, and the journal's scan (damaged entries are
+// skipped: see ReadJournal).
+func Results(dir string, sc *scenarios.Scenario) ([]RunResult, *Scan, error) {
 	var rs []RunResult
-	scan, err := ReadJournal(filepath.Join(dir, JournalFile), func(r RunResult) error {
+	scan, err := ReadJournal(filepath.Join(dir, JournalFile), sc.Replicates, func(r RunResult) error {
 		rs = append(rs, r)
 		return nil
 	})
@@ -511,7 +512,7 @@ type TableOptions struct {
 // when the runs recorded series, series.parquet (and series.csv). It
 // returns the files written.
 func WriteTables(dir string, sc *scenarios.Scenario, opts TableOptions) ([]string, error) {
-	rs, scan, err := Results(dir)
+	rs, scan, err := Results(dir, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,16 @@ type Options struct {
 	Force         bool // discard what Dir holds and start again
 	Progress      func(done, total int)
 	Provenance    artifact.Provenance
+	// Warn, if set, hears what the user should know at once (a damaged
+	// journal repaired); the manifest records it too.
+	Warn func(string)
+}
+
+func (o Options) warn(m *artifact.RunsManifest, msg string) {
+	m.Warnings = append(m.Warnings, msg)
+	if o.Warn != nil {
+		o.Warn(msg)
+	}
 }
 
 // Outcome summarises a session.
@@ -317,7 +327,7 @@ func checkDeterministic(sc *scenarios.Scenario, sel artifact.Selection) error {
 // writeOutputs writes the tables from the journal and updates the
 // manifest.
 func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest) ([]string, error) {
-	rs, _, err := artifact.Results(dir)
+	rs, _, err := artifact.Results(dir, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -496,7 +506,7 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 	if _, err := os.Stat(jpath); errors.Is(err, fs.ErrNotExist) && m.DoneRuns == 0 {
 		return fresh() // created up to its manifest, then killed
 	}
-	scan, err := artifact.ReadJournal(jpath, nil)
+	scan, err := artifact.ReadJournal(jpath, sc.Replicates, nil)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
 	}
@@ -510,6 +520,20 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 	}
 	if err := artifact.JournalCompatible(m.Schema, scan.Header); err != nil {
 		return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s was written by an older culturesim (output schema %d) and %v; pass --force to start it again: %w", dir, m.Schema, err, ErrStale)}
+	}
+	if len(scan.Damaged) > 0 || scan.Torn {
+		// Keep every intact entry, drop the damage, so that appends
+		// follow the last intact entry and no reader meets it again.
+		if len(scan.Damaged) > 0 {
+			opts.warn(m, fmt.Sprintf("%s: %d damaged region(s) of the journal skipped (%d bytes, the first at byte %d); the %d intact runs are kept, the runs that were in them are computed again",
+				jpath, len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset, len(scan.Offsets)))
+		}
+		if err := artifact.CompactJournal(jpath, scan); err != nil {
+			return nil, nil, nil, fmt.Errorf("--resume: repairing %s: %w", jpath, err)
+		}
+		if scan, err = artifact.ReadJournal(jpath, sc.Replicates, nil); err != nil {
+			return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
+		}
 	}
 	done := map[int]bool{}
 	for r := range scan.Offsets {

@@ -271,7 +271,7 @@ func TestTornJournalEntry(t *testing.T) {
 	wantRuns, _ := tables(t, ref)
 	jp := filepath.Join(ref, artifact.JournalFile)
 	b, _ := os.ReadFile(jp)
-	scan, err := artifact.ReadJournal(jp, nil)
+	scan, err := artifact.ReadJournal(jp, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestTornJournalEntry(t *testing.T) {
 	if err := os.WriteFile(jp, b[:cut+10], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s2, err := artifact.ReadJournal(jp, nil)
+	s2, err := artifact.ReadJournal(jp, 0, nil)
 	if err != nil || !s2.Torn || s2.Valid != cut {
 		t.Fatalf("torn journal: %+v %v", s2, err)
 	}

@@ -42,7 +42,7 @@ func Merge(dirs []string, out string, force bool, prov artifact.Provenance) ([]s
 			return nil, inputf("merge: %s recorded its runs differently (record_every %d, deterministic %v) from %s (record_every %d, deterministic %v)",
 				d, m.RecordEvery, m.Deterministic, dirs[0], first.RecordEvery, first.Deterministic)
 		}
-		scan, err := artifact.ReadJournal(filepath.Join(d, artifact.JournalFile), nil)
+		scan, err := artifact.ReadJournal(filepath.Join(d, artifact.JournalFile), m.Replicates, nil)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}

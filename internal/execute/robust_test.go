@@ -280,3 +280,43 @@ func TestKilledSessionRecorded(t *testing.T) {
 		t.Fatalf("sessions %+v %v", m.Sessions, err)
 	}
 }
+
+// A flipped journal byte: verify names the damage, --resume warns, keeps
+// every intact run, computes the lost one again and writes the tables of
+// an undamaged sweep.
+func TestResumeRepairsADamagedJournal(t *testing.T) {
+	wantRuns, wantSummary := reference(t)
+	sc := scenario(t, small)
+	dir := filepath.Join(t.TempDir(), "s")
+	if _, err := Run(context.Background(), sc, sweep(dir)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, artifact.JournalFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/3] ^= 0xff // inside an entry a third of the way in
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Verify(context.Background(), dir, VerifyOptions{Sample: 1})
+	mismatch(t, err, "journal.bin: 1 damaged region(s)", "--resume computes them again")
+	var warned []string
+	o := sweep(dir)
+	o.Resume = true
+	o.Warn = func(w string) { warned = append(warned, w) }
+	out, err := Run(context.Background(), sc, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "damaged region(s) of the journal skipped") || out.Resumed != sc.NumRuns()-1 {
+		t.Fatalf("warnings %q, %d runs kept of %d", warned, out.Resumed, sc.NumRuns())
+	}
+	sameTables(t, dir, wantRuns, wantSummary)
+	m, _ := artifact.ReadRunsManifest(dir)
+	if len(m.Warnings) == 0 || !strings.Contains(m.Warnings[len(m.Warnings)-1], "damaged") {
+		t.Errorf("the manifest does not record the repair: %v", m.Warnings)
+	}
+	verifyOK(t, dir, VerifyOptions{}, sc.NumRuns())
+}

@@ -325,12 +325,17 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 	if _, err := os.Stat(filepath.Join(dir, artifact.JournalFile)); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
-	rs, _, err := artifact.Results(dir)
+	rs, scan, err := artifact.Results(dir, sc)
 	if err != nil {
 		return nil, nil, err
 	}
 	names := []string{artifact.RunsFile}
 	var diffs []Difference
+	if len(scan.Damaged) > 0 {
+		diffs = append(diffs, Difference{Run: -1, Where: artifact.JournalFile, Detail: fmt.Sprintf(
+			"%d damaged region(s) (%d bytes, the first at byte %d): the runs in them are missing from the journal (--resume computes them again)",
+			len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset)})
+	}
 	runDiff := func(r int, detail string) {
 		diffs = append(diffs, Difference{Run: r, Point: r / sc.Replicates, Replicate: r % sc.Replicates, Where: artifact.RunsFile, Detail: detail})
 	}
