@@ -443,6 +443,7 @@ func TestValidate(t *testing.T) {
 		{func(p *Params) { p.TA = math.NaN() }, "ta", "not a number"},
 		{func(p *Params) { p.TB = 2 }, "tb", "tb = 2"},
 		{func(p *Params) { p.B = math.Inf(1) }, "b", "not a finite number"},
+		{func(p *Params) { p.B = 1e308 }, "b", "1e+308 is outside its allowed range c < b ≤ 10⁶"}, // fitness would overflow
 	}
 	for _, tc := range cases {
 		p := good

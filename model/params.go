@@ -10,7 +10,7 @@ import (
 // Params are the parameters of one generation of the model (MODEL.md §1).
 // The zero value is not valid: c < b requires b > 0.
 type Params struct {
-	B     float64 // benefit of receiving cooperation; b > c
+	B     float64 // benefit of receiving cooperation; c < b ≤ BMax
 	C     float64 // cost of cooperating; 0 ≤ c < 1 (c = 0 is the costless limit the paper's lattice grids include)
 	V     float64 // vertical transmission rate; 1 − v is oblique; [0, 1]
 	Alpha float64 // interaction–transmission association; [0, 1]
@@ -20,7 +20,7 @@ type Params struct {
 
 // Domains of the parameters, as error messages and documentation show them.
 const (
-	DomainB           = "b > c"
+	DomainB           = "c < b ≤ 10⁶"
 	DomainC           = "0 ≤ c < 1 and c < b"
 	DomainProbability = "[0, 1]"
 )
@@ -57,7 +57,7 @@ func (p Param) Label() string {
 // Parameters lists the model's parameters, the six primary ones in the
 // order of MODEL.md §1, then the derived t and bias.
 var Parameters = []Param{
-	{Key: "b", Symbol: "b", Short: "benefit", Name: "benefit of cooperation", Domain: DomainB, Min: 0, Max: math.Inf(1),
+	{Key: "b", Symbol: "b", Short: "benefit", Name: "benefit of cooperation", Domain: DomainB, Min: 0, Max: BMax,
 		get: func(p Params) float64 { return p.B }, set: func(p *Params, x float64) { p.B = x }},
 	{Key: "c", Symbol: "c", Short: "cost", Name: "cost of cooperation", Domain: DomainC, Min: 0, Max: 1,
 		get: func(p Params) float64 { return p.C }, set: func(p *Params, x float64) { p.C = x }},
@@ -74,6 +74,11 @@ var Parameters = []Param{
 	{Key: "bias", Symbol: "T_A − T_B", Short: "bias", Name: "horizontal transmission bias", Domain: "[T_A − 1, T_A]", Min: -1, Max: 1, Derived: true, Writes: []string{"tb"},
 		get: func(p Params) float64 { return p.TA - p.TB }, set: func(p *Params, x float64) { p.TB = p.TA - x }},
 }
+
+// BMax bounds the benefit: fitness sums b over up to 2³¹ agents, which
+// stays exact to far below any precision a run has for b ≤ 10⁶ (b =
+// 10³⁰⁸ made fitness +Inf), and the paper's b are of order 1–10.
+const BMax = 1e6
 
 // PrimaryParameters is the number of primary parameters at the head of
 // Parameters (b, c, v, alpha, ta, tb).
@@ -142,6 +147,8 @@ func (p Params) Validate() error {
 	switch {
 	case !finite(p.B):
 		bad("b", p.B, DomainB, "not a finite number")
+	case p.B > BMax:
+		bad("b", p.B, DomainB, "")
 	case cOK && p.C >= p.B: // b is not blamed for a c outside its own range
 		bad("b", p.B, DomainB, fmt.Sprintf("c = %s is not below b", FormatFloat(p.C)))
 	}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -72,12 +75,50 @@ func (s *Scenario) PlatformNames() []string {
 
 // Load reads and validates a scenario file.
 func Load(path string) (*Scenario, error) {
-	src, err := os.ReadFile(path)
+	// A scenario is a small text file: a device (/dev/zero), a FIFO or a
+	// huge file is refused before it is read, not read until memory or
+	// patience runs out.
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a file; a scenario is a .toml file", path, fileKind(st.Mode()))
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s has %d bytes; a scenario file has at most %d", path, st.Size(), MaxFileBytes)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > MaxFileBytes {
+		return nil, fmt.Errorf("%s has more than %d bytes; a scenario file has at most %d", path, MaxFileBytes, MaxFileBytes)
+	}
 	return Parse(path, src)
 }
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+// MaxFileBytes bounds a scenario file (the largest built-in has ~2 KB).
+const MaxFileBytes = 1 << 20
 
 // Error is a problem at a key of a scenario file.
 type Error struct {
@@ -233,12 +274,28 @@ func Parse(name string, src []byte) (*Scenario, error) {
 var topKeys = []string{"name", "description", "seed", "generations", "replicates", "record_every",
 	"model", "population", "platform", "migration", "event", "cross_exposure", "sweep"}
 
+// usableName reports whether s can name a scenario, and so its default
+// output directory out/NAME: no path separators, no "." or ".." (which
+// would write into out/ or the working directory), no control
+// characters.
+func usableName(s string) bool {
+	if s == "" || utf8.RuneCountInString(s) > 100 || strings.HasPrefix(s, ".") || strings.ContainsAny(s, "/\\") || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 	p.known("", tree, topKeys)
 	sc.Name = strings.TrimSuffix(filepath.Base(p.file), filepath.Ext(p.file))
 	if s, ok := p.str("name", tree); ok {
-		if s == "" || strings.ContainsAny(s, "/\\") {
-			p.fail("name", "%q is not a usable name (non-empty, no slashes)", s)
+		if !usableName(s) {
+			p.fail("name", "%q is not a usable name (1–100 printable characters, no slashes, not starting with a dot: it names the output directory)", s)
 		}
 		sc.Name = s
 	}

@@ -2,8 +2,13 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/culturesim/culturesim/sim"
 )
@@ -88,7 +93,7 @@ func TestParseReportsEveryErrorWithLine(t *testing.T) {
 		"seed":                 {1, "-1 is outside"},
 		"generations":          {2, "0 is outside its allowed range [1,"},
 		"replicats":            {3, "did you mean replicates?"},
-		"model.b":              {6, "0.5 is outside its allowed range b > c"},
+		"model.b":              {6, "0.5 is outside its allowed range c < b ≤ 10⁶"},
 		"model.alpha":          {9, "2 is outside its allowed range [0, 1]"},
 		"model.tb":             {5, "missing"},
 		"population.size":      {13, "1 is outside its allowed range [2,"},
@@ -282,4 +287,43 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil scenario without error")
 		}
 	})
+}
+
+// A name that would put outputs elsewhere, or garble them, is refused.
+func TestUnusableNames(t *testing.T) {
+	for _, name := range []string{"..", ".", ".hidden", "a/b", `a\b`, "two\nlines", "nul\x00", ""} {
+		src := fmt.Sprintf("name = %q\n[model]\nb = 1.3\nc = 0.1\nv = 1\nalpha = 0.2\nta = 0.3\ntb = 0.3\n[population]\nkind = \"wellmixed\"\nsize = 10\n", name)
+		if e := errorsOf(t, src)["name"]; e == nil || !strings.Contains(e.Msg, "not a usable name") {
+			t.Errorf("name %q: %v", name, e)
+		}
+	}
+	if _, err := Parse("s.toml", []byte("name = \"tiktok_ban-2025.v2 (test)\"\n[model]\nb = 1.3\nc = 0.1\nv = 1\nalpha = 0.2\nta = 0.3\ntb = 0.3\n[population]\nkind = \"wellmixed\"\nsize = 10\n")); err != nil {
+		t.Errorf("a usable name refused: %v", err)
+	}
+}
+
+// Devices, pipes, directories and huge files are refused before they
+// are read (reading /dev/zero or a FIFO never ends).
+func TestLoadRefusesWhatIsNotAScenarioFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.toml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.toml")
+	if err := os.WriteFile(huge, make([]byte, MaxFileBytes+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/dev/zero": "is a device", fifo: "is a named pipe", dir: "is a directory", huge: "a scenario file has at most"} {
+		done := make(chan error, 1)
+		go func() { _, err := Load(path); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v, want %q", path, err, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: Load hangs", path)
+		}
+	}
 }

@@ -85,7 +85,7 @@ func TestSweepErrors(t *testing.T) {
 		{"c = {from = 0, to = 2, step = 0.5}\n", "sweep.c", "at sweep point 2 (c = 1)", 11},
 		{"t = {from = 0.5, to = 1.5, step = 0.5}\n", "sweep.t", "at sweep point 2 (t = 1.5)", 11},
 		{"size = [1, 10]\n", "sweep.size", "at sweep point 0 (size = 1)", 11},
-		{"b = [0.01, 1.3]\n", "sweep.b", "at sweep point 0 (b = 0.01): 0.01 is outside its allowed range b > c", 11},
+		{"b = [0.01, 1.3]\n", "sweep.b", "at sweep point 0 (b = 0.01): 0.01 is outside its allowed range c < b ≤ 10⁶", 11},
 	}
 	for _, tc := range cases {
 		_, err := Parse("s.toml", []byte(sweepBase+tc.sweep))

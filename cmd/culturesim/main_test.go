@@ -50,7 +50,7 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 		args []string
 		want []string // fragments of the error message
 	}{
-		{"c ≥ b", withFlag(withFlag(validAnalyze, "--c", "0.9"), "--b", "0.8"), []string{"--b = 0.8", "b > c", "c = 0.9 is not below b"}},
+		{"c ≥ b", withFlag(withFlag(validAnalyze, "--c", "0.9"), "--b", "0.8"), []string{"--b = 0.8", "c < b ≤ 10⁶", "c = 0.9 is not below b"}},
 		{"c = b", withFlag(validAnalyze, "--b", "0.5"), []string{"--b = 0.5"}},
 		{"probability above 1", withFlag(validAnalyze, "--ta", "1.5"), []string{"--ta = 1.5", "[0, 1]"}},
 		{"probability below 0", withFlag(validAnalyze, "--alpha", "-0.1"), []string{"--alpha = -0.1", "[0, 1]"}},
