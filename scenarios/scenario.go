@@ -320,8 +320,31 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 	// is reported at once and points are checked with their values.
 	p.sweep(p.table("sweep", tree), sc)
 	p.checkRequired(sc)
+	// A grid too large to run (or to check point by point) is refused
+	// before anything counts its points one by one.
+	if points, ok := sc.pointCount(); !ok || points > MaxRuns || points*sc.Replicates > MaxRuns {
+		what := "more than 2⁶³ points"
+		if ok {
+			what = fmt.Sprintf("%d points × %d replicates = %d runs", points, sc.Replicates, points*sc.Replicates)
+			if points*sc.Replicates/sc.Replicates != points {
+				what = fmt.Sprintf("%d points × %d replicates", points, sc.Replicates)
+			}
+		}
+		key := "sweep"
+		if ok && points <= MaxRuns {
+			key = "replicates"
+		}
+		p.fail(key, "%s: more than the %d runs one sweep can hold (split it into several scenarios)", what, MaxRuns)
+		sc.Axes = nil // nothing below counts the points
+		return
+	}
 	// Ranges are checked even when something else is wrong (every
 	// problem at once); a key that already has an error is not blamed
 	// twice.
 	p.checkPoints(sc)
 }
+
+// MaxRuns bounds points × replicates: the tables of 10⁷ runs take ~15 GB
+// to write (about 1.5 KB a run), the most a workstation or a cluster
+// node can hold.
+const MaxRuns = 10_000_000

@@ -105,6 +105,19 @@ func (sc *Scenario) NumPoints() int {
 	return n
 }
 
+// pointCount is NumPoints, with ok false where the product overflows.
+func (sc *Scenario) pointCount() (n int, ok bool) {
+	n = 1
+	for _, a := range sc.Axes {
+		k := len(a.Values)
+		if k > 0 && n > math.MaxInt64/k {
+			return 0, false
+		}
+		n *= k
+	}
+	return n, true
+}
+
 // NumRuns is points × replicates.
 func (sc *Scenario) NumRuns() int { return sc.NumPoints() * sc.Replicates }
 

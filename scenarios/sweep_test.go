@@ -117,3 +117,13 @@ func TestSweepErrors(t *testing.T) {
 		t.Errorf("well-mixed radius sweep: %v", e)
 	}
 }
+
+// More runs than one sweep can hold are refused at validation, naming
+// the product and the limit, before anything counts them one by one.
+func TestTooManyRuns(t *testing.T) {
+	src := "replicates = 1000000\n" + sweepBase + "c = [0.01, 0.02, 0.03, 0.04]\nt = [0.1, 0.2, 0.3]\n"
+	e := errorsOf(t, src)["replicates"]
+	if e == nil || !strings.Contains(e.Msg, "12 points × 1000000 replicates = 12000000 runs: more than the 10000000 runs") {
+		t.Fatalf("too many runs: %v", errorsOf(t, src))
+	}
+}

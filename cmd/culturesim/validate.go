@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/execute"
 	"github.com/culturesim/culturesim/sim"
 )
 
@@ -47,5 +48,8 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  sweep %-26s %d values, %s … %s  (%s)\n", a.Key, len(a.Values), first, last, a.Label())
 	}
 	fmt.Fprintf(stdout, "  %d points × %d replicates = %d runs\n", sc.NumPoints(), sc.Replicates, sc.NumRuns())
+	e := execute.EstimateRuns(sc, execute.Options{Kind: artifact.KindSweep, Selection: artifact.All, RecordEvery: execute.SweepRecording(sc)})
+	fmt.Fprintf(stdout, "  about %s of memory a worker, %s of tables to write, %s of output as a sweep\n",
+		execute.Bytes(e.RunBytes), execute.Bytes(e.TableBytes), execute.Bytes(e.OutputBytes))
 	return nil
 }

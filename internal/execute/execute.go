@@ -204,6 +204,13 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 			return nil, err
 		}
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := checkResources(sc, opts, workers); err != nil {
+		return nil, err
+	}
 	man, j, done, lock, err := prepare(sc, opts, header(sc, opts))
 	if err != nil {
 		return nil, err
@@ -223,10 +230,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 		opts.Progress(count, out.Total)
 	}
 
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	results := make(chan *artifact.RunResult, workers)
 	var writeErr error
 	writerDone := make(chan struct{})

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -319,4 +320,53 @@ func TestResumeRepairsADamagedJournal(t *testing.T) {
 		t.Errorf("the manifest does not record the repair: %v", m.Warnings)
 	}
 	verifyOK(t, dir, VerifyOptions{}, sc.NumRuns())
+}
+
+// What cannot finish on the machine is refused before anything is
+// written, naming the setting, the estimate and the limit.
+func TestResourcesCheckedUpFront(t *testing.T) {
+	defer func(m func() (int64, bool), f func(string) (int64, bool)) { availableMemory, freeSpace = m, f }(availableMemory, freeSpace)
+	availableMemory = func() (int64, bool) { return 1 << 30, true } // 1 GB
+	freeSpace = func(string) (int64, bool) { return 1 << 40, true }
+	big := func(kind string, size int) string {
+		return strings.NewReplacer("KIND", kind, "SIZE", strconv.Itoa(size)).Replace(`name = "big"
+replicates = 4
+generations = 10
+[model]
+b = 1.3
+c = 0.1
+v = 1
+alpha = 0.2
+ta = 0.3
+tb = 0.3
+[population]
+kind = "KIND"
+size = SIZE
+`)
+	}
+	for _, c := range []struct {
+		src     string
+		workers int
+		want    string
+	}{
+		{big("lattice", 4000), 1, "a 4000×4000 lattice with 8 neighbours a site): one run needs about 2.0 GB of memory, more than the 1.0 GB"},
+		{big("wellmixed", 80_000_000), 2, "each run needs about 610 MB of memory, so 2 workers need 1.2 GB, more than the 1.0 GB this machine has available; use --workers 1"},
+	} {
+		dir := filepath.Join(t.TempDir(), "out")
+		o := Options{Dir: dir, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: -1}, Workers: c.workers, Provenance: prov}
+		_, err := Run(context.Background(), scenario(t, c.src), o)
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v, want %q", err, c.want)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a refused run wrote %s", dir)
+		}
+	}
+	// The outputs against the free space.
+	freeSpace = func(string) (int64, bool) { return 1 << 10, true }
+	_, err := Run(context.Background(), scenario(t, small), sweep(filepath.Join(t.TempDir(), "s")))
+	if err == nil || !strings.Contains(err.Error(), "more than the 1 KB free") {
+		t.Errorf("outputs beyond the free space: %v", err)
+	}
 }
