@@ -31,6 +31,8 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -55,8 +57,11 @@ type Server struct {
 	// rebinding.
 	loopback bool
 
-	mu       sync.Mutex
-	sessions map[string]*session
+	mu        sync.Mutex
+	sessions  map[string]*session
+	building  int            // sessions whose world is being built: they hold a slot
+	perClient map[string]int // sessions (and those being built) by client address
+	freed     time.Time      // when memory was last returned to the system
 	// Started and Ended count sessions over the server's life (tests).
 	started, ended int
 }
@@ -72,7 +77,7 @@ func New(sc *scenarios.Scenario) (*Server, error) {
 	if _, err := newSession(sc, ""); err != nil {
 		return nil, fmt.Errorf("serve: scenario %s: %w", sc.Name, err)
 	}
-	s := &Server{scenario: sc, mux: http.NewServeMux(), sessions: map[string]*session{}}
+	s := &Server{scenario: sc, mux: http.NewServeMux(), sessions: map[string]*session{}, perClient: map[string]int{}}
 	files, err := fs.Sub(static, "static")
 	if err != nil {
 		return nil, err
@@ -86,6 +91,33 @@ func New(sc *scenarios.Scenario) (*Server, error) {
 // MaxSessions bounds the simultaneous sessions (tabs).
 const MaxSessions = 64
 
+// MaxSessionsPerClient bounds one client address's sessions, so that
+// one client cannot take every slot (a class's browsers each have their
+// own address; a teacher's tabs on one machine share one).
+const MaxSessionsPerClient = 16
+
+// WriteTimeout bounds the writing of one frame: a tab that stops reading
+// loses its session after it (a variable for tests).
+var WriteTimeout = 10 * time.Second
+
+// PingInterval: a paused session sends a comment this often, so that a
+// client that never reads fills its connection and meets WriteTimeout.
+var PingInterval = 15 * time.Second
+
+// returnMemory gives the heap of ended sessions back to the system when
+// the last session ends (at most every 10 s): the server's memory after a
+// burst returns to what it was before.
+func (s *Server) returnMemory() {
+	s.mu.Lock()
+	if time.Since(s.freed) < 10*time.Second {
+		s.mu.Unlock()
+		return
+	}
+	s.freed = time.Now()
+	s.mu.Unlock()
+	debug.FreeOSMemory()
+}
+
 // RestrictToLoopback makes the server refuse requests whose Host is not
 // a loopback name (localhost, 127.0.0.1, [::1]): for a server bound to
 // loopback, it keeps other web sites' pages from driving it.
@@ -93,6 +125,10 @@ func (s *Server) RestrictToLoopback() { s.loopback = true }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if msg := crossSite(r); msg != "" {
+		http.Error(w, msg, http.StatusForbidden)
+		return
+	}
 	if s.loopback {
 		host, _, err := net.SplitHostPort(r.Host)
 		if err != nil {
@@ -105,6 +141,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.mux.ServeHTTP(w, r)
+}
+
+// crossSite refuses requests that another web site's page makes: for the
+// API (sessions, controls), anything but the page's own origin, by the
+// browser's Sec-Fetch-Site and, where it sends one, Origin; for the page
+// itself, cross-site requests other than navigation (a link followed is
+// fine; a page embedding it is not). Requests without these headers
+// (curl, tests, older browsers) pass: they come from no web page.
+func crossSite(r *http.Request) string {
+	site := r.Header.Get("Sec-Fetch-Site")
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if api {
+		if site != "" && site != "same-origin" && site != "none" {
+			return "the teaching server's API answers its own page only (Sec-Fetch-Site: " + site + ")"
+		}
+		if o := r.Header.Get("Origin"); o != "" {
+			u, err := url.Parse(o)
+			if err != nil || u.Host != r.Host {
+				return "the teaching server's API answers its own page only (Origin: " + o + ")"
+			}
+		}
+		return ""
+	}
+	if site == "cross-site" && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+		return "the teaching page is not served to other sites' pages"
+	}
+	return ""
 }
 
 // Sessions returns the number of live sessions.
@@ -132,20 +195,37 @@ func newID() string {
 // stream runs one session for as long as the request lives, pushing its
 // frames as server-sent events.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
+	if _, ok := w.(http.Flusher); !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	ses, err := newSession(s.scenario, newID())
+	// The slot is taken before the world is built: a refused request
+	// costs nothing, so a flood of them cannot grow the heap.
+	client, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+		client = r.RemoteAddr
 	}
 	s.mu.Lock()
-	if len(s.sessions) >= MaxSessions {
+	switch {
+	case len(s.sessions)+s.building >= MaxSessions:
 		s.mu.Unlock()
 		http.Error(w, fmt.Sprintf("%d simulations are running; close a tab first", MaxSessions), http.StatusServiceUnavailable)
+		return
+	case s.perClient[client] >= MaxSessionsPerClient:
+		s.mu.Unlock()
+		http.Error(w, fmt.Sprintf("%d simulations are running from %s; close a tab first", MaxSessionsPerClient, client), http.StatusServiceUnavailable)
+		return
+	}
+	s.building++
+	s.perClient[client]++
+	s.mu.Unlock()
+	ses, err := newSession(s.scenario, newID())
+	s.mu.Lock()
+	s.building--
+	if err != nil {
+		s.perClient[client]--
+		s.mu.Unlock()
+		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	s.sessions[ses.id] = ses
@@ -154,23 +234,33 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, ses.id)
+		if s.perClient[client]--; s.perClient[client] == 0 {
+			delete(s.perClient, client)
+		}
 		s.ended++
+		idle := len(s.sessions) == 0 && s.building == 0
 		s.mu.Unlock()
+		if idle {
+			s.returnMemory()
+		}
 	}()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	// A client that stops reading would block a write forever and hold
+	// its slot: every frame must be written within WriteTimeout.
+	rc := http.NewResponseController(w)
 	send := func(event string, v any) error {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
+		rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
 			return err
 		}
-		flusher.Flush()
-		return nil
+		return rc.Flush()
 	}
 	ses.run(r.Context(), send)
 }
@@ -255,7 +345,11 @@ func userErrorf(format string, a ...any) error { return userError{fmt.Errorf(for
 // ListenAndServe serves on addr until ctx is cancelled, then shuts down
 // within a second, closing every session.
 func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr string)) error {
-	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(lnAddr net.Listener) context.Context { return ctx }}
+	// Requests are small (controls of at most 64 KB): reading one takes
+	// seconds at most; an idle keep-alive connection is closed after a
+	// minute. Streams set their own write deadlines (WriteTimeout).
+	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: time.Minute,
+		MaxHeaderBytes: 64 << 10, BaseContext: func(lnAddr net.Listener) context.Context { return ctx }}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

@@ -269,7 +269,7 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 	if send("hello", hello) != nil {
 		return
 	}
-	last := time.Now()
+	last, lastSent := time.Now(), time.Now()
 	for {
 		s.mu.Lock()
 		now := time.Now()
@@ -309,6 +309,14 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 		}
 		if frame != nil && send("frame", frame) != nil {
 			return
+		}
+		if phase != nil || frame != nil {
+			lastSent = time.Now()
+		} else if time.Since(lastSent) >= PingInterval {
+			if send("ping", struct{}{}) != nil {
+				return
+			}
+			lastSent = time.Now()
 		}
 		select {
 		case <-ctx.Done():
