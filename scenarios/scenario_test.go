@@ -272,7 +272,9 @@ f = 3
 	}
 }
 
-// FuzzParse: decoding never panics, whatever the input.
+// FuzzParse: no input makes the decoder panic or dawdle, and what it
+// accepts the engine can run (points × replicates within MaxRuns, every
+// point valid). The corpus is in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
 	for _, n := range BuiltinNames() {
@@ -282,9 +284,26 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("[[a]]\n[a.b]\nc = {d = [1, {e = 2}]}\n"))
 	f.Add([]byte(sweepBase + "t = {from = 0, to = 0.5, step = 0.1}\nbias = [0.1]\nselection = [\"local\"]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
 		sc, err := Parse("fuzz.toml", src)
-		if err == nil && sc == nil {
+		if d := time.Since(start); d > 20*time.Second { // a grid of MaxPoints takes ~5 s
+			t.Fatalf("parsing %d bytes took %v", len(src), d)
+		}
+		switch {
+		case err != nil && err.Error() == "":
+			t.Fatal("an error without a message")
+		case err != nil:
+			return
+		case sc == nil:
 			t.Fatal("nil scenario without error")
+		}
+		if n := sc.NumRuns(); n < 1 || n > MaxRuns {
+			t.Fatalf("accepted %d runs", n)
+		}
+		for i := range min(sc.NumPoints(), 64) {
+			if err := sc.Point(i).Validate(); err != nil {
+				t.Fatalf("accepted point %d, which the engine refuses: %v", i, err)
+			}
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/culturesim/culturesim/scenarios"
 	"github.com/culturesim/culturesim/sim"
 )
 
@@ -97,6 +98,10 @@ func (s *Scan) DroppedBytes() int64 {
 	return n
 }
 
+// minPayload is the smallest entry payload (a run with no platforms'
+// finals and no series: see RunResult.encode).
+const minPayload = 69
+
 // entryMax bounds an entry's payload (a run of 2¹⁰ platforms × 2¹⁰
 // records would not reach it): a larger length is damage.
 const entryMax = 1 << 30
@@ -135,7 +140,13 @@ func ReadJournal(path string, replicates int, visit func(RunResult) error) (*Sca
 	if err := json.Unmarshal(line, &sc.Header); err != nil {
 		return nil, fmt.Errorf("%s: damaged header: %w", path, err)
 	}
-	r := &entryReader{f: f, size: st.Size(), total: sc.Header.TotalRuns, replicates: replicates}
+	if t := sc.Header.TotalRuns; t < 1 || t > scenarios.MaxRuns {
+		return nil, fmt.Errorf("%s: damaged header: %d runs", path, t)
+	}
+	// Resyncing past damage checks checksums at candidate offsets; the
+	// bytes it may check are bounded (a linear multiple of the file), so
+	// that no damage makes reading quadratic.
+	r := &entryReader{f: f, size: st.Size(), total: sc.Header.TotalRuns, replicates: replicates, budget: 16*st.Size() + 1<<20}
 	off := int64(len(journalMagic) + len(line))
 	sc.Valid = off
 	for off < r.size {
@@ -172,6 +183,8 @@ type entryReader struct {
 	win               []byte
 	winOff            int64
 	err               error
+	budget            int64 // checksum bytes left for resyncing
+	resyncing         bool
 }
 
 // bytes returns n bytes at off, or nil past the end (or on a read error,
@@ -205,14 +218,34 @@ func (r *entryReader) at(off int64) (RunResult, int64, bool) {
 	}
 	n := int64(binary.LittleEndian.Uint32(head[:4]))
 	sum := binary.LittleEndian.Uint32(head[4:])
-	if n < 25 || n > entryMax {
+	if n < minPayload || n > entryMax {
 		return RunResult{}, 0, false
 	}
-	// The run, point and replicate lead the payload: check them before
-	// the checksum, so that scanning damage costs little.
-	lead := r.bytes(off+8, 24)
+	// The run, point and replicate lead the payload, and the counts of
+	// platforms, records and rows fix its length: check them before the
+	// checksum, so that scanning damage costs little.
+	lead := r.bytes(off+8, minPayload)
 	if lead == nil || !r.plausibleLead(lead) {
 		return RunResult{}, 0, false
+	}
+	k := int64(binary.LittleEndian.Uint32(lead[57:]))
+	if k > 1<<10 || 69+36*k > n {
+		return RunResult{}, 0, false
+	}
+	counts := r.bytes(off+8+61+36*k, 8)
+	if counts == nil {
+		return RunResult{}, 0, false
+	}
+	recs, rows := int64(binary.LittleEndian.Uint32(counts)), int64(binary.LittleEndian.Uint32(counts[4:]))
+	if rows > 1<<10 || recs > n || 69+36*k+recs*(4+rows*8*rowFloats) != n {
+		return RunResult{}, 0, false
+	}
+	if r.resyncing {
+		if r.budget < n {
+			r.budget = -1
+			return RunResult{}, 0, false
+		}
+		r.budget -= n
 	}
 	payload := r.bytes(off+8, n)
 	if payload == nil || crc32.Checksum(payload, crcTable) != sum {
@@ -228,7 +261,9 @@ func (r *entryReader) at(off int64) (RunResult, int64, bool) {
 // next finds the first offset ≥ from where an intact entry starts (−1:
 // none).
 func (r *entryReader) next(from int64) int64 {
-	for p := from; p+8+25 <= r.size && r.err == nil; p++ {
+	r.resyncing = true
+	defer func() { r.resyncing = false }()
+	for p := from; p+8+25 <= r.size && r.err == nil && r.budget >= 0; p++ {
 		if _, _, ok := r.at(p); ok {
 			return p
 		}

@@ -16,9 +16,17 @@ const testReplicates = 3
 func testJournal(t *testing.T, n int) (string, int64) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), JournalFile)
-	j, err := CreateJournal(path, JournalHeader{ScenarioSHA256: "abc", TotalRuns: n, RecordEvery: 10, SeedDerivation: "test", Release: "test"})
+	body, err := writeTestJournal(path, n)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return path, body
+}
+
+func writeTestJournal(path string, n int) (int64, error) {
+	j, err := CreateJournal(path, JournalHeader{ScenarioSHA256: "abc", TotalRuns: n, RecordEvery: 10, SeedDerivation: "test", Release: "test"})
+	if err != nil {
+		return 0, err
 	}
 	st, _ := os.Stat(path)
 	for r := range n {
@@ -28,13 +36,10 @@ func testJournal(t *testing.T, n int) (string, int64) {
 			res.Series = append(res.Series, Record{Generation: g, Rows: []Row{{Size: 100, FreqA: 0.5, FreqNatives: math.NaN(), FreqMigrants: math.NaN(), MeanFitness: 1.2}}})
 		}
 		if err := j.Append(&res); err != nil {
-			t.Fatal(err)
+			return 0, err
 		}
 	}
-	if err := j.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, st.Size()
+	return st.Size(), j.Close()
 }
 
 func scanOf(t *testing.T, path string) *Scan {
