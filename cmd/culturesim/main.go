@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"merge":     {"combine the shards of a sweep", cmdMerge},
 		"plot":      {"redraw the plots of any directory culturesim wrote", cmdPlot},
 		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
+		"status":    {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus},
 		"verify":    {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify},
 		"serve":     {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
 		"version":   {"print the version", cmdVersion},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -20,7 +22,25 @@ type slurmOptions struct {
 	Workers   int
 	Partition string
 	Time      string
+	Mem       string
+	Account   string
+	QOS       string
+	MaxRun    int
+	Sbatch    []string // further #SBATCH options, verbatim
 }
+
+// sbatchList collects repeated --sbatch options.
+type sbatchList struct{ opts *[]string }
+
+func (l sbatchList) String() string { return "" }
+func (l sbatchList) Set(v string) error {
+	*l.opts = append(*l.opts, v)
+	return nil
+}
+
+// signalLead is how long before its time limit Slurm sends a task
+// SIGTERM: culturesim stops within a second, keeping every finished run.
+const signalLead = 120
 
 func (o *slurmOptions) validate() error {
 	switch {
@@ -28,21 +48,33 @@ func (o *slurmOptions) validate() error {
 		return usagef("slurm: --tasks = %d is outside its allowed range [1, 100000]", o.Tasks)
 	case o.Workers < 1:
 		return usagef("slurm: --workers = %d is outside its allowed range ≥ 1 (CPUs per task)", o.Workers)
-	case strings.ContainsAny(o.Partition+o.Time, " \n\t'\""):
-		return usagef("slurm: --partition and --time must be single words")
+	case o.MaxRun < 0:
+		return usagef("slurm: --max-running = %d is outside its allowed range ≥ 0 (0: no limit)", o.MaxRun)
+	case strings.ContainsAny(o.Partition+o.Time+o.Mem+o.Account+o.QOS, " \n\t'\""):
+		return usagef("slurm: --partition, --time, --mem, --account and --qos must be single words")
+	}
+	for _, opt := range o.Sbatch {
+		if !strings.HasPrefix(opt, "--") || strings.ContainsAny(opt, "\n\r") {
+			return usagef("slurm: --sbatch %q is not one sbatch option (e.g. --sbatch --constraint=avx2)", opt)
+		}
 	}
 	return nil
 }
 
 func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o slurmOptions
-	fs := newFlagSet("slurm", "SCENARIO.toml|BUILTIN --tasks N [--out DIR] [--binary PATH] [--workers W] [--partition P] [--time T]", stdout)
+	fs := newFlagSet("slurm", "SCENARIO.toml|BUILTIN --tasks N [--out DIR] [--binary PATH] [--workers W] [--partition P] [--time T] [--mem M] [--account A] [--qos Q] [--max-running K] [--sbatch OPT]…", stdout)
 	fs.IntVar(&o.Tasks, "tasks", 0, "array tasks: the sweep is split into this many shards [required]")
 	fs.StringVar(&o.Out, "out", "", "directory for the scripts, shards and merged result (default out/NAME-slurm)")
 	fs.StringVar(&o.Binary, "binary", "", "culturesim binary the jobs run (default: this one; build it with go build -o culturesim ./cmd/culturesim)")
 	fs.IntVar(&o.Workers, "workers", 1, "CPUs (and sweep workers) per task")
 	fs.StringVar(&o.Partition, "partition", "", "Slurm partition (default: the cluster's)")
-	fs.StringVar(&o.Time, "time", "", "Slurm time limit per task, e.g. 04:00:00 (default: the partition's)")
+	fs.StringVar(&o.Time, "time", "", "Slurm time limit per task, e.g. 04:00:00 (default: the partition's); tasks get SIGTERM 120 s before it and stop cleanly")
+	fs.StringVar(&o.Mem, "mem", "", "memory per task, e.g. 4G (sbatch --mem)")
+	fs.StringVar(&o.Account, "account", "", "Slurm account to charge")
+	fs.StringVar(&o.QOS, "qos", "", "Slurm quality of service")
+	fs.IntVar(&o.MaxRun, "max-running", 0, "run at most this many array tasks at once (0: no limit)")
+	fs.Var(sbatchList{&o.Sbatch}, "sbatch", "a further sbatch option for every job, e.g. --sbatch --constraint=avx2 (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -60,9 +92,30 @@ func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // slurmManifest is the manifest of a directory of job scripts.
 type slurmManifest struct {
 	artifact.Manifest
-	Tasks  int    `json:"tasks"`
-	Runs   int    `json:"runs"`
-	Binary string `json:"binary"`
+	Tasks        int    `json:"tasks"`
+	Runs         int    `json:"runs"`
+	Binary       string `json:"binary"`
+	BinarySHA256 string `json:"binary_sha256"`
+}
+
+// copyBinary copies the binary to dst (executable) and returns dst and
+// its sha256.
+func copyBinary(src, dst string) (string, string, error) {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", "", err
+	}
+	if err := artifact.WriteFile(dst, b); err != nil {
+		return "", "", err
+	}
+	if err := os.Chmod(dst, 0o755); err != nil {
+		return "", "", err
+	}
+	h := sha256.Sum256(b)
+	return dst, hex.EncodeToString(h[:]), nil
 }
 
 func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) error {
@@ -100,6 +153,13 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return err
 	}
+	// The jobs run a copy of the binary beside their scripts: rebuilding
+	// culturesim while tasks are queued cannot mix two builds' runs.
+	stable, sum, err := copyBinary(bin, filepath.Join(dir, "bin", "culturesim"))
+	if err != nil {
+		return fmt.Errorf("slurm: copying %s: %w", bin, err)
+	}
+	bin = stable
 	if err := artifact.WriteFile(filepath.Join(dir, "scenario.toml"), []byte(sc.Source)); err != nil {
 		return err
 	}
@@ -111,23 +171,46 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 		return "#SBATCH " + flag + "=" + v + "\n"
 	}
 	header := func(name string) string {
-		return "#!/bin/bash\n" + "#SBATCH --job-name=" + name + "\n" + opt("--partition", o.Partition) + opt("--time", o.Time)
+		h := "#!/bin/bash\n" + "#SBATCH --job-name=" + name + "\n" + opt("--partition", o.Partition) + opt("--time", o.Time) +
+			opt("--mem", o.Mem) + opt("--account", o.Account) + opt("--qos", o.QOS)
+		for _, extra := range o.Sbatch {
+			h += "#SBATCH " + extra + "\n"
+		}
+		return h
+	}
+	throttle := ""
+	if o.MaxRun > 0 {
+		throttle = fmt.Sprintf("%%%d", o.MaxRun)
 	}
 	array := header("culturesim-"+sc.Name) +
-		fmt.Sprintf("#SBATCH --array=0-%d\n#SBATCH --cpus-per-task=%d\n#SBATCH --output=%s/logs/shard-%%a.out\n", o.Tasks-1, o.Workers, dir) +
+		fmt.Sprintf("#SBATCH --array=0-%d%s\n#SBATCH --cpus-per-task=%d\n#SBATCH --output=%s/logs/shard-%%a.out\n", o.Tasks-1, throttle, o.Workers, dir) +
+		fmt.Sprintf("#SBATCH --signal=B:TERM@%d\n", signalLead) +
 		"set -euo pipefail\n" +
 		"# Each task runs one shard; --resume makes a requeued task continue, not restart.\n" +
+		"# SIGTERM before the time limit stops it cleanly (exit 130, every finished run kept):\n" +
+		"# resubmit.sh queues what is unfinished.\n" +
 		fmt.Sprintf("exec %s sweep %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --out %s/shards/shard-\"${SLURM_ARRAY_TASK_ID}\" --workers %d --resume --quiet\n",
 			q(bin), q(dir+"/scenario.toml"), o.Tasks, q(dir), o.Workers)
 	merge := header("culturesim-"+sc.Name+"-merge") +
 		fmt.Sprintf("#SBATCH --output=%s/logs/merge.out\n", dir) +
 		"set -euo pipefail\n" +
 		fmt.Sprintf("exec %s merge %s/shards/shard-* --out %s/merged --force\n", q(bin), q(dir), q(dir))
-	submit := "#!/bin/bash\n# Submits the job array, then the merge, which waits for every task to succeed.\nset -euo pipefail\n" +
-		fmt.Sprintf("array=$(sbatch --parsable %s/array.sbatch)\n", q(dir)) +
-		fmt.Sprintf("merge=$(sbatch --parsable --dependency=afterok:\"${array%%%%;*}\" %s/merge.sbatch)\n", q(dir)) +
+	// The merge waits for every task to succeed; if one fails, Slurm
+	// cancels the merge instead of leaving it pending for ever.
+	mergeAfter := fmt.Sprintf("merge=$(sbatch --parsable --kill-on-invalid-dep=yes --dependency=afterok:\"${array%%%%;*}\" %s/merge.sbatch)\n", q(dir))
+	submit := "#!/bin/bash\n# Submits the job array, then the merge, which runs when every task has succeeded.\nset -euo pipefail\n" +
+		fmt.Sprintf("array=$(sbatch --parsable %s/array.sbatch)\n", q(dir)) + mergeAfter +
 		"echo \"array job ${array}, merge job ${merge}\"\n"
-	for name, text := range map[string]string{"array.sbatch": array, "merge.sbatch": merge, "submit.sh": submit} {
+	resubmit := "#!/bin/bash\n# Queues again only the shards that are not complete (a task that failed, was\n# cancelled or hit its time limit), then the merge. Run it as often as needed.\nset -euo pipefail\n" +
+		fmt.Sprintf("dir=%s\nlist=\"\"\nfor ((i = 0; i < %d; i++)); do\n", q(dir), o.Tasks) +
+		"  if ! grep -qs '^  \"status\": \"complete\"' \"$dir/shards/shard-$i/manifest.json\"; then list=\"$list${list:+,}$i\"; fi\n" +
+		"done\n" +
+		"if [ -z \"$list\" ]; then\n" +
+		"  echo \"every shard is complete; queueing the merge\"\n" +
+		"  sbatch --parsable \"$dir/merge.sbatch\"\n  exit 0\nfi\n" +
+		fmt.Sprintf("array=$(sbatch --parsable --array=\"$list%s\" \"$dir/array.sbatch\")\n", throttle) + mergeAfter +
+		"echo \"shards $list queued again as job ${array}; merge job ${merge}\"\n"
+	for name, text := range map[string]string{"array.sbatch": array, "merge.sbatch": merge, "submit.sh": submit, "resubmit.sh": resubmit} {
 		if err := artifact.WriteFile(filepath.Join(dir, name), []byte(text)); err != nil {
 			return err
 		}
@@ -137,11 +220,13 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	}
 	man := slurmManifest{Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: artifact.KindScript, Provenance: artifact.NewProvenance(ctx),
 		Scenario: artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source),
-		Files:    []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh"}},
-		Tasks: o.Tasks, Runs: sc.NumRuns(), Binary: bin}
+		Files:    []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh", "bin/culturesim"}},
+		Tasks: o.Tasks, Runs: sc.NumRuns(), Binary: bin, BinarySHA256: sum}
 	if err := artifact.WriteJSON(filepath.Join(dir, "manifest.json"), man); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d runs in %d array tasks. Submit with:\n  %s/submit.sh\nThe merged sweep will be in %s/merged.\n", sc.Name, sc.NumRuns(), o.Tasks, dir, dir)
+	fmt.Fprintf(stdout, "%s: %d runs in %d array tasks. Submit with:\n  %s/submit.sh\n"+
+		"The merged sweep will be in %s/merged; culturesim status %s shows the shards, %s/resubmit.sh queues the unfinished ones.\n",
+		sc.Name, sc.NumRuns(), o.Tasks, dir, dir, dir, dir)
 	return nil
 }

@@ -32,21 +32,38 @@ func TestSlurmScripts(t *testing.T) {
 	sc := writeFile(t, dir, "s.toml", slurmScenario)
 	bin := writeFile(t, dir, "fakebin", "#!/bin/sh\n")
 	os.Chmod(bin, 0o755)
-	code, stdout, stderr := runCLI(t, "slurm", sc, "--tasks", "4", "--binary", bin, "--out", filepath.Join(dir, "job"), "--time", "01:00:00")
+	code, stdout, stderr := runCLI(t, "slurm", sc, "--tasks", "4", "--binary", bin, "--out", filepath.Join(dir, "job"), "--time", "01:00:00",
+		"--mem", "2G", "--account", "lab", "--qos", "short", "--max-running", "2", "--sbatch", "--constraint=avx2", "--sbatch", "--nice=10")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	stable := filepath.Join(dir, "job", "bin", "culturesim")
 	array, _ := os.ReadFile(filepath.Join(dir, "job", "array.sbatch"))
-	for _, w := range []string{"#SBATCH --array=0-3", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"", "--resume", "#SBATCH --time=01:00:00"} {
+	for _, w := range []string{"#SBATCH --array=0-3%2", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"", "--resume", "#SBATCH --time=01:00:00",
+		"#SBATCH --signal=B:TERM@120", "#SBATCH --mem=2G", "#SBATCH --account=lab", "#SBATCH --qos=short", "#SBATCH --constraint=avx2", "#SBATCH --nice=10",
+		"exec " + stable + " sweep"} {
 		if !bytes.Contains(array, []byte(w)) {
 			t.Errorf("array.sbatch lacks %q:\n%s", w, array)
 		}
 	}
+	// The jobs run a copy: rebuilding the binary cannot change them.
+	if b, err := os.ReadFile(stable); err != nil || string(b) != "#!/bin/sh\n" {
+		t.Errorf("stable copy of the binary: %v %q", err, b)
+	}
 	submit, _ := os.ReadFile(filepath.Join(dir, "job", "submit.sh"))
-	if !bytes.Contains(submit, []byte("--dependency=afterok")) || !strings.Contains(stdout, "submit.sh") {
+	if !bytes.Contains(submit, []byte("--dependency=afterok")) || !bytes.Contains(submit, []byte("--kill-on-invalid-dep=yes")) || !strings.Contains(stdout, "submit.sh") {
 		t.Errorf("submit.sh:\n%s", submit)
 	}
-	for _, bad := range [][]string{{"--tasks", "0"}, {"--tasks", "2", "--binary", dir}, {"--tasks", "2", "--workers", "0"}} {
+	resubmit, _ := os.ReadFile(filepath.Join(dir, "job", "resubmit.sh"))
+	if !bytes.Contains(resubmit, []byte(`--array="$list%2"`)) || !bytes.Contains(resubmit, []byte("--kill-on-invalid-dep=yes")) {
+		t.Errorf("resubmit.sh:\n%s", resubmit)
+	}
+	code, stdout, _ = runCLI(t, "status", filepath.Join(dir, "job"))
+	if code != 0 || !strings.Contains(stdout, "shard 3    not started") || !strings.Contains(stdout, "0 of 4 shards complete") {
+		t.Errorf("status: %d %q", code, stdout)
+	}
+	for _, bad := range [][]string{{"--tasks", "0"}, {"--tasks", "2", "--binary", dir}, {"--tasks", "2", "--workers", "0"},
+		{"--tasks", "2", "--sbatch", "constraint"}, {"--tasks", "2", "--max-running", "-1"}, {"--tasks", "2", "--mem", "2 G"}} {
 		if code, _, _ := runCLI(t, append([]string{"slurm", sc, "--binary", bin, "--out", filepath.Join(dir, "j2")}, bad...)...); code != exitUsage {
 			t.Errorf("%v accepted", bad)
 		}
@@ -87,7 +104,7 @@ func TestSlurmCluster(t *testing.T) {
 	merged := filepath.Join(job, "merged")
 	deadline := time.Now().Add(4 * time.Minute)
 	for {
-		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte(`"status": "complete"`)) {
+		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte("\n  \"status\": \"complete\"")) {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -106,5 +123,36 @@ func TestSlurmCluster(t *testing.T) {
 	shards, _ := filepath.Glob(filepath.Join(job, "shards", "shard-*"))
 	if len(shards) != 3 {
 		t.Errorf("shards %v", shards)
+	}
+	if code, stdout, _ := runCLI(t, "status", job); code != 0 || !strings.Contains(stdout, "3 of 3 shards complete") {
+		t.Errorf("status: %q", stdout)
+	}
+	// A shard lost (as a failed task leaves nothing): resubmit.sh queues
+	// it alone, and the merge again.
+	if err := os.RemoveAll(filepath.Join(job, "shards", "shard-1")); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(merged)
+	out, err = exec.Command(filepath.Join(job, "resubmit.sh")).CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("shards 1 queued again")) {
+		t.Fatalf("resubmit: %v\n%s", err, out)
+	}
+	deadline = time.Now().Add(4 * time.Minute)
+	for {
+		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte("\n  \"status\": \"complete\"")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
+			t.Fatalf("no merged result 4 minutes after resubmit.sh:\n%s", logs)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, f := range []string{"runs.csv", "summary.csv"} {
+		a, _ := os.ReadFile(filepath.Join(local, f))
+		b, _ := os.ReadFile(filepath.Join(merged, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s after resubmit.sh differs from the local sweep", f)
+		}
 	}
 }

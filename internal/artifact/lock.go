@@ -106,6 +106,17 @@ func LockDir(dir, command string) (*Lock, error) {
 
 var errLockPartial = errors.New("lock file being written")
 
+// Holder reports who holds dir's lock and how long ago it last showed
+// life (ok false: nobody, or a holder that is gone).
+func Holder(dir string) (h LockHolder, alive time.Duration, ok bool) {
+	h, alive, err := readLock(filepath.Join(dir, LockFile))
+	if err != nil {
+		return h, alive, false
+	}
+	host, _ := os.Hostname()
+	return h, alive, !isStale(h, host, alive)
+}
+
 // readLock reads a lock file and how long ago it was refreshed. A file
 // still being written (empty or partial) reads as an error until it is
 // old, then as a stale zero holder.
