@@ -132,3 +132,28 @@ func TestSweepInterruptExits130(t *testing.T) {
 	}
 	t.Logf("stopped %v after SIGINT with %d runs kept", took, m.DoneRuns)
 }
+
+// A second Ctrl-C stops at once (a generation of a huge world can take
+// many seconds to finish): exit 130, finished runs kept, --resume
+// finishes.
+func TestSecondInterruptStopsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "slow.toml", slowScenario)
+	out := filepath.Join(dir, "s")
+	cmd := culturesimProcess("sweep", sc, "--out", out, "--workers", "2", "--quiet")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForRuns(t, out, 2)
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit: %v; stderr %s", err, stderr.String())
+	}
+	if code, _, serr := runCLI(t, "sweep", sc, "--out", out, "--resume", "--quiet"); code != 0 {
+		t.Fatalf("resume after a hard stop: %s", serr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
@@ -29,10 +30,35 @@ func main() { os.Exit(runMain()) }
 // runMain runs the command line with SIGINT and SIGTERM cancelling the
 // root context.
 func runMain() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		<-sigs
+		cancel() // finish the generation in flight, keep every finished run, write the tables
+		// A generation of a huge world can take many seconds: a second
+		// signal, or signalGrace without an end while runs are still
+		// computing, exits at once. That is safe: finished runs are in
+		// the journal, every file is replaced atomically, and the next
+		// --resume rewrites the tables.
+		select {
+		case <-sigs:
+		case <-time.After(signalGrace):
+			for execute.Writing() {
+				time.Sleep(100 * time.Millisecond) // the final tables: let them land
+			}
+		}
+		fmt.Fprintln(os.Stderr, "culturesim: stopped at once: runs in flight are lost, finished runs are kept (continue with --resume)")
+		os.Exit(exitInterrupted)
+	}()
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
+
+// signalGrace is how long a stopped command may take to finish the
+// generations in flight before it exits regardless.
+const signalGrace = 5 * time.Second
 
 // command is one subcommand.
 type command struct {

@@ -41,6 +41,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -327,9 +328,18 @@ func checkDeterministic(sc *scenarios.Scenario, sel artifact.Selection) error {
 	return nil
 }
 
+// writing counts the final writes in progress (Writing).
+var writing atomic.Int32
+
+// Writing reports whether tables are being written from a journal: a
+// process stopping at once should let them land.
+func Writing() bool { return writing.Load() > 0 }
+
 // writeOutputs writes the tables from the journal and updates the
 // manifest.
 func writeOutputs(dir string, sc *scenarios.Scenario, man *artifact.RunsManifest) ([]string, error) {
+	writing.Add(1)
+	defer writing.Add(-1)
 	rs, _, err := artifact.Results(dir, sc)
 	if err != nil {
 		return nil, err
