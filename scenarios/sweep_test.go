@@ -127,3 +127,20 @@ func TestTooManyRuns(t *testing.T) {
 		t.Fatalf("too many runs: %v", errorsOf(t, src))
 	}
 }
+
+// Messages of defect 13: a huge size is reported as given, not as an
+// overflowed integer; a torus radius too large for its side is blamed on
+// the radius, with its range.
+func TestMessagesNameTheValueAndKey(t *testing.T) {
+	wm := strings.Replace(sweepBase, `kind = "lattice"`, `kind = "wellmixed"`, 1)
+	wm = strings.Replace(wm, "tb = 0.4\n", "tb = 0.4\nv = 1\nalpha = 0.2\n", 1)
+	e := errorsOf(t, wm+"size = [1e300]\n")["sweep.size"]
+	if e == nil || !strings.Contains(e.Msg, "1e+300 is outside its allowed range") || strings.Contains(e.Msg, "-9223372036854775808") {
+		t.Errorf("size = [1e300]: %v", e)
+	}
+	torus := strings.Replace(sweepBase, "size = 20\n", "size = 10\nboundary = \"torus\"\nradius = 6\n", 1)
+	errs := errorsOf(t, torus)
+	if e := errs["population.radius"]; e == nil || !strings.Contains(e.Msg, "6 is outside its allowed range [1, 4] on a torus of side 10") || errs["population.rounds"] != nil {
+		t.Errorf("torus radius: %v", errs)
+	}
+}
