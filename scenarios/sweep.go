@@ -308,23 +308,31 @@ func indexOfName(ps []platformSpec, name string) int {
 
 // migrationLabel names a migration field for plots.
 func migrationLabel(sc *Scenario, a Axis) string {
-	names := sc.PlatformNames()
+	all := sc.PlatformNames()
+	// A route whose platforms did not decode (an error reported
+	// elsewhere) is still labelled.
+	names := func(i int) string {
+		if i < 0 || i >= len(all) {
+			return "?"
+		}
+		return all[i]
+	}
 	m := sc.world.migration
 	n := a.Index + 1
 	switch a.Table {
 	case "migration":
 		r := m.Routes[a.Index]
 		what := map[string]string{"rate": "Rate", "start": "First generation", "end": "End generation"}[a.Field]
-		return fmt.Sprintf("%s of migration %d (%s → %s)", what, n, names[r.From], names[r.To])
+		return fmt.Sprintf("%s of migration %d (%s → %s)", what, n, names(r.From), names(r.To))
 	case "event":
 		e := m.Events[a.Index]
 		if a.Field == "generation" {
-			return fmt.Sprintf("Generation of event %d (%s → %s)", n, names[e.From], names[e.To])
+			return fmt.Sprintf("Generation of event %d (%s → %s)", n, names(e.From), names(e.To))
 		}
-		return fmt.Sprintf("Fraction moved by event %d (%s → %s, generation %d)", n, names[e.From], names[e.To], e.Generation)
+		return fmt.Sprintf("Fraction moved by event %d (%s → %s, generation %d)", n, names(e.From), names(e.To), e.Generation)
 	}
 	x := m.Exposures[a.Index]
-	return fmt.Sprintf("Exposure of %s to %s (cross_exposure %d)", names[x.Learners], names[x.Donors], n)
+	return fmt.Sprintf("Exposure of %s to %s (cross_exposure %d)", names(x.Learners), names(x.Donors), n)
 }
 
 // writes lists what an axis assigns, scoped by platform, to find two axes

@@ -122,6 +122,11 @@ func Verify(ctx context.Context, dir string, opts VerifyOptions) (*Verification,
 	if err != nil {
 		return nil, err
 	}
+	// A directory being written has tables a moment behind its journal:
+	// verify it when its writer is done.
+	if h, alive, ok := artifact.Holder(dir); ok {
+		return nil, &artifact.LockedError{Dir: dir, Holder: h, Alive: alive}
+	}
 	sc, err := man.ParseScenario()
 	if err != nil {
 		return nil, &InputError{Err: fmt.Errorf("%s: the recorded scenario: %w", dir, err)}
