@@ -46,11 +46,17 @@ func runMain() int {
 		select {
 		case <-sigs:
 		case <-time.After(signalGrace):
-			for execute.Writing() {
-				time.Sleep(100 * time.Millisecond) // the final tables: let them land
+			// The final tables: let them land, unless asked again.
+			for again := false; execute.Writing() && !again; {
+				select {
+				case <-sigs:
+					again = true
+				case <-time.After(100 * time.Millisecond):
+				}
 			}
 		}
 		fmt.Fprintln(os.Stderr, "culturesim: stopped at once: runs in flight are lost, finished runs are kept (continue with --resume)")
+		artifact.ReleaseAll() // a requeued task can take the directory at once
 		os.Exit(exitInterrupted)
 	}()
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -46,7 +46,7 @@ func runMerge(ctx context.Context, o mergeOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	plots, err := plotRuns(o.Out)
+	plots, err := plotRuns(ctx, o.Out)
 	if err != nil {
 		return fmt.Errorf("merge: plotting %s: %w", o.Out, err)
 	}

@@ -37,7 +37,7 @@ func runPlot(ctx context.Context, o plotOptions, stdout, stderr io.Writer) error
 	for _, dir := range o.Dirs {
 		_, err := artifact.ManifestKind(dir)
 		if !errors.Is(err, fs.ErrNotExist) {
-			if err := plotOne(dir, stdout, stderr); err != nil {
+			if err := plotOne(ctx, dir, stdout, stderr); err != nil {
 				return err
 			}
 			continue
@@ -53,7 +53,7 @@ func runPlot(ctx context.Context, o plotOptions, stdout, stderr io.Writer) error
 			if _, err := artifact.ManifestKind(sub); !e.IsDir() || err != nil {
 				continue
 			}
-			if err := plotOne(sub, stdout, stderr); err != nil {
+			if err := plotOne(ctx, sub, stdout, stderr); err != nil {
 				return err
 			}
 			n++
@@ -66,7 +66,7 @@ func runPlot(ctx context.Context, o plotOptions, stdout, stderr io.Writer) error
 }
 
 // plotOne redraws one output directory's figures.
-func plotOne(dir string, stdout, stderr io.Writer) error {
+func plotOne(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	kind, err := artifact.ManifestKind(dir)
 	if err != nil {
 		return usagef("plot: %s is not a culturesim output directory: %v", dir, err)
@@ -74,7 +74,7 @@ func plotOne(dir string, stdout, stderr io.Writer) error {
 	var files []string
 	switch kind {
 	case artifact.KindRun, artifact.KindSweep:
-		files, err = plotRuns(dir)
+		files, err = plotRuns(ctx, dir)
 		if err == nil && len(files) == 0 {
 			fmt.Fprintf(stderr, "culturesim: %s: nothing to draw (no numeric sweep axis and no series)\n", dir)
 		}

@@ -101,7 +101,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	}
 	files := out.Files
 	if out.Complete {
-		plots, perr := plotRuns(o.Out)
+		plots, perr := plotRuns(ctx, o.Out)
 		if perr != nil {
 			return fmt.Errorf("run: plotting %s: %w", o.Out, perr)
 		}

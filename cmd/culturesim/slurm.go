@@ -147,6 +147,12 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// The path goes into #SBATCH lines (which cannot quote) and is
+	// expanded by Slurm's filename patterns (%): refuse what would break
+	// or inject into them.
+	if i := strings.IndexFunc(dir, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("%'\"\\$`!;&|<>*?[]{}()#~", r) }); i >= 0 {
+		return usagef("slurm: --out %q: %q cannot appear in a path that Slurm scripts name (use letters, digits, / . _ - + , = @ :)", o.Out, dir[i:i+1])
+	}
 	if err := artifact.PrepareDir(dir, artifact.KindScript, true); err != nil {
 		return usageError{fmt.Errorf("slurm: %w", err)}
 	}
@@ -182,7 +188,13 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	if o.MaxRun > 0 {
 		throttle = fmt.Sprintf("%%%d", o.MaxRun)
 	}
-	array := header("culturesim-"+sc.Name) +
+	job := "culturesim-" + strings.Map(func(r rune) rune {
+		if r < 0x80 && (r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r|0x20 >= 'a' && r|0x20 <= 'z')) {
+			return r
+		}
+		return '_'
+	}, sc.Name)
+	array := header(job) +
 		fmt.Sprintf("#SBATCH --array=0-%d%s\n#SBATCH --cpus-per-task=%d\n#SBATCH --output=%s/logs/shard-%%a.out\n", o.Tasks-1, throttle, o.Workers, dir) +
 		fmt.Sprintf("#SBATCH --signal=B:TERM@%d\n", signalLead) +
 		"set -euo pipefail\n" +
@@ -191,7 +203,7 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 		"# resubmit.sh queues what is unfinished.\n" +
 		fmt.Sprintf("exec %s sweep %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --out %s/shards/shard-\"${SLURM_ARRAY_TASK_ID}\" --workers %d --resume --quiet\n",
 			q(bin), q(dir+"/scenario.toml"), o.Tasks, q(dir), o.Workers)
-	merge := header("culturesim-"+sc.Name+"-merge") +
+	merge := header(job+"-merge") +
 		fmt.Sprintf("#SBATCH --output=%s/logs/merge.out\n", dir) +
 		"set -euo pipefail\n" +
 		fmt.Sprintf("exec %s merge %s/shards/shard-* --out %s/merged --force\n", q(bin), q(dir), q(dir))
@@ -203,7 +215,11 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 		"echo \"array job ${array}, merge job ${merge}\"\n"
 	resubmit := "#!/bin/bash\n# Queues again only the shards that are not complete (a task that failed, was\n# cancelled or hit its time limit), then the merge. Run it as often as needed.\nset -euo pipefail\n" +
 		fmt.Sprintf("dir=%s\nlist=\"\"\nfor ((i = 0; i < %d; i++)); do\n", q(dir), o.Tasks) +
-		"  if ! grep -qs '^  \"status\": \"complete\"' \"$dir/shards/shard-$i/manifest.json\"; then list=\"$list${list:+,}$i\"; fi\n" +
+		"  shard=\"$dir/shards/shard-$i\"\n" +
+		"  grep -qs '^  \"status\": \"complete\"' \"$shard/manifest.json\" && continue\n" +
+		"  # running now (its lock refreshed within 2 minutes): leave it be\n" +
+		"  [ -n \"$(find \"$shard/.culturesim.lock\" -mmin -2 2>/dev/null)\" ] && { echo \"shard $i is running\"; continue; }\n" +
+		"  list=\"$list${list:+,}$i\"\n" +
 		"done\n" +
 		"if [ -z \"$list\" ]; then\n" +
 		"  echo \"every shard is complete; queueing the merge\"\n" +

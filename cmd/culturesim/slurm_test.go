@@ -58,6 +58,17 @@ func TestSlurmScripts(t *testing.T) {
 	if !bytes.Contains(resubmit, []byte(`--array="$list%2"`)) || !bytes.Contains(resubmit, []byte("--kill-on-invalid-dep=yes")) {
 		t.Errorf("resubmit.sh:\n%s", resubmit)
 	}
+	for _, script := range []string{"array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh"} {
+		if out, err := exec.Command("bash", "-n", filepath.Join(dir, "job", script)).CombinedOutput(); err != nil {
+			t.Errorf("%s does not parse: %v %s", script, err, out)
+		}
+	}
+	// A path that would break the #SBATCH lines (or inject into them) is refused.
+	for _, bad := range []string{"a b", "a\ntouch /tmp/x\n#", "logs%j", "x;y"} {
+		if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "2", "--binary", bin, "--out", filepath.Join(dir, bad)); code != exitUsage || !strings.Contains(stderr, "cannot appear in a path") {
+			t.Errorf("--out %q: %d %s", bad, code, stderr)
+		}
+	}
 	code, stdout, _ = runCLI(t, "status", filepath.Join(dir, "job"))
 	if code != 0 || !strings.Contains(stdout, "shard 3    not started") || !strings.Contains(stdout, "0 of 4 shards complete") {
 		t.Errorf("status: %d %q", code, stdout)

@@ -106,7 +106,7 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 	}
 	files := out.Files
 	if out.Complete && o.shard.Whole() {
-		plots, perr := plotRuns(o.Out)
+		plots, perr := plotRuns(ctx, o.Out)
 		if perr != nil {
 			return fmt.Errorf("sweep: plotting %s: %w", o.Out, perr)
 		}
@@ -132,7 +132,14 @@ func runSweep(ctx context.Context, o sweepOptions, stdout, stderr io.Writer) err
 // plotRuns draws a complete run or sweep directory's figures and records
 // them in its manifest; a sweep with nothing to draw (no numeric axis,
 // one point without series) draws nothing.
-func plotRuns(dir string) ([]string, error) {
+func plotRuns(ctx context.Context, dir string) ([]string, error) {
+	// Figures and the manifest's file list are written into the
+	// directory: under its lock, like every other write.
+	lock, err := artifact.LockDir(dir, artifact.NewProvenance(ctx).Command)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	plots, err := figures.PlotDir(dir)
 	if errors.Is(err, figures.ErrNothingToPlot) {
 		return nil, nil

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // WriteFile writes data to path atomically: it writes a temporary file in
@@ -64,6 +66,22 @@ func (a *AtomicFile) Commit() error {
 	return nil
 }
 
+// CommitNew syncs the file and links it to path, which must not exist
+// (fs.ErrExist otherwise): an atomic create.
+func (a *AtomicFile) CommitNew() error {
+	for _, step := range []func() error{a.f.Sync, func() error { return a.f.Chmod(0o644) }, a.f.Close} {
+		if err := step(); err != nil {
+			a.Abort()
+			return fmt.Errorf("write %s: %w", a.path, err)
+		}
+	}
+	defer os.Remove(a.f.Name())
+	if err := os.Link(a.f.Name(), a.path); err != nil {
+		return fmt.Errorf("create %s: %w", a.path, err)
+	}
+	return nil
+}
+
 // Abort discards the file; path keeps what it held.
 func (a *AtomicFile) Abort() {
 	a.f.Close()
@@ -79,7 +97,13 @@ func RemoveTemps(dir string) error {
 	}
 	for _, e := range ents {
 		n := e.Name()
-		if e.Type().IsRegular() && strings.HasPrefix(n, ".") && strings.Contains(n, tempInfix) && n != LockFile {
+		leftover := tempName.MatchString(n)
+		if strings.HasPrefix(n, LockFile+".new.") { // a lock being linked, or a killed taker's
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+				leftover = true
+			}
+		}
+		if e.Type().IsRegular() && leftover {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil {
 				return fmt.Errorf("remove the leftover %s: %w", filepath.Join(dir, n), err)
 			}
@@ -87,3 +111,7 @@ func RemoveTemps(dir string) error {
 	}
 	return nil
 }
+
+// tempName matches CreateAtomic's temporary files (".NAME.tmp" and the
+// random digits os.CreateTemp adds), and nothing a user names.
+var tempName = regexp.MustCompile(`^\..+\` + tempInfix + `[0-9]+$`)

@@ -54,19 +54,25 @@ type Journal struct {
 	lastSync time.Time
 }
 
-// CreateJournal starts a journal at path with hdr.
+// CreateJournal starts a journal at path with hdr, refusing an existing
+// one. The header is written whole under a unique name and linked into
+// place, so that a journal is never seen without its header (a kill in
+// mid-creation leaves no journal, or a whole empty one).
 func CreateJournal(path string, hdr JournalHeader) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	h, _ := json.Marshal(hdr)
+	tmp, err := CreateAtomic(path)
 	if err != nil {
 		return nil, err
 	}
-	h, _ := json.Marshal(hdr)
-	if _, err := f.Write(append(append([]byte(journalMagic), h...), '\n')); err != nil {
-		f.Close()
+	if _, err := tmp.Write(append(append([]byte(journalMagic), h...), '\n')); err != nil {
+		tmp.Abort()
 		return nil, err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if err := tmp.CommitNew(); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
 		return nil, err
 	}
 	return &Journal{f: f, lastSync: time.Now()}, nil

@@ -1,9 +1,12 @@
 package artifact
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/culturesim/culturesim/sim"
@@ -138,6 +141,46 @@ func TestJournalRefusesImpossibleEntries(t *testing.T) {
 	for _, r := range seen {
 		if r.Point != r.Run/testReplicates || r.Rep != r.Run%testReplicates || math.IsNaN(r.Result.FinalFreqA) {
 			t.Errorf("an impossible entry was read: %+v", r)
+		}
+	}
+}
+
+// Many takers of one stale lock at once: exactly one holds it.
+func TestStaleLockTakenByOne(t *testing.T) {
+	for round := range 20 {
+		dir := t.TempDir()
+		host, _ := os.Hostname()
+		stale := LockHolder{Host: host, PID: 1 << 22, Command: "dead", Nonce: "old"} // no such PID
+		b, _ := json.Marshal(stale)
+		if err := os.WriteFile(filepath.Join(dir, LockFile), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var won []*Lock
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				l, err := LockDir(dir, "taker")
+				var le *LockedError
+				switch {
+				case err == nil:
+					mu.Lock()
+					won = append(won, l)
+					mu.Unlock()
+				case !errors.As(err, &le):
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if len(won) != 1 {
+			t.Fatalf("round %d: %d takers hold the lock", round, len(won))
+		}
+		won[0].Release()
+		if _, err := os.Stat(filepath.Join(dir, LockFile)); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("round %d: the lock outlived its release", round)
 		}
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
+	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/scenarios"
 	"github.com/culturesim/culturesim/sim"
 )
@@ -165,8 +165,60 @@ func gb(b int64) string {
 // machine.
 var availableMemory, freeSpace = meminfoAvailable, statfsFree
 
-// meminfoAvailable is MemAvailable of /proc/meminfo, in bytes.
+// meminfoAvailable is the memory this process can have: MemAvailable of
+// /proc/meminfo, or less where a cgroup limits it (a Slurm task's --mem,
+// a container): memory.max − memory.current (cgroup v2) or
+// memory.limit_in_bytes − memory.usage_in_bytes (v1).
 func meminfoAvailable() (int64, bool) {
+	avail, ok := procMemAvailable()
+	if limit, used, cok := cgroupMemory(); cok && (!ok || limit-used < avail) {
+		return max(0, limit-used), true
+	}
+	return avail, ok
+}
+
+func readInt(path string) (int64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	return n, err == nil
+}
+
+// cgroupMemory is the memory limit and use of this process's cgroup.
+func cgroupMemory() (limit, used int64, ok bool) {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return 0, 0, false
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && parts[1] == "": // v2
+			dir := filepath.Join("/sys/fs/cgroup", parts[2])
+			l, lok := readInt(filepath.Join(dir, "memory.max")) // "max" does not parse: no limit
+			u, uok := readInt(filepath.Join(dir, "memory.current"))
+			if lok && uok {
+				return l, u, true
+			}
+		case strings.Contains(parts[1], "memory"): // v1
+			dir := filepath.Join("/sys/fs/cgroup/memory", parts[2])
+			l, lok := readInt(filepath.Join(dir, "memory.limit_in_bytes"))
+			u, uok := readInt(filepath.Join(dir, "memory.usage_in_bytes"))
+			if lok && uok && l < 1<<60 {
+				return l, u, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// procMemAvailable is MemAvailable of /proc/meminfo, in bytes.
+func procMemAvailable() (int64, bool) {
 	f, err := os.Open("/proc/meminfo")
 	if err != nil {
 		return 0, false
@@ -186,9 +238,8 @@ func meminfoAvailable() (int64, bool) {
 // of dir (or of its nearest existing parent).
 func statfsFree(dir string) (int64, bool) {
 	for d := dir; ; d = filepath.Dir(d) {
-		var st syscall.Statfs_t
-		if err := syscall.Statfs(d, &st); err == nil {
-			return int64(st.Bavail) * int64(st.Bsize), true
+		if free, ok := artifact.FreeSpace(d); ok {
+			return free, true
 		}
 		if p := filepath.Dir(d); p == d {
 			return 0, false

@@ -238,6 +238,17 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	// run that cannot be kept is not worth computing.
 	runCtx, stopRuns := context.WithCancel(ctx)
 	defer stopRuns()
+	// A holder judged dead by another (a machine paused past the lock's
+	// stale period) stops at once and writes nothing more.
+	var lockLost atomic.Bool
+	go func() {
+		select {
+		case <-lock.Lost():
+			lockLost.Store(true)
+			stopRuns()
+		case <-runCtx.Done():
+		}
+	}()
 	go func() {
 		defer close(writerDone)
 		for r := range results {
@@ -279,6 +290,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Outcome, e
 	close(results)
 	<-writerDone
 	closeErr := j.Close()
+	if lockLost.Load() {
+		return out, fmt.Errorf("%s: another culturesim took this directory's lock while this one was silent (a paused machine?); stopped without writing its tables: the other one writes them", opts.Dir)
+	}
 
 	out.Done = count
 	out.Complete = count == out.Total
@@ -516,8 +530,10 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		}
 		return nil, nil, nil, inputf("--resume: %s holds %s, not %s%s", dir, m.Selection, opts.Selection, hint)
 	}
-	if _, err := os.Stat(jpath); errors.Is(err, fs.ErrNotExist) && m.DoneRuns == 0 {
-		return fresh() // created up to its manifest, then killed
+	if st, err := os.Stat(jpath); m.DoneRuns == 0 && (errors.Is(err, fs.ErrNotExist) || (err == nil && st.Size() < 64)) {
+		// Created up to its manifest, then killed (an older culturesim
+		// could leave a journal without its header): nothing to keep.
+		return fresh()
 	}
 	scan, err := artifact.ReadJournal(jpath, sc.Replicates, nil)
 	if err != nil {
@@ -534,20 +550,6 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 	if err := artifact.JournalCompatible(m.Schema, scan.Header); err != nil {
 		return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s was written by an older culturesim (output schema %d) and %v; pass --force to start it again: %w", dir, m.Schema, err, ErrStale)}
 	}
-	if len(scan.Damaged) > 0 || scan.Torn {
-		// Keep every intact entry, drop the damage, so that appends
-		// follow the last intact entry and no reader meets it again.
-		if len(scan.Damaged) > 0 {
-			opts.warn(m, fmt.Sprintf("%s: %d damaged region(s) of the journal skipped (%d bytes, the first at byte %d); the %d intact runs are kept, the runs that were in them are computed again",
-				jpath, len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset, len(scan.Offsets)))
-		}
-		if err := artifact.CompactJournal(jpath, scan); err != nil {
-			return nil, nil, nil, fmt.Errorf("--resume: repairing %s: %w", jpath, err)
-		}
-		if scan, err = artifact.ReadJournal(jpath, sc.Replicates, nil); err != nil {
-			return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
-		}
-	}
 	done := map[int]bool{}
 	for r := range scan.Offsets {
 		if !opts.Selection.Owns(r, sc.Replicates) {
@@ -555,22 +557,38 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		}
 		done[r] = true
 	}
+	// Every refusal is behind us: from here the directory is this
+	// session's. A session still "running" held the lock and never wrote
+	// its end: it was killed, after its last journalled run (read before
+	// anything below touches the journal).
+	if m.Status == "running" {
+		for i := range m.Sessions {
+			if m.Sessions[i].Status == "running" {
+				m.Sessions[i].Status = "killed"
+				if st, err := os.Stat(jpath); err == nil {
+					m.Sessions[i].End = st.ModTime().UTC()
+				}
+			}
+		}
+	}
+	if len(scan.Damaged) > 0 {
+		// Keep every intact entry, drop the damage, so that appends
+		// follow the last intact entry and no reader meets it again (a
+		// torn tail alone is cut off by OpenJournal, without a copy).
+		opts.warn(m, fmt.Sprintf("%s: %d damaged region(s) of the journal skipped (%d bytes, the first at byte %d); the %d intact runs are kept, the runs that were in them are computed again",
+			jpath, len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset, len(scan.Offsets)))
+		if err := artifact.CompactJournal(jpath, scan); err != nil {
+			return nil, nil, nil, fmt.Errorf("--resume: repairing %s: %w", jpath, err)
+		}
+		if scan, err = artifact.ReadJournal(jpath, sc.Replicates, nil); err != nil {
+			return nil, nil, nil, fmt.Errorf("--resume: %s: %w", dir, err)
+		}
+	}
 	j, err := artifact.OpenJournal(jpath, scan.Valid)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	m.Provenance = opts.Provenance
-	if m.Status == "running" {
-		// Its last session held the lock and never wrote its end: killed.
-		for i := range m.Sessions {
-			if m.Sessions[i].Status == "running" {
-				m.Sessions[i].Status = "killed"
-				if st, err := os.Stat(jpath); err == nil {
-					m.Sessions[i].End = st.ModTime().UTC() // its last finished run
-				}
-			}
-		}
-	}
 	m.Status = "running"
 	m.Sessions = append(m.Sessions, running(opts))
 	m.Schema = artifact.Schema // the tables are written anew from the journal
@@ -599,6 +617,12 @@ func interruptedCreation(dir, source string, names []string) bool {
 		if n != artifact.ScenarioFile && n != artifact.JournalFile {
 			return false
 		}
+	}
+	// A journal with runs is never discarded, whatever else is missing.
+	if s, err := artifact.ReadJournal(filepath.Join(dir, artifact.JournalFile), 0, nil); err == nil && len(s.Offsets) > 0 {
+		return false
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false
 	}
 	// A scenario.toml is only ours to replace if it is the text we would
 	// write: a user's own file of that name is kept.

@@ -151,6 +151,7 @@ func TestInterruptedCreationIsResumable(t *testing.T) {
 		"manifest+scenario": {artifact.ManifestFile, artifact.ScenarioFile},
 		"scenario":          {artifact.ScenarioFile},
 		"temp files":        {".manifest.json.tmp123", ".scenario.toml.tmp9"},
+		"empty journal":     {artifact.ManifestFile, artifact.ScenarioFile, artifact.JournalFile}, // an older build's creation order
 	}
 	fresh := newManifest(sc, sweep(full))
 	fresh.Sessions = []artifact.Session{{Status: "running"}}
@@ -166,6 +167,8 @@ func TestInterruptedCreationIsResumable(t *testing.T) {
 					b = mb
 				case artifact.ScenarioFile:
 					b = []byte(sc.Source)
+				case artifact.JournalFile:
+					b = nil
 				default:
 					b = []byte("partial")
 				}
@@ -186,6 +189,46 @@ func TestInterruptedCreationIsResumable(t *testing.T) {
 					t.Errorf("%s, --%s: %s left behind", name, flag, e.Name())
 				}
 			}
+		}
+	}
+	// A user's dotfiles that merely contain ".tmp" are theirs.
+	{
+		dir := filepath.Join(t.TempDir(), "notes")
+		if _, err := Run(context.Background(), sc, sweep(dir)); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{".my.tmpnotes", ".notes.tmpl"} {
+			os.WriteFile(filepath.Join(dir, n), []byte("mine"), 0o644)
+		}
+		o := sweep(dir)
+		o.Resume = true
+		if _, err := Run(context.Background(), sc, o); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{".my.tmpnotes", ".notes.tmpl"} {
+			if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+				t.Errorf("a user's %s was removed: %v", n, err)
+			}
+		}
+	}
+	// A journal with runs is never discarded, even without its manifest.
+	{
+		dir := filepath.Join(t.TempDir(), "orphan")
+		if _, err := Run(context.Background(), sc, sweep(dir)); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(filepath.Join(dir, artifact.ManifestFile))
+		for _, f := range []string{artifact.RunsFile, artifact.RunsParquetFile, artifact.SummaryFile, artifact.SummaryParquetFile, artifact.SeriesFile, artifact.SeriesCSVFile, "lines.png", "lines.svg", "heatmap.png", "heatmap.svg"} {
+			os.Remove(filepath.Join(dir, f))
+		}
+		before, _ := os.ReadFile(filepath.Join(dir, artifact.JournalFile))
+		o := sweep(dir)
+		o.Resume = true
+		if _, err := Run(context.Background(), sc, o); err == nil {
+			t.Error("a directory of a journal with runs and no manifest was started afresh")
+		}
+		if after, _ := os.ReadFile(filepath.Join(dir, artifact.JournalFile)); !bytes.Equal(before, after) {
+			t.Error("the orphaned journal was changed")
 		}
 	}
 	// A user's own scenario.toml, of other text, is not taken for one.
@@ -268,7 +311,12 @@ func TestKilledSessionRecorded(t *testing.T) {
 	}
 	m.Status = "running"
 	m.Sessions[len(m.Sessions)-1].Status = "running"
+	m.Sessions[len(m.Sessions)-1].End = time.Time{} // a killed session never writes its end
 	if err := artifact.WriteJSON(filepath.Join(dir, artifact.ManifestFile), m); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(filepath.Join(dir, artifact.JournalFile), old, old); err != nil {
 		t.Fatal(err)
 	}
 	o = sweep(dir)
@@ -277,8 +325,8 @@ func TestKilledSessionRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err = artifact.ReadRunsManifest(dir)
-	if err != nil || len(m.Sessions) != 2 || m.Sessions[0].Status != "killed" || m.Sessions[1].Status != "complete" || m.Sessions[0].End.IsZero() {
-		t.Fatalf("sessions %+v %v", m.Sessions, err)
+	if err != nil || len(m.Sessions) != 2 || m.Sessions[0].Status != "killed" || m.Sessions[1].Status != "complete" || !m.Sessions[0].End.Equal(old) {
+		t.Fatalf("sessions %+v %v (the killed one ended at its last journalled run, %v)", m.Sessions, err, old)
 	}
 }
 

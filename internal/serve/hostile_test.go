@@ -28,7 +28,8 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 		{"/api/control?session=x", map[string]string{"Origin": "http://evil.example"}, http.StatusForbidden},
 		{"/api/stream", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}, http.StatusForbidden},
 		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, http.StatusForbidden},
-		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, http.StatusOK},
+		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}, http.StatusOK},
+		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"}, http.StatusForbidden}, // clickjacking
 		{"/api/control?session=x", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": ts.URL}, http.StatusNotFound}, // passes the check: no such session
 		{"/api/control?session=x", nil, http.StatusNotFound},
 	} {
@@ -45,6 +46,11 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
+		if resp.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			if c.want == http.StatusOK {
+				t.Errorf("%s: the page may be framed: %v", c.path, resp.Header)
+			}
+		}
 		if resp.StatusCode != c.want {
 			t.Errorf("%s %s %v: %d, want %d", method, c.path, c.headers, resp.StatusCode, c.want)
 		}

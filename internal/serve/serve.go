@@ -140,6 +140,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY") // never inside another page's frame
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -164,7 +166,9 @@ func crossSite(r *http.Request) string {
 		}
 		return ""
 	}
-	if site == "cross-site" && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+	// A link followed is a top-level navigation; a frame or an embed in
+	// another site's page is not (clickjacking).
+	if site == "cross-site" && (r.Header.Get("Sec-Fetch-Mode") != "navigate" || r.Header.Get("Sec-Fetch-Dest") != "document") {
 		return "the teaching page is not served to other sites' pages"
 	}
 	return ""
