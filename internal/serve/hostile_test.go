@@ -30,7 +30,7 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, http.StatusForbidden},
 		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}, http.StatusOK},
 		{"/", map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"}, http.StatusForbidden}, // clickjacking
-		{"/api/control?session=x", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": ts.URL}, http.StatusNotFound}, // passes the check: no such session
+		{"/api/control?session=x", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": ts.URL}, http.StatusNotFound},                    // passes the check: no such session
 		{"/api/control?session=x", nil, http.StatusNotFound},
 	} {
 		method := "POST"
