@@ -200,9 +200,27 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 		"set -euo pipefail\n" +
 		"# Each task runs one shard; --resume makes a requeued task continue, not restart.\n" +
 		"# SIGTERM before the time limit stops it cleanly (exit 130, every finished run kept):\n" +
-		"# resubmit.sh queues what is unfinished.\n" +
-		fmt.Sprintf("exec %s sweep %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --out %s/shards/shard-\"${SLURM_ARRAY_TASK_ID}\" --workers %d --resume --quiet\n",
-			q(bin), q(dir+"/scenario.toml"), o.Tasks, q(dir), o.Workers)
+		"# resubmit.sh queues what is unfinished. A task requeued while its killed predecessor's\n" +
+		"# lock is fresh (exit 75, busy) waits for the lock to go stale (90 s) and tries again.\n" +
+		"pid=\n" +
+		"trap '[ -n \"$pid\" ] && kill -TERM \"$pid\" 2>/dev/null' TERM\n" +
+		"shard() {\n" +
+		fmt.Sprintf("  %s sweep %s --shard \"${SLURM_ARRAY_TASK_ID}/%d\" --out %s/shards/shard-\"${SLURM_ARRAY_TASK_ID}\" --workers %d --resume --quiet &\n",
+			q(bin), q(dir+"/scenario.toml"), o.Tasks, q(dir), o.Workers) +
+		"  pid=$!\n" +
+		"  local rc=0\n" +
+		"  wait \"$pid\" || rc=$?\n" +
+		"  while kill -0 \"$pid\" 2>/dev/null; do rc=0; wait \"$pid\" || rc=$?; done # a trapped TERM interrupts wait\n" +
+		"  return \"$rc\"\n" +
+		"}\n" +
+		"for attempt in 1 2 3 4 5 6; do\n" +
+		"  rc=0\n" +
+		"  shard || rc=$?\n" +
+		"  [ \"$rc\" -ne 75 ] && exit \"$rc\"\n" +
+		"  echo \"shard ${SLURM_ARRAY_TASK_ID} is busy (exit 75); trying again in 30 s\" >&2\n" +
+		"  sleep 30\n" +
+		"done\n" +
+		"exit 75\n"
 	merge := header(job+"-merge") +
 		fmt.Sprintf("#SBATCH --output=%s/logs/merge.out\n", dir) +
 		"set -euo pipefail\n" +

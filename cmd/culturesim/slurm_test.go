@@ -41,7 +41,7 @@ func TestSlurmScripts(t *testing.T) {
 	array, _ := os.ReadFile(filepath.Join(dir, "job", "array.sbatch"))
 	for _, w := range []string{"#SBATCH --array=0-3%2", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"", "--resume", "#SBATCH --time=01:00:00",
 		"#SBATCH --signal=B:TERM@120", "#SBATCH --mem=2G", "#SBATCH --account=lab", "#SBATCH --qos=short", "#SBATCH --constraint=avx2", "#SBATCH --nice=10",
-		"exec " + stable + " sweep"} {
+		"  " + stable + " sweep", `[ "$rc" -ne 75 ] && exit "$rc"`} {
 		if !bytes.Contains(array, []byte(w)) {
 			t.Errorf("array.sbatch lacks %q:\n%s", w, array)
 		}

@@ -575,8 +575,14 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		// Keep every intact entry, drop the damage, so that appends
 		// follow the last intact entry and no reader meets it again (a
 		// torn tail alone is cut off by OpenJournal, without a copy).
-		opts.warn(m, fmt.Sprintf("%s: %d damaged region(s) of the journal skipped (%d bytes, the first at byte %d); the %d intact runs are kept, the runs that were in them are computed again",
-			jpath, len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset, len(scan.Offsets)))
+		lost := ""
+		if n := m.DoneRuns - len(scan.Offsets); n > 0 {
+			lost = fmt.Sprintf("%d run(s) lost (the manifest counted %d done) are", n, m.DoneRuns)
+		} else {
+			lost = "the runs that were in them are"
+		}
+		opts.warn(m, fmt.Sprintf("%s: %d damaged region(s) of the journal skipped (%d bytes, the first at byte %d); the %d intact runs are kept, %s computed again",
+			jpath, len(scan.Damaged), scan.DroppedBytes(), scan.Damaged[0].Offset, len(scan.Offsets), lost))
 		if err := artifact.CompactJournal(jpath, scan); err != nil {
 			return nil, nil, nil, fmt.Errorf("--resume: repairing %s: %w", jpath, err)
 		}
