@@ -482,7 +482,7 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 	}
 	var names []string
 	for _, e := range ents {
-		if e.Name() != artifact.LockFile {
+		if !strings.HasPrefix(e.Name(), artifact.LockFile) { // the lock, and other takers' passing files
 			names = append(names, e.Name())
 		}
 	}

@@ -165,7 +165,11 @@ func prepareMergeDir(out string, force bool) error {
 	if err != nil {
 		return err
 	}
-	if len(ents) == 1 && ents[0].Name() == artifact.LockFile {
+	empty := true
+	for _, e := range ents {
+		empty = empty && strings.HasPrefix(e.Name(), artifact.LockFile) // the lock, and other takers' passing files
+	}
+	if empty {
 		return nil
 	}
 	m, err := readManifest(out, false)
