@@ -124,6 +124,7 @@ func TestSlurmCluster(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	idle(t)
 	for _, f := range []string{"runs.csv", "summary.csv"} {
 		a, _ := os.ReadFile(filepath.Join(local, f))
 		b, err := os.ReadFile(filepath.Join(merged, f))
@@ -159,11 +160,27 @@ func TestSlurmCluster(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	idle(t)
 	for _, f := range []string{"runs.csv", "summary.csv"} {
 		a, _ := os.ReadFile(filepath.Join(local, f))
 		b, _ := os.ReadFile(filepath.Join(merged, f))
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s after resubmit.sh differs from the local sweep", f)
+		}
+	}
+}
+
+// idle waits until the cluster runs no job: a merge job still draws its
+// figures after its manifest says complete.
+func idle(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		out, err := exec.Command("squeue", "-h").CombinedOutput()
+		if err == nil && len(bytes.TrimSpace(out)) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jobs still queued after 2 minutes: %s %v", out, err)
 		}
 	}
 }
