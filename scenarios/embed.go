@@ -36,8 +36,8 @@ func Builtin(name string) (*Scenario, error) {
 // Open loads a scenario from a file path, or, when no such file exists and
 // the argument has no directory part, from the built-in scenarios.
 func Open(arg string) (*Scenario, error) {
-	if _, err := os.Stat(arg); err == nil || strings.ContainsAny(arg, `/\`) {
-		return Load(arg)
+	if _, err := os.Stat(arg); err == nil || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml") {
+		return Load(arg) // a path: "no such file" if it is missing
 	}
 	return Builtin(arg)
 }

@@ -39,7 +39,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		srv.RestrictToLoopback()
 	}
-	return serve.ListenAndServe(ctx, *addr, srv, func(a string) {
+	err = serve.ListenAndServe(ctx, *addr, srv, func(a string) {
 		fmt.Fprintf(stdout, "culturesim teaching mode: open http://%s/ (Ctrl-C to stop)\n", a)
 	})
+	if err == nil && ctx.Err() != nil {
+		return ctx.Err() // stopped by a signal: exit 130, as the table says
+	}
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
@@ -27,6 +28,7 @@ type slurmOptions struct {
 	QOS       string
 	MaxRun    int
 	Sbatch    []string // further #SBATCH options, verbatim
+	Force     bool
 }
 
 // sbatchList collects repeated --sbatch options.
@@ -57,8 +59,58 @@ func (o *slurmOptions) validate() error {
 		if !strings.HasPrefix(opt, "--") || strings.ContainsAny(opt, "\n\r") {
 			return usagef("slurm: --sbatch %q is not one sbatch option (e.g. --sbatch --constraint=avx2)", opt)
 		}
+		for _, own := range []string{"--array", "--output", "--error", "--job-name", "--dependency", "--signal", "--cpus-per-task"} {
+			if opt == own || strings.HasPrefix(opt, own+"=") {
+				return usagef("slurm: --sbatch %s: culturesim sets %s itself (it would break the array or the merge)", opt, own)
+			}
+		}
+	}
+	if o.Time != "" {
+		secs, ok := slurmSeconds(o.Time)
+		switch {
+		case !ok:
+			return usagef("slurm: --time = %q is not a Slurm time (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)", o.Time)
+		case secs <= 2*signalLead:
+			return usagef("slurm: --time = %s leaves no time to run: tasks are asked to stop %d s before their limit (give more than %d s)", o.Time, signalLead, 2*signalLead)
+		}
 	}
 	return nil
+}
+
+// slurmSeconds parses a Slurm time limit.
+func slurmSeconds(t string) (int, bool) {
+	days := 0
+	if d, rest, ok := strings.Cut(t, "-"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, false
+		}
+		days, t = n, rest
+	}
+	var f []int
+	for _, p := range strings.Split(t, ":") {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return 0, false
+		}
+		f = append(f, n)
+	}
+	var secs int
+	switch {
+	case days > 0 && len(f) == 1: // D-HH
+		secs = f[0] * 3600
+	case days > 0 && len(f) == 2: // D-HH:MM
+		secs = f[0]*3600 + f[1]*60
+	case len(f) == 1: // MM
+		secs = f[0] * 60
+	case len(f) == 2: // MM:SS
+		secs = f[0]*60 + f[1]
+	case len(f) == 3: // HH:MM:SS
+		secs = f[0]*3600 + f[1]*60 + f[2]
+	default:
+		return 0, false
+	}
+	return days*86400 + secs, true
 }
 
 func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -74,6 +126,7 @@ func cmdSlurm(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.Account, "account", "", "Slurm account to charge")
 	fs.StringVar(&o.QOS, "qos", "", "Slurm quality of service")
 	fs.IntVar(&o.MaxRun, "max-running", 0, "run at most this many array tasks at once (0: no limit)")
+	fs.BoolVar(&o.Force, "force", false, "replace the scripts of another job in --out, discarding its shards and merge")
 	fs.Var(sbatchList{&o.Sbatch}, "sbatch", "a further sbatch option for every job, e.g. --sbatch --constraint=avx2 (repeatable)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -96,6 +149,15 @@ type slurmManifest struct {
 	Runs         int    `json:"runs"`
 	Binary       string `json:"binary"`
 	BinarySHA256 string `json:"binary_sha256"`
+}
+
+func fileSHA256(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
 }
 
 // copyBinary copies the binary to dst (executable) and returns dst and
@@ -140,6 +202,9 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	if st, err := os.Stat(bin); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
 		return usagef("slurm: --binary %s is not an executable file", o.Binary)
 	}
+	if o.Tasks > sc.NumRuns() {
+		return usagef("slurm: --tasks = %d is more than the sweep's %d runs (each task needs at least one)", o.Tasks, sc.NumRuns())
+	}
 	if o.Out == "" {
 		o.Out = filepath.Join("out", sc.Name+"-slurm")
 	}
@@ -155,6 +220,25 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	}
 	if err := artifact.PrepareDir(dir, artifact.KindScript, true); err != nil {
 		return usageError{fmt.Errorf("slurm: %w", err)}
+	}
+	// Scripts of another job over its shards would merge two jobs' runs:
+	// the same job is rewritten, another only with --force, which
+	// discards the shards and the merge.
+	var old slurmManifest
+	if artifact.ReadManifest(dir, &old) == nil && old.Scenario != nil {
+		newSum, _ := fileSHA256(bin)
+		same := old.Scenario.SHA256 == artifact.TextHash(sc.Source) && old.Tasks == o.Tasks && old.BinarySHA256 == newSum
+		if shards, _ := filepath.Glob(filepath.Join(dir, "shards", "shard-*")); !same && len(shards) > 0 {
+			if !o.Force {
+				return usagef("slurm: %s holds the shards of another job (scenario %s, %d tasks, binary %.12s…); choose another --out, or pass --force to discard them",
+					dir, old.Scenario.Name, old.Tasks, old.BinarySHA256)
+			}
+			for _, d := range []string{"shards", "merged"} {
+				if err := os.RemoveAll(filepath.Join(dir, d)); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return err
@@ -231,18 +315,20 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	submit := "#!/bin/bash\n# Submits the job array, then the merge, which runs when every task has succeeded.\nset -euo pipefail\n" +
 		fmt.Sprintf("array=$(sbatch --parsable %s/array.sbatch)\n", q(dir)) + mergeAfter +
 		"echo \"array job ${array}, merge job ${merge}\"\n"
-	resubmit := "#!/bin/bash\n# Queues again only the shards that are not complete (a task that failed, was\n# cancelled or hit its time limit), then the merge. Run it as often as needed.\nset -euo pipefail\n" +
-		fmt.Sprintf("dir=%s\nlist=\"\"\nfor ((i = 0; i < %d; i++)); do\n", q(dir), o.Tasks) +
-		"  shard=\"$dir/shards/shard-$i\"\n" +
-		"  grep -qs '^  \"status\": \"complete\"' \"$shard/manifest.json\" && continue\n" +
-		"  # running now (its lock refreshed within 2 minutes): leave it be\n" +
-		"  [ -n \"$(find \"$shard/.culturesim.lock\" -mmin -2 2>/dev/null)\" ] && { echo \"shard $i is running\"; continue; }\n" +
-		"  list=\"$list${list:+,}$i\"\n" +
-		"done\n" +
+	resubmit := "#!/bin/bash\n# Queues again only the shards that are neither complete nor running (a task that\n# failed, was cancelled or hit its time limit), then the merge once every shard is\n# queued or done. Run it as often as needed.\nset -euo pipefail\n" +
+		fmt.Sprintf("dir=%s\nbin=%s\n", q(dir), q(bin)) +
+		"list=$(\"$bin\" status --queue \"$dir\")\n" +
+		"running=$(\"$bin\" status --running \"$dir\")\n" +
+		"if [ -z \"$list\" ] && [ -n \"$running\" ]; then\n" +
+		"  echo \"shards $running are running; nothing to queue (run this again when they end, if the merge does not follow)\"\n  exit 0\nfi\n" +
 		"if [ -z \"$list\" ]; then\n" +
 		"  echo \"every shard is complete; queueing the merge\"\n" +
 		"  sbatch --parsable \"$dir/merge.sbatch\"\n  exit 0\nfi\n" +
-		fmt.Sprintf("array=$(sbatch --parsable --array=\"$list%s\" \"$dir/array.sbatch\")\n", throttle) + mergeAfter +
+		fmt.Sprintf("array=$(sbatch --parsable --array=\"$list%s\" \"$dir/array.sbatch\")\n", throttle) +
+		"if [ -n \"$running\" ]; then\n" +
+		"  # The merge must wait for those too, whose jobs this script does not know.\n" +
+		"  echo \"shards $list queued again as job ${array}; shards $running are running: run this again when all have ended, to queue the merge\"\n  exit 0\nfi\n" +
+		mergeAfter +
 		"echo \"shards $list queued again as job ${array}; merge job ${merge}\"\n"
 	for name, text := range map[string]string{"array.sbatch": array, "merge.sbatch": merge, "submit.sh": submit, "resubmit.sh": resubmit} {
 		if err := artifact.WriteFile(filepath.Join(dir, name), []byte(text)); err != nil {

@@ -55,7 +55,7 @@ func TestSlurmScripts(t *testing.T) {
 		t.Errorf("submit.sh:\n%s", submit)
 	}
 	resubmit, _ := os.ReadFile(filepath.Join(dir, "job", "resubmit.sh"))
-	if !bytes.Contains(resubmit, []byte(`--array="$list%2"`)) || !bytes.Contains(resubmit, []byte("--kill-on-invalid-dep=yes")) {
+	if !bytes.Contains(resubmit, []byte(`--array="$list%2"`)) || !bytes.Contains(resubmit, []byte("--kill-on-invalid-dep=yes")) || !bytes.Contains(resubmit, []byte(`status --queue "$dir"`)) {
 		t.Errorf("resubmit.sh:\n%s", resubmit)
 	}
 	for _, script := range []string{"array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh"} {
@@ -69,12 +69,23 @@ func TestSlurmScripts(t *testing.T) {
 			t.Errorf("--out %q: %d %s", bad, code, stderr)
 		}
 	}
+	if code, stdout, _ := runCLI(t, "status", "--queue", filepath.Join(dir, "job")); code != 0 || stdout != "0,1,2,3\n" {
+		t.Errorf("status --queue of a job not started: %d %q", code, stdout)
+	}
+	// Another job's scripts over these shards: refused unless --force.
+	if err := os.MkdirAll(filepath.Join(dir, "job", "shards", "shard-0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "3", "--binary", bin, "--out", filepath.Join(dir, "job")); code != exitUsage || !strings.Contains(stderr, "holds the shards of another job") {
+		t.Errorf("another job over the shards: %d %s", code, stderr)
+	}
 	code, stdout, _ = runCLI(t, "status", filepath.Join(dir, "job"))
 	if code != 0 || !strings.Contains(stdout, "shard 3    not started") || !strings.Contains(stdout, "0 of 4 shards complete") {
 		t.Errorf("status: %d %q", code, stdout)
 	}
 	for _, bad := range [][]string{{"--tasks", "0"}, {"--tasks", "2", "--binary", dir}, {"--tasks", "2", "--workers", "0"},
-		{"--tasks", "2", "--sbatch", "constraint"}, {"--tasks", "2", "--max-running", "-1"}, {"--tasks", "2", "--mem", "2 G"}} {
+		{"--tasks", "2", "--sbatch", "constraint"}, {"--tasks", "2", "--max-running", "-1"}, {"--tasks", "2", "--mem", "2 G"},
+		{"--tasks", "2", "--sbatch", "--array=0-5"}, {"--tasks", "2", "--time", "00:01:00"}, {"--tasks", "2", "--time", "soon"}, {"--tasks", "1000"}} {
 		if code, _, _ := runCLI(t, append([]string{"slurm", sc, "--binary", bin, "--out", filepath.Join(dir, "j2")}, bad...)...); code != exitUsage {
 			t.Errorf("%v accepted", bad)
 		}

@@ -7,19 +7,36 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/culturesim/culturesim/internal/artifact"
 )
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("status", "DIR (a run or sweep directory, or the directory culturesim slurm wrote)", stdout)
+	fs := newFlagSet("status", "DIR (a run or sweep directory, or the directory culturesim slurm wrote) [--queue|--running]", stdout)
+	queue := fs.Bool("queue", false, "for a Slurm job: print only the shards to queue again (not complete, no live process), comma-separated (resubmit.sh uses it)")
+	running := fs.Bool("running", false, "for a Slurm job: print only the shards running now, comma-separated")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return usagef("status: need exactly one directory, got %d arguments", len(pos))
+	}
+	if *queue || *running {
+		var m slurmManifest
+		if kind, err := artifact.ManifestKind(pos[0]); err != nil || kind != artifact.KindScript || artifact.ReadManifest(pos[0], &m) != nil {
+			return usagef("status: --queue and --running need the directory culturesim slurm wrote; %s is not one", pos[0])
+		}
+		q, r := shardStates(pos[0], m.Tasks)
+		if *queue {
+			fmt.Fprintln(stdout, strings.Join(q, ","))
+		} else {
+			fmt.Fprintln(stdout, strings.Join(r, ","))
+		}
+		return nil
 	}
 	return runStatus(pos[0], stdout)
 }
@@ -34,13 +51,40 @@ func statusLine(dir string) (line string, done, selected int, complete bool) {
 	case err != nil:
 		return "unreadable: " + err.Error(), 0, 0, false
 	}
-	line = fmt.Sprintf("%d of %d runs, %s", m.DoneRuns, m.SelectedRuns, m.Status)
-	if h, alive, ok := artifact.Holder(dir); ok {
-		line += fmt.Sprintf(", running now (pid %d on %s, since %s, alive %s ago)", h.PID, h.Host, h.Since.Format(time.RFC3339), alive.Round(time.Second))
-	} else if m.Status == "running" {
-		line += " (its process is gone: --resume continues it)"
+	// The journal is ahead of the manifest while a session runs (and after
+	// a kill): count its intact entries.
+	done = m.DoneRuns
+	if sc, err := m.ParseScenario(); err == nil {
+		if s, err := artifact.ReadJournal(filepath.Join(dir, artifact.JournalFile), sc.Replicates, nil); err == nil {
+			done = len(s.Offsets)
+		}
 	}
-	return line, m.DoneRuns, m.SelectedRuns, m.Status == "complete"
+	h, alive, live := artifact.Holder(dir)
+	state := m.Status
+	switch {
+	case live:
+		state = fmt.Sprintf("running now (pid %d on %s, since %s, alive %s ago)", h.PID, h.Host, h.Since.Format(time.RFC3339), alive.Round(time.Second))
+	case m.Status == "running":
+		state = "stopped (its process is gone: --resume continues it)"
+	}
+	return fmt.Sprintf("%d of %d runs, %s", done, m.SelectedRuns, state), done, m.SelectedRuns, m.Status == "complete" && !live
+}
+
+// shardStates sorts a Slurm job's shards: those to queue again (not
+// complete, no live process) and those running now.
+func shardStates(dir string, tasks int) (queue, running []string) {
+	for i := range tasks {
+		d := filepath.Join(dir, "shards", fmt.Sprintf("shard-%d", i))
+		_, _, _, complete := statusLine(d)
+		_, _, live := artifact.Holder(d)
+		switch {
+		case live:
+			running = append(running, strconv.Itoa(i))
+		case !complete:
+			queue = append(queue, strconv.Itoa(i))
+		}
+	}
+	return queue, running
 }
 
 func runStatus(dir string, stdout io.Writer) error {

@@ -562,9 +562,16 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 	// its end: it was killed, after its last journalled run (read before
 	// anything below touches the journal).
 	if m.Status == "running" {
+		before := 0 // the runs that earlier sessions recorded
+		for _, ses := range m.Sessions {
+			if ses.Status != "running" {
+				before += ses.RunsDone
+			}
+		}
 		for i := range m.Sessions {
 			if m.Sessions[i].Status == "running" {
 				m.Sessions[i].Status = "killed"
+				m.Sessions[i].RunsDone = max(0, len(scan.Offsets)-before) // what it journalled
 				if st, err := os.Stat(jpath); err == nil {
 					m.Sessions[i].End = st.ModTime().UTC()
 				}

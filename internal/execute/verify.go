@@ -64,23 +64,33 @@ type Verification struct {
 // from its twin.
 type MismatchError struct{ Differences []Difference }
 
+// notInJournal is the detail of a runs.csv row whose run the journal
+// lacks (damaged, or the row is not what culturesim wrote).
+const notInJournal = "a row the journal does not hold"
+
 // maxListed bounds the differences an error message lists; the
 // Verification holds them all.
 const maxListed = 20
 
 func (e *MismatchError) Error() string {
 	var b strings.Builder
-	runs, tables := map[int]bool{}, map[string]bool{}
+	runs, missing, tables := map[int]bool{}, map[int]bool{}, map[string]bool{}
 	for _, d := range e.Differences {
-		if d.Run >= 0 {
-			runs[d.Run] = true
-		} else {
+		switch {
+		case d.Run < 0:
 			tables[d.Where] = true
+		case d.Detail == notInJournal:
+			missing[d.Run] = true
+		default:
+			runs[d.Run] = true
 		}
 	}
 	var parts []string
 	if n := len(runs); n > 0 {
 		parts = append(parts, plural(n, "stored run does not reproduce", "stored runs do not reproduce"))
+	}
+	if n := len(missing); n > 0 {
+		parts = append(parts, plural(n, "run is missing from the journal", "runs are missing from the journal"))
 	}
 	if n := len(tables); n > 0 {
 		parts = append(parts, plural(n, "table disagrees", "tables disagree"))
@@ -336,6 +346,11 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 	}
 	names := []string{artifact.RunsFile}
 	var diffs []Difference
+	if h := scan.Header; h.ScenarioSHA256 != artifact.TextHash(sc.Source) || h.TotalRuns != sc.NumRuns() {
+		diffs = append(diffs, Difference{Run: -1, Where: artifact.JournalFile, Detail: fmt.Sprintf(
+			"its header names another sweep (scenario sha256 %.12s…, %d runs; the manifest's scenario has %.12s…, %d): damaged, --resume refuses it",
+			h.ScenarioSHA256, h.TotalRuns, artifact.TextHash(sc.Source), sc.NumRuns())})
+	}
 	if len(scan.Damaged) > 0 {
 		diffs = append(diffs, Difference{Run: -1, Where: artifact.JournalFile, Detail: fmt.Sprintf(
 			"%d damaged region(s) (%d bytes, the first at byte %d): the runs in them are missing from the journal (--resume computes them again)",
@@ -354,7 +369,7 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 		j, ok := fromJournal[row[0]]
 		switch {
 		case !ok:
-			runDiff(r, "a row the journal does not hold")
+			runDiff(r, notInJournal)
 		default:
 			if d := cellDiff(stored.Header, row, j); d != "" {
 				runDiff(r, "differs from the journal: "+strings.ReplaceAll(d, "re-run", "journal"))

@@ -28,6 +28,12 @@ type Reporter struct {
 	now      func() time.Time
 	drawn    bool
 	json     bool
+	// For JSON lines and plain lines, a ticker repeats the last state
+	// every interval while nothing finishes (a long run), so that a
+	// wrapper sees the clock move; Finish stops it.
+	lastDone, lastTotal int
+	tick                *time.Ticker
+	stopTick            chan struct{}
 }
 
 // Mode is how progress is shown.
@@ -96,6 +102,11 @@ func (r *Reporter) Update(done, total int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.now()
+	r.lastDone, r.lastTotal = done, total
+	if r.start.IsZero() && !r.tty && r.stopTick == nil {
+		r.tick, r.stopTick = time.NewTicker(r.interval), make(chan struct{})
+		go r.repeat(r.tick, r.stopTick)
+	}
 	if r.start.IsZero() {
 		r.start, r.base = now, done
 	}
@@ -156,13 +167,38 @@ func (r *Reporter) line(done, total int, now time.Time) string {
 	return s
 }
 
-// Finish ends a terminal bar's line if it was left unfinished.
+// repeat re-reports the last state when an interval passed without an
+// update.
+func (r *Reporter) repeat(t *time.Ticker, stop chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			r.mu.Lock()
+			done, total := r.lastDone, r.lastTotal
+			stale := r.now().Sub(r.last) >= r.interval && done < total
+			r.mu.Unlock()
+			if stale {
+				r.Update(done, total)
+			}
+		}
+	}
+}
+
+// Finish ends a terminal bar's line if it was left unfinished, and stops
+// the repeating of lines.
 func (r *Reporter) Finish() {
 	if r == nil || r.w == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.stopTick != nil {
+		r.tick.Stop()
+		close(r.stopTick)
+		r.stopTick = nil
+	}
 	if r.tty && r.drawn {
 		fmt.Fprintln(r.w)
 		r.drawn = false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -78,3 +79,30 @@ func TestJSONLines(t *testing.T) {
 		t.Error("ParseMode(bar)")
 	}
 }
+
+// JSON lines keep coming while a long run computes (nothing finishes),
+// and stop at Finish.
+func TestJSONLinesWhileNothingFinishes(t *testing.T) {
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return buf.Write(p) })
+	r := NewMode(w, "long", JSON)
+	r.interval = 20 * time.Millisecond
+	r.Update(0, 4)
+	lines := func() int { mu.Lock(); defer mu.Unlock(); return strings.Count(buf.String(), "\n") }
+	for deadline := time.Now().Add(5 * time.Second); lines() < 4; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d lines in 5 s of a run that does not finish", lines())
+		}
+	}
+	r.Finish()
+	n := lines()
+	time.Sleep(100 * time.Millisecond)
+	if lines() != n {
+		t.Error("lines after Finish")
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
