@@ -423,26 +423,39 @@ func pandasRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table
 	python := needProgram(t, "CULTURESIM_PYTHON", "python3")
 	out := runReader(t, recipe+pandasDump, python, "-")
 	// The recipe's print comes first, then the JSON on the last line.
+	checkReaderDump(t, "pandas", out, tables, ints, readerTypes{integer: []string{"int64"}, seed: []string{"object"}, boolean: []string{"bool", "object"}})
+}
+
+// readerTypes are the names a reader gives the types that must survive:
+// integers, the seed's text, booleans.
+type readerTypes struct{ integer, seed, boolean []string }
+
+// checkReaderDump checks what a recipe printed (its own output, then the
+// appended dump of its frames as JSON on the last line): every cell of
+// the summary and runs, the integer, seed and boolean types, and the
+// series joined with the runs.
+func checkReaderDump(t *testing.T, reader string, out []byte, tables map[string]*artifact.Table, ints map[string][]string, types readerTypes) {
+	t.Helper()
 	printed, dump, _ := cutLast(string(out))
 	if !strings.Contains(printed, "mean_final_freq_a") {
 		t.Errorf("the recipe printed %q", printed)
 	}
 	var fs map[string]*frame
 	if err := json.Unmarshal([]byte(dump), &fs); err != nil {
-		t.Fatalf("%v: %s", err, out)
+		t.Fatalf("%v: %.2000s", err, dump)
 	}
 	sameTable(t, "summary", fs["summary"], tables["summary"])
 	sameTable(t, "runs", fs["runs"], tables["runs"])
 	for _, name := range []string{"summary", "runs", "series"} {
-		intTypes(t, name, fs[name], ints[name], "int64")
+		intTypes(t, name, fs[name], ints[name], types.integer...)
 	}
-	if ty := fs["runs"].typeOf(t, "seed"); ty != "object" {
-		t.Errorf("runs seed dtype %s, want object (text)", ty)
+	if ty := fs["runs"].typeOf(t, "seed"); !slices.Contains(types.seed, ty) {
+		t.Errorf("%s: runs seed type %s, want %v (text)", reader, ty, types.seed)
 	}
-	if ty := fs["summary"].typeOf(t, "agreement"); ty != "bool" && ty != "object" {
-		t.Errorf("summary agreement dtype %s", ty)
+	if ty := fs["summary"].typeOf(t, "agreement"); !slices.Contains(types.boolean, ty) {
+		t.Errorf("%s: summary agreement type %s, want %v", reader, ty, types.boolean)
 	}
-	checkSeriesJoin(t, "pandas", fs["series"], tables)
+	checkSeriesJoin(t, reader, fs["series"], tables)
 }
 
 // checkSeriesJoin checks a reader's series joined with its runs' seed and
@@ -535,26 +548,7 @@ func rRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table, int
 		t.Fatal(err)
 	}
 	out := runReader(t, "", rscript, script)
-	printed, dump, _ := cutLast(string(out))
-	if !strings.Contains(printed, "mean_final_freq_a") {
-		t.Errorf("the recipe printed %q", printed)
-	}
-	var fs map[string]*frame
-	if err := json.Unmarshal([]byte(dump), &fs); err != nil {
-		t.Fatalf("%v: %.2000s", err, dump)
-	}
-	sameTable(t, "summary", fs["summary"], tables["summary"])
-	sameTable(t, "runs", fs["runs"], tables["runs"])
-	for _, name := range []string{"summary", "runs", "series"} {
-		intTypes(t, name, fs[name], ints[name], "integer")
-	}
-	if ty := fs["runs"].typeOf(t, "seed"); ty != "character" {
-		t.Errorf("runs seed class %s, want character", ty)
-	}
-	if ty := fs["summary"].typeOf(t, "agreement"); ty != "logical" {
-		t.Errorf("summary agreement class %s, want logical", ty)
-	}
-	checkSeriesJoin(t, "R", fs["series"], tables)
+	checkReaderDump(t, "R", out, tables, ints, readerTypes{integer: []string{"integer"}, seed: []string{"character"}, boolean: []string{"logical"}})
 }
 
 // replayRecipe runs the README's culturesim commands: the replayed run's

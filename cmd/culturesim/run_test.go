@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,18 +141,7 @@ func TestSweepValidateMergePlotCommands(t *testing.T) {
 	if code, _, stderr := runCLI(t, "sweep", sc, "--out", whole, "--quiet", "--workers", "2"); code != 0 {
 		t.Fatal(stderr)
 	}
-	var shards []string
-	for i := range 2 {
-		d := filepath.Join(dir, "shard"+string(rune('0'+i)))
-		if code, _, stderr := runCLI(t, "sweep", sc, "--out", d, "--shard", string(rune('0'+i))+"/2", "--quiet"); code != 0 {
-			t.Fatal(stderr)
-		}
-		shards = append(shards, d)
-	}
-	merged := filepath.Join(dir, "merged")
-	if code, _, stderr := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); code != 0 {
-		t.Fatal(stderr)
-	}
+	shards, merged := shardAndMerge(t, dir, sc)
 	for _, f := range []string{"runs.csv", "summary.csv"} {
 		a, _ := os.ReadFile(filepath.Join(whole, f))
 		b, _ := os.ReadFile(filepath.Join(merged, f))
@@ -248,4 +238,22 @@ func TestBusyDirectory(t *testing.T) {
 	if code != exitBusy || !strings.Contains(stderr, "pid 777 on node-3") || !strings.Contains(stderr, "culturesim sweep tiny.toml") {
 		t.Fatalf("busy directory: %d %q", code, stderr)
 	}
+}
+
+// shardAndMerge sweeps the scenario file sc as two shards in dir and
+// merges them into dir/merged; it returns the shards and the merge.
+func shardAndMerge(t *testing.T, dir, sc string) (shards []string, merged string) {
+	t.Helper()
+	for i := range 2 {
+		d := filepath.Join(dir, fmt.Sprintf("shard%d", i))
+		if code, _, stderr := runCLI(t, "sweep", sc, "--out", d, "--shard", fmt.Sprintf("%d/2", i), "--quiet"); code != 0 {
+			t.Fatal(stderr)
+		}
+		shards = append(shards, d)
+	}
+	merged = filepath.Join(dir, "merged")
+	if code, _, stderr := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); code != 0 {
+		t.Fatal(stderr)
+	}
+	return shards, merged
 }

@@ -124,17 +124,7 @@ func TestSlurmCluster(t *testing.T) {
 	}
 	t.Logf("submitted: %s", bytes.TrimSpace(out))
 	merged := filepath.Join(job, "merged")
-	deadline := time.Now().Add(4 * time.Minute)
-	for {
-		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte("\n  \"status\": \"complete\"")) {
-			break
-		}
-		if time.Now().After(deadline) {
-			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
-			t.Fatalf("no merged result after 4 minutes:\n%s", logs)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	waitMerged(t, job, merged, "submit.sh")
 	idle(t)
 	for _, f := range []string{"runs.csv", "summary.csv"} {
 		a, _ := os.ReadFile(filepath.Join(local, f))
@@ -160,17 +150,7 @@ func TestSlurmCluster(t *testing.T) {
 	if err != nil || !bytes.Contains(out, []byte("shards 1 queued again")) {
 		t.Fatalf("resubmit: %v\n%s", err, out)
 	}
-	deadline = time.Now().Add(4 * time.Minute)
-	for {
-		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte("\n  \"status\": \"complete\"")) {
-			break
-		}
-		if time.Now().After(deadline) {
-			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
-			t.Fatalf("no merged result 4 minutes after resubmit.sh:\n%s", logs)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	waitMerged(t, job, merged, "resubmit.sh")
 	idle(t)
 	for _, f := range []string{"runs.csv", "summary.csv"} {
 		a, _ := os.ReadFile(filepath.Join(local, f))
@@ -192,6 +172,20 @@ func idle(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("jobs still queued after 2 minutes: %s %v", out, err)
+		}
+	}
+}
+
+// waitMerged waits for the merged sweep a script's jobs write.
+func waitMerged(t *testing.T, job, merged, script string) {
+	t.Helper()
+	for deadline := time.Now().Add(4 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		if m, err := os.ReadFile(filepath.Join(merged, "manifest.json")); err == nil && bytes.Contains(m, []byte("\n  \"status\": \"complete\"")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
+			t.Fatalf("no merged result 4 minutes after %s:\n%s", script, logs)
 		}
 	}
 }

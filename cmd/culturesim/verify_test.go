@@ -31,18 +31,7 @@ func TestVerifyCommand(t *testing.T) {
 	if code != exitOK || out != "" || !strings.HasPrefix(stderr, `{"label":"verify `) {
 		t.Fatalf("verify --progress json --quiet: %d %q %q", code, out, stderr)
 	}
-	var shards []string
-	for i := range 2 {
-		d := filepath.Join(dir, "shard"+string(rune('0'+i)))
-		if code, _, stderr := runCLI(t, "sweep", sc, "--out", d, "--shard", string(rune('0'+i))+"/2", "--quiet"); code != 0 {
-			t.Fatal(stderr)
-		}
-		shards = append(shards, d)
-	}
-	merged := filepath.Join(dir, "merged")
-	if code, _, stderr := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); code != 0 {
-		t.Fatal(stderr)
-	}
+	_, merged := shardAndMerge(t, dir, sc)
 	if code, out, stderr := runCLI(t, "verify", merged, "--sample", "5", "--seed", "7", "--quiet"); code != exitOK || out != "" {
 		t.Fatalf("verify merged: %d %q %q", code, out, stderr)
 	}

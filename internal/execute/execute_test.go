@@ -105,6 +105,22 @@ func sweep(dir string) Options {
 	return Options{Dir: dir, Kind: artifact.KindSweep, Selection: artifact.All, RecordEvery: 50, Provenance: prov}
 }
 
+// interrupted runs sc's sweep into dir on two workers and cancels it, as
+// Ctrl-C would, at its n-th progress report.
+func interrupted(sc *scenarios.Scenario, dir string, n int32) (*Outcome, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var seen atomic.Int32
+	o := sweep(dir)
+	o.Workers = 2
+	o.Progress = func(done, total int) {
+		if seen.Add(1) == n {
+			cancel()
+		}
+	}
+	return Run(ctx, sc, o)
+}
+
 func TestWorkersDoNotChangeTables(t *testing.T) {
 	sc := scenario(t, small)
 	var want []byte
@@ -143,16 +159,7 @@ func TestInterruptAndResume(t *testing.T) {
 	wantRuns, wantSummary := tables(t, ref)
 
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
-	var seen atomic.Int32
-	o := sweep(dir)
-	o.Workers = 2
-	o.Progress = func(done, total int) {
-		if seen.Add(1) == 8 {
-			cancel()
-		}
-	}
-	out, err := Run(ctx, sc, o)
+	out, err := interrupted(sc, dir, 8)
 	if !errors.Is(err, context.Canceled) || out.Complete {
 		t.Fatalf("interrupted sweep: %v %+v", err, out)
 	}
@@ -168,7 +175,7 @@ func TestInterruptAndResume(t *testing.T) {
 	if _, err := Run(context.Background(), sc, sweep(dir)); !errors.As(err, &ie) || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("rerun without --resume: %v", err)
 	}
-	o = sweep(dir)
+	o := sweep(dir)
 	o.Resume, o.Workers = true, 1
 	out2, err := Run(context.Background(), sc, o)
 	if err != nil {

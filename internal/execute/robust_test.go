@@ -296,14 +296,7 @@ func TestReleasesNotMixed(t *testing.T) {
 func TestKilledSessionRecorded(t *testing.T) {
 	sc := scenario(t, small)
 	dir := filepath.Join(t.TempDir(), "s")
-	ctx, cancel := context.WithCancel(context.Background())
-	o := sweep(dir)
-	o.Progress = func(done, total int) {
-		if done == 4 {
-			cancel()
-		}
-	}
-	Run(ctx, sc, o)
+	interrupted(sc, dir, 4)
 	// As kill -9 would leave it: the manifest of a running session.
 	m, err := artifact.ReadRunsManifest(dir)
 	if err != nil {
@@ -319,7 +312,7 @@ func TestKilledSessionRecorded(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, artifact.JournalFile), old, old); err != nil {
 		t.Fatal(err)
 	}
-	o = sweep(dir)
+	o := sweep(dir)
 	o.Resume = true
 	if _, err := Run(context.Background(), sc, o); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/culturesim/culturesim/internal/artifact"
@@ -97,23 +96,14 @@ func TestVerifySweepResumedMergedAndAltered(t *testing.T) {
 
 	// Interrupted, then resumed.
 	resumed := filepath.Join(t.TempDir(), "resumed")
-	ctx, cancel := context.WithCancel(context.Background())
-	var seen atomic.Int32
-	o := sweep(resumed)
-	o.Workers = 2
-	o.Progress = func(done, total int) {
-		if seen.Add(1) == 8 {
-			cancel()
-		}
-	}
-	if _, err := Run(ctx, sc, o); !errors.Is(err, context.Canceled) {
+	if _, err := interrupted(sc, resumed, 8); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupt: %v", err)
 	}
 	// Unfinished: what is stored verifies, and the verification says so.
 	if v := verifyOK(t, resumed, VerifyOptions{}, -1); v.Done >= v.Selected || v.Selected != n || v.Stored != v.Done {
 		t.Errorf("unfinished verification %+v", v)
 	}
-	o = sweep(resumed)
+	o := sweep(resumed)
 	o.Resume = true
 	if _, err := Run(context.Background(), sc, o); err != nil {
 		t.Fatal(err)
