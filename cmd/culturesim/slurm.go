@@ -151,33 +151,15 @@ type slurmManifest struct {
 	BinarySHA256 string `json:"binary_sha256"`
 }
 
-func fileSHA256(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
-}
-
-// copyBinary copies the binary to dst (executable) and returns dst and
-// its sha256.
-func copyBinary(src, dst string) (string, string, error) {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return "", "", err
-	}
+// installBinary writes the binary's bytes to dst, executable.
+func installBinary(exe []byte, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return "", "", err
+		return err
 	}
-	if err := artifact.WriteFile(dst, b); err != nil {
-		return "", "", err
+	if err := artifact.WriteFile(dst, exe); err != nil {
+		return err
 	}
-	if err := os.Chmod(dst, 0o755); err != nil {
-		return "", "", err
-	}
-	h := sha256.Sum256(b)
-	return dst, hex.EncodeToString(h[:]), nil
+	return os.Chmod(dst, 0o755)
 }
 
 func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) error {
@@ -224,10 +206,15 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	// Scripts of another job over its shards would merge two jobs' runs:
 	// the same job is rewritten, another only with --force, which
 	// discards the shards and the merge.
+	exe, err := os.ReadFile(bin)
+	if err != nil {
+		return fmt.Errorf("slurm: reading %s: %w", bin, err)
+	}
+	h := sha256.Sum256(exe)
+	sum := hex.EncodeToString(h[:])
 	var old slurmManifest
 	if artifact.ReadManifest(dir, &old) == nil && old.Scenario != nil {
-		newSum, _ := fileSHA256(bin)
-		same := old.Scenario.SHA256 == artifact.TextHash(sc.Source) && old.Tasks == o.Tasks && old.BinarySHA256 == newSum
+		same := old.Scenario.SHA256 == artifact.TextHash(sc.Source) && old.Tasks == o.Tasks && old.BinarySHA256 == sum
 		if shards, _ := filepath.Glob(filepath.Join(dir, "shards", "shard-*")); !same && len(shards) > 0 {
 			if !o.Force {
 				return usagef("slurm: %s holds the shards of another job (scenario %s, %d tasks, binary %.12s…); choose another --out, or pass --force to discard them",
@@ -245,8 +232,8 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	}
 	// The jobs run a copy of the binary beside their scripts: rebuilding
 	// culturesim while tasks are queued cannot mix two builds' runs.
-	stable, sum, err := copyBinary(bin, filepath.Join(dir, "bin", "culturesim"))
-	if err != nil {
+	stable := filepath.Join(dir, "bin", "culturesim")
+	if err := installBinary(exe, stable); err != nil {
 		return fmt.Errorf("slurm: copying %s: %w", bin, err)
 	}
 	bin = stable

@@ -42,14 +42,14 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // statusLine describes one run or sweep directory: its runs done, its
-// status, and who is working on it.
-func statusLine(dir string) (line string, done, selected int, complete bool) {
+// status, and who is working on it (live: a process holds it now).
+func statusLine(dir string) (line string, done, selected int, complete, live bool) {
 	m, err := artifact.ReadResumableManifest(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "not started", 0, 0, false
+		return "not started", 0, 0, false, false
 	case err != nil:
-		return "unreadable: " + err.Error(), 0, 0, false
+		return "unreadable: " + err.Error(), 0, 0, false, false
 	}
 	// The journal is ahead of the manifest while a session runs (and after
 	// a kill): count its intact entries.
@@ -67,16 +67,14 @@ func statusLine(dir string) (line string, done, selected int, complete bool) {
 	case m.Status == "running":
 		state = "stopped (its process is gone: --resume continues it)"
 	}
-	return fmt.Sprintf("%d of %d runs, %s", done, m.SelectedRuns, state), done, m.SelectedRuns, m.Status == "complete" && !live
+	return fmt.Sprintf("%d of %d runs, %s", done, m.SelectedRuns, state), done, m.SelectedRuns, m.Status == "complete" && !live, live
 }
 
 // shardStates sorts a Slurm job's shards: those to queue again (not
 // complete, no live process) and those running now.
 func shardStates(dir string, tasks int) (queue, running []string) {
 	for i := range tasks {
-		d := filepath.Join(dir, "shards", fmt.Sprintf("shard-%d", i))
-		_, _, _, complete := statusLine(d)
-		_, _, live := artifact.Holder(d)
+		_, _, _, complete, live := statusLine(filepath.Join(dir, "shards", fmt.Sprintf("shard-%d", i)))
 		switch {
 		case live:
 			running = append(running, strconv.Itoa(i))
@@ -93,7 +91,7 @@ func runStatus(dir string, stdout io.Writer) error {
 		return usagef("status: %s is not a directory culturesim wrote: %v", dir, err)
 	}
 	if kind != artifact.KindScript {
-		line, _, _, _ := statusLine(dir)
+		line, _, _, _, _ := statusLine(dir)
 		fmt.Fprintf(stdout, "%s (%s): %s\n", dir, kind, line)
 		return nil
 	}
@@ -103,7 +101,7 @@ func runStatus(dir string, stdout io.Writer) error {
 	}
 	complete, done, total := 0, 0, 0
 	for i := range m.Tasks {
-		line, d, sel, ok := statusLine(filepath.Join(dir, "shards", fmt.Sprintf("shard-%d", i)))
+		line, d, sel, ok, _ := statusLine(filepath.Join(dir, "shards", fmt.Sprintf("shard-%d", i)))
 		fmt.Fprintf(stdout, "shard %-4d %s\n", i, line)
 		done += d
 		total += sel
@@ -111,7 +109,7 @@ func runStatus(dir string, stdout io.Writer) error {
 			complete++
 		}
 	}
-	merged, _, _, _ := statusLine(filepath.Join(dir, "merged"))
+	merged, _, _, _, _ := statusLine(filepath.Join(dir, "merged"))
 	fmt.Fprintf(stdout, "merged     %s\n", merged)
 	fmt.Fprintf(stdout, "%d of %d shards complete; %d of the sweep's %d runs done", complete, m.Tasks, done, m.Runs)
 	if complete < m.Tasks {

@@ -88,13 +88,16 @@ func (a *AtomicFile) Abort() {
 	os.Remove(a.f.Name())
 }
 
-// RemoveTemps removes the temporary files that killed writes left in dir
-// (CreateAtomic's); the caller holds dir's lock, so none is being written.
-func RemoveTemps(dir string) error {
+// Contents readies a locked output directory and lists what it holds:
+// it removes the temporary files that killed writes left (CreateAtomic's;
+// the caller holds the lock, so none is being written) and returns the
+// other names, without the lock's own files.
+func Contents(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var names []string
 	for _, e := range ents {
 		n := e.Name()
 		leftover := tempName.MatchString(n)
@@ -103,13 +106,16 @@ func RemoveTemps(dir string) error {
 				leftover = true
 			}
 		}
-		if e.Type().IsRegular() && leftover {
+		switch {
+		case e.Type().IsRegular() && leftover:
 			if err := os.Remove(filepath.Join(dir, n)); err != nil {
-				return fmt.Errorf("remove the leftover %s: %w", filepath.Join(dir, n), err)
+				return nil, fmt.Errorf("remove the leftover %s: %w", filepath.Join(dir, n), err)
 			}
+		case !strings.HasPrefix(n, LockFile): // the lock, and other takers' passing files
+			names = append(names, n)
 		}
 	}
-	return nil
+	return names, nil
 }
 
 // tempName matches CreateAtomic's temporary files (".NAME.tmp" and the

@@ -127,10 +127,10 @@ func checkResources(sc *scenarios.Scenario, opts Options, workers int) error {
 		switch {
 		case e.RunBytes > limit:
 			return inputf("%s: one run needs about %s of memory, more than the %s this machine has available (the limit is 90%%); choose a smaller size",
-				e.Key, gb(e.RunBytes), gb(avail))
+				e.Key, Bytes(e.RunBytes), Bytes(avail))
 		case need > limit && e.TableBytes > limit/2:
 			return inputf("the tables of %d runs need about %s of memory to write, more than the %s available; split the sweep (fewer points or replicates)",
-				e.Runs, gb(e.TableBytes), gb(avail))
+				e.Runs, Bytes(e.TableBytes), Bytes(avail))
 		case need > limit:
 			fit := max(1, (limit-e.TableBytes)/e.RunBytes)
 			use := fmt.Sprintf("--workers %d or fewer", fit)
@@ -138,20 +138,18 @@ func checkResources(sc *scenarios.Scenario, opts Options, workers int) error {
 				use = "--workers 1"
 			}
 			return inputf("%s: each run needs about %s of memory, so %d workers need %s, more than the %s this machine has available; use %s",
-				e.Key, gb(e.RunBytes), workers, gb(need), gb(avail), use)
+				e.Key, Bytes(e.RunBytes), workers, Bytes(need), Bytes(avail), use)
 		}
 	}
 	if free, ok := freeSpace(opts.Dir); ok && e.OutputBytes > free {
 		return inputf("the outputs of %d runs need about %s, more than the %s free where %s is; free some space or choose another --out",
-			e.Runs, gb(e.OutputBytes), gb(free), opts.Dir)
+			e.Runs, Bytes(e.OutputBytes), Bytes(free), opts.Dir)
 	}
 	return nil
 }
 
 // Bytes renders a size as estimates are given (GB, MB or KB).
-func Bytes(b int64) string { return gb(b) }
-
-func gb(b int64) string {
+func Bytes(b int64) string {
 	switch {
 	case b >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(b)/(1<<30))

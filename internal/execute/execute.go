@@ -471,27 +471,16 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		j, err := artifact.CreateJournal(jpath, hdr)
 		return m, j, map[int]bool{}, err
 	}
-	// Under the lock nobody else writes here: temporary files are the
-	// leftovers of killed writes.
-	if err := artifact.RemoveTemps(dir); err != nil {
-		return nil, nil, nil, err
-	}
-	ents, err := os.ReadDir(dir)
+	names, err := artifact.Contents(dir)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var names []string
-	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), artifact.LockFile) { // the lock, and other takers' passing files
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) == 0 || interruptedCreation(dir, sc.Source, names) {
+	kind, kerr := artifact.ManifestKind(dir)
+	if len(names) == 0 || (kerr != nil && interruptedCreation(dir, sc.Source, names)) {
 		// Nothing to resume: start (so a requeued cluster task can always
 		// pass --resume).
 		return fresh()
 	}
-	kind, kerr := artifact.ManifestKind(dir)
 	switch {
 	case kerr != nil:
 		return nil, nil, nil, inputf("%s is not empty and is not a culturesim output directory (%v); refusing to touch it: choose a new or empty directory with --out", dir, kerr)
@@ -623,9 +612,6 @@ func running(opts Options) artifact.Session {
 // manifest holds only what a killed creation leaves (the scenario, an
 // empty journal): then it is started again.
 func interruptedCreation(dir, source string, names []string) bool {
-	if _, err := artifact.ManifestKind(dir); err == nil {
-		return false
-	}
 	for _, n := range names {
 		if n != artifact.ScenarioFile && n != artifact.JournalFile {
 			return false

@@ -158,18 +158,11 @@ func orUnknown(release string) string {
 }
 
 func prepareMergeDir(out string, force bool) error {
-	if err := artifact.RemoveTemps(out); err != nil {
-		return err
-	}
-	ents, err := os.ReadDir(out)
+	names, err := artifact.Contents(out)
 	if err != nil {
 		return err
 	}
-	empty := true
-	for _, e := range ents {
-		empty = empty && strings.HasPrefix(e.Name(), artifact.LockFile) // the lock, and other takers' passing files
-	}
-	if empty {
+	if len(names) == 0 {
 		return nil
 	}
 	m, err := readManifest(out, false)
