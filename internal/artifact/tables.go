@@ -283,10 +283,7 @@ func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
 		s.FixedA, s.FixedB = Wilson(fixedA, len(runs)), Wilson(fixedB, len(runs))
 		world := sc.Point(p)
 		for _, pc := range world.Platforms {
-			s.Theory = append(s.Theory, TheoryOf(pc, len(world.Platforms)))
-		}
-		if K == 1 {
-			s.Agreement = agree(s, world.Platforms[0])
+			s.Theory = append(s.Theory, TheoryOf(pc, len(world.Platforms)).tidy())
 		}
 		if K > 1 {
 			s.Platforms = make([]PlatformSummary, K)
@@ -318,9 +315,29 @@ func Summarise(sc *scenarios.Scenario, rs []RunResult) []PointSummary {
 				ps.Acculturate /= n
 			}
 		}
+		s.tidy()
+		if K == 1 {
+			// On the numbers as stored, so that a reader applying the
+			// rule to the table gets the same answer.
+			s.Agreement = agree(s, s.Theory[0], world.Platforms[0])
+		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// tidy rounds the statistics, sums of floats, as they are stored (see
+// Tidy); the fractions are exact ratios and stay.
+func (s *PointSummary) tidy() {
+	for _, x := range []*float64{&s.MeanFreqA, &s.SDFreqA, &s.SEFreqA, &s.MeanGenerations, &s.FixedA.Lo, &s.FixedA.Hi, &s.FixedB.Lo, &s.FixedB.Hi} {
+		*x = Tidy(*x)
+	}
+	for i := range s.Platforms {
+		p := &s.Platforms[i]
+		for _, x := range []*float64{&p.MeanSize, &p.MeanFreqA, &p.SDFreqA, &p.MeanNatives, &p.MeanMigrants, &p.MeanAcculturation} {
+			*x = Tidy(*x)
+		}
+	}
 }
 
 // SummaryTable is summary.csv: one row per point.
@@ -354,13 +371,13 @@ func SummaryTable(sc *scenarios.Scenario, ss []PointSummary) *Table {
 		h.add(ColBool, "agreement")
 	}
 	t := h.table()
-	// Means, SDs, intervals and the analytic values are computed in
-	// floats and tidied (see Tidy); the fractions are exact ratios.
+	// Summarise and TheoryOf(…).tidy() stored the numbers rounded; a
+	// value that does not exist is an empty cell.
 	stat := func(x float64) string {
 		if math.IsNaN(x) {
 			return ""
 		}
-		return F(Tidy(x))
+		return F(x)
 	}
 	for _, s := range ss {
 		row := append([]string{I(s.Point)}, point(s.Point)...)

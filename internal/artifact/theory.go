@@ -64,6 +64,12 @@ func TheoryOf(pc sim.PlatformConfig, platforms int) Theory {
 	return Theory{Outcome: o, PStar: p.PStar(), Beta1: p.Beta1(), Beta3: p.Beta3(), Kind: kind}
 }
 
+// tidy rounds the analytic values as tables store them (see Tidy).
+func (t Theory) tidy() Theory {
+	t.PStar, t.Beta1, t.Beta3 = Tidy(t.PStar), Tidy(t.Beta1), Tidy(t.Beta3)
+	return t
+}
+
 // The agreement column's cells (a boolean column).
 const (
 	Agrees    = CSVTrue
@@ -83,7 +89,8 @@ const (
 )
 
 // agree tests whether the simulated cell s of a single well-mixed
-// platform pc is consistent with its analytic outcome. It returns Agrees,
+// platform pc is consistent with its analytic outcome th (as stored:
+// Summarise passes them tidied). It returns Agrees,
 // Disagrees, or "" where no test applies (approximations, neutral and
 // boundary cells, undecided starts, fewer than two runs for
 // coexistence).
@@ -105,18 +112,15 @@ const (
 // bistable cell, of 0 for cooperation and coexistence (A, absent or a
 // few agents, can be lost: 0 is absorbing), of 1 for defection and
 // coexistence.
-func agree(s PointSummary, pc sim.PlatformConfig) string {
-	th := TheoryOf(pc, 1)
+func agree(s PointSummary, th Theory, pc sim.PlatformConfig) string {
 	if th.Kind != TheoryRecursion || s.Runs == 0 {
 		return ""
 	}
-	// The test reads the numbers as the summary stores them (tidied), so
-	// that a reader applying the rule to the table gets the same answer.
 	above := func(iv Interval) string {
 		switch {
-		case Tidy(iv.Lo) > 0.5:
+		case iv.Lo > 0.5:
 			return Agrees
-		case Tidy(iv.Hi) < 0.5:
+		case iv.Hi < 0.5:
 			return Disagrees
 		}
 		return ""
@@ -137,7 +141,7 @@ func agree(s PointSummary, pc sim.PlatformConfig) string {
 		if s.Runs < 2 || !clear(0) || !clear(1) {
 			return ""
 		}
-		if math.Abs(Tidy(s.MeanFreqA)-Tidy(th.PStar)) <= agreeSE*math.Max(Tidy(s.SEFreqA), 1/n) {
+		if math.Abs(s.MeanFreqA-th.PStar) <= agreeSE*math.Max(s.SEFreqA, 1/n) {
 			return Agrees
 		}
 		return Disagrees

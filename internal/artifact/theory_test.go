@@ -83,7 +83,7 @@ func TestAgree(t *testing.T) {
 		{"lattice", summary(20, 0, 1, 0), lattice, ""},
 		{"no runs", PointSummary{}, coop, ""},
 	} {
-		if got := agree(c.s, c.pc); got != c.want {
+		if got := agree(c.s, TheoryOf(c.pc, 1), c.pc); got != c.want {
 			t.Errorf("%s: agree = %q, want %q", c.name, got, c.want)
 		}
 	}
