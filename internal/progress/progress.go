@@ -32,7 +32,6 @@ type Reporter struct {
 	// every interval while nothing finishes (a long run), so that a
 	// wrapper sees the clock move; Finish stops it.
 	lastDone, lastTotal int
-	tick                *time.Ticker
 	stopTick            chan struct{}
 }
 
@@ -104,8 +103,8 @@ func (r *Reporter) Update(done, total int) {
 	now := r.now()
 	r.lastDone, r.lastTotal = done, total
 	if r.start.IsZero() && !r.tty && r.stopTick == nil {
-		r.tick, r.stopTick = time.NewTicker(r.interval), make(chan struct{})
-		go r.repeat(r.tick, r.stopTick)
+		r.stopTick = make(chan struct{})
+		go r.repeat(r.interval, r.stopTick)
 	}
 	if r.start.IsZero() {
 		r.start, r.base = now, done
@@ -169,7 +168,9 @@ func (r *Reporter) line(done, total int, now time.Time) string {
 
 // repeat re-reports the last state when an interval passed without an
 // update.
-func (r *Reporter) repeat(t *time.Ticker, stop chan struct{}) {
+func (r *Reporter) repeat(every time.Duration, stop chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
 	for {
 		select {
 		case <-stop:
@@ -195,7 +196,6 @@ func (r *Reporter) Finish() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopTick != nil {
-		r.tick.Stop()
 		close(r.stopTick)
 		r.stopTick = nil
 	}
