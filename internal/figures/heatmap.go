@@ -129,7 +129,9 @@ func (h heatCells) DataRange() (xmin, xmax, ymin, ymax float64) {
 // Heatmap draws the mean final frequency of A over two parameters, the
 // threshold curves on top and a red→green colour bar; hatched cells (see
 // HeatGrid) get a legend entry.
-func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroLine bool, footnote string) (Figure, error) {
+// An inset, when not nil, is drawn in the plot's upper left with its
+// zoom box and the lines that join them (see Inset).
+func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroLine bool, footnote string, inset *Inset) (Figure, error) {
 	if len(g.X) == 0 || len(g.Y) == 0 || len(g.Z) != len(g.Y) {
 		return Figure{}, errors.New("figures: empty heatmap")
 	}
@@ -164,6 +166,17 @@ func Heatmap(title, xlabel, ylabel string, g HeatGrid, curves []CurveLine, zeroL
 	}
 	if n := g.Hatched(); n > 0 {
 		entries = append(entries, LegendEntry{Text: "disagrees with theory", Thumb: hatchThumb{}})
+	}
+	if inset != nil {
+		ip, err := inset.plotter()
+		if err != nil {
+			return Figure{}, err
+		}
+		p.Add(ip)
+		entries = append(entries, LegendEntry{Text: inset.Label, Thumb: insetThumb{}})
+		if inset.Marker != nil {
+			entries = append(entries, LegendEntry{Text: inset.MarkerLabel, Thumb: ip.marker})
+		}
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 	p.X.Tick.Marker = stepTicks(tickStep(xmax - xmin))
@@ -203,4 +216,107 @@ func drawColorBar(c draw.Canvas) {
 
 func formatTick(v float64) string {
 	return []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}[int(math.Round(v*5))]
+}
+
+// Inset is a finer heatmap drawn inside a coarser one, as the paper's
+// Figure 4b draws its inset: a box on the coarse map marks the inset's
+// range, lines join the box to the inset, and the inset shows its own
+// cells, threshold curves and an optional × marker. Its axes are those
+// of the map it is drawn in.
+type Inset struct {
+	Grid        HeatGrid
+	Curves      []CurveLine
+	Marker      *plotter.XY // nil: no marker
+	MarkerLabel string
+	Label       string // the legend's line for the inset
+	// Place is where the inset sits, as fractions of the plot's data
+	// area: x0, x1, y0, y1 (zero: the upper-left area, as in the paper).
+	Place [4]float64
+}
+
+// insetPlace is the paper's placement of the 4b inset: the upper-left
+// third of the plot.
+var insetPlace = [4]float64{0.01, 0.37, 0.56, 0.99}
+
+// insetLine draws the inset's frame, its zoom box and the joining lines.
+var insetLine = draw.LineStyle{Color: color.Black, Width: vg.Points(0.8)}
+
+// insetPlotter draws an Inset in its host plot's data canvas.
+type insetPlotter struct {
+	in     *Inset
+	p      *plot.Plot // the inset's own plot: cells, curves, marker
+	marker *plotter.Scatter
+}
+
+func (in *Inset) plotter() (*insetPlotter, error) {
+	if len(in.Grid.X) == 0 || len(in.Grid.Y) == 0 {
+		return nil, errors.New("figures: empty inset")
+	}
+	p := NewPlot()
+	p.HideAxes()
+	p.X.Padding, p.Y.Padding = 0, 0
+	cells := heatCells{in.Grid}
+	p.Add(cells)
+	for _, cv := range in.Curves {
+		sty := curveStyle(cv.Dashed)
+		sty.Width = vg.Points(1.6)
+		if cv.Color != nil {
+			sty.Color = cv.Color
+		}
+		if err := addLines(p, cv.Pieces, sty); err != nil {
+			return nil, err
+		}
+	}
+	ip := &insetPlotter{in: in, p: p}
+	if in.Marker != nil {
+		sc, err := plotter.NewScatter(plotter.XYs{*in.Marker})
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3.5), Shape: crossGlyph{}}
+		p.Add(sc)
+		ip.marker = sc
+	}
+	// The cells fill the inset; curves beyond them are clipped.
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cells.DataRange()
+	return ip, nil
+}
+
+// Plot draws the zoom box and joining lines on the host, then the inset.
+func (ip *insetPlotter) Plot(c draw.Canvas, host *plot.Plot) {
+	tx, ty := host.Transforms(&c)
+	xmin, xmax, ymin, ymax := heatCells{ip.in.Grid}.DataRange()
+	box := vg.Rectangle{Min: vg.Point{X: tx(xmin), Y: ty(ymin)}, Max: vg.Point{X: tx(xmax), Y: ty(ymax)}}
+	place := ip.in.Place
+	if place == [4]float64{} {
+		place = insetPlace
+	}
+	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
+	at := vg.Rectangle{
+		Min: vg.Point{X: c.Min.X + w*vg.Length(place[0]), Y: c.Min.Y + h*vg.Length(place[2])},
+		Max: vg.Point{X: c.Min.X + w*vg.Length(place[1]), Y: c.Min.Y + h*vg.Length(place[3])},
+	}
+	c.StrokeLines(insetLine, rectPts(box.Min.X, box.Min.Y, box.Max.X, box.Max.Y))
+	// The box's upper corners join the inset's lower ones.
+	c.StrokeLine2(insetLine, box.Min.X, box.Max.Y, at.Min.X, at.Min.Y)
+	c.StrokeLine2(insetLine, box.Max.X, box.Max.Y, at.Max.X, at.Min.Y)
+	ip.p.Draw(draw.Canvas{Canvas: c.Canvas, Rectangle: at})
+	c.StrokeLines(insetLine, rectPts(at.Min.X, at.Min.Y, at.Max.X, at.Max.Y))
+}
+
+// crossGlyph is the inset's ×: two diagonals, stroked at 1.4 pt.
+type crossGlyph struct{}
+
+func (crossGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	ls := draw.LineStyle{Color: sty.Color, Width: vg.Points(1.4)}
+	r := sty.Radius
+	c.StrokeLine2(ls, pt.X-r, pt.Y-r, pt.X+r, pt.Y+r)
+	c.StrokeLine2(ls, pt.X-r, pt.Y+r, pt.X+r, pt.Y-r)
+}
+
+// insetThumb is the legend's sample of an inset: a small framed square.
+type insetThumb struct{}
+
+func (insetThumb) Thumbnail(c *draw.Canvas) {
+	c.StrokeLines(insetLine, rectPts(c.Min.X+1, c.Min.Y+1, c.Max.X-1, c.Max.Y-1))
 }

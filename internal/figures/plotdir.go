@@ -102,7 +102,7 @@ func PlotDir(dir string) ([]string, error) {
 		title := Literal(sc.Name) + ": mean final frequency of A"
 		switch n := len(plotAxes(sc)); {
 		case n >= 2:
-			figs, err = SweepHeatmaps(sc, summary, title, foot, true)
+			figs, err = SweepHeatmaps(sc, summary, title, foot, HeatmapOptions{Hatch: true})
 		case n == 1:
 			figs, err = SweepLines(sc, summary, Literal(sc.Name)+": final frequency of A", foot)
 		default:

@@ -41,6 +41,15 @@ func axisLabel(sc *scenarios.Scenario, a scenarios.Axis) string {
 	return label
 }
 
+// axisSymbol is the symbol of the setting an axis assigns (its key for
+// other axes).
+func axisSymbol(a scenarios.Axis) string {
+	if p, ok := model.LookupParam(a.Setting); ok {
+		return p.Symbol
+	}
+	return Literal(a.Key)
+}
+
 // summaryIndex finds a point's row in a summary table.
 type summaryIndex struct {
 	t   *artifact.Table
@@ -135,7 +144,7 @@ func indexOf(xs []int, x int) int {
 // axis is c or α (see thresholdCurves). A sweep with fewer than two such
 // axes gets none. With hatch, the cells whose simulation disagrees with
 // the analytic outcome (the summary's agreement column) are hatched.
-func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footnote string, hatch bool) ([]NamedFigure, error) {
+func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footnote string, opts HeatmapOptions) ([]NamedFigure, error) {
 	axes := plotAxes(sc)
 	if len(axes) < 2 {
 		return nil, nil
@@ -161,44 +170,15 @@ func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footn
 	var out []NamedFigure
 	for _, tg := range targets {
 		for _, f := range facetsOf(sc, xi, yi) {
-			g := HeatGrid{Z: make([][]float64, len(ay.Values))}
 			// Agreement is tested for a world of one platform, whose
 			// only map is the world's.
-			if hatch && len(names) == 1 {
-				g.Hatch = make([][]bool, len(ay.Values))
-			}
-			for _, v := range ax.Values {
-				g.X = append(g.X, v.Num)
-			}
-			for _, v := range ay.Values {
-				g.Y = append(g.Y, v.Num)
-			}
-			vals := f.vals
-			for j := range ay.Values {
-				g.Z[j] = make([]float64, len(ax.Values))
-				if g.Hatch != nil {
-					g.Hatch[j] = make([]bool, len(ax.Values))
-				}
-				for i := range ax.Values {
-					vals[xi], vals[yi] = ax.Values[i], ay.Values[j]
-					z := math.NaN()
-					if p, ok := sc.PointIndex(vals); ok {
-						if z, err = idx.value(p, tg.col); err != nil {
-							return out, err
-						}
-						if g.Hatch != nil {
-							g.Hatch[j][i] = idx.disagrees(p)
-						}
-					}
-					g.Z[j][i] = z
-				}
-			}
-			if err := sortGrid(&g); err != nil {
+			g, err := sweepGrid(sc, idx, xi, yi, f.vals, tg.col, opts.Hatch && len(names) == 1)
+			if err != nil {
 				return out, err
 			}
 			t := f.title(tg.tt)
-			curves := thresholdCurves(sc, xi, yi, vals, g, tg.platform)
-			fig, err := Heatmap(t, axisLabel(sc, ax), axisLabel(sc, ay), g, curves, ax.Setting == "bias", footnote)
+			curves := thresholdCurves(sc, xi, yi, f.vals, g, tg.platform)
+			fig, err := Heatmap(t, axisLabel(sc, ax), axisLabel(sc, ay), g, curves, ax.Setting == "bias", footnote, opts.Inset)
 			if err != nil {
 				return out, err
 			}
@@ -206,6 +186,79 @@ func SweepHeatmaps(sc *scenarios.Scenario, summary *artifact.Table, title, footn
 		}
 	}
 	return out, nil
+}
+
+// HeatmapOptions are SweepHeatmaps' options.
+type HeatmapOptions struct {
+	// Hatch hatches the cells whose simulation disagrees with the
+	// analytic outcome (the summary's agreement column).
+	Hatch bool
+	// Inset, if not nil, is drawn inside every heatmap (see Inset).
+	Inset *Inset
+}
+
+// sweepGrid is column col of a summary over the axes xi (x) and yi (y),
+// the other axes at vals, sorted; with hatch, the disagreeing cells are
+// marked. vals' entries for xi and yi are overwritten.
+func sweepGrid(sc *scenarios.Scenario, idx summaryIndex, xi, yi int, vals []sim.Value, col string, hatch bool) (HeatGrid, error) {
+	ax, ay := sc.Axes[xi], sc.Axes[yi]
+	g := HeatGrid{Z: make([][]float64, len(ay.Values))}
+	if hatch {
+		g.Hatch = make([][]bool, len(ay.Values))
+	}
+	for _, v := range ax.Values {
+		g.X = append(g.X, v.Num)
+	}
+	for _, v := range ay.Values {
+		g.Y = append(g.Y, v.Num)
+	}
+	for j := range ay.Values {
+		g.Z[j] = make([]float64, len(ax.Values))
+		if g.Hatch != nil {
+			g.Hatch[j] = make([]bool, len(ax.Values))
+		}
+		for i := range ax.Values {
+			vals[xi], vals[yi] = ax.Values[i], ay.Values[j]
+			z := math.NaN()
+			if p, ok := sc.PointIndex(vals); ok {
+				var err error
+				if z, err = idx.value(p, col); err != nil {
+					return g, err
+				}
+				if g.Hatch != nil {
+					g.Hatch[j][i] = idx.disagrees(p)
+				}
+			}
+			g.Z[j][i] = z
+		}
+	}
+	return g, sortGrid(&g)
+}
+
+// SweepInset is the inset drawn from a sweep of one platform over exactly
+// two numeric axes (the x and y of the heatmap it goes into): its grid,
+// its threshold curves and a × at marker (x, y), named markerLabel in
+// the legend.
+func SweepInset(sc *scenarios.Scenario, summary *artifact.Table, marker [2]float64, markerLabel string) (*Inset, error) {
+	axes := plotAxes(sc)
+	if len(axes) != 2 || len(sc.PlatformNames()) != 1 || len(facetsOf(sc, axes...)) != 1 {
+		return nil, fmt.Errorf("figures: an inset needs a sweep of one platform over exactly two numeric axes; %s has %d", sc.Name, len(axes))
+	}
+	idx, err := indexSummary(summary)
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]sim.Value, len(sc.Axes))
+	for k, a := range sc.Axes {
+		vals[k] = a.Values[0]
+	}
+	g, err := sweepGrid(sc, idx, axes[0], axes[1], vals, "mean_final_freq_a", false)
+	if err != nil {
+		return nil, err
+	}
+	in := &Inset{Grid: g, Curves: thresholdCurves(sc, axes[0], axes[1], vals, g, -1), Marker: &plotter.XY{X: marker[0], Y: marker[1]}, MarkerLabel: markerLabel}
+	in.Label = fmt.Sprintf("inset: a finer %d × %d sweep", len(g.X), len(g.Y))
+	return in, nil
 }
 
 // sortGrid orders the grid's rows and columns by increasing value (axes

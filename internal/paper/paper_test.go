@@ -363,7 +363,7 @@ func TestSweepPanel(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := sweepSpecs[0]
-	if err := makeSweep(context.Background(), out, spec.id, spec.title, sc, modeQuick); err != nil {
+	if err := makeSweep(context.Background(), out, spec, sc, nil, modeQuick); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"fig4a_quick.png", "fig4a_quick.svg", "fig4a_quick_summary.csv"}; !reflect.DeepEqual(out.Files, want) {
@@ -384,7 +384,7 @@ func TestSweepPanel(t *testing.T) {
 	}
 	// Again: everything is in the journal, nothing reruns.
 	again := &Output{Dir: out.Dir, ID: out.ID, Provenance: testProv}
-	if err := makeSweep(context.Background(), again, spec.id, spec.title, sc, modeQuick); err != nil {
+	if err := makeSweep(context.Background(), again, spec, sc, nil, modeQuick); err != nil {
 		t.Fatal(err)
 	}
 	rm, err := artifact.ReadRunsManifest(filepath.Join(out.Dir, "sweep"))
@@ -407,6 +407,65 @@ func TestSweepPanel(t *testing.T) {
 		t.Errorf("replot files %v, want %v", files, want)
 	}
 	after, _ := os.ReadFile(filepath.Join(out.Dir, "fig4a_quick.png"))
+	if !bytes.Equal(before, after) {
+		t.Error("the replotted heatmap differs from the original")
+	}
+}
+
+// A panel with an inset runs the inset's sweep into DIR/fig<ID>/inset,
+// copies its summary beside the panel's, records its scenario, and
+// replots both from the copies.
+func TestSweepPanelInset(t *testing.T) {
+	root := t.TempDir()
+	sc := tinyScenario(t, "fig4b", "bias = {from = -0.1, to = 0.1, step = 0.1}\nc = {from = 0, to = 0.5, step = 0.25}\n")
+	inset := tinyScenario(t, "fig4b_inset", "bias = {from = -0.055, to = -0.015, n = 3}\nc = {from = 0, to = 0.09, n = 3}\n")
+	out, err := NewOutput(root, "4b_quick", testProv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := sweepSpecs[1]
+	if spec.inset != "fig4b_inset" {
+		t.Fatalf("4b's inset is %q", spec.inset)
+	}
+	if err := makeSweep(context.Background(), out, spec, sc, inset, modeQuick); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"fig4b_quick.png", "fig4b_quick.svg", "fig4b_quick_summary.csv", "fig4b_quick_inset_summary.csv"}; !reflect.DeepEqual(out.Files, want) {
+		t.Errorf("files %v, want %v", out.Files, want)
+	}
+	checkFigure(t, out.Dir, "fig4b_quick")
+	summary, _ := os.ReadFile(filepath.Join(out.Dir, insetDir, artifact.SummaryFile))
+	copied, _ := os.ReadFile(filepath.Join(out.Dir, "fig4b_quick_inset_summary.csv"))
+	if len(summary) == 0 || !bytes.Equal(summary, copied) {
+		t.Error("the panel's inset summary is not the inset sweep's")
+	}
+	man, err := readPanelManifest(out.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info artifact.ScenarioInfo
+	if raw, ok := man.Extra["inset_scenario"].(json.RawMessage); !ok || json.Unmarshal(raw, &info) != nil || info.Text != inset.Source {
+		t.Errorf("the manifest's inset_scenario %v is not the inset's", man.Extra["inset_scenario"])
+	}
+	// Without the inset, the figure differs: the inset is drawn.
+	plain := &Output{Dir: t.TempDir(), ID: out.ID, Provenance: testProv}
+	if err := drawSweep(plain, spec.id, spec.title, sc, modeQuick, filepath.Join(out.Dir, "fig4b_quick_summary.csv"), nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out.Dir, "fig4b_quick.png"))
+	without, _ := os.ReadFile(filepath.Join(plain.Dir, "fig4b_quick.png"))
+	if bytes.Equal(before, without) {
+		t.Error("the heatmap with its inset is the one without")
+	}
+	for _, d := range []string{"sweep", insetDir} {
+		if err := os.RemoveAll(filepath.Join(out.Dir, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Replot(out.Dir); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(filepath.Join(out.Dir, "fig4b_quick.png"))
 	if !bytes.Equal(before, after) {
 		t.Error("the replotted heatmap differs from the original")
 	}

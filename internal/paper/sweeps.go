@@ -2,6 +2,7 @@ package paper
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -44,42 +45,58 @@ func quickScenario(sc *scenarios.Scenario) (*scenarios.Scenario, error) {
 	return scenarios.Parse(sc.File+" (quick variant)", []byte(src))
 }
 
-// sweepSpec is a sweep panel: its built-in scenario and its texts.
-type sweepSpec struct{ id, scenario, desc, title string }
+// sweepSpec is a sweep panel: its built-in scenario, the built-in
+// scenario of its inset ("" for none) and its texts.
+type sweepSpec struct{ id, scenario, inset, desc, title string }
 
 var sweepSpecs = []sweepSpec{
-	{"4a", "fig4a", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection"},
-	{"4b", "fig4b", "lattice sweep over T_A − T_B and c, global selection", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection"},
-	{"S2a", "figS2a", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection"},
-	{"S2b", "figS2b", "lattice sweep over T_A − T_B and c, local selection", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection"},
+	{"4a", "fig4a", "", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection"},
+	{"4b", "fig4b", "fig4b_inset", "lattice sweep over T_A − T_B and c, global selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection"},
+	{"S2a", "figS2a", "", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection"},
+	{"S2b", "figS2b", "figS2b_inset", "lattice sweep over T_A − T_B and c, local selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection"},
 }
 
 func sweepPanels() []Panel {
 	out := make([]Panel, len(sweepSpecs))
 	for i, s := range sweepSpecs {
-		out[i] = sweepPanel(s.id, s.scenario, s.desc, s.title)
+		out[i] = sweepPanel(s)
 	}
 	return out
 }
 
-// sweepPanel reproduces a heatmap panel from a built-in sweep scenario.
-// The sweep's working directory, with its resumable journal, is
-// DIR/fig<ID>/sweep: an interrupted --full run continues where it stopped.
-func sweepPanel(id, scenario, desc, title string) Panel {
-	return Panel{ID: id, Description: desc, Sweep: true,
+// The inset's sweep runs in DIR/fig<ID>/insetDir; its summary is copied
+// as fig<ID>_inset_summary.csv.
+const (
+	insetDir   = "inset"
+	insetTable = "inset_summary"
+)
+
+// insetMarker is where the inset of 4b and S2b puts its ×: the
+// parameters of Figure 4c (T_A − T_B = 0.4 − 0.435, c = 0.02).
+var insetMarker = [2]float64{-0.035, 0.02}
+
+// sweepPanel reproduces a heatmap panel from a built-in sweep scenario
+// (and its inset from another). The sweep's working directory, with its
+// resumable journal, is DIR/fig<ID>/sweep (the inset's DIR/fig<ID>/inset):
+// an interrupted --full run continues where it stopped.
+func sweepPanel(s sweepSpec) Panel {
+	return Panel{ID: s.id, Description: s.desc, Sweep: true,
 		Make: func(ctx context.Context, out *Output) error {
-			sc, err := scenarios.Builtin(scenario)
-			if err != nil {
-				return err
-			}
 			mode := modeFull
 			if !out.Full {
 				mode = modeQuick
-				if sc, err = quickScenario(sc); err != nil {
+			}
+			sc, err := panelScenario(s.scenario, mode)
+			if err != nil {
+				return err
+			}
+			var inset *scenarios.Scenario
+			if s.inset != "" {
+				if inset, err = panelScenario(s.inset, mode); err != nil {
 					return err
 				}
 			}
-			return makeSweep(ctx, out, id, title, sc, mode)
+			return makeSweep(ctx, out, s, sc, inset, mode)
 		},
 		redraw: func(out *Output, man *PanelManifest) error {
 			sc, err := man.ParseScenario()
@@ -90,46 +107,114 @@ func sweepPanel(id, scenario, desc, title string) Panel {
 			if mode != modeFull && mode != modeQuick {
 				return fmt.Errorf("the manifest's mode is %q, not %q or %q", mode, modeQuick, modeFull)
 			}
-			return drawSweep(out, id, title, sc, mode, filepath.Join(out.Dir, out.tableName("summary")))
+			var in *insetData
+			if s.inset != "" {
+				var info artifact.ScenarioInfo
+				raw, ok := man.Extra["inset_scenario"].(json.RawMessage)
+				if !ok {
+					return errors.New("the manifest has no inset_scenario: run the panel again")
+				}
+				if err := json.Unmarshal(raw, &info); err != nil {
+					return fmt.Errorf("the manifest's inset_scenario: %w", err)
+				}
+				isc, err := scenarios.Parse(info.File, []byte(info.Text))
+				if err != nil {
+					return fmt.Errorf("the manifest's inset scenario: %w", err)
+				}
+				in = &insetData{sc: isc, summary: filepath.Join(out.Dir, out.tableName(insetTable))}
+			}
+			return drawSweep(out, s.id, s.title, sc, mode, filepath.Join(out.Dir, out.tableName("summary")), in)
 		}}
 }
 
-// makeSweep runs (or resumes) the sweep of sc in DIR/fig<ID>/sweep and
-// writes the panel: the heatmap, the summary table and the manifest.
-func makeSweep(ctx context.Context, out *Output, id, title string, sc *scenarios.Scenario, mode string) error {
-	work := filepath.Join(out.Dir, "sweep")
-	res, err := runWork(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindSweep, Workers: out.Workers, Selection: artifact.All,
-		RecordEvery: execute.SweepRecording(sc), Progress: out.Progress, Provenance: out.Provenance})
-	if err := incomplete(res, err, work); err != nil {
-		return err
+// panelScenario is a built-in scenario as a panel of the mode runs it.
+func panelScenario(name, mode string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Builtin(name)
+	if err != nil || mode == modeFull {
+		return sc, err
 	}
-	man, err := artifact.ReadRunsManifest(work)
+	return quickScenario(sc)
+}
+
+// insetData is an inset's scenario and summary table.
+type insetData struct {
+	sc      *scenarios.Scenario
+	summary string
+}
+
+// makeSweep runs (or resumes) the sweep of sc in DIR/fig<ID>/sweep, and
+// that of inset (if not nil) in DIR/fig<ID>/inset, and writes the panel:
+// the heatmap, the summary tables and the manifest.
+func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenarios.Scenario, mode string) error {
+	summary, sessions, err := runSweep(ctx, out, sc, "sweep")
 	if err != nil {
 		return err
 	}
-	summary := filepath.Join(work, artifact.SummaryFile)
-	if err := drawSweep(out, id, title, sc, mode, summary); err != nil {
-		return err
-	}
-	if err := out.copyTable("summary", summary); err != nil {
-		return err
-	}
-	var wall time.Duration
-	for _, s := range man.Sessions {
-		wall += s.End.Sub(s.Start)
-	}
-	return out.manifest(id, sweepHeading(id, title, sc, mode), artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source), map[string]any{
+	extra := map[string]any{
 		"mode":          mode,
 		"points":        sc.NumPoints(),
 		"replicates":    sc.Replicates,
 		"runs":          sc.NumRuns(),
 		"sweep_dir":     "sweep/ (journal, runs.csv, summary.csv; not committed)",
-		"wall_seconds":  wall.Seconds(),
-		"sweep_session": man.Sessions,
+		"wall_seconds":  wallSeconds(sessions),
+		"sweep_session": sessions,
 		"data": map[string]string{
 			out.tableName("summary"): "the sweep's summary table: one row per grid cell with its parameters, the mean and sd of the final frequency of A over the replicates, fractions fixed A / fixed B / neither, mean generations",
 		},
-	})
+	}
+	var in *insetData
+	if inset != nil {
+		isum, isessions, err := runSweep(ctx, out, inset, insetDir)
+		if err != nil {
+			return err
+		}
+		in = &insetData{sc: inset, summary: isum}
+		extra["inset_scenario"] = artifact.NewScenarioInfo(inset.Name, inset.Description, inset.File, inset.Source)
+		extra["inset_points"] = inset.NumPoints()
+		extra["inset_runs"] = inset.NumRuns()
+		extra["inset_dir"] = insetDir + "/ (journal, runs.csv, summary.csv; not committed)"
+		extra["inset_wall_seconds"] = wallSeconds(isessions)
+		extra["inset_session"] = isessions
+		extra["inset_marker"] = map[string]float64{"bias": insetMarker[0], "c": insetMarker[1]}
+		extra["data"].(map[string]string)[out.tableName(insetTable)] = "the inset's summary table (scenario " + inset.Name + "), in the same columns"
+	}
+	if err := drawSweep(out, s.id, s.title, sc, mode, summary, in); err != nil {
+		return err
+	}
+	if err := out.copyTable("summary", summary); err != nil {
+		return err
+	}
+	if in != nil {
+		if err := out.copyTable(insetTable, in.summary); err != nil {
+			return err
+		}
+	}
+	return out.manifest(s.id, sweepHeading(s.id, s.title, sc, mode), artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source), extra)
+}
+
+// runSweep runs (or resumes) sc's sweep in DIR/fig<ID>/<sub> and returns
+// its summary table's path and its sessions.
+func runSweep(ctx context.Context, out *Output, sc *scenarios.Scenario, sub string) (string, []artifact.Session, error) {
+	work := filepath.Join(out.Dir, sub)
+	res, err := runWork(ctx, sc, execute.Options{Dir: work, Kind: artifact.KindSweep, Workers: out.Workers, Selection: artifact.All,
+		RecordEvery: execute.SweepRecording(sc), Progress: out.Progress, Provenance: out.Provenance})
+	if err := incomplete(res, err, work); err != nil {
+		return "", nil, err
+	}
+	man, err := artifact.ReadRunsManifest(work)
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(work, artifact.SummaryFile), man.Sessions, nil
+}
+
+// wallSeconds is the summed length of a directory's sessions.
+func wallSeconds(sessions []artifact.Session) float64 {
+	var wall time.Duration
+	for _, s := range sessions {
+		wall += s.End.Sub(s.Start)
+	}
+	return wall.Seconds()
 }
 
 // runWork runs (or resumes) a panel's runs in its work directory, which
@@ -167,8 +252,9 @@ func sweepHeading(id, title string, sc *scenarios.Scenario, mode string) string 
 	return fmt.Sprintf("Figure %s (%d replicates per cell)\n%s", id, sc.Replicates, title)
 }
 
-// drawSweep draws a sweep panel's heatmap from a summary table.
-func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summaryPath string) error {
+// drawSweep draws a sweep panel's heatmap from a summary table, with
+// the inset drawn from its own (if in is not nil).
+func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summaryPath string, in *insetData) error {
 	t, err := artifact.ReadTable(summaryPath)
 	if err != nil {
 		return err
@@ -178,7 +264,17 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 	if mode == modeFull {
 		full = " --full"
 	}
-	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), false)
+	opts := figures.HeatmapOptions{}
+	if in != nil {
+		it, err := artifact.ReadTable(in.summary)
+		if err != nil {
+			return err
+		}
+		if opts.Inset, err = figures.SweepInset(in.sc, it, insetMarker, "Figure 4c's parameters"); err != nil {
+			return err
+		}
+	}
+	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), opts)
 	if err != nil {
 		return err
 	}
