@@ -66,6 +66,10 @@ func inputf(format string, a ...any) error { return &InputError{Err: fmt.Errorf(
 // starting again, makes its runs.
 var ErrStale = errors.New("made by an older culturesim")
 
+// ErrOtherScenario marks a directory whose runs are another scenario's:
+// --resume cannot continue them.
+var ErrOtherScenario = errors.New("holds another scenario's runs")
+
 // Options configure Run.
 type Options struct {
 	Dir string
@@ -510,7 +514,7 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		if m.Scenario != nil {
 			file = m.Scenario.File
 		}
-		return nil, nil, nil, inputf("--resume: %s holds runs of a different scenario (%s); the scenario given has sha256 %.12s…", dir, file, hdr.ScenarioSHA256)
+		return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s holds runs of a different scenario (%s); the scenario given has sha256 %.12s… (%w)", dir, file, hdr.ScenarioSHA256, ErrOtherScenario)}
 	}
 	if m.Selection != opts.Selection {
 		hint := ""

@@ -394,7 +394,7 @@ func TestRefusesForeignAndMismatchedDirs(t *testing.T) {
 	o3 := o
 	o3.Resume = true
 	sc2 := scenario(t, strings.Replace(small, "replicates = 3", "replicates = 4", 1))
-	if _, err := Run(context.Background(), sc2, o3); err == nil || !strings.Contains(err.Error(), "different scenario") {
+	if _, err := Run(context.Background(), sc2, o3); !errors.Is(err, ErrOtherScenario) || !strings.Contains(err.Error(), "different scenario") {
 		t.Errorf("resume with another scenario: %v", err)
 	}
 	// A run directory is not resumed as a sweep.

@@ -218,12 +218,13 @@ func wallSeconds(sessions []artifact.Session) float64 {
 }
 
 // runWork runs (or resumes) a panel's runs in its work directory, which
-// is the panel's own: one an older culturesim left that cannot be resumed
+// is the panel's own: one an older culturesim left that cannot be resumed,
+// or one holding the runs of an earlier version of the panel's scenario,
 // is started again rather than refused.
 func runWork(ctx context.Context, sc *scenarios.Scenario, opts execute.Options) (*execute.Outcome, error) {
 	opts.Resume = true
 	res, err := execute.Run(ctx, sc, opts)
-	if errors.Is(err, execute.ErrStale) {
+	if errors.Is(err, execute.ErrStale) || errors.Is(err, execute.ErrOtherScenario) {
 		opts.Resume, opts.Force = false, true
 		res, err = execute.Run(ctx, sc, opts)
 	}
