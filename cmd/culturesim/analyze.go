@@ -17,6 +17,11 @@ import (
 type analyzeOptions struct {
 	Params [model.PrimaryParameters]floatFlag
 	JSON   bool
+	// Finite, when not 0, adds the finite population of that many agents:
+	// the exact chain up to model.FiniteMax (or with Diffusion), the
+	// diffusion approximation above.
+	Finite    int
+	Diffusion bool
 }
 
 func (o *analyzeOptions) params() model.Params {
@@ -43,6 +48,12 @@ func (o *analyzeOptions) validate() error {
 	if err := o.params().Validate(); err != nil {
 		return usageError{paramFlagErrors("analyze", err)}
 	}
+	switch {
+	case o.Finite == 0 && o.Diffusion:
+		return usagef("analyze: --diffusion needs --finite N")
+	case o.Finite != 0 && (o.Finite < 2 || o.Finite > model.DiffusionMaxN):
+		return usagef("analyze: --finite is %d; the population size must be in [2, %d] (exact up to %d, a diffusion approximation above)", o.Finite, model.DiffusionMaxN, model.FiniteMax)
+	}
 	return nil
 }
 
@@ -68,11 +79,13 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, pa := range model.Parameters[:model.PrimaryParameters] {
 		synopsis = append(synopsis, "--"+pa.Key+" "+strings.ToUpper(pa.Key))
 	}
-	fs := newFlagSet("analyze", strings.Join(synopsis, " ")+" [--json]", stdout)
+	fs := newFlagSet("analyze", strings.Join(synopsis, " ")+" [--finite N [--diffusion]] [--json]", stdout)
 	for i, pa := range model.Parameters[:model.PrimaryParameters] {
 		fs.Var(&o.Params[i], pa.Key, fmt.Sprintf("%s %s, in %s [required]", pa.Name, pa.Symbol, pa.Domain))
 	}
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a report")
+	fs.IntVar(&o.Finite, "finite", 0, fmt.Sprintf("also analyse a well-mixed population of N agents: fixation probabilities from every start, ρ_A against the neutral 1/N, mean absorption times and the quasi-stationary distribution, from the exact Markov chain for N ≤ %d and a diffusion approximation above", model.FiniteMax))
+	fs.BoolVar(&o.Diffusion, "diffusion", false, "with --finite: use the diffusion approximation even where the exact chain is available (to compare them)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -91,13 +104,135 @@ func runAnalyze(ctx context.Context, o analyzeOptions, stdout, stderr io.Writer)
 	if err != nil {
 		return usageError{err}
 	}
+	var fin *finiteJSON
+	if o.Finite != 0 {
+		if fin, err = finiteAnalysis(o.params(), o.Finite, o.Diffusion); err != nil {
+			return err
+		}
+	}
 	if o.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(analysisJSON(a))
+		out := analysisJSON(a)
+		out.Finite = fin
+		return enc.Encode(out)
 	}
-	_, err = io.WriteString(stdout, analysisReport(a))
+	report := analysisReport(a)
+	if fin != nil {
+		report += finiteReport(fin)
+	}
+	_, err = io.WriteString(stdout, report)
 	return err
+}
+
+// finiteJSON is the finite population's analysis (analyze --finite).
+type finiteJSON struct {
+	N      int    `json:"n"`
+	Method string `json:"method"` // "exact" or "diffusion"
+	Note   string `json:"note"`
+	// Per start k = 0…N (exact) or at the frequencies of Frequencies
+	// (diffusion).
+	Starts          []int      `json:"starts,omitempty"`
+	Frequencies     []float64  `json:"frequencies,omitempty"`
+	Fixation        []*float64 `json:"fixation"`
+	AbsorptionTime  []*float64 `json:"absorption_time"`
+	QuasiStationary []float64  `json:"quasi_stationary,omitempty"`
+	RhoA            float64    `json:"rho_a"`
+	RhoB            float64    `json:"rho_b"`
+	Neutral         float64    `json:"neutral"`
+	RhoANeutral     float64    `json:"rho_a_times_n"`
+	// Exact only.
+	Persistence             *float64 `json:"persistence,omitempty"`
+	MeanQuasiStationaryTime *float64 `json:"mean_quasi_stationary_time,omitempty"`
+	Condition               *float64 `json:"condition,omitempty"`
+}
+
+// diffusionFrequencies are where the diffusion approximation is reported.
+var diffusionFrequencies = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
+
+func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, error) {
+	out := &finiteJSON{N: n, Neutral: 1 / float64(n)}
+	if n <= model.FiniteMax && !forceDiffusion {
+		c, err := model.NewFiniteChain(p, n)
+		if err != nil {
+			return nil, usageError{paramFlagErrors("analyze", err)}
+		}
+		a, err := c.Analyze()
+		if err != nil {
+			return nil, err
+		}
+		out.Method = "exact"
+		out.Note = fmt.Sprintf("the exact Markov chain of the number of A juveniles (%d×%d transition matrix)", n+1, n+1)
+		for k := 0; k <= n; k++ {
+			out.Starts = append(out.Starts, k)
+			out.Fixation = append(out.Fixation, num(a.Fixation[k]))
+			out.AbsorptionTime = append(out.AbsorptionTime, num(a.AbsorptionTime[k]))
+		}
+		out.QuasiStationary = a.QuasiStationary
+		out.RhoA, out.RhoB = a.RhoA, a.RhoB
+		out.Persistence, out.MeanQuasiStationaryTime, out.Condition = num(a.Persistence), num(a.MeanQuasiStationaryTime), num(a.Condition)
+		if a.Condition > 1e12 {
+			out.Note += fmt.Sprintf("; ill-conditioned (condition number %.3g): fixation takes so long that the solutions have lost digits", a.Condition)
+		}
+	} else {
+		d, err := model.NewDiffusion(p, n, false)
+		if err != nil {
+			return nil, usageError{paramFlagErrors("analyze", err)}
+		}
+		out.Method = "diffusion"
+		out.Note = "an approximation: the diffusion whose drift is the recursion with the finite population's pairing and whose variance is one generation's sampling variance (model.Diffusion)"
+		for _, x := range diffusionFrequencies {
+			out.Frequencies = append(out.Frequencies, x)
+			out.Fixation = append(out.Fixation, num(d.Fixation(x)))
+			out.AbsorptionTime = append(out.AbsorptionTime, num(d.AbsorptionTime(x)))
+		}
+		out.RhoA = d.RhoA()
+		out.RhoB = 1 - d.Fixation(1-1/float64(n))
+	}
+	out.RhoANeutral = out.RhoA * float64(n)
+	return out, nil
+}
+
+func finiteReport(f *finiteJSON) string {
+	var b strings.Builder
+	what := "exact"
+	if f.Method == "diffusion" {
+		what = "diffusion approximation"
+	}
+	fmt.Fprintf(&b, "\nFinite well-mixed population of N = %d (%s):\n  %s\n", f.N, what, f.Note)
+	cmp := func(rho float64) string {
+		switch r := rho * float64(f.N); {
+		case r > 1:
+			return "favoured by selection"
+		case r < 1:
+			return "opposed by selection"
+		}
+		return "neutral"
+	}
+	fmt.Fprintf(&b, "  ρ_A = %s (one cooperator fixes); ρ_A·N = %s against 1 if neutral: %s\n", fmtNum(f.RhoA), fmtNum(f.RhoANeutral), cmp(f.RhoA))
+	fmt.Fprintf(&b, "  ρ_B = %s (one defector fixes);  ρ_B·N = %s: %s\n", fmtNum(f.RhoB), fmtNum(f.RhoB*float64(f.N)), cmp(f.RhoB))
+	if f.Persistence != nil {
+		fmt.Fprintf(&b, "  quasi-stationary: not fixing %s per generation, mean time to fixation from it %s generations\n", fmtNum(*f.Persistence), fmtNum(*f.MeanQuasiStationaryTime))
+	}
+	if f.Method == "exact" {
+		fmt.Fprintf(&b, "  %5s  %-12s %-16s %s\n", "k", "P(A fixes)", "mean generations", "quasi-stationary")
+		for i, k := range f.Starts {
+			fmt.Fprintf(&b, "  %5d  %-12s %-16s %s\n", k, fmtPtr(f.Fixation[i]), fmtPtr(f.AbsorptionTime[i]), fmtNum(f.QuasiStationary[i]))
+		}
+	} else {
+		fmt.Fprintf(&b, "  %9s  %-12s %s\n", "start p̂", "P(A fixes)", "mean generations")
+		for i, x := range f.Frequencies {
+			fmt.Fprintf(&b, "  %9s  %-12s %s\n", fmtNum(x), fmtPtr(f.Fixation[i]), fmtPtr(f.AbsorptionTime[i]))
+		}
+	}
+	return b.String()
+}
+
+func fmtPtr(x *float64) string {
+	if x == nil {
+		return "undefined"
+	}
+	return fmtNum(*x)
 }
 
 // num is a JSON number that is null for NaN.
@@ -105,6 +240,7 @@ func num(x float64) *float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return nil
 	}
+	x += 0 // −0 is 0
 	return &x
 }
 
@@ -155,6 +291,7 @@ type analysisOut struct {
 	A1                 *float64          `json:"a1"`
 	A2                 *float64          `json:"a2"`
 	CriticalCostEqualT *float64          `json:"critical_cost_equal_t"`
+	Finite             *finiteJSON       `json:"finite,omitempty"`
 }
 
 func analysisJSON(a model.Analysis) analysisOut {
@@ -173,17 +310,19 @@ func analysisJSON(a model.Analysis) analysisOut {
 	for _, e := range a.Equilibria {
 		out.Equilibria = append(out.Equilibria, equilibriumJSON{P: e.P, Stable: e.Stability == model.Stable, Stability: e.Stability.String(), Slope: e.Slope})
 	}
-	out.Beta1, out.Beta2, out.Beta3 = a.Beta1, a.Beta2, a.Beta3
+	out.Beta1, out.Beta2, out.Beta3 = a.Beta1+0, a.Beta2+0, a.Beta3+0 // no −0
 	out.Gamma1, out.Gamma2, out.VHat, out.A1, out.A2 = num(a.Gamma1), num(a.Gamma2), num(a.VHat), num(a.A1), num(a.A2)
 	out.CriticalCostEqualT = num(a.CriticalCostEqualT)
 	return out
 }
 
+// fmtNum prints x to 6 significant digits; −0 (a product that
+// vanished) prints as 0.
 func fmtNum(x float64) string {
 	if math.IsNaN(x) {
 		return "undefined"
 	}
-	return fmt.Sprintf("%.6g", x)
+	return fmt.Sprintf("%.6g", x+0)
 }
 
 func analysisReport(a model.Analysis) string {
@@ -198,13 +337,13 @@ func analysisReport(a model.Analysis) string {
 	fmt.Fprintf(&b, "Cooperation invades when rare: %s (β3 %s 0)\n\n", yes[a.Invades], map[bool]string{true: ">", false: "≤"}[a.Invades])
 	fmt.Fprintln(&b, "Equilibria of p̂, the frequency of A among juveniles:")
 	for _, e := range a.Equilibria {
-		fmt.Fprintf(&b, "  p̂ = %-10s %-9s (dp̂'/dp̂ = %.6g)\n", fmt.Sprintf("%.6g", e.P), e.Stability, e.Slope)
+		fmt.Fprintf(&b, "  p̂ = %-10s %-9s (dp̂'/dp̂ = %s)\n", fmtNum(e.P), e.Stability, fmtNum(e.Slope))
 	}
 	if !math.IsNaN(a.PStar) {
-		fmt.Fprintf(&b, "  mean fitness at p̂*: w̄* = 1 + p̂*(b − c) = %.6g\n", a.WBarStar)
+		fmt.Fprintf(&b, "  mean fitness at p̂*: w̄* = 1 + p̂*(b − c) = %s\n", fmtNum(a.WBarStar))
 	}
 	fmt.Fprintln(&b, "\nf(p̂) = w̄(p̂' − p̂) = β1 p̂³ + β2 p̂² + β3 p̂ = p̂(p̂ − 1)(β1 p̂ − β3):")
-	fmt.Fprintf(&b, "  β1 = %.6g\n  β2 = %.6g\n  β3 = %.6g\n", a.Beta1, a.Beta2, a.Beta3)
+	fmt.Fprintf(&b, "  β1 = %s\n  β2 = %s\n  β3 = %s\n", fmtNum(a.Beta1), fmtNum(a.Beta2), fmtNum(a.Beta3))
 	fmt.Fprintln(&b, "\nThresholds (boundaries of the regions; the outcome above comes from the β signs):")
 	fmt.Fprintf(&b, "  γ1 = %-12s cost c at which β3 = 0\n", fmtNum(a.Gamma1))
 	fmt.Fprintf(&b, "  γ2 = %-12s cost c at which β3 = β1\n", fmtNum(a.Gamma2))
@@ -212,7 +351,7 @@ func analysisReport(a model.Analysis) string {
 	fmt.Fprintf(&b, "  a1 = %-12s association α at which β3 = β1\n", fmtNum(a.A1))
 	fmt.Fprintf(&b, "  a2 = %-12s association α at which β3 = 0\n", fmtNum(a.A2))
 	if !math.IsNaN(a.CriticalCostEqualT) {
-		fmt.Fprintf(&b, "  T_A = T_B: cooperation fixes iff c < bαT/(1 − T) = %.6g (v > 0)\n", a.CriticalCostEqualT)
+		fmt.Fprintf(&b, "  T_A = T_B: cooperation fixes iff c < bαT/(1 − T) = %s (v > 0)\n", fmtNum(a.CriticalCostEqualT))
 	}
 	return b.String()
 }

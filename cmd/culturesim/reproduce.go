@@ -85,7 +85,7 @@ func runReproduce(ctx context.Context, o reproduceOptions, stdout, stderr io.Wri
 		out.Full, out.Workers = o.Full, o.Workers
 		var rep *progress.Reporter
 		if p.Sweep || id == "4c" {
-			rep = o.reporter(stderr, "fig"+dirID)
+			rep = o.reporter(stderr, paper.BaseName(dirID))
 			out.Progress = rep.Update
 		}
 		err = p.Make(ctx, out)
@@ -93,7 +93,7 @@ func runReproduce(ctx context.Context, o reproduceOptions, stdout, stderr io.Wri
 		if err != nil {
 			return fmt.Errorf("panel %s: %w", id, err)
 		}
-		fmt.Fprintf(stdout, "fig%-9s %-62s %s (%.1f s)\n", dirID, p.Description, out.Dir, time.Since(start).Seconds())
+		fmt.Fprintf(stdout, "%-12s %-62s %s (%.1f s)\n", paper.BaseName(dirID), p.Description, out.Dir, time.Since(start).Seconds())
 	}
 	return nil
 }

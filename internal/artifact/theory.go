@@ -17,16 +17,20 @@ const wilsonZ = 1.959963984540054
 // successes in n trials (Wilson 1927). Unlike the normal interval it stays
 // inside [0, 1] and does not collapse to a point at k = 0 or k = n, which
 // is where fixation fractions usually are. NaN for n = 0.
-func Wilson(k, n int) Interval {
+func Wilson(k, n int) Interval { return WilsonZ(k, n, wilsonZ) }
+
+// WilsonZ is the Wilson score interval for the standard normal quantile
+// z: 1.96 for 95%, 3.2905 for 99.9% (two-sided).
+func WilsonZ(k, n int, z float64) Interval {
 	if n <= 0 {
 		return Interval{math.NaN(), math.NaN()}
 	}
 	nf := float64(n)
 	p := float64(k) / nf
-	z2 := wilsonZ * wilsonZ
+	z2 := z * z
 	den := 1 + z2/nf
 	centre := (p + z2/(2*nf)) / den
-	half := wilsonZ / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
+	half := z / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
 	return Interval{math.Max(0, centre-half), math.Min(1, centre+half)}
 }
 

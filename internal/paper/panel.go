@@ -41,9 +41,19 @@ type Output struct {
 	Files      []string // written so far, relative to Dir
 }
 
-// NewOutput creates the panel's directory, root/fig<id>.
+// BaseName names a panel's directory and files: fig<ID> for the paper's
+// panels ("fig2a", "fig4b_quick"), the ID itself for culturesim's own
+// ("finite-n").
+func BaseName(id string) string {
+	if id != "" && (id[0] >= '0' && id[0] <= '9' || len(id) > 1 && id[0] == 'S' && id[1] >= '0' && id[1] <= '9') {
+		return "fig" + id
+	}
+	return id
+}
+
+// NewOutput creates the panel's directory, root/BaseName(id).
 func NewOutput(root, id string, prov artifact.Provenance) (*Output, error) {
-	dir := filepath.Join(root, "fig"+id)
+	dir := filepath.Join(root, BaseName(id))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("panel %s: %w", id, err)
 	}
@@ -59,9 +69,9 @@ func (o *Output) add(path string) {
 }
 
 // tableName is the file of the panel's table name: fig<ID>_<name>.csv,
-// or fig<ID>.csv for an empty name.
+// or fig<ID>.csv for an empty name (see BaseName).
 func (o *Output) tableName(name string) string {
-	base := "fig" + o.ID
+	base := BaseName(o.ID)
 	if name != "" {
 		base += "_" + name
 	}
@@ -103,7 +113,7 @@ func (o *Output) figure(f figures.Figure, caption string) error {
 		{"Software", o.Provenance.Tool + " " + o.Provenance.Version},
 		{"Command", o.Provenance.Command},
 	}
-	files, err := f.Save(filepath.Join(o.Dir, "fig"+o.ID), md)
+	files, err := f.Save(filepath.Join(o.Dir, BaseName(o.ID)), md)
 	for _, p := range files {
 		o.add(p)
 	}
@@ -254,7 +264,7 @@ func AnalyticPanels() map[string]Panel {
 	for _, nm := range regionMaps() {
 		out[nm.id] = regionPanel(nm.id, nm.desc, nm.m)
 	}
-	for _, p := range []Panel{fig1(), fig3d(), figS1()} {
+	for _, p := range []Panel{fig1(), fig3d(), figS1(), finiteN()} {
 		out[p.ID] = p
 	}
 	return out

@@ -250,7 +250,7 @@ func TestAllAnalyticPanels(t *testing.T) {
 		if pngs != 1 || csvs == 0 {
 			t.Errorf("%s: files %v", id, out.Files)
 		}
-		checkFigure(t, out.Dir, "fig"+id)
+		checkFigure(t, out.Dir, BaseName(id))
 	}
 }
 

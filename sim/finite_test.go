@@ -1,0 +1,180 @@
+package sim_test
+
+import (
+	"math"
+	"os"
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// finiteRegions are parameter sets, one per outcome of MODEL.md §4, with
+// selection weak enough that a population of tens is neither neutral nor
+// deterministic: model.FiniteRegions, which the finite-N figure draws.
+var finiteRegions = model.FiniteRegions
+
+// z999 is the standard normal quantile of 0.9995: Wilson intervals of
+// 99.9%.
+const z999 = 3.2905267314919255
+
+// The exact chain of model.FiniteChain is the engine's law: from every
+// start k, the fraction of 10⁴ replicates of sim.WellMixed that fix A
+// lies inside the Wilson 99.9% interval around it, in each region, for
+// even and odd N. go test runs N = 10, 11 and 25; CULTURESIM_EXACT=1
+// (as .ci/run sets it) adds 60 and 61.
+func TestWellMixedFixationMatchesExactChain(t *testing.T) {
+	sizes := []int{10, 11, 25}
+	if os.Getenv("CULTURESIM_EXACT") != "" {
+		sizes = append(sizes, 60, 61)
+	} else if testing.Short() {
+		sizes = sizes[:2]
+	}
+	const replicates = 10000
+	checked, outside := 0, 0
+	for ri, reg := range finiteRegions {
+		for _, n := range sizes {
+			chain, err := model.NewFiniteChain(reg.Params, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			an, err := chain.Analyze()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixed := engineFixations(reg.Params, n, replicates, uint64(1000*ri+n))
+			for k := 1; k < n; k++ {
+				iv := artifact.WilsonZ(fixed[k], replicates, z999)
+				checked++
+				if want := an.Fixation[k]; want < iv.Lo || want > iv.Hi {
+					outside++
+					t.Errorf("%s, N = %d, from %d A: the engine fixed A in %d of %d runs (99.9%% interval [%.4f, %.4f]); the chain says %.4f",
+						reg.Name, n, k, fixed[k], replicates, iv.Lo, iv.Hi, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d starts checked, %d outside their 99.9%% interval", checked, outside)
+}
+
+// engineFixations runs replicates of n agents from every start k in
+// 1…n−1 to fixation and counts those where A fixed; streams from seed,
+// the start and the replicate. Two goroutines share the starts.
+func engineFixations(p model.Params, n, replicates int, seed uint64) []int {
+	fixed := make([]int, n)
+	var wg sync.WaitGroup
+	starts := make(chan int)
+	for range 2 {
+		wg.Go(func() {
+			ph := make([]uint8, n)
+			// One population per goroutine: SetPhenotypes replaces every
+			// agent (and shuffles them) at the start of each replicate.
+			w, err := sim.NewWellMixed(p, n, 0, rng.New(seed))
+			if err != nil {
+				panic(err)
+			}
+			for k := range starts {
+				for i := range ph {
+					ph[i] = 0
+					if i < k {
+						ph[i] = 1
+					}
+				}
+				count := 0
+				for rep := range replicates {
+					r := rng.Stream(seed, k, rep)
+					if err := w.SetPhenotypes(ph, r); err != nil {
+						panic(err)
+					}
+					for w.CountA() != 0 && w.CountA() != n {
+						w.Step(r)
+					}
+					if w.CountA() == n {
+						count++
+					}
+				}
+				fixed[k] = count
+			}
+		})
+	}
+	for k := 1; k < n; k++ {
+		starts <- k
+	}
+	close(starts)
+	wg.Wait()
+	return fixed
+}
+
+// One generation of sim.WellMixed draws the next number of A juveniles
+// from the chain's row: from several starts, 10⁵ steps' histogram of k′
+// against P[k][·] by a chi-square test at the 10⁻⁴ level (bins with
+// fewer than 5 expected merged), for even and odd N, v < 1 and v = 1,
+// strong selection and weak. A test of the law itself, sharper than the
+// fixation fractions it implies.
+func TestWellMixedStepMatchesExactChain(t *testing.T) {
+	sets := []model.FiniteRegion{
+		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
+		{Name: "oblique only", Params: model.Params{B: 3, C: 0.5, V: 0, Alpha: 0.9, TA: 0.2, TB: 0.6}},
+		finiteRegions[2],
+	}
+	const steps = 100000
+	for si, set := range sets {
+		for _, n := range []int{11, 12, 25} {
+			chain, err := model.NewFiniteChain(set.Params, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []int{1, n / 3, n / 2, n - 2} {
+				w, err := sim.NewWellMixed(set.Params, n, 0, rng.New(1))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ph := make([]uint8, n)
+				for i := range k {
+					ph[i] = 1
+				}
+				counts := make([]int, n+1)
+				r := rng.Stream(uint64(7000+si), n, k)
+				for range steps {
+					if err := w.SetPhenotypes(ph, r); err != nil {
+						t.Fatal(err)
+					}
+					w.Step(r)
+					counts[w.CountA()]++
+				}
+				stat, df := chiSquareMerged(counts, chain.P.RawRowView(k), steps)
+				limit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4)
+				if df > 0 && stat > limit {
+					t.Errorf("%s, N = %d, k = %d: χ² = %.1f on %d degrees of freedom, above the 10⁻⁴ quantile %.1f", set.Name, n, k, stat, df, limit)
+				}
+			}
+		}
+	}
+}
+
+// chiSquareMerged is Pearson's statistic of observed counts against
+// probabilities, with adjacent bins merged until each expects ≥ 5, and
+// its degrees of freedom (merged bins − 1).
+func chiSquareMerged(counts []int, probs []float64, total int) (stat float64, df int) {
+	var obs, exp float64
+	bins := 0
+	for i := range counts {
+		obs += float64(counts[i])
+		exp += probs[i] * float64(total)
+		if exp >= 5 || i == len(counts)-1 {
+			if exp > 0 {
+				stat += (obs - exp) * (obs - exp) / exp
+				bins++
+			} else if obs > 0 {
+				return math.Inf(1), 1 // seen where the chain says never
+			}
+			obs, exp = 0, 0
+		}
+	}
+	return stat, bins - 1
+}
