@@ -73,15 +73,20 @@ type InvasionConfig struct {
 	Modifier
 	// Alphas: the resident's α first, then the invaders' in order of entry.
 	Alphas []float64
-	// Entry is the invader's frequency on entry, split equally over A and B
-	// (the paper: 0.005). The resident keeps its A/B proportions.
+	// Entry is the invader's frequency on entry on each of its two types:
+	// the four types start at (r_A − Entry, r_B − Entry, Entry, Entry),
+	// with r_A, r_B the resident's types (renormalised to sum 1, the
+	// old allele's remnant removed). The paper's Figure S1: 0.005, so
+	// 0.01 of invaders in total, as the authors' notebook enters them
+	// (MODEL.md §5).
 	Entry float64
 	// Fixation: an invasion succeeds when the invader's frequency exceeds
 	// 1 − Fixation (the paper: 0.005); it then becomes the resident, and the
 	// remaining old allele is removed as the next invader enters.
 	Fixation float64
 	// Loss: an invasion fails when the invader's frequency falls below
-	// Loss; the resident stays. Zero means Entry/100.
+	// Loss; the resident stays. Zero means Entry/50 (a hundredth of the
+	// invader's total on entry).
 	Loss float64
 	// MaxGenerations bounds the total generations over all invasions
 	// (the paper's Figure S1 shows 250,000).
@@ -122,14 +127,14 @@ func (c InvasionConfig) Validate() error {
 			errs = append(errs, Within(fmt.Sprintf("alleles[%d]", i), err))
 		}
 	}
-	if !(c.Entry > 0 && c.Entry < 1) {
-		errs = append(errs, &FieldError{Path: "entry", Value: c.Entry, Domain: "(0, 1)"})
+	if !(c.Entry > 0 && c.Entry < 0.5) {
+		errs = append(errs, &FieldError{Path: "entry", Value: c.Entry, Domain: "(0, 0.5)"})
 	}
 	if !(c.Fixation > 0 && c.Fixation < 1) {
 		errs = append(errs, &FieldError{Path: "fixation", Value: c.Fixation, Domain: "(0, 1)"})
 	}
-	if c.Loss < 0 || c.Loss >= c.Entry || math.IsNaN(c.Loss) {
-		errs = append(errs, &FieldError{Path: "loss", Value: c.Loss, Domain: "[0, entry)"})
+	if c.Loss < 0 || c.Loss >= 2*c.Entry || math.IsNaN(c.Loss) {
+		errs = append(errs, &FieldError{Path: "loss", Value: c.Loss, Domain: "[0, 2·entry)"})
 	}
 	if c.MaxGenerations <= 0 {
 		errs = append(errs, &FieldError{Path: "max_generations", Value: c.MaxGenerations, Domain: "≥ 1"})
@@ -166,7 +171,7 @@ func (m Modifier) Attractor(alpha float64) float64 {
 // invasion neither succeeds nor fails within MaxGenerations.
 func RunInvasions(cfg InvasionConfig) ([]InvasionResult, []InvasionPoint, error) {
 	if cfg.Loss == 0 {
-		cfg.Loss = cfg.Entry / 100
+		cfg.Loss = cfg.Entry / 50
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
@@ -186,9 +191,14 @@ func RunInvasions(cfg InvasionConfig) ([]InvasionResult, []InvasionPoint, error)
 		})
 	}
 	for k, invader := range cfg.Alphas[1:] {
-		keep := 1 - cfg.Entry
 		resA := state[0] / (state[0] + state[1])
-		state = ModifierState{keep * resA, keep * (1 - resA), cfg.Entry / 2, cfg.Entry / 2}
+		if resA < cfg.Entry || 1-resA < cfg.Entry {
+			// A resident fixed (or nearly) for one phenotype cannot lose
+			// Entry of both: the invader takes its share of each instead.
+			state = ModifierState{(1 - 2*cfg.Entry) * resA, (1 - 2*cfg.Entry) * (1 - resA), cfg.Entry, cfg.Entry}
+		} else {
+			state = ModifierState{resA - cfg.Entry, 1 - resA - cfg.Entry, cfg.Entry, cfg.Entry}
+		}
 		res := InvasionResult{Resident: resident, Invader: invader, Start: gen}
 		record(k, state, state.Allelem())
 		for {

@@ -75,7 +75,7 @@ func figS1() Panel {
 		return out.manifest(id, title, nil, map[string]any{
 			"parameters":   figS1Parameters(cfg),
 			"record_every": cfg.RecordEvery,
-			"note":         "α steps from 0.7 to a2 in equal steps (MODEL.md §5); the resident starts at its stable p̂*; each invader enters at 0.005, split equally over A and B",
+			"note":         "α steps from 0.7 to a2 in equal steps (MODEL.md §5); the resident starts at its stable p̂*; each invader enters at 0.005 on each of its two types (0.01 in total), taken from each of the resident's two types, as the authors' notebook does; an invasion ends when the invader exceeds 0.995",
 		})
 	}}
 }
