@@ -159,7 +159,9 @@ func (cp ChangePlot) Figure(footnote string) (Figure, error) {
 		LegendEntry{Text: "direction of change", Thumb: glyphThumb{draw.GlyphStyle{Color: grey, Radius: vg.Points(4), Shape: arrowGlyph{Dir: 1}}}},
 	)
 	p.X.Min, p.X.Max = 0, 1
-	lim := math.Ceil(ymax*1.25*100) / 100
+	// Symmetric, in steps of 0.025 with a quarter's headroom: the
+	// paper's ±0.075 for its two curves.
+	lim := math.Ceil(ymax*1.25/0.025-1e-9) * 0.025
 	p.Y.Min, p.Y.Max = -lim, lim
 	p.X.Tick.Marker = stepTicks(0.2)
 	p.Y.Tick.Marker = stepTicks(tickStep(2 * lim))
@@ -175,7 +177,9 @@ func WithLegendBelow(p *plot.Plot, entries []LegendEntry, footnote string) func(
 		body := draw.Crop(c, 0, 0, vg.Points(14), 0)
 		drawFootnote(c, footnote)
 		lh := vg.Points(14) * vg.Length(len(entries))
-		p.Draw(draw.Crop(body, 0, 0, lh+vg.Points(10), 0))
+		// A right margin keeps glyphs at the last x (a ring at p̂ = 1)
+		// inside the image and clear of the last tick label.
+		p.Draw(draw.Crop(body, 0, -vg.Points(18), lh+vg.Points(10), 0))
 		l := legend(entries, vg.Points(3))
 		area := body
 		area.Max.Y = body.Min.Y + lh + vg.Points(4)

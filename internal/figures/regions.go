@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -32,6 +33,7 @@ type PhaseAxis struct {
 // function of x (NaN or ±Inf where undefined), which the figure samples.
 type PhaseCurve struct {
 	Label  string // legend text, e.g. "γ_1 (β_3 = 0)"
+	Name   string // written beside the curve on the plot, e.g. "γ_1"; "" for none
 	Dashed bool
 	Y      func(x float64) float64
 }
@@ -131,7 +133,8 @@ func (d PhaseDiagram) Figure(footnote string) (Figure, error) {
 	p.X.Label.Text = d.X.Label
 	p.Y.Label.Text = d.Y.Label
 	p.Add(plotter.NewImage(d.image(), d.X.Min, d.Y.Min, d.X.Max, d.Y.Max))
-	p.Add(&regionLabels{d: d})
+	taken := &labelSpace{}
+	p.Add(&regionLabels{d: d, taken: taken})
 	var entries []LegendEntry
 	for _, o := range model.Outcomes {
 		if d.count(o) > 0 {
@@ -155,6 +158,7 @@ func (d PhaseDiagram) Figure(footnote string) (Figure, error) {
 		}
 		entries = append(entries, LegendEntry{Text: c.Label, Thumb: LineThumb(sty)})
 	}
+	p.Add(&curveLabels{d: d, taken: taken})
 	// The image fixes the data range; curves may extend it: pin the axes.
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = d.X.Min, d.X.Max, d.Y.Min, d.Y.Max
 	p.X.Tick.Marker = stepTicks(tickStep(d.X.Max - d.X.Min))
@@ -164,7 +168,37 @@ func (d PhaseDiagram) Figure(footnote string) (Figure, error) {
 
 // regionLabels writes each region's name inside it, where a box around
 // the text fits entirely in the region (the legend names them all).
-type regionLabels struct{ d PhaseDiagram }
+type regionLabels struct {
+	d     PhaseDiagram
+	taken *labelSpace // where the labels went, for curveLabels to avoid
+}
+
+// labelSpace is the canvas written on by labels, as discs.
+type labelSpace struct{ discs []disc }
+
+type disc struct {
+	at vg.Point
+	r  vg.Length
+}
+
+// addText covers a text box of width w and height h centred at at,
+// rotated by angle, with discs of its height along it.
+func (s *labelSpace) addText(at vg.Point, w, h vg.Length, angle float64) {
+	cos, sin := vg.Length(math.Cos(angle)), vg.Length(math.Sin(angle))
+	for u := -w / 2; u <= w/2+h/4; u += h / 2 {
+		s.discs = append(s.discs, disc{vg.Point{X: at.X + u*cos, Y: at.Y + u*sin}, h / 2})
+	}
+}
+
+// free reports whether a disc of radius r at at misses every label.
+func (s *labelSpace) free(at vg.Point, r vg.Length) bool {
+	for _, d := range s.discs {
+		if math.Hypot(float64(d.at.X-at.X), float64(d.at.Y-at.Y)) < float64(d.r+r) {
+			return false
+		}
+	}
+	return true
+}
 
 func (r *regionLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	d := r.d
@@ -224,6 +258,143 @@ func (r *regionLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		if bestI >= 0 {
 			pt := vg.Point{X: c.Min.X + cw*vg.Length(bestI), Y: c.Min.Y + ch*vg.Length(bestJ)}
 			c.FillText(sty, pt, label)
+			r.taken.addText(pt, sty.Width(label), sty.Height(label), 0)
+			continue
+		}
+		// A band too thin for level text, as the paper labels its
+		// coexistence regions: the text along it, rotated, shortened
+		// ("coexist.") if it does not fit whole.
+		rs := TextStyle(9, color.Black)
+		rs.XAlign, rs.YAlign = draw.XCenter, draw.YCenter
+		for _, text := range []string{label, strings.Replace(label, "coexistence", "coexist.", 1)} {
+			if pt, angle, ok := r.rotatedSpot(c, o, rs.Width(text)+vg.Points(6), rs.Height(text)+vg.Points(2)); ok {
+				rs.Rotation = angle
+				c.FillText(rs, pt, text)
+				r.taken.addText(pt, rs.Width(text), rs.Height(text), angle)
+				break
+			}
+		}
+	}
+}
+
+// rotatedSpot finds where a text box of width w and height h, rotated by
+// some angle between −80° and 80°, lies inside region o: the centre and
+// angle with the thickest margin (the box grown across its text), the
+// least rotated first among equals.
+func (r *regionLabels) rotatedSpot(c draw.Canvas, o model.Outcome, w, h vg.Length) (vg.Point, float64, bool) {
+	d := r.d
+	cw := float64(c.Max.X-c.Min.X) / float64(d.NX)
+	ch := float64(c.Max.Y-c.Min.Y) / float64(d.NY)
+	in := func(x, y float64) bool { // canvas offsets from c.Min
+		i, j := int(x/cw), int(y/ch)
+		return i >= 0 && j >= 0 && i < d.NX && j < d.NY && d.Cells[j*d.NX+i] == uint8(o)
+	}
+	fits := func(x, y, cos, sin, hw, hh float64) bool {
+		for _, u := range []float64{-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1} {
+			for _, v := range []float64{-1, 0, 1} {
+				if !in(x+u*hw*cos-v*hh*sin, y+u*hw*sin+v*hh*cos) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	hw, hh := float64(w)/2, float64(h)/2
+	best, bestAngle, bestGrow := vg.Point{}, 0.0, 0.0
+	found := false
+	step := math.Max(cw, ch) * 3
+	for deg := 10.0; deg <= 80; deg += 5 {
+		for _, sign := range []float64{1, -1} {
+			a := sign * deg * math.Pi / 180
+			cos, sin := math.Cos(a), math.Sin(a)
+			for y := hh; y < float64(c.Max.Y-c.Min.Y)-hh; y += step {
+				for x := hh; x < float64(c.Max.X-c.Min.X)-hh; x += step {
+					if !fits(x, y, cos, sin, hw, hh) {
+						continue
+					}
+					grow := 1.0
+					for g := 1.25; g <= 4; g += 0.25 {
+						if !fits(x, y, cos, sin, hw, hh*g) {
+							break
+						}
+						grow = g
+					}
+					if grow > bestGrow+1e-9 {
+						best, bestAngle, bestGrow, found = vg.Point{X: c.Min.X + vg.Length(x), Y: c.Min.Y + vg.Length(y)}, a, grow, true
+					}
+				}
+			}
+		}
+	}
+	return best, bestAngle, found
+}
+
+// curveLabels writes each curve's name beside it, as the paper does: at
+// the first place, from the right, where the name sits inside the plot,
+// on one side of its curve and clear of the others.
+type curveLabels struct {
+	d     PhaseDiagram
+	taken *labelSpace
+}
+
+func (l *curveLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	sty := TextStyle(10, color.Black)
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	var all [][]vg.Point // every curve on the canvas
+	for _, cv := range l.d.Curves {
+		var pts []vg.Point
+		for _, piece := range l.d.curveLines(cv) {
+			for _, pt := range piece {
+				pts = append(pts, vg.Point{X: tx(pt.X), Y: ty(pt.Y)})
+			}
+		}
+		all = append(all, pts)
+	}
+	for k, cv := range l.d.Curves {
+		if cv.Name == "" || len(all[k]) < 3 {
+			continue
+		}
+		r := (sty.Width(cv.Name) + vg.Points(4)) / 2
+		clear := func(at vg.Point) bool {
+			if at.X-r < c.Min.X || at.X+r > c.Max.X || at.Y-r < c.Min.Y || at.Y+r > c.Max.Y {
+				return false
+			}
+			for _, pts := range all {
+				for _, q := range pts {
+					if math.Hypot(float64(q.X-at.X), float64(q.Y-at.Y)) < float64(r)+1 {
+						return false
+					}
+				}
+			}
+			return l.taken.free(at, r)
+		}
+		pts := all[k]
+		done := false
+		for f := 0.9; f >= 0.1 && !done; f -= 0.04 {
+			i := int(f * float64(len(pts)-1))
+			a, b := pts[max(i-2, 0)], pts[min(i+2, len(pts)-1)]
+			dx, dy := float64(b.X-a.X), float64(b.Y-a.Y)
+			n := math.Hypot(dx, dy)
+			if n == 0 {
+				continue
+			}
+			// The normal on the upper-left side, then the other.
+			nx, ny := -dy/n, dx/n
+			if ny < 0 {
+				nx, ny = -nx, -ny
+			}
+			for _, side := range []float64{1, -1} {
+				off := float64(r) + 4
+				at := vg.Point{X: pts[i].X + vg.Length(side*nx*off), Y: pts[i].Y + vg.Length(side*ny*off)}
+				if pts[i].X < c.Min.X || pts[i].X > c.Max.X || pts[i].Y < c.Min.Y || pts[i].Y > c.Max.Y || !clear(at) {
+					continue
+				}
+				c.FillText(sty, at, cv.Name)
+				l.taken.addText(at, 2*r, 2*r, 0)
+				done = true
+				break
+			}
 		}
 	}
 }

@@ -229,16 +229,26 @@ func (m *PanelManifest) extraString(key string) string {
 	return s
 }
 
-// SortedIDs returns panel IDs in the paper's order (1, 2a…, 3d, 4a…, S1…).
+// SortedIDs returns panel IDs in the paper's order (1, 2a…, 3d, 4a…, S1…),
+// then culturesim's own panels (finite-n).
 func SortedIDs[T any](m map[string]T) []string {
 	ids := make([]string, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
 	}
+	// The paper's main panels, its supplement's, then culturesim's own.
+	rank := func(id string) int {
+		switch {
+		case BaseName(id) == id:
+			return 2
+		case id[0] == 'S':
+			return 1
+		}
+		return 0
+	}
 	sort.Slice(ids, func(i, j int) bool {
-		si, sj := ids[i][0] == 'S', ids[j][0] == 'S'
-		if si != sj {
-			return sj
+		if ri, rj := rank(ids[i]), rank(ids[j]); ri != rj {
+			return ri < rj
 		}
 		return ids[i] < ids[j]
 	})

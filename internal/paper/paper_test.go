@@ -142,7 +142,7 @@ func TestCurveTable(t *testing.T) {
 
 func TestSortedIDs(t *testing.T) {
 	got := strings.Join(SortedIDs(Panels()), " ")
-	if want := "1 2a 2b 2c 2d 3a 3b 3c 3d 4a 4b 4c S1 S2a S2b"; got != want {
+	if want := "1 2a 2b 2c 2d 3a 3b 3c 3d 4a 4b 4c S1 S2a S2b finite-n"; got != want {
 		t.Errorf("SortedIDs = %s, want %s", got, want)
 	}
 	for id, p := range Panels() {

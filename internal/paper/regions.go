@@ -184,7 +184,7 @@ func (g RegionGrid) Diagram() figures.PhaseDiagram {
 		X: figures.PhaseAxis{Label: m.X.Label(), Min: m.X.Min, Max: m.X.Max},
 		Y: figures.PhaseAxis{Label: m.Y.Label(), Min: m.Y.Min, Max: m.Y.Max}}
 	for _, c := range m.Curves {
-		d.Curves = append(d.Curves, figures.PhaseCurve{Label: c.Name + " (" + c.Means + ")", Dashed: c.Dashed, Y: m.curveY(c)})
+		d.Curves = append(d.Curves, figures.PhaseCurve{Label: c.Name + " (" + c.Means + ")", Name: c.Name, Dashed: c.Dashed, Y: m.curveY(c)})
 	}
 	return d
 }
