@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,9 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 		{"not a number", withFlag(validAnalyze, "--c", "abc"), []string{"-c", "\"abc\" is not a number"}},
 		{"unknown flag", append(append([]string(nil), validAnalyze...), "--gamma", "1"), []string{"gamma"}},
 		{"stray argument", append(append([]string(nil), validAnalyze...), "extra"), []string{"unexpected argument \"extra\""}},
+		{"finite too small", append(append([]string(nil), validAnalyze...), "--finite", "1"), []string{"--finite is 1", "[2, 100000000]", "exact up to 100"}},
+		{"finite negative", append(append([]string(nil), validAnalyze...), "--finite", "-5"), []string{"--finite is -5"}},
+		{"diffusion alone", append(append([]string(nil), validAnalyze...), "--diffusion"), []string{"--diffusion needs --finite N"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,6 +82,63 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// analyze --finite: the exact chain up to model.FiniteMax, from every
+// start, and the diffusion above it (or on request), each labelled; the
+// two agree at N = 60 away from the boundaries.
+func TestAnalyzeFinite(t *testing.T) {
+	args := []string{"analyze", "--json", "--b", "1.3", "--c", "0.02", "--v", "1", "--alpha", "0.125", "--ta", "0.4", "--tb", "0.435"}
+	type finite struct {
+		N           int        `json:"n"`
+		Method      string     `json:"method"`
+		Starts      []int      `json:"starts"`
+		Frequencies []float64  `json:"frequencies"`
+		Fixation    []*float64 `json:"fixation"`
+		QSD         []float64  `json:"quasi_stationary"`
+		RhoA        float64    `json:"rho_a"`
+		RhoAN       float64    `json:"rho_a_times_n"`
+	}
+	get := func(extra ...string) finite {
+		code, out, errs := runCLI(t, append(append([]string(nil), args...), extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+		var m struct {
+			Finite *finite `json:"finite"`
+		}
+		if err := json.Unmarshal([]byte(out), &m); err != nil || m.Finite == nil {
+			t.Fatalf("%v: no finite object (%v): %s", extra, err, out)
+		}
+		return *m.Finite
+	}
+	exact := get("--finite", "60")
+	if exact.Method != "exact" || len(exact.Starts) != 61 || len(exact.Fixation) != 61 || len(exact.QSD) != 61 {
+		t.Fatalf("exact: %+v", exact)
+	}
+	if *exact.Fixation[0] != 0 || *exact.Fixation[60] != 1 || exact.RhoA != *exact.Fixation[1] || math.Abs(exact.RhoAN-60*exact.RhoA) > 1e-12 {
+		t.Errorf("exact fixation ends %v, %v; ρ_A %v, ρ_A·N %v", *exact.Fixation[0], *exact.Fixation[60], exact.RhoA, exact.RhoAN)
+	}
+	diff := get("--finite", "60", "--diffusion")
+	if diff.Method != "diffusion" || len(diff.Frequencies) != len(diff.Fixation) {
+		t.Fatalf("diffusion: %+v", diff)
+	}
+	for i, x := range diff.Frequencies {
+		k := int(math.Round(x * 60))
+		if math.Abs(x*60-float64(k)) < 1e-9 && x >= 0.1 && x <= 0.9 {
+			if e := math.Abs(*diff.Fixation[i] / *exact.Fixation[k] - 1); e > 0.05 {
+				t.Errorf("from %v: diffusion %v, exact %v", x, *diff.Fixation[i], *exact.Fixation[k])
+			}
+		}
+	}
+	if big := get("--finite", "5000"); big.Method != "diffusion" || !(big.RhoA > 0 && big.RhoA < 1) {
+		t.Errorf("N = 5000: %+v", big)
+	}
+	// The report names the method.
+	code, out, errs := runCLI(t, append(append([]string(nil), args[:1]...), append(args[2:], "--finite", "500")...)...)
+	if code != 0 || !strings.Contains(out, "diffusion approximation") || !strings.Contains(out, "ρ_A·N") {
+		t.Errorf("report (exit %d, %s):\n%s", code, errs, out)
 	}
 }
 
