@@ -37,7 +37,8 @@ import (
 // the fixation probability u(x) = S(x)/S(1), with scale density
 // ψ(y) = exp(−∫₀^y 2M/V) and S(x) = ∫₀^x ψ, and the mean absorption time
 // T(x) = ∫₀¹ G(x, ξ) dξ with G(x, ξ) = 2 S(x∧ξ)(S(1) − S(x∨ξ)) /
-// (S(1) V(ξ) ψ(ξ)), integrated on a grid of max(20000, 4N) intervals. It is
+// (S(1) V(ξ) ψ(ξ)), integrated on a grid of max(20000, 4N) intervals (N ≤
+// DiffusionMaxN). It is
 // an approximation: good where selection per generation is weak and x is
 // not within a few 1/N of 0 or 1.
 type Diffusion struct {
@@ -53,8 +54,10 @@ type Diffusion struct {
 	logSpeedMids []float64 // log(2/(V ψ)) at the midpoints
 }
 
-// DiffusionMaxN bounds the population of the diffusion approximation.
-const DiffusionMaxN = 100_000_000
+// DiffusionMaxN bounds the population of the diffusion approximation:
+// its grid of 4N intervals (4·10⁶ at most, 128 MB) keeps 1/N four
+// intervals from the boundary.
+const DiffusionMaxN = 1_000_000
 
 // NewDiffusion prepares the approximation for N agents, 2 ≤ N ≤
 // DiffusionMaxN, with the finite population's pairing in the drift, or
@@ -116,7 +119,9 @@ func classFrequencies(x float64, n int, recursion bool) [4]float64 {
 	}
 	nf := float64(n)
 	mixed := x * (1 - x) * nf / (nf - 1)
-	return [4]float64{(1 - x) * ((1-x)*nf - 1) / (nf - 1), mixed, mixed, x * (x*nf - 1) / (nf - 1)}
+	// Within 1/N of a boundary there is less than one agent of a kind to
+	// pair with another: no such pairs.
+	return [4]float64{math.Max(0, (1-x)*((1-x)*nf-1)/(nf-1)), mixed, mixed, math.Max(0, x*(x*nf-1)/(nf-1))}
 }
 
 // Drift is M(x), the mean change of the juvenile frequency in one
@@ -158,8 +163,17 @@ func (d *Diffusion) at(tab []float64, x float64) float64 {
 	i := min(int(f), d.g-1)
 	a, b := tab[i], tab[i+1]
 	if math.IsInf(a, -1) || math.IsInf(b, -1) {
-		// Interpolate the values, not their logarithms, next to S = 0.
-		return math.Log(math.Exp(a)*(float64(i+1)-f) + math.Exp(b)*(f-float64(i)))
+		// Next to S = 0 interpolate the values, not their logarithms,
+		// adding them in logs (they may be far beyond float64).
+		wa, wb := float64(i+1)-f, f-float64(i)
+		la, lb := math.Inf(-1), math.Inf(-1)
+		if wa > 0 {
+			la = a + math.Log(wa)
+		}
+		if wb > 0 {
+			lb = b + math.Log(wb)
+		}
+		return logAdd(la, lb)
 	}
 	return a + (b-a)*(f-float64(i))
 }

@@ -8,8 +8,20 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// The exact Markov chain of a finite well-mixed population (MODEL.md §2,
-// as sim.WellMixed runs it), and its diffusion approximation.
+// FiniteMax is the largest population the exact chain is built for: its
+// cost grows as N⁵ (seconds at N = 100 on one core; odd N, with four
+// pairing cases, cost about three times even N), its matrix as N².
+const FiniteMax = 100
+
+// negligible is the probability below which a (n_A, S, C) cell of a row
+// is not expanded into its binomial: a row has at most (N + 2)³ cells in
+// each of at most four pairing cases, so at N = 100 the dropped mass is
+// below 4·102³·1e-22 < 1e-15.
+const negligible = 1e-22
+
+// FiniteChain is the exact one-generation transition matrix of the number
+// of A juveniles in a well-mixed population of N (MODEL.md §2, as
+// sim.WellMixed runs it; Diffusion approximates it for large N).
 //
 // The state is k, the number of A among the N juveniles. Given k, one
 // generation is:
@@ -35,17 +47,6 @@ import (
 // juveniles, W_A = n_A + b·S − c·C. The chain sums the probability of
 // every (n_A, S, C) and then the binomial of its q: exact, to floating
 // point, with no sampling.
-
-// FiniteMax is the largest population the exact chain is built for: its
-// cost grows as N⁵ (about 2 s at N = 100 on one core), its matrix as N².
-const FiniteMax = 100
-
-// negligible is the probability below which a (n_A, S, C) cell of a row
-// is not expanded into its binomial: at most (N + 1)³ cells are dropped.
-const negligible = 1e-22
-
-// FiniteChain is the exact one-generation transition matrix of the number
-// of A juveniles in a well-mixed population of N.
 type FiniteChain struct {
 	Params Params
 	N      int
@@ -213,11 +214,14 @@ func transitionRow(p Params, n, k int, lf, row []float64) {
 						cell[nA] = 0
 						continue
 					}
-					// As sim.WellMixed.breed computes it.
+					// W_A = Σ_adults (1 + b·[partner A] − c·[was A]);
+					// the engine sums it by class, which rounds alike
+					// but for the last bits, except with every adult A,
+					// when its W_A is its W and q is exactly 1.
 					WA := float64(nA) + float64(p.B*float64(s)) - float64(p.C*float64(c))
-					q := float64(p.V*WA/W) + float64((1-p.V)*float64(nA)/float64(n))
+					q := p.OffspringA(WA, W, nA, n)
 					if nA == n {
-						q = 1 // the engine's W_A is then its W, bit for bit
+						q = 1
 					}
 					binomialPMF(q, lf, next)
 					for i, b := range next {
@@ -251,16 +255,14 @@ func transitionRow(p Params, n, k int, lf, row []float64) {
 		}
 		// W depends on the case only through its class counts; even n has
 		// one W for all cases, odd n one per (last, partner).
-		W := 0.0
-		for cl := range 4 {
-			W += float64(pc.n[cl]) * fit[cl]
-		}
+		W := wOf(pc, fit)
 		if i == len(cases)-1 || wOf(cases[i+1], fit) != W {
 			flush(W)
 		}
 	}
 }
 
+// wOf is the summed fitness W of a pairing case's juveniles.
 func wOf(pc pairingCase, fit [4]float64) float64 {
 	W := 0.0
 	for cl := range 4 {
@@ -309,10 +311,6 @@ func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 	m := n - 1
 	out := FiniteAnalysis{Fixation: make([]float64, n+1), AbsorptionTime: make([]float64, n+1), QuasiStationary: make([]float64, n+1)}
 	out.Fixation[n] = 1
-	if m == 0 {
-		out.RhoA, out.RhoB = 1, 1
-		return out, nil
-	}
 	a := mat.NewDense(m, m, nil)
 	r := mat.NewVecDense(m, nil)
 	ones := mat.NewVecDense(m, nil)
@@ -377,20 +375,6 @@ func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 	return out, nil
 }
 
-// FixationFromBernoulli is the probability that A fixes when every one of
-// the N first juveniles is A with probability p0 (a scenario's
-// initial_a), from the chain's fixation probabilities.
-func (a FiniteAnalysis) FixationFromBernoulli(p0 float64) float64 {
-	n := len(a.Fixation) - 1
-	pmf := make([]float64, n+1)
-	binomialPMF(p0, logFactorials(n), pmf)
-	s := 0.0
-	for k, w := range pmf {
-		s += w * a.Fixation[k]
-	}
-	return s
-}
-
 // FiniteRegion is a named parameter set.
 type FiniteRegion struct {
 	Name   string
@@ -401,7 +385,8 @@ type FiniteRegion struct {
 // the order cooperation, defection, coexistence, bistable, with selection
 // weak enough (|β1|, |β3| ≤ 0.04) that populations of tens are neither
 // neutral nor deterministic. Coexistence is Figure 4c's T_A, T_B, c and
-// effective α in a well-mixed population; bistable swaps its T_A and T_B.
+// effective α in a well-mixed population; bistable swaps its T_A and T_B
+// and raises c to 0.21.
 var FiniteRegions = []FiniteRegion{
 	{"cooperation", Params{B: 1.5, C: 0.05, V: 1, Alpha: 0.1, TA: 0.3, TB: 0.3}},
 	{"defection", Params{B: 1.5, C: 0.08, V: 1, Alpha: 0.1, TA: 0.3, TB: 0.3}},

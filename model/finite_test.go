@@ -7,16 +7,71 @@ import (
 	"testing"
 )
 
-// literalRow is P(k → ·) for n ≤ 12 agents, computed the way the engine
-// draws a generation, with no combinatorics: every arrangement of k A
-// juveniles over the array positions (equally likely), pairs (2i, 2i+1),
-// for odd n every partner of the last agent, then every one of the 2ⁿ
-// adult outcomes, each with its probability, and the binomial of its q.
+// literalRow is P(k → ·) for a few agents (n ≤ 8 in the tests), computed the way the engine
+// draws a generation and MODEL.md states it, with none of the chain's
+// code: every arrangement of k A juveniles over the array positions
+// (equally likely), pairs (2i, 2i+1), for odd n every partner of the last
+// agent; each agent's adult phenotype summed over its own coins (α: the
+// partner or a random member, A with probability k/n; the adoption coin
+// of the donor's T); then every one of the 2ⁿ adult outcomes, each with
+// its probability, and the binomial of its q.
 func literalRow(p Params, n, k int) []float64 {
 	row := make([]float64, n+1)
-	lf := logFactorials(n)
-	next := make([]float64, n+1)
 	x := float64(k) / float64(n)
+	// MODEL.md §1: the fitness of self meeting partner (1 = A).
+	fitness := func(self, partner int) float64 {
+		return 1 + p.B*float64(partner) - p.C*float64(self)
+	}
+	// P(adult is A) for a juvenile self whose partner is partner.
+	adultA := func(self, partner int) float64 {
+		total := 0.0
+		for _, alphaCoin := range []bool{true, false} {
+			for _, randomA := range []bool{true, false} {
+				for _, adopts := range []bool{true, false} {
+					w := p.Alpha
+					if !alphaCoin {
+						w = 1 - p.Alpha
+					}
+					donor := partner
+					if !alphaCoin {
+						donor = 0
+						if randomA {
+							donor = 1
+						}
+						if randomA {
+							w *= x
+						} else {
+							w *= 1 - x
+						}
+					} else if !randomA {
+						continue // the random member is not consulted
+					}
+					t := p.TB
+					if donor == 1 {
+						t = p.TA
+					}
+					if adopts {
+						w *= t
+					} else {
+						w *= 1 - t
+					}
+					adult := self
+					if donor != self && adopts {
+						adult = donor
+					}
+					total += w * float64(adult)
+				}
+			}
+		}
+		return total
+	}
+	binom := func(n, j int, q float64) float64 {
+		c := 1.0
+		for i := range j {
+			c = c * float64(n-i) / float64(i+1)
+		}
+		return c * math.Pow(q, float64(j)) * math.Pow(1-q, float64(n-j))
+	}
 	var arrangements float64
 	for mask := uint(0); mask < 1<<n; mask++ {
 		if bits.OnesCount(mask) == k {
@@ -37,38 +92,38 @@ func literalRow(p Params, n, k int) []float64 {
 		ph := func(i int) int { return int(mask>>i) & 1 }
 		for _, j := range partners {
 			w := 1 / arrangements / float64(len(partners))
-			class := make([]int, n)
+			partner := make([]int, n)
 			for i := 0; i+1 < n; i += 2 {
-				class[i] = ph(i)<<1 | ph(i+1)
-				class[i+1] = ph(i+1)<<1 | ph(i)
+				partner[i], partner[i+1] = ph(i+1), ph(i)
 			}
 			if j >= 0 {
-				class[n-1] = ph(n-1)<<1 | ph(j)
+				partner[n-1] = ph(j)
 			}
 			W := 0.0
+			pa, fit := make([]float64, n), make([]float64, n)
 			for i := range n {
-				W += fitClass(p, class[i])
+				fit[i] = fitness(ph(i), partner[i])
+				pa[i] = adultA(ph(i), partner[i])
+				W += fit[i]
 			}
 			for adults := uint(0); adults < 1<<n; adults++ {
 				pr := w
 				nA, WA := 0, 0.0
 				for i := range n {
-					pi := adoptClass(p, class[i], x)
 					if adults>>i&1 == 1 {
-						pr *= pi
+						pr *= pa[i]
 						nA++
-						WA += fitClass(p, class[i])
+						WA += fit[i]
 					} else {
-						pr *= 1 - pi
+						pr *= 1 - pa[i]
 					}
 				}
 				if pr == 0 {
 					continue
 				}
 				q := p.V*WA/W + (1-p.V)*float64(nA)/float64(n)
-				binomialPMF(q, lf, next)
-				for i, b := range next {
-					row[i] += pr * b
+				for i := range row {
+					row[i] += pr * binom(n, i, q)
 				}
 			}
 		}
@@ -87,7 +142,7 @@ var chainTestParams = []Params{
 // for even and odd N.
 func TestFiniteChainMatchesLiteralEnumeration(t *testing.T) {
 	for _, p := range chainTestParams {
-		for _, n := range []int{2, 3, 4, 5, 6, 7, 8, 9} {
+		for _, n := range []int{2, 3, 4, 5, 6, 7, 8} {
 			c, err := NewFiniteChain(p, n)
 			if err != nil {
 				t.Fatal(err)
@@ -270,5 +325,45 @@ func TestDiffusionDrift(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// For large N the diffusion's ρ_A and ρ_B settle where selection wins
+// (cooperation: one A survives with a probability independent of N; one
+// B none) and stay inside (0, 1): N = 10⁵ and 10⁶ agree within 1%.
+func TestDiffusionLargeN(t *testing.T) {
+	p := Params{B: 1.3, C: 0.05, V: 1, Alpha: 0.7, TA: 0.4, TB: 0.4} // cooperation, β3 ≈ 0.33
+	var rho [2]float64
+	for i, n := range []int{100_000, DiffusionMaxN} {
+		d, err := NewDiffusion(p, n, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rho[i] = d.RhoA()
+		rhoB := 1 - d.Fixation(1-1/float64(n))
+		if !(rho[i] > 0 && rho[i] < 1) || !(rhoB >= 0 && rhoB < 1e-100) {
+			t.Errorf("N = %d: ρ_A = %v, ρ_B = %v", n, rho[i], rhoB)
+		}
+	}
+	if math.Abs(rho[1]/rho[0]-1) > 0.01 {
+		t.Errorf("ρ_A at N = 10⁵ is %v, at 10⁶ %v: not settled", rho[0], rho[1])
+	}
+	// Defection: one B survives with a probability independent of N.
+	q := Params{B: 1.3, C: 0.3, V: 1, Alpha: 0.1, TA: 0.4, TB: 0.4}
+	var rhoB [2]float64
+	for i, n := range []int{100_000, DiffusionMaxN} {
+		d, err := NewDiffusion(q, n, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rhoB[i] = 1 - d.Fixation(1-1/float64(n)); !(rhoB[i] > 0 && rhoB[i] < 1) {
+			t.Errorf("defection, N = %d: ρ_B = %v", n, rhoB[i])
+		}
+	}
+	if math.Abs(rhoB[1]/rhoB[0]-1) > 0.01 {
+		t.Errorf("defection: ρ_B at N = 10⁵ is %v, at 10⁶ %v: not settled", rhoB[0], rhoB[1])
+	}
+	if _, err := NewDiffusion(p, DiffusionMaxN+1, false); err == nil {
+		t.Error("N above DiffusionMaxN accepted")
 	}
 }

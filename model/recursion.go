@@ -111,3 +111,15 @@ func (p Params) Converge(p0, tol float64, maxGen int) (ph float64, gens int, con
 	}
 	return ph, gens, false
 }
+
+// OffspringA is the probability that an offspring of a finite
+// well-mixed population is A (MODEL.md §2, step 1): a parent drawn ∝
+// fitness is copied with probability v, a uniformly random adult
+// otherwise, so q = v·W_A/W + (1 − v)·n_A/n, with W_A and W the summed
+// fitness of the n_A A adults and of all n. The products are converted
+// explicitly (never fused into a multiply-add), so every processor
+// computes the same bits: sim.WellMixed draws with it and FiniteChain
+// sums over it.
+func (p Params) OffspringA(WA, W float64, nA, n int) float64 {
+	return float64(p.V*WA/W) + float64((1-p.V)*float64(nA)/float64(n))
+}

@@ -19,15 +19,15 @@ import (
 // deterministic: model.FiniteRegions, which the finite-N figure draws.
 var finiteRegions = model.FiniteRegions
 
-// z999 is the standard normal quantile of 0.9995: Wilson intervals of
-// 99.9%.
-const z999 = 3.2905267314919255
-
 // The exact chain of model.FiniteChain is the engine's law: from every
-// start k, the fraction of 10⁴ replicates of sim.WellMixed that fix A
-// lies inside the Wilson 99.9% interval around it, in each region, for
-// even and odd N. go test runs N = 10, 11 and 25; CULTURESIM_EXACT=1
-// (as .ci/run sets it) adds 60 and 61.
+// start k, the fraction of 10⁴ replicates of sim.WellMixed that fix A is
+// compared with the chain's probability, in each region, for even and odd
+// N. go test runs N = 10, 11 and 25; CULTURESIM_EXACT=1 (as .ci/run sets
+// it) adds 60 and 61. With m starts checked, each must lie inside its
+// Wilson interval at the Bonferroni level 0.001/m (so a correct engine
+// fails with probability below 0.001 in all), and the number outside the
+// plain 99.9% interval must be one a correct engine exceeds with
+// probability below 10⁻⁴ (binomial(m, 0.001)).
 func TestWellMixedFixationMatchesExactChain(t *testing.T) {
 	sizes := []int{10, 11, 25}
 	if os.Getenv("CULTURESIM_EXACT") != "" {
@@ -36,7 +36,14 @@ func TestWellMixedFixationMatchesExactChain(t *testing.T) {
 		sizes = sizes[:2]
 	}
 	const replicates = 10000
-	checked, outside := 0, 0
+	type check struct {
+		name     string
+		n, k     int
+		fixed    int
+		want     float64
+		lo, high float64
+	}
+	var checks []check
 	for ri, reg := range finiteRegions {
 		for _, n := range sizes {
 			chain, err := model.NewFiniteChain(reg.Params, n)
@@ -49,17 +56,35 @@ func TestWellMixedFixationMatchesExactChain(t *testing.T) {
 			}
 			fixed := engineFixations(reg.Params, n, replicates, uint64(1000*ri+n))
 			for k := 1; k < n; k++ {
-				iv := artifact.WilsonZ(fixed[k], replicates, z999)
-				checked++
-				if want := an.Fixation[k]; want < iv.Lo || want > iv.Hi {
-					outside++
-					t.Errorf("%s, N = %d, from %d A: the engine fixed A in %d of %d runs (99.9%% interval [%.4f, %.4f]); the chain says %.4f",
-						reg.Name, n, k, fixed[k], replicates, iv.Lo, iv.Hi, want)
-				}
+				checks = append(checks, check{name: reg.Name, n: n, k: k, fixed: fixed[k], want: an.Fixation[k]})
 			}
 		}
 	}
-	t.Logf("%d starts checked, %d outside their 99.9%% interval", checked, outside)
+	m := len(checks)
+	std := distuv.UnitNormal
+	zPlain := std.Quantile(1 - 0.001/2)
+	zFamily := std.Quantile(1 - 0.001/(2*float64(m)))
+	outside := 0
+	for _, c := range checks {
+		if iv := artifact.WilsonZ(c.fixed, replicates, zPlain); c.want < iv.Lo || c.want > iv.Hi {
+			outside++
+			t.Logf("%s, N = %d, from %d A: the engine fixed A in %d of %d runs (99.9%% interval [%.4f, %.4f]); the chain says %.4f",
+				c.name, c.n, c.k, c.fixed, replicates, iv.Lo, iv.Hi, c.want)
+		}
+		if iv := artifact.WilsonZ(c.fixed, replicates, zFamily); c.want < iv.Lo || c.want > iv.Hi {
+			t.Errorf("%s, N = %d, from %d A: the engine fixed A in %d of %d runs, outside the Bonferroni interval [%.4f, %.4f] of the chain's %.4f",
+				c.name, c.n, c.k, c.fixed, replicates, iv.Lo, iv.Hi, c.want)
+		}
+	}
+	limit := 0 // the smallest count a correct engine exceeds with probability < 1e-4
+	plain := distuv.Binomial{N: float64(m), P: 0.001}
+	for plain.Survival(float64(limit)) >= 1e-4 {
+		limit++
+	}
+	if outside > limit {
+		t.Errorf("%d of %d starts outside their 99.9%% interval; a correct engine has more than %d with probability below 10⁻⁴", outside, m, limit)
+	}
+	t.Logf("%d starts checked (N = %v, four regions), %d outside their Wilson 99.9%% interval (expected %.2f)", m, sizes, outside, 0.001*float64(m))
 }
 
 // engineFixations runs replicates of n agents from every start k in
@@ -161,20 +186,28 @@ func TestWellMixedStepMatchesExactChain(t *testing.T) {
 // probabilities, with adjacent bins merged until each expects ≥ 5, and
 // its degrees of freedom (merged bins − 1).
 func chiSquareMerged(counts []int, probs []float64, total int) (stat float64, df int) {
+	var obsBins, expBins []float64
 	var obs, exp float64
-	bins := 0
 	for i := range counts {
 		obs += float64(counts[i])
 		exp += probs[i] * float64(total)
-		if exp >= 5 || i == len(counts)-1 {
-			if exp > 0 {
-				stat += (obs - exp) * (obs - exp) / exp
-				bins++
-			} else if obs > 0 {
-				return math.Inf(1), 1 // seen where the chain says never
-			}
+		if exp >= 5 {
+			obsBins, expBins = append(obsBins, obs), append(expBins, exp)
 			obs, exp = 0, 0
 		}
 	}
-	return stat, bins - 1
+	if n := len(expBins); n > 0 {
+		// The tail left over joins the last bin.
+		obsBins[n-1] += obs
+		expBins[n-1] += exp
+	} else if obs > 0 {
+		obsBins, expBins = []float64{obs}, []float64{exp}
+	}
+	for i, e := range expBins {
+		if e == 0 {
+			return math.Inf(1), 1 // seen where the chain says never
+		}
+		stat += (obsBins[i] - e) * (obsBins[i] - e) / e
+	}
+	return stat, len(expBins) - 1
 }

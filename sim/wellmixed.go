@@ -107,8 +107,7 @@ func (w *WellMixed) tallyFitness(t *adultTally) (W, WA float64, adultsA int) {
 func (w *WellMixed) breed(r *rng.Xoshiro, t *adultTally) {
 	W, WA, adultsA := w.tallyFitness(t)
 	N := len(w.juv)
-	q := float64(w.p.V*WA/W) + float64((1-w.p.V)*float64(adultsA)/float64(N))
-	w.nA = initBernoulli(r, w.juv, q, w.buf)
+	w.nA = initBernoulli(r, w.juv, w.p.OffspringA(WA, W, adultsA, N), w.buf)
 }
 
 // interact plays one generation's games and horizontal transmission and

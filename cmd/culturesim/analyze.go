@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/model"
 )
 
@@ -181,10 +182,16 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 		}
 		out.Method = "diffusion"
 		out.Note = "an approximation: the diffusion whose drift is the recursion with the finite population's pairing and whose variance is one generation's sampling variance (model.Diffusion)"
+		overflow := false
 		for _, x := range diffusionFrequencies {
 			out.Frequencies = append(out.Frequencies, x)
 			out.Fixation = append(out.Fixation, num(d.Fixation(x)))
-			out.AbsorptionTime = append(out.AbsorptionTime, num(d.AbsorptionTime(x)))
+			t := d.AbsorptionTime(x)
+			overflow = overflow || math.IsInf(t, 1)
+			out.AbsorptionTime = append(out.AbsorptionTime, num(t))
+		}
+		if overflow {
+			out.Note += "; absorption times beyond the largest float64 (1.8e308 generations: fixation is never seen) are null"
 		}
 		out.RhoA = d.RhoA()
 		out.RhoB = 1 - d.Fixation(1-1/float64(n))
@@ -222,7 +229,11 @@ func finiteReport(f *finiteJSON) string {
 	} else {
 		fmt.Fprintf(&b, "  %9s  %-12s %s\n", "start p̂", "P(A fixes)", "mean generations")
 		for i, x := range f.Frequencies {
-			fmt.Fprintf(&b, "  %9s  %-12s %s\n", fmtNum(x), fmtPtr(f.Fixation[i]), fmtPtr(f.AbsorptionTime[i]))
+			t := "> 1.8e308"
+			if f.AbsorptionTime[i] != nil {
+				t = fmtNum(*f.AbsorptionTime[i])
+			}
+			fmt.Fprintf(&b, "  %9s  %-12s %s\n", fmtNum(x), fmtPtr(f.Fixation[i]), t)
 		}
 	}
 	return b.String()
@@ -235,14 +246,8 @@ func fmtPtr(x *float64) string {
 	return fmtNum(*x)
 }
 
-// num is a JSON number that is null for NaN.
-func num(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	x += 0 // −0 is 0
-	return &x
-}
+// num is a JSON number: null for NaN and ±Inf, never −0.
+var num = artifact.JSONNumber
 
 type equilibriumJSON struct {
 	P         float64 `json:"p"`

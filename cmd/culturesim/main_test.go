@@ -63,8 +63,9 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 		{"not a number", withFlag(validAnalyze, "--c", "abc"), []string{"-c", "\"abc\" is not a number"}},
 		{"unknown flag", append(append([]string(nil), validAnalyze...), "--gamma", "1"), []string{"gamma"}},
 		{"stray argument", append(append([]string(nil), validAnalyze...), "extra"), []string{"unexpected argument \"extra\""}},
-		{"finite too small", append(append([]string(nil), validAnalyze...), "--finite", "1"), []string{"--finite is 1", "[2, 100000000]", "exact up to 100"}},
+		{"finite too small", append(append([]string(nil), validAnalyze...), "--finite", "1"), []string{"--finite is 1", "[2, 1000000]", "exact up to 100"}},
 		{"finite negative", append(append([]string(nil), validAnalyze...), "--finite", "-5"), []string{"--finite is -5"}},
+		{"finite too large", append(append([]string(nil), validAnalyze...), "--finite", "1000001"), []string{"--finite is 1000001", "[2, 1000000]"}},
 		{"diffusion alone", append(append([]string(nil), validAnalyze...), "--diffusion"), []string{"--diffusion needs --finite N"}},
 	}
 	for _, tc := range cases {
@@ -139,6 +140,18 @@ func TestAnalyzeFinite(t *testing.T) {
 	code, out, errs := runCLI(t, append(append([]string(nil), args[:1]...), append(args[2:], "--finite", "500")...)...)
 	if code != 0 || !strings.Contains(out, "diffusion approximation") || !strings.Contains(out, "ρ_A·N") {
 		t.Errorf("report (exit %d, %s):\n%s", code, errs, out)
+	}
+}
+
+// A product that vanishes (β1 with T_A = T_B) prints as 0, never -0.
+func TestAnalyzeNoNegativeZero(t *testing.T) {
+	code, out, errs := runCLI(t, "analyze", "--b", "1.3", "--c", "0.1", "--v", "1", "--alpha", "0.4", "--ta", "0.4", "--tb", "0.4")
+	if code != 0 || !strings.Contains(out, "β1 = 0\n") || strings.Contains(out, "-0\n") || strings.Contains(out, "= -0 ") {
+		t.Errorf("exit %d (%s):\n%s", code, errs, out)
+	}
+	code, out, _ = runCLI(t, "analyze", "--json", "--b", "1.3", "--c", "0.1", "--v", "1", "--alpha", "0.4", "--ta", "0.4", "--tb", "0.4")
+	if code != 0 || strings.Contains(out, "-0,") || strings.Contains(out, "-0\n") {
+		t.Errorf("JSON has -0:\n%s", out)
 	}
 }
 

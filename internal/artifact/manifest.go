@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 )
@@ -83,4 +84,14 @@ func ManifestKind(dir string) (string, error) {
 		return "", fmt.Errorf(`%s has no "kind"`, ManifestFile)
 	}
 	return m.Kind, nil
+}
+
+// JSONNumber is x for a JSON document: nil (null) for NaN and ±Inf, which
+// JSON cannot hold, and 0 for −0.
+func JSONNumber(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	x += 0
+	return &x
 }

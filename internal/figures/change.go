@@ -161,7 +161,7 @@ func (cp ChangePlot) Figure(footnote string) (Figure, error) {
 	p.X.Min, p.X.Max = 0, 1
 	// Symmetric, in steps of 0.025 with a quarter's headroom: the
 	// paper's ±0.075 for its two curves.
-	lim := math.Ceil(ymax*1.25/0.025-1e-9) * 0.025
+	lim := math.Max(0.025, math.Ceil(ymax*1.25/0.025-1e-9)*0.025) // flat curves: ±0.025
 	p.Y.Min, p.Y.Max = -lim, lim
 	p.X.Tick.Marker = stepTicks(0.2)
 	p.Y.Tick.Marker = stepTicks(tickStep(2 * lim))

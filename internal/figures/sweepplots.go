@@ -235,14 +235,25 @@ func sweepGrid(sc *scenarios.Scenario, idx summaryIndex, xi, yi int, vals []sim.
 	return g, sortGrid(&g)
 }
 
-// SweepInset is the inset drawn from a sweep of one platform over exactly
-// two numeric axes (the x and y of the heatmap it goes into): its grid,
-// its threshold curves and a × at marker (x, y), named markerLabel in
-// the legend.
-func SweepInset(sc *scenarios.Scenario, summary *artifact.Table, marker [2]float64, markerLabel string) (*Inset, error) {
+// SweepInset is the inset drawn into host's heatmaps from a sweep of one
+// platform over exactly two numeric axes that assign the same settings
+// as host's plotted axes, in the same order: its grid, its threshold
+// curves and a × at marker (x, y), named markerLabel in the legend.
+func SweepInset(host, sc *scenarios.Scenario, summary *artifact.Table, marker [2]float64, markerLabel string) (*Inset, error) {
 	axes := plotAxes(sc)
-	if len(axes) != 2 || len(sc.PlatformNames()) != 1 || len(facetsOf(sc, axes...)) != 1 {
-		return nil, fmt.Errorf("figures: an inset needs a sweep of one platform over exactly two numeric axes; %s has %d", sc.Name, len(axes))
+	switch {
+	case len(axes) != 2:
+		return nil, fmt.Errorf("figures: an inset needs a sweep over exactly two numeric axes; %s has %d", sc.Name, len(axes))
+	case len(sc.PlatformNames()) != 1:
+		return nil, fmt.Errorf("figures: an inset needs a sweep of one platform; %s has %d", sc.Name, len(sc.PlatformNames()))
+	case len(facetsOf(sc, axes...)) != 1:
+		return nil, fmt.Errorf("figures: an inset's other axes must have one value each; %s's give %d combinations", sc.Name, len(facetsOf(sc, axes...)))
+	}
+	hostAxes := plotAxes(host)
+	for i, a := range axes {
+		if i >= len(hostAxes) || host.Axes[hostAxes[i]].Setting != sc.Axes[a].Setting || host.Axes[hostAxes[i]].Platform != sc.Axes[a].Platform {
+			return nil, fmt.Errorf("figures: the inset %s's axes (%s, %s) are not the heatmap %s's", sc.Name, sc.Axes[axes[0]].Key, sc.Axes[axes[1]].Key, host.Name)
+		}
 	}
 	idx, err := indexSummary(summary)
 	if err != nil {

@@ -20,7 +20,7 @@ const committed = "../../results"
 // the provenance it records.
 func committedManifest(t *testing.T, id string) (map[string]any, artifact.Provenance, bool) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(committed, "fig"+id, artifact.ManifestFile))
+	b, err := os.ReadFile(filepath.Join(committed, BaseName(id), artifact.ManifestFile))
 	if os.IsNotExist(err) {
 		return nil, artifact.Provenance{}, false
 	}
@@ -70,7 +70,7 @@ func TestAnalyticPanelsMatchCommitted(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				old, err := os.ReadFile(filepath.Join(committed, "fig"+id, f))
+				old, err := os.ReadFile(filepath.Join(committed, BaseName(id), f))
 				if err != nil {
 					t.Errorf("%s: not committed: %v", f, err)
 					continue
@@ -113,14 +113,14 @@ func TestSweepHeatmapsMatchCommitted(t *testing.T) {
 				t.Skipf("no committed results/fig%s", s.id)
 			}
 			var man PanelManifest
-			if err := artifact.ReadManifest(filepath.Join(committed, "fig"+s.id), &man); err != nil {
+			if err := artifact.ReadManifest(filepath.Join(committed, BaseName(s.id)), &man); err != nil {
 				t.Fatal(err)
 			}
 			out := &Output{Dir: t.TempDir(), ID: s.id, Provenance: prov}
 			// The redraw reads the panel's tables from its directory.
 			for _, f := range man.Files {
 				if filepath.Ext(f) == ".csv" {
-					b, err := os.ReadFile(filepath.Join(committed, "fig"+s.id, f))
+					b, err := os.ReadFile(filepath.Join(committed, BaseName(s.id), f))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -134,7 +134,7 @@ func TestSweepHeatmapsMatchCommitted(t *testing.T) {
 			}
 			for _, f := range out.Files {
 				got, _ := os.ReadFile(filepath.Join(out.Dir, f))
-				old, err := os.ReadFile(filepath.Join(committed, "fig"+s.id, f))
+				old, err := os.ReadFile(filepath.Join(committed, BaseName(s.id), f))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -98,7 +98,7 @@ func finiteN() Panel {
 			if err != nil {
 				return err
 			}
-			regions[reg.Name] = map[string]any{"parameters": paramsMap(reg.Params), "outcome": a.Outcome.String(), "beta1": a.Beta1, "beta3": a.Beta3, "pstar": num(a.PStar)}
+			regions[reg.Name] = map[string]any{"parameters": paramsMap(reg.Params), "outcome": a.Outcome.String(), "beta1": a.Beta1, "beta3": a.Beta3, "pstar": artifact.JSONNumber(a.PStar)}
 		}
 		fig, err := fp.Figure("culturesim reproduce " + finiteID + " — culturesim's extension of " + figures.Citation + ": the exact finite-N chain of its well-mixed model")
 		if err != nil {
@@ -122,12 +122,4 @@ func finiteN() Panel {
 			"data": map[string]string{BaseName(finiteID) + ".csv": "ρ_A and ρ_B (and times N) for each region, N and method"},
 		})
 	}}
-}
-
-// num is x, or nil for NaN (a JSON null).
-func num(x float64) any {
-	if math.IsNaN(x) {
-		return nil
-	}
-	return x
 }

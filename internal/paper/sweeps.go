@@ -72,8 +72,15 @@ const (
 )
 
 // insetMarker is where the inset of 4b and S2b puts its ×: the
-// parameters of Figure 4c (T_A − T_B = 0.4 − 0.435, c = 0.02).
-var insetMarker = [2]float64{-0.035, 0.02}
+// parameters of Figure 4c, read from its scenario (T_A − T_B, c).
+func insetMarker() ([2]float64, error) {
+	sc, err := scenarios.Builtin("fig4c")
+	if err != nil {
+		return [2]float64{}, err
+	}
+	m := sc.Point(0).Platforms[0].Model
+	return [2]float64{artifact.Tidy(m.TA - m.TB), m.C}, nil
+}
 
 // sweepPanel reproduces a heatmap panel from a built-in sweep scenario
 // (and its inset from another). The sweep's working directory, with its
@@ -175,7 +182,11 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 		extra["inset_dir"] = insetDir + "/ (journal, runs.csv, summary.csv; not committed)"
 		extra["inset_wall_seconds"] = wallSeconds(isessions)
 		extra["inset_session"] = isessions
-		extra["inset_marker"] = map[string]float64{"bias": insetMarker[0], "c": insetMarker[1]}
+		mark, err := insetMarker()
+		if err != nil {
+			return err
+		}
+		extra["inset_marker"] = map[string]float64{"bias": mark[0], "c": mark[1]}
 		extra["data"].(map[string]string)[out.tableName(insetTable)] = "the inset's summary table (scenario " + inset.Name + "), in the same columns"
 	}
 	if err := drawSweep(out, s.id, s.title, sc, mode, summary, in); err != nil {
@@ -271,7 +282,11 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 		if err != nil {
 			return err
 		}
-		if opts.Inset, err = figures.SweepInset(in.sc, it, insetMarker, "Figure 4c's parameters"); err != nil {
+		mark, err := insetMarker()
+		if err != nil {
+			return err
+		}
+		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, mark, "Figure 4c's parameters"); err != nil {
 			return err
 		}
 	}
