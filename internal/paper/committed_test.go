@@ -62,7 +62,7 @@ func TestAnalyticPanelsMatchCommitted(t *testing.T) {
 			if err := AnalyticPanels()[id].Make(context.Background(), out); err != nil {
 				t.Fatal(err)
 			}
-			if len(out.Files) < 4 {
+			if len(out.Files) < 3 {
 				t.Fatalf("files %v: want a PNG, an SVG and tables", out.Files)
 			}
 			for _, f := range out.Files {

@@ -18,7 +18,7 @@ import (
 // at small N and the diffusion approximation along all N.
 var (
 	// finiteExactN are the population sizes of the exact points.
-	finiteExactN = []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60}
+	finiteExactN = []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 50, 60}
 	// finiteMaxN is the largest N of the diffusion curves; they are
 	// sampled at finiteCurvePoints sizes, evenly in log N.
 	finiteMaxN        = 1000
