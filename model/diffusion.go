@@ -119,9 +119,11 @@ func classFrequencies(x float64, n int, recursion bool) [4]float64 {
 	}
 	nf := float64(n)
 	mixed := x * (1 - x) * nf / (nf - 1)
-	// Within 1/N of a boundary there is less than one agent of a kind to
-	// pair with another: no such pairs.
-	return [4]float64{math.Max(0, (1-x)*((1-x)*nf-1)/(nf-1)), mixed, mixed, math.Max(0, x*(x*nf-1)/(nf-1))}
+	// Within 1/N of a boundary ν_AA (or ν_BB) is negative: the
+	// polynomial's continuation between the states 0 and 1/N, which keeps
+	// the drift smooth there (and matches the exact chain best at small
+	// N); the variance, which must not go negative, uses the recursion's.
+	return [4]float64{(1 - x) * ((1-x)*nf - 1) / (nf - 1), mixed, mixed, x * (x*nf - 1) / (nf - 1)}
 }
 
 // Drift is M(x), the mean change of the juvenile frequency in one
@@ -141,7 +143,7 @@ func (d *Diffusion) Drift(x float64) float64 {
 // in one generation, to leading order in 1/N.
 func (d *Diffusion) Variance(x float64) float64 {
 	p := d.Params
-	pbar := x + d.Drift(x)
+	pbar := math.Max(0, math.Min(1, x+d.Drift(x)))
 	wbar := p.MeanFitness(x)
 	nu := classFrequencies(x, d.N, true)
 	sign := [4]float64{1, -1, -1, 1}
