@@ -158,26 +158,22 @@ func (d *Diffusion) Variance(x float64) float64 {
 	return (pbar*(1-pbar) + s2) / float64(d.N)
 }
 
-// at interpolates a node table linearly at x in [0, 1].
+// at interpolates a table of logarithms at x in [0, 1], linearly in the
+// values (S and S(1) − S are smooth; their logarithms are not near 0),
+// adding them in logs (they may be far beyond float64).
 func (d *Diffusion) at(tab []float64, x float64) float64 {
 	x = math.Max(0, math.Min(1, x))
 	f := x * float64(d.g)
 	i := min(int(f), d.g-1)
-	a, b := tab[i], tab[i+1]
-	if math.IsInf(a, -1) || math.IsInf(b, -1) {
-		// Next to S = 0 interpolate the values, not their logarithms,
-		// adding them in logs (they may be far beyond float64).
-		wa, wb := float64(i+1)-f, f-float64(i)
-		la, lb := math.Inf(-1), math.Inf(-1)
-		if wa > 0 {
-			la = a + math.Log(wa)
-		}
-		if wb > 0 {
-			lb = b + math.Log(wb)
-		}
-		return logAdd(la, lb)
+	wa, wb := float64(i+1)-f, f-float64(i)
+	la, lb := math.Inf(-1), math.Inf(-1)
+	if wa > 0 {
+		la = tab[i] + math.Log(wa)
 	}
-	return a + (b-a)*(f-float64(i))
+	if wb > 0 {
+		lb = tab[i+1] + math.Log(wb)
+	}
+	return logAdd(la, lb)
 }
 
 // Fixation is u(x), the probability that A fixes from frequency x.
@@ -193,8 +189,24 @@ func (d *Diffusion) Fixation(x float64) float64 {
 	return 1 / (1 + math.Exp(lsc-ls))
 }
 
+// FixationB is 1 − u(x), the probability that B fixes from frequency x
+// of A, computed on its own so that a small value keeps its digits.
+func (d *Diffusion) FixationB(x float64) float64 {
+	switch {
+	case x <= 0:
+		return 1
+	case x >= 1:
+		return 0
+	}
+	ls, lsc := d.at(d.logS, x), d.at(d.logSc, x)
+	return 1 / (1 + math.Exp(ls-lsc))
+}
+
 // RhoA is u(1/N), one cooperator's fixation probability.
 func (d *Diffusion) RhoA() float64 { return d.Fixation(1 / float64(d.N)) }
+
+// RhoB is 1 − u(1 − 1/N), one defector's fixation probability.
+func (d *Diffusion) RhoB() float64 { return d.FixationB(1 - 1/float64(d.N)) }
 
 // AbsorptionTime is T(x), the mean number of generations until one
 // phenotype fixes, from frequency x.

@@ -275,11 +275,14 @@ func wOf(pc pairingCase, fit [4]float64) float64 {
 // FiniteAnalysis is what the chain says about fixation and persistence.
 type FiniteAnalysis struct {
 	// Fixation[k] is the probability that A fixes from k A juveniles
-	// (0 at k = 0, 1 at k = N).
-	Fixation []float64
+	// (0 at k = 0, 1 at k = N); FixationB[k] that B fixes, solved on its
+	// own rather than as 1 − Fixation[k], so that a small probability of
+	// either keeps its digits (down to about Condition·1e-16 of the
+	// largest).
+	Fixation, FixationB []float64
 	// RhoA is Fixation[1], the fixation probability of one cooperator,
 	// against the neutral 1/N; RhoB that of one defector among N − 1
-	// cooperators, 1 − Fixation[N−1].
+	// cooperators, FixationB[N−1].
 	RhoA, RhoB float64
 	// AbsorptionTime[k] is the mean number of generations until one
 	// phenotype fixes, from k.
@@ -310,10 +313,11 @@ var ErrNoTransient = errors.New("model: the chain's absorption equations are sin
 func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 	n := c.N
 	m := n - 1
-	out := FiniteAnalysis{Fixation: make([]float64, n+1), AbsorptionTime: make([]float64, n+1), QuasiStationary: make([]float64, n+1)}
-	out.Fixation[n] = 1
+	out := FiniteAnalysis{Fixation: make([]float64, n+1), FixationB: make([]float64, n+1), AbsorptionTime: make([]float64, n+1), QuasiStationary: make([]float64, n+1)}
+	out.Fixation[n], out.FixationB[0] = 1, 1
 	a := mat.NewDense(m, m, nil)
-	r := mat.NewVecDense(m, nil)
+	r := mat.NewVecDense(m, nil)  // one step to N
+	r0 := mat.NewVecDense(m, nil) // one step to 0
 	ones := mat.NewVecDense(m, nil)
 	for i := range m {
 		for j := range m {
@@ -324,6 +328,7 @@ func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 			a.Set(i, j, v)
 		}
 		r.SetVec(i, c.P.At(i+1, n))
+		r0.SetVec(i, c.P.At(i+1, 0))
 		ones.SetVec(i, 1)
 	}
 	var lu mat.LU
@@ -332,8 +337,11 @@ func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 	if math.IsInf(out.Condition, 1) || math.IsNaN(out.Condition) {
 		return out, ErrNoTransient
 	}
-	var phi, tau mat.VecDense
+	var phi, phiB, tau mat.VecDense
 	if err := lu.SolveVecTo(&phi, false, r); err != nil {
+		return out, fmt.Errorf("%w: %v", ErrNoTransient, err)
+	}
+	if err := lu.SolveVecTo(&phiB, false, r0); err != nil {
 		return out, fmt.Errorf("%w: %v", ErrNoTransient, err)
 	}
 	if err := lu.SolveVecTo(&tau, false, ones); err != nil {
@@ -341,9 +349,10 @@ func (c *FiniteChain) Analyze() (FiniteAnalysis, error) {
 	}
 	for i := range m {
 		out.Fixation[i+1] = math.Min(1, math.Max(0, phi.AtVec(i)))
+		out.FixationB[i+1] = math.Min(1, math.Max(0, phiB.AtVec(i)))
 		out.AbsorptionTime[i+1] = tau.AtVec(i)
 	}
-	out.RhoA, out.RhoB = out.Fixation[1], 1-out.Fixation[n-1]
+	out.RhoA, out.RhoB = out.Fixation[1], out.FixationB[n-1]
 	// Inverse iteration: (I − Q)ᵀ y = x converges to the left eigenvector
 	// of Q of its largest eigenvalue λ (the smallest, 1 − λ, of I − Q).
 	y := mat.NewVecDense(m, nil)

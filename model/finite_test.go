@@ -340,7 +340,7 @@ func TestDiffusionLargeN(t *testing.T) {
 			t.Fatal(err)
 		}
 		rho[i] = d.RhoA()
-		rhoB := 1 - d.Fixation(1-1/float64(n))
+		rhoB := d.RhoB()
 		if !(rho[i] > 0 && rho[i] < 1) || !(rhoB >= 0 && rhoB < 1e-100) {
 			t.Errorf("N = %d: ρ_A = %v, ρ_B = %v", n, rho[i], rhoB)
 		}
@@ -356,7 +356,7 @@ func TestDiffusionLargeN(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rhoB[i] = 1 - d.Fixation(1-1/float64(n)); !(rhoB[i] > 0 && rhoB[i] < 1) {
+		if rhoB[i] = d.RhoB(); !(rhoB[i] > 0 && rhoB[i] < 1) {
 			t.Errorf("defection, N = %d: ρ_B = %v", n, rhoB[i])
 		}
 	}
@@ -365,5 +365,35 @@ func TestDiffusionLargeN(t *testing.T) {
 	}
 	if _, err := NewDiffusion(p, DiffusionMaxN+1, false); err == nil {
 		t.Error("N above DiffusionMaxN accepted")
+	}
+}
+
+// With v = 0, b and c drop out and swapping T_A and T_B swaps A and B: one
+// defector's fixation probability is then the other chain's cooperator's,
+// to many digits even when it is tiny (ρ_B is solved on its own, not as
+// 1 − Fixation[N−1]); the same for the diffusion.
+func TestFixationOfBBySymmetry(t *testing.T) {
+	p := Params{B: 1.3, C: 0.1, V: 0, Alpha: 0.5, TA: 0.9, TB: 0.1}
+	q := p
+	q.TA, q.TB = p.TB, p.TA
+	for _, n := range []int{11, 60} {
+		cp, _ := NewFiniteChain(p, n)
+		cq, _ := NewFiniteChain(q, n)
+		ap, err := cp.Analyze()
+		if err != nil {
+			t.Fatal(err)
+		}
+		aq, err := cq.Analyze()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ap.RhoB == 0 || math.Abs(ap.RhoB/aq.RhoA-1) > 1e-6 || math.Abs(ap.RhoA/aq.RhoB-1) > 1e-9 {
+			t.Errorf("N = %d: ρ_B %v against the swapped ρ_A %v; ρ_A %v against ρ_B %v", n, ap.RhoB, aq.RhoA, ap.RhoA, aq.RhoB)
+		}
+	}
+	dp, _ := NewDiffusion(p, 200, false)
+	dq, _ := NewDiffusion(q, 200, false)
+	if rb, ra := dp.RhoB(), dq.RhoA(); rb == 0 || math.Abs(rb/ra-1) > 1e-6 {
+		t.Errorf("diffusion, N = 200: ρ_B %v against the swapped ρ_A %v", rb, ra)
 	}
 }

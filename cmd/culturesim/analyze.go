@@ -21,7 +21,7 @@ type analyzeOptions struct {
 	// Finite, when not 0, adds the finite population of that many agents:
 	// the exact chain up to model.FiniteMax (or with Diffusion), the
 	// diffusion approximation above.
-	Finite    int
+	Finite    countFlag
 	Diffusion bool
 }
 
@@ -50,10 +50,10 @@ func (o *analyzeOptions) validate() error {
 		return usageError{paramFlagErrors("analyze", err)}
 	}
 	switch {
-	case o.Finite == 0 && o.Diffusion:
-		return usagef("analyze: --diffusion needs --finite N")
-	case o.Finite != 0 && (o.Finite < 2 || o.Finite > model.DiffusionMaxN):
-		return usagef("analyze: --finite is %d; the population size must be in [2, %d] (exact up to %d, a diffusion approximation above)", o.Finite, model.DiffusionMaxN, model.FiniteMax)
+	case !o.Finite.set && o.Diffusion:
+		return usagef("analyze: --diffusion needs --finite N (the population size)")
+	case o.Finite.set && (o.Finite.v < 2 || o.Finite.v > model.DiffusionMaxN):
+		return usagef("analyze: --finite = %d is outside its allowed range: the population size is a whole number in [2, %d] (exact up to %d, a diffusion approximation above)", o.Finite.v, model.DiffusionMaxN, model.FiniteMax)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Var(&o.Params[i], pa.Key, fmt.Sprintf("%s %s, in %s [required]", pa.Name, pa.Symbol, pa.Domain))
 	}
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a report")
-	fs.IntVar(&o.Finite, "finite", 0, fmt.Sprintf("also analyse a well-mixed population of N agents: fixation probabilities from every start, ρ_A against the neutral 1/N, mean absorption times and the quasi-stationary distribution, from the exact Markov chain for N ≤ %d and a diffusion approximation above", model.FiniteMax))
+	fs.Var(&o.Finite, "finite", fmt.Sprintf("also analyse a well-mixed population of N agents, N a whole number in [2, %d]: fixation probabilities from every start, ρ_A against the neutral 1/N, mean absorption times and the quasi-stationary distribution, from the exact Markov chain for N ≤ %d and a diffusion approximation above", model.DiffusionMaxN, model.FiniteMax))
 	fs.BoolVar(&o.Diffusion, "diffusion", false, "with --finite: use the diffusion approximation even where the exact chain is available (to compare them)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -106,8 +106,8 @@ func runAnalyze(ctx context.Context, o analyzeOptions, stdout, stderr io.Writer)
 		return usageError{err}
 	}
 	var fin *finiteJSON
-	if o.Finite != 0 {
-		if fin, err = finiteAnalysis(o.params(), o.Finite, o.Diffusion); err != nil {
+	if o.Finite.set {
+		if fin, err = finiteAnalysis(o.params(), o.Finite.v, o.Diffusion); err != nil {
 			return err
 		}
 	}
@@ -135,13 +135,19 @@ type finiteJSON struct {
 	// (diffusion).
 	Starts          []int      `json:"starts,omitempty"`
 	Frequencies     []float64  `json:"frequencies,omitempty"`
-	Fixation        []*float64 `json:"fixation"`
+	Fixation        []*float64 `json:"fixation"`   // A fixes
+	FixationB       []*float64 `json:"fixation_b"` // B fixes
 	AbsorptionTime  []*float64 `json:"absorption_time"`
 	QuasiStationary []float64  `json:"quasi_stationary,omitempty"`
 	RhoA            float64    `json:"rho_a"`
 	RhoB            float64    `json:"rho_b"`
 	Neutral         float64    `json:"neutral"`
 	RhoANeutral     float64    `json:"rho_a_times_n"`
+	RhoBNeutral     float64    `json:"rho_b_times_n"`
+	// SelectionOnA, SelectionOnB: "favoured", "opposed" or "neutral" (ρ·N
+	// within 1e-9 of 1).
+	SelectionOnA string `json:"selection_on_a"`
+	SelectionOnB string `json:"selection_on_b"`
 	// Exact only.
 	Persistence             *float64 `json:"persistence,omitempty"`
 	MeanQuasiStationaryTime *float64 `json:"mean_quasi_stationary_time,omitempty"`
@@ -167,6 +173,7 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 		for k := 0; k <= n; k++ {
 			out.Starts = append(out.Starts, k)
 			out.Fixation = append(out.Fixation, num(a.Fixation[k]))
+			out.FixationB = append(out.FixationB, num(a.FixationB[k]))
 			out.AbsorptionTime = append(out.AbsorptionTime, num(a.AbsorptionTime[k]))
 		}
 		out.QuasiStationary = a.QuasiStationary
@@ -182,10 +189,22 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 		}
 		out.Method = "diffusion"
 		out.Note = "an approximation: the diffusion whose drift is the recursion with the finite population's pairing and whose variance is one generation's sampling variance (model.Diffusion)"
+		if sel := math.Max(math.Abs(p.Beta1()), math.Abs(p.Beta3())); sel > diffusionWeakSelection {
+			out.Note += fmt.Sprintf("; selection is strong here (max(|β1|, |β3|) = %.3g, above %g), where the diffusion can be off by 10%% or more (by a factor 2 for Figure 3d's orange parameters at N = 100): the exact chain, for N ≤ %d, is the reference", sel, diffusionWeakSelection, model.FiniteMax)
+		}
+		freqs := diffusionFrequencies
+		if n <= 20 {
+			// Few agents: the frequencies they can have.
+			freqs = nil
+			for k := 1; k < n; k++ {
+				freqs = append(freqs, float64(k)/float64(n))
+			}
+		}
 		overflow := false
-		for _, x := range diffusionFrequencies {
+		for _, x := range freqs {
 			out.Frequencies = append(out.Frequencies, x)
 			out.Fixation = append(out.Fixation, num(d.Fixation(x)))
+			out.FixationB = append(out.FixationB, num(d.FixationB(x)))
 			t := d.AbsorptionTime(x)
 			overflow = overflow || math.IsInf(t, 1)
 			out.AbsorptionTime = append(out.AbsorptionTime, num(t))
@@ -193,11 +212,28 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 		if overflow {
 			out.Note += "; absorption times beyond the largest float64 (1.8e308 generations: fixation is never seen) are null"
 		}
-		out.RhoA = d.RhoA()
-		out.RhoB = 1 - d.Fixation(1-1/float64(n))
+		out.RhoA, out.RhoB = d.RhoA(), d.RhoB()
 	}
-	out.RhoANeutral = out.RhoA * float64(n)
+	out.RhoANeutral, out.RhoBNeutral = out.RhoA*float64(n), out.RhoB*float64(n)
+	out.SelectionOnA, out.SelectionOnB = selection(out.RhoANeutral), selection(out.RhoBNeutral)
 	return out, nil
+}
+
+// diffusionWeakSelection is the largest |β| for which the diffusion was
+// measured within 1% of the exact chain's fixation probabilities at
+// N = 60 (model.FiniteRegions have |β| ≤ 0.04).
+const diffusionWeakSelection = 0.05
+
+// selection says how a fixation probability times N compares with the
+// neutral 1, to within rounding (1e-9).
+func selection(rhoN float64) string {
+	switch {
+	case math.Abs(rhoN-1) <= 1e-9:
+		return "neutral"
+	case rhoN > 1:
+		return "favoured"
+	}
+	return "opposed"
 }
 
 func finiteReport(f *finiteJSON) string {
@@ -207,17 +243,9 @@ func finiteReport(f *finiteJSON) string {
 		what = "diffusion approximation"
 	}
 	fmt.Fprintf(&b, "\nFinite well-mixed population of N = %d (%s):\n  %s\n", f.N, what, f.Note)
-	cmp := func(rho float64) string {
-		switch r := rho * float64(f.N); {
-		case r > 1:
-			return "favoured by selection"
-		case r < 1:
-			return "opposed by selection"
-		}
-		return "neutral"
-	}
-	fmt.Fprintf(&b, "  ρ_A = %s (one cooperator fixes); ρ_A·N = %s against 1 if neutral: %s\n", fmtNum(f.RhoA), fmtNum(f.RhoANeutral), cmp(f.RhoA))
-	fmt.Fprintf(&b, "  ρ_B = %s (one defector fixes);  ρ_B·N = %s: %s\n", fmtNum(f.RhoB), fmtNum(f.RhoB*float64(f.N)), cmp(f.RhoB))
+	verdict := map[string]string{"favoured": "favoured by selection", "opposed": "opposed by selection", "neutral": "neutral"}
+	fmt.Fprintf(&b, "  ρ_A = %s (one cooperator fixes); ρ_A·N = %s against 1 if neutral: %s\n", fmtNum(f.RhoA), fmtNum(f.RhoANeutral), verdict[f.SelectionOnA])
+	fmt.Fprintf(&b, "  ρ_B = %s (one defector fixes);  ρ_B·N = %s: %s\n", fmtNum(f.RhoB), fmtNum(f.RhoBNeutral), verdict[f.SelectionOnB])
 	if f.Persistence != nil {
 		fmt.Fprintf(&b, "  quasi-stationary: not fixing %s per generation, mean time to fixation from it %s generations\n", fmtNum(*f.Persistence), fmtNum(*f.MeanQuasiStationaryTime))
 	}

@@ -91,6 +91,32 @@ func (f *floatFlag) Set(s string) error {
 	return nil
 }
 
+// countFlag is an optional whole-number flag that remembers whether it
+// was given (so that an explicit 0 is judged, not taken for absence).
+type countFlag struct {
+	v   int
+	set bool
+}
+
+func (f *countFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.Itoa(f.v)
+}
+
+func (f *countFlag) Set(s string) error {
+	x, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		if _, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64); ferr == nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		return fmt.Errorf("%q is not a number", s)
+	}
+	f.v, f.set = x, true
+	return nil
+}
+
 // progressOption is --progress and --quiet, for the commands that run
 // simulations; --quiet implies --progress=none unless --progress is given.
 type progressOption struct {

@@ -63,9 +63,11 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 		{"not a number", withFlag(validAnalyze, "--c", "abc"), []string{"-c", "\"abc\" is not a number"}},
 		{"unknown flag", append(append([]string(nil), validAnalyze...), "--gamma", "1"), []string{"gamma"}},
 		{"stray argument", append(append([]string(nil), validAnalyze...), "extra"), []string{"unexpected argument \"extra\""}},
-		{"finite too small", append(append([]string(nil), validAnalyze...), "--finite", "1"), []string{"--finite is 1", "[2, 1000000]", "exact up to 100"}},
-		{"finite negative", append(append([]string(nil), validAnalyze...), "--finite", "-5"), []string{"--finite is -5"}},
-		{"finite too large", append(append([]string(nil), validAnalyze...), "--finite", "1000001"), []string{"--finite is 1000001", "[2, 1000000]"}},
+		{"finite too small", append(append([]string(nil), validAnalyze...), "--finite", "1"), []string{"--finite = 1", "[2, 1000000]", "exact up to 100"}},
+		{"finite negative", append(append([]string(nil), validAnalyze...), "--finite", "-5"), []string{"--finite = -5"}},
+		{"finite too large", append(append([]string(nil), validAnalyze...), "--finite", "1000001"), []string{"--finite = 1000001", "[2, 1000000]"}},
+		{"finite zero", append(append([]string(nil), validAnalyze...), "--finite", "0"), []string{"--finite = 0", "whole number in [2, 1000000]"}},
+		{"finite not whole", append(append([]string(nil), validAnalyze...), "--finite", "2.5"), []string{"finite", "\"2.5\" is not a whole number"}},
 		{"diffusion alone", append(append([]string(nil), validAnalyze...), "--diffusion"), []string{"--diffusion needs --finite N"}},
 	}
 	for _, tc := range cases {
@@ -140,6 +142,27 @@ func TestAnalyzeFinite(t *testing.T) {
 	code, out, errs := runCLI(t, append(append([]string(nil), args[:1]...), append(args[2:], "--finite", "500")...)...)
 	if code != 0 || !strings.Contains(out, "diffusion approximation") || !strings.Contains(out, "ρ_A·N") {
 		t.Errorf("report (exit %d, %s):\n%s", code, errs, out)
+	}
+}
+
+// The neutral chain (v = 0, T_A = T_B) is called neutral, whatever its
+// last bits; the exact JSON has B's fixation from every start too.
+func TestAnalyzeFiniteNeutral(t *testing.T) {
+	code, out, errs := runCLI(t, "analyze", "--finite", "10", "--v", "0", "--ta", "0.4", "--tb", "0.4", "--alpha", "0.3", "--b", "1.3", "--c", "0.1")
+	if code != 0 || !strings.Contains(out, "against 1 if neutral: neutral\n") || !strings.Contains(out, "ρ_B·N = 1: neutral\n") || strings.Contains(out, "by selection") {
+		t.Errorf("exit %d (%s): want ρ_A and ρ_B neutral:\n%s", code, errs, out)
+	}
+	code, out, _ = runCLI(t, "analyze", "--json", "--finite", "101", "--v", "0", "--ta", "0.4", "--tb", "0.4", "--alpha", "0.3", "--b", "1.3", "--c", "0.1")
+	var m struct {
+		Finite struct {
+			A         string     `json:"selection_on_a"`
+			B         string     `json:"selection_on_b"`
+			FixationB []*float64 `json:"fixation_b"`
+			Freqs     []float64  `json:"frequencies"`
+		} `json:"finite"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); code != 0 || err != nil || m.Finite.A != "neutral" || m.Finite.B != "neutral" || len(m.Finite.FixationB) != len(m.Finite.Freqs) {
+		t.Errorf("exit %d, %v: %+v", code, err, m.Finite)
 	}
 }
 

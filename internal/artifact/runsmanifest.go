@@ -100,17 +100,23 @@ func readRunsManifest(dir string, older bool) (*RunsManifest, error) {
 }
 
 // ResumeCommand is the command that continues the directory: the one
-// that made it, with --resume (and without --force); "" where the
-// manifest records none.
+// that made it, with --resume (and without --force), or as it was for
+// culturesim reproduce, which resumes its panels' directories itself;
+// "" where the manifest records none.
 func (m *RunsManifest) ResumeCommand() string {
 	if len(m.Sessions) == 0 || m.Sessions[0].Command == "" {
 		return ""
 	}
 	var out []string
-	for _, a := range strings.Fields(m.Sessions[0].Command) {
+	fields := strings.Fields(m.Sessions[0].Command)
+	for _, a := range fields {
 		if a != "--force" && a != "-force" && a != "--resume" && a != "-resume" {
 			out = append(out, a)
 		}
+	}
+	if len(fields) > 1 && fields[1] == "reproduce" {
+		// A panel's work directory: reproduce resumes it by itself.
+		return strings.Join(out, " ")
 	}
 	return strings.Join(append(out, "--resume"), " ")
 }

@@ -46,14 +46,18 @@ func quickScenario(sc *scenarios.Scenario) (*scenarios.Scenario, error) {
 }
 
 // sweepSpec is a sweep panel: its built-in scenario, the built-in
-// scenario of its inset ("" for none) and its texts.
-type sweepSpec struct{ id, scenario, inset, desc, title string }
+// scenario of its inset ("" for none) and its texts; insetOwn marks an
+// inset the paper's panel does not have (S2b's, drawn for symmetry).
+type sweepSpec struct {
+	id, scenario, inset, desc, title string
+	insetOwn                         bool
+}
 
 var sweepSpecs = []sweepSpec{
-	{"4a", "fig4a", "", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection"},
-	{"4b", "fig4b", "fig4b_inset", "lattice sweep over T_A − T_B and c, global selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection"},
-	{"S2a", "figS2a", "", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection"},
-	{"S2b", "figS2b", "figS2b_inset", "lattice sweep over T_A − T_B and c, local selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection"},
+	{"4a", "fig4a", "", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection", false},
+	{"4b", "fig4b", "fig4b_inset", "lattice sweep over T_A − T_B and c, global selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection", false},
+	{"S2a", "figS2a", "", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection", false},
+	{"S2b", "figS2b", "figS2b_inset", "lattice sweep over T_A − T_B and c, local selection, with a finer sweep as 4b's inset (not in the paper)", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection", true},
 }
 
 func sweepPanels() []Panel {
@@ -128,7 +132,7 @@ func sweepPanel(s sweepSpec) Panel {
 				if err != nil {
 					return fmt.Errorf("the manifest's inset scenario: %w", err)
 				}
-				in = &insetData{sc: isc, summary: filepath.Join(out.Dir, out.tableName(insetTable))}
+				in = &insetData{sc: isc, summary: filepath.Join(out.Dir, out.tableName(insetTable)), own: s.insetOwn}
 			}
 			return drawSweep(out, s.id, s.title, sc, mode, filepath.Join(out.Dir, out.tableName("summary")), in)
 		}}
@@ -143,10 +147,12 @@ func panelScenario(name, mode string) (*scenarios.Scenario, error) {
 	return quickScenario(sc)
 }
 
-// insetData is an inset's scenario and summary table.
+// insetData is an inset's scenario and summary table; own marks one the
+// paper does not have.
 type insetData struct {
 	sc      *scenarios.Scenario
 	summary string
+	own     bool
 }
 
 // makeSweep runs (or resumes) the sweep of sc in DIR/fig<ID>/sweep, and
@@ -175,7 +181,7 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 		if err != nil {
 			return err
 		}
-		in = &insetData{sc: inset, summary: isum}
+		in = &insetData{sc: inset, summary: isum, own: s.insetOwn}
 		extra["inset_scenario"] = artifact.NewScenarioInfo(inset.Name, inset.Description, inset.File, inset.Source)
 		extra["inset_points"] = inset.NumPoints()
 		extra["inset_runs"] = inset.NumRuns()
@@ -288,6 +294,9 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 		}
 		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, mark, "Figure 4c's parameters"); err != nil {
 			return err
+		}
+		if in.own {
+			opts.Inset.Label = fmt.Sprintf("inset (not in the paper): %d × %d", len(opts.Inset.Grid.X), len(opts.Inset.Grid.Y))
 		}
 	}
 	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), opts)
