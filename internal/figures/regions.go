@@ -201,6 +201,9 @@ func (s *labelSpace) free(at vg.Point, r vg.Length) bool {
 }
 
 func (r *regionLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	// Every rendering (PNG, then SVG) starts with a clean canvas; the
+	// region labels are drawn before the curves' names.
+	r.taken.discs = r.taken.discs[:0]
 	d := r.d
 	nx, ny := d.NX, d.NY
 	cw := (c.Max.X - c.Min.X) / vg.Length(nx) // cell size on the canvas
