@@ -53,7 +53,7 @@ func (o *analyzeOptions) validate() error {
 	case !o.Finite.set && o.Diffusion:
 		return usagef("analyze: --diffusion needs --finite N (the population size)")
 	case o.Finite.set && (o.Finite.v < 2 || o.Finite.v > model.DiffusionMaxN):
-		return usagef("analyze: --finite = %d is outside its allowed range: the population size is a whole number in [2, %d] (exact up to %d, a diffusion approximation above)", o.Finite.v, model.DiffusionMaxN, model.FiniteMax)
+		return usagef("analyze: --finite = %d is outside its allowed range: the population size is %s (exact up to %d, a diffusion approximation above)", o.Finite.v, finiteDomain, model.FiniteMax)
 	}
 	return nil
 }
@@ -74,8 +74,11 @@ func paramFlagErrors(cmd string, err error) error {
 	return fmt.Errorf("%s: %s", cmd, strings.Join(lines, "; "))
 }
 
+// finiteDomain is the allowed range of --finite.
+var finiteDomain = fmt.Sprintf("a whole number in [2, %d]", model.DiffusionMaxN)
+
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o analyzeOptions
+	o := analyzeOptions{Finite: countFlag{domain: finiteDomain}}
 	var synopsis []string
 	for _, pa := range model.Parameters[:model.PrimaryParameters] {
 		synopsis = append(synopsis, "--"+pa.Key+" "+strings.ToUpper(pa.Key))
@@ -85,7 +88,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Var(&o.Params[i], pa.Key, fmt.Sprintf("%s %s, in %s [required]", pa.Name, pa.Symbol, pa.Domain))
 	}
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of a report")
-	fs.Var(&o.Finite, "finite", fmt.Sprintf("also analyse a well-mixed population of N agents, N a whole number in [2, %d]: fixation probabilities from every start, ρ_A against the neutral 1/N, mean absorption times and the quasi-stationary distribution, from the exact Markov chain for N ≤ %d and a diffusion approximation above", model.DiffusionMaxN, model.FiniteMax))
+	fs.Var(&o.Finite, "finite", fmt.Sprintf("also analyse a well-mixed population of N agents, N %s: fixation probabilities from every start, ρ_A against the neutral 1/N, mean absorption times and the quasi-stationary distribution, from the exact Markov chain for N ≤ %d and a diffusion approximation above", finiteDomain, model.FiniteMax))
 	fs.BoolVar(&o.Diffusion, "diffusion", false, "with --finite: use the diffusion approximation even where the exact chain is available (to compare them)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -145,7 +148,7 @@ type finiteJSON struct {
 	RhoANeutral     float64    `json:"rho_a_times_n"`
 	RhoBNeutral     float64    `json:"rho_b_times_n"`
 	// SelectionOnA, SelectionOnB: "favoured", "opposed" or "neutral" (ρ·N
-	// within 1e-9 of 1).
+	// within neutralTolerance of 1).
 	SelectionOnA string `json:"selection_on_a"`
 	SelectionOnB string `json:"selection_on_b"`
 	// Exact only.
@@ -193,8 +196,9 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 			out.Note += fmt.Sprintf("; selection is strong here (max(|β1|, |β3|) = %.3g, above %g), where the diffusion can be off by 10%% or more (by a factor 2 for Figure 3d's orange parameters at N = 100): the exact chain, for N ≤ %d, is the reference", sel, diffusionWeakSelection, model.FiniteMax)
 		}
 		freqs := diffusionFrequencies
-		if n <= 20 {
-			// Few agents: the frequencies they can have.
+		if n <= model.FiniteMax {
+			// The frequencies the population can have, row for row with
+			// the exact chain's starts.
 			freqs = nil
 			for k := 1; k < n; k++ {
 				freqs = append(freqs, float64(k)/float64(n))
@@ -219,16 +223,22 @@ func finiteAnalysis(p model.Params, n int, forceDiffusion bool) (*finiteJSON, er
 	return out, nil
 }
 
-// diffusionWeakSelection is the largest |β| for which the diffusion was
-// measured within 1% of the exact chain's fixation probabilities at
-// N = 60 (model.FiniteRegions have |β| ≤ 0.04).
+// diffusionWeakSelection is the largest |β| for which the diffusion is
+// held within 1% of the exact chain's fixation probabilities at N = 60
+// (model.TestDiffusionAgreesWithExactChain, on model.FiniteRegions, whose
+// |β| ≤ 0.04); model.TestDiffusionUnderStrongSelection measures the
+// factor 2 the note quotes.
 const diffusionWeakSelection = 0.05
 
+// neutralTolerance is how close to 1 a fixation probability times N is
+// called neutral: rounding, not selection.
+const neutralTolerance = 1e-9
+
 // selection says how a fixation probability times N compares with the
-// neutral 1, to within rounding (1e-9).
+// neutral 1, to within neutralTolerance.
 func selection(rhoN float64) string {
 	switch {
-	case math.Abs(rhoN-1) <= 1e-9:
+	case math.Abs(rhoN-1) <= neutralTolerance:
 		return "neutral"
 	case rhoN > 1:
 		return "favoured"

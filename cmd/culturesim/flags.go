@@ -92,10 +92,12 @@ func (f *floatFlag) Set(s string) error {
 }
 
 // countFlag is an optional whole-number flag that remembers whether it
-// was given (so that an explicit 0 is judged, not taken for absence).
+// was given (so that an explicit 0 is judged, not taken for absence);
+// domain ("a whole number in [2, 1000000]") ends its parse errors.
 type countFlag struct {
-	v   int
-	set bool
+	v      int
+	set    bool
+	domain string
 }
 
 func (f *countFlag) String() string {
@@ -106,12 +108,16 @@ func (f *countFlag) String() string {
 }
 
 func (f *countFlag) Set(s string) error {
-	x, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		if _, ferr := strconv.ParseFloat(strings.TrimSpace(s), 64); ferr == nil {
-			return fmt.Errorf("%q is not a whole number", s)
+	t := strings.TrimSpace(s)
+	x, err := strconv.Atoi(t)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return fmt.Errorf("%q is too large: %s", s, f.domain)
+	case err != nil:
+		if _, ferr := strconv.ParseFloat(t, 64); ferr == nil {
+			return fmt.Errorf("%q is not written as a whole number in digits: %s", s, f.domain)
 		}
-		return fmt.Errorf("%q is not a number", s)
+		return fmt.Errorf("%q is not a number: %s", s, f.domain)
 	}
 	f.v, f.set = x, true
 	return nil

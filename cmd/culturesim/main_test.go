@@ -67,7 +67,9 @@ func TestAnalyzeRejectsBadInput(t *testing.T) {
 		{"finite negative", append(append([]string(nil), validAnalyze...), "--finite", "-5"), []string{"--finite = -5"}},
 		{"finite too large", append(append([]string(nil), validAnalyze...), "--finite", "1000001"), []string{"--finite = 1000001", "[2, 1000000]"}},
 		{"finite zero", append(append([]string(nil), validAnalyze...), "--finite", "0"), []string{"--finite = 0", "whole number in [2, 1000000]"}},
-		{"finite not whole", append(append([]string(nil), validAnalyze...), "--finite", "2.5"), []string{"finite", "\"2.5\" is not a whole number"}},
+		{"finite not whole", append(append([]string(nil), validAnalyze...), "--finite", "2.5"), []string{"finite", "\"2.5\" is not written as a whole number", "[2, 1000000]"}},
+		{"finite huge", append(append([]string(nil), validAnalyze...), "--finite", "99999999999999999999"), []string{"is too large", "[2, 1000000]"}},
+		{"finite empty", append(append([]string(nil), validAnalyze...), "--finite="), []string{"\"\" is not a number", "[2, 1000000]"}},
 		{"diffusion alone", append(append([]string(nil), validAnalyze...), "--diffusion"), []string{"--diffusion needs --finite N"}},
 	}
 	for _, tc := range cases {

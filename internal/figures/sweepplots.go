@@ -238,8 +238,10 @@ func sweepGrid(sc *scenarios.Scenario, idx summaryIndex, xi, yi int, vals []sim.
 // SweepInset is the inset drawn into host's heatmaps from a sweep of one
 // platform over exactly two numeric axes that assign the same settings
 // as host's plotted axes, in the same order: its grid, its threshold
-// curves and a × at marker (x, y), named markerLabel in the legend.
-func SweepInset(host, sc *scenarios.Scenario, summary *artifact.Table, marker [2]float64, markerLabel string) (*Inset, error) {
+// curves and a × at marker (x, y), named markerLabel in the legend; own
+// marks an inset the paper's figure does not have, and the legend says
+// so.
+func SweepInset(host, sc *scenarios.Scenario, summary *artifact.Table, marker [2]float64, markerLabel string, own bool) (*Inset, error) {
 	axes := plotAxes(sc)
 	switch {
 	case len(axes) != 2:
@@ -269,6 +271,9 @@ func SweepInset(host, sc *scenarios.Scenario, summary *artifact.Table, marker [2
 	}
 	in := &Inset{Grid: g, Curves: thresholdCurves(sc, axes[0], axes[1], vals, g, -1), Marker: &plotter.XY{X: marker[0], Y: marker[1]}, MarkerLabel: markerLabel}
 	in.Label = fmt.Sprintf("inset: a finer %d × %d sweep", len(g.X), len(g.Y))
+	if own {
+		in.Label = fmt.Sprintf("inset (not in the paper): %d × %d", len(g.X), len(g.Y))
+	}
 	return in, nil
 }
 

@@ -62,8 +62,10 @@ func TestAnalyticPanelsMatchCommitted(t *testing.T) {
 			if err := AnalyticPanels()[id].Make(context.Background(), out); err != nil {
 				t.Fatal(err)
 			}
-			if len(out.Files) < 3 {
-				t.Fatalf("files %v: want a PNG, an SVG and tables", out.Files)
+			// A PNG, an SVG and the tables: finite-n has one, the others
+			// two or more.
+			if want := map[bool]int{true: 3, false: 4}[id == finiteID]; len(out.Files) < want {
+				t.Fatalf("files %v: want a PNG, an SVG and tables (%d files at least)", out.Files, want)
 			}
 			for _, f := range out.Files {
 				got, err := os.ReadFile(filepath.Join(out.Dir, f))
@@ -162,6 +164,10 @@ func TestCommittedInsetShowsCoexistence(t *testing.T) {
 	if len(tab.Rows) != 81 {
 		t.Fatalf("%s: %d cells, want 9 × 9", path, len(tab.Rows))
 	}
+	outcome := tab.Col("outcome")
+	if outcome < 0 {
+		t.Fatalf("%s has no outcome column", path)
+	}
 	mixed, between := 0, 0
 	sum := 0.0
 	for i := range tab.Rows {
@@ -178,7 +184,7 @@ func TestCommittedInsetShowsCoexistence(t *testing.T) {
 		}
 		mixed++
 		sum += bias
-		if tab.Rows[i][tab.Col("outcome")] == "coexistence" {
+		if tab.Rows[i][outcome] == "coexistence" {
 			between++
 		}
 	}
@@ -187,4 +193,45 @@ func TestCommittedInsetShowsCoexistence(t *testing.T) {
 		t.Errorf("%d mixed cells, %d of them between the curves, mean T_A − T_B %.4f", mixed, between, mean)
 	}
 	t.Logf("%d of 81 cells mixed, %d of them between γ1 and γ2; mean T_A − T_B %.4f", mixed, between, mean)
+}
+
+// The committed S2b inset shows what local selection does instead: the
+// cells between γ1 and γ2 go to defection (on average, B fixes in more
+// than 90% of their runs) and at most a few cells stay mixed.
+func TestCommittedS2bInsetHasNoCoexistence(t *testing.T) {
+	path := filepath.Join(committed, "figS2b", "figS2b_"+insetTable+".csv")
+	tab, err := artifact.ReadTable(path)
+	if os.IsNotExist(err) {
+		t.Skip("no committed S2b inset")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome := tab.Col("outcome")
+	if len(tab.Rows) != 81 || outcome < 0 {
+		t.Fatalf("%s: %d cells, outcome column %d", path, len(tab.Rows), outcome)
+	}
+	mixed, between := 0, 0
+	fixedB := 0.0
+	for i := range tab.Rows {
+		neither, err := tab.Float(i, "frac_neither")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if neither >= 0.5 {
+			mixed++
+		}
+		if tab.Rows[i][outcome] == "coexistence" {
+			fb, err := tab.Float(i, "frac_fixed_b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			between++
+			fixedB += fb
+		}
+	}
+	if between == 0 || fixedB/float64(between) < 0.9 || mixed > 5 {
+		t.Errorf("%d cells between the curves fix B in %.2f of runs on average; %d cells mixed", between, fixedB/float64(between), mixed)
+	}
+	t.Logf("%d cells between γ1 and γ2 fix B in %.2f of their runs on average; %d of 81 cells mixed", between, fixedB/float64(between), mixed)
 }

@@ -20,7 +20,7 @@ import (
 var (
 	// finiteExactN are the population sizes of the exact points, up to
 	// model.FiniteMax; above 35 only even sizes, which cost a third of odd
-	// ones (on two cores the panel takes about 12 s).
+	// ones (on two cores the panel takes about 15 s).
 	finiteExactN = []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 50, 60, 80, 100}
 	// finiteMaxN is the largest N of the diffusion curves; they are
 	// sampled at finiteCurvePoints sizes, evenly in log N.

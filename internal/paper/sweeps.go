@@ -292,11 +292,8 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 		if err != nil {
 			return err
 		}
-		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, mark, "Figure 4c's parameters"); err != nil {
+		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, mark, "Figure 4c's parameters", in.own); err != nil {
 			return err
-		}
-		if in.own {
-			opts.Inset.Label = fmt.Sprintf("inset (not in the paper): %d × %d", len(opts.Inset.Grid.X), len(opts.Inset.Grid.Y))
 		}
 	}
 	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), opts)
