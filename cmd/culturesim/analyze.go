@@ -260,18 +260,18 @@ func finiteReport(f *finiteJSON) string {
 		fmt.Fprintf(&b, "  quasi-stationary: not fixing %s per generation, mean time to fixation from it %s generations\n", fmtNum(*f.Persistence), fmtNum(*f.MeanQuasiStationaryTime))
 	}
 	if f.Method == "exact" {
-		fmt.Fprintf(&b, "  %5s  %-12s %-16s %s\n", "k", "P(A fixes)", "mean generations", "quasi-stationary")
+		fmt.Fprintf(&b, "  %5s  %-12s %-12s %-16s %s\n", "k", "P(A fixes)", "P(B fixes)", "mean generations", "quasi-stationary")
 		for i, k := range f.Starts {
-			fmt.Fprintf(&b, "  %5d  %-12s %-16s %s\n", k, fmtPtr(f.Fixation[i]), fmtPtr(f.AbsorptionTime[i]), fmtNum(f.QuasiStationary[i]))
+			fmt.Fprintf(&b, "  %5d  %-12s %-12s %-16s %s\n", k, fmtPtr(f.Fixation[i]), fmtPtr(f.FixationB[i]), fmtPtr(f.AbsorptionTime[i]), fmtNum(f.QuasiStationary[i]))
 		}
 	} else {
-		fmt.Fprintf(&b, "  %9s  %-12s %s\n", "start p̂", "P(A fixes)", "mean generations")
+		fmt.Fprintf(&b, "  %9s  %-12s %-12s %s\n", "start p̂", "P(A fixes)", "P(B fixes)", "mean generations")
 		for i, x := range f.Frequencies {
 			t := "> 1.8e308"
 			if f.AbsorptionTime[i] != nil {
 				t = fmtNum(*f.AbsorptionTime[i])
 			}
-			fmt.Fprintf(&b, "  %9s  %-12s %s\n", fmtNum(x), fmtPtr(f.Fixation[i]), t)
+			fmt.Fprintf(&b, "  %9s  %-12s %-12s %s\n", fmtNum(x), fmtPtr(f.Fixation[i]), fmtPtr(f.FixationB[i]), t)
 		}
 	}
 	return b.String()
