@@ -123,7 +123,7 @@ func sweepPanel(s sweepSpec) Panel {
 				var info artifact.ScenarioInfo
 				raw, ok := man.Extra["inset_scenario"].(json.RawMessage)
 				if !ok {
-					return errors.New("the manifest has no inset_scenario: run the panel again")
+					return fmt.Errorf("the manifest has no inset_scenario (the panel was made before it had an inset): make it again with %s", man.Regenerate)
 				}
 				if err := json.Unmarshal(raw, &info); err != nil {
 					return fmt.Errorf("the manifest's inset_scenario: %w", err)
