@@ -78,7 +78,7 @@ func NewDiffusion(p Params, n int, recursion bool) (*Diffusion, error) {
 	logPsiMid := make([]float64, g)
 	for i := range g {
 		y := (float64(i) + 0.5) * h
-		m, v := d.Drift(y), d.Variance(y)
+		m, v := d.moments(y)
 		if v <= 0 {
 			// Only when nothing is random (all probabilities 0 or 1):
 			// treat as a very small variance.
@@ -129,33 +129,37 @@ func classFrequencies(x float64, n int, recursion bool) [4]float64 {
 // Drift is M(x), the mean change of the juvenile frequency in one
 // generation.
 func (d *Diffusion) Drift(x float64) float64 {
-	p := d.Params
-	nu := classFrequencies(x, d.N, d.Recursion)
-	wbar := p.MeanFitness(x)
-	m := 0.0
-	for cl := range 4 {
-		m += nu[cl] * (p.V*fitClass(p, cl)/wbar + 1 - p.V) * adoptClass(p, cl, x)
-	}
-	return m - x
+	m, _ := d.moments(x)
+	return m
 }
 
 // Variance is V(x), the variance of the change of the juvenile frequency
 // in one generation, to leading order in 1/N.
 func (d *Diffusion) Variance(x float64) float64 {
+	_, v := d.moments(x)
+	return v
+}
+
+// moments is M(x) and V(x), from one pass over the four classes (see
+// Diffusion): each class's π_c and weight h_c serve both.
+func (d *Diffusion) moments(x float64) (drift, variance float64) {
 	p := d.Params
-	pbar := math.Max(0, math.Min(1, x+d.Drift(x)))
-	wbar := p.MeanFitness(x)
+	nuPair := classFrequencies(x, d.N, d.Recursion)
 	nu := classFrequencies(x, d.N, true)
+	wbar := p.MeanFitness(x)
 	sign := [4]float64{1, -1, -1, 1}
-	s2, kappa := 0.0, 0.0
+	mean, s2, kappa := 0.0, 0.0, 0.0
 	for cl := range 4 {
 		pi := adoptClass(p, cl, x)
 		h := p.V*fitClass(p, cl)/wbar + 1 - p.V
+		mean += nuPair[cl] * h * pi
 		s2 += nu[cl] * h * h * pi * (1 - pi)
 		kappa += 2 * sign[cl] * h * pi
 	}
+	drift = mean - x
+	pbar := math.Max(0, math.Min(1, mean))
 	s2 += kappa * kappa * x * x * (1 - x) * (1 - x) / 2
-	return (pbar*(1-pbar) + s2) / float64(d.N)
+	return drift, (pbar*(1-pbar) + s2) / float64(d.N)
 }
 
 // at interpolates a table of logarithms at x in [0, 1], linearly in the
@@ -178,28 +182,28 @@ func (d *Diffusion) at(tab []float64, x float64) float64 {
 
 // Fixation is u(x), the probability that A fixes from frequency x.
 func (d *Diffusion) Fixation(x float64) float64 {
-	switch {
-	case x <= 0:
-		return 0
-	case x >= 1:
-		return 1
-	}
-	ls, lsc := d.at(d.logS, x), d.at(d.logSc, x)
-	// u = S/(S + Sc), computed in logs.
-	return 1 / (1 + math.Exp(lsc-ls))
+	a, _ := d.fixation(x)
+	return a
 }
 
 // FixationB is 1 − u(x), the probability that B fixes from frequency x
 // of A, computed on its own so that a small value keeps its digits.
 func (d *Diffusion) FixationB(x float64) float64 {
+	_, b := d.fixation(x)
+	return b
+}
+
+// fixation is u(x) = S/(S + Sc) and 1 − u(x) = Sc/(S + Sc), each from the
+// logarithms of S(x) and Sc(x) = S(1) − S(x).
+func (d *Diffusion) fixation(x float64) (a, b float64) {
 	switch {
 	case x <= 0:
-		return 1
+		return 0, 1
 	case x >= 1:
-		return 0
+		return 1, 0
 	}
 	ls, lsc := d.at(d.logS, x), d.at(d.logSc, x)
-	return 1 / (1 + math.Exp(ls-lsc))
+	return 1 / (1 + math.Exp(lsc-ls)), 1 / (1 + math.Exp(ls-lsc))
 }
 
 // RhoA is u(1/N), one cooperator's fixation probability.
