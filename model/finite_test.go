@@ -131,6 +131,21 @@ func literalRow(p Params, n, k int) []float64 {
 	return row
 }
 
+// analyzedChain builds the chain of n agents and solves it, failing the
+// test on any error.
+func analyzedChain(t *testing.T, p Params, n int) (*FiniteChain, FiniteAnalysis) {
+	t.Helper()
+	c, err := NewFiniteChain(p, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Analyze()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, a
+}
+
 var chainTestParams = []Params{
 	{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7},
 	{B: 12, C: 0.35, V: 1, Alpha: 0.45, TA: 0.4, TB: 0.9},
@@ -202,14 +217,7 @@ func TestFiniteChainNeutral(t *testing.T) {
 		{B: 1.3, C: 0.2, V: 0, Alpha: 0, TA: 0, TB: 0},
 	} {
 		for _, n := range []int{2, 7, 10, 25, 60, 61} {
-			c, err := NewFiniteChain(p, n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := c.Analyze()
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, a := analyzedChain(t, p, n)
 			for k, f := range a.Fixation {
 				if want := float64(k) / float64(n); math.Abs(f-want) > 1e-10 {
 					t.Errorf("%s, N = %d: fixation from %d is %.15g, want %d/%d", p.Describe(), n, k, f, k, n)
@@ -224,14 +232,7 @@ func TestFiniteChainNeutral(t *testing.T) {
 func TestFiniteChainAnalysisSolvesItsEquations(t *testing.T) {
 	for _, reg := range FiniteRegions {
 		n := 30
-		c, err := NewFiniteChain(reg.Params, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := c.Analyze()
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, a := analyzedChain(t, reg.Params, n)
 		for k := 1; k < n; k++ {
 			tau, phi := 1.0, c.P.At(k, n)
 			for j := 1; j < n; j++ {
@@ -266,14 +267,7 @@ func TestFiniteChainAnalysisSolvesItsEquations(t *testing.T) {
 func TestDiffusionAgreesWithExactChain(t *testing.T) {
 	const n = 60
 	for _, reg := range FiniteRegions {
-		c, err := NewFiniteChain(reg.Params, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := c.Analyze()
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, a := analyzedChain(t, reg.Params, n)
 		d, err := NewDiffusion(reg.Params, n, false)
 		if err != nil {
 			t.Fatal(err)
@@ -378,16 +372,8 @@ func TestFixationOfBBySymmetry(t *testing.T) {
 	q := p
 	q.TA, q.TB = p.TB, p.TA
 	for _, n := range []int{11, 60} {
-		cp, _ := NewFiniteChain(p, n)
-		cq, _ := NewFiniteChain(q, n)
-		ap, err := cp.Analyze()
-		if err != nil {
-			t.Fatal(err)
-		}
-		aq, err := cq.Analyze()
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, ap := analyzedChain(t, p, n)
+		_, aq := analyzedChain(t, q, n)
 		if ap.RhoB == 0 || math.Abs(ap.RhoB/aq.RhoA-1) > 1e-6 || math.Abs(ap.RhoA/aq.RhoB-1) > 1e-9 {
 			t.Errorf("N = %d: ρ_B %v against the swapped ρ_A %v; ρ_A %v against ρ_B %v", n, ap.RhoB, aq.RhoA, ap.RhoA, aq.RhoB)
 		}
@@ -404,14 +390,7 @@ func TestFixationOfBBySymmetry(t *testing.T) {
 // ρ_A is about half the exact chain's.
 func TestDiffusionUnderStrongSelection(t *testing.T) {
 	p := Params{B: 12, C: 0.35, V: 1, Alpha: 0.45, TA: 0.4, TB: 0.9}
-	c, err := NewFiniteChain(p, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := c.Analyze()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, a := analyzedChain(t, p, 100)
 	d, err := NewDiffusion(p, 100, false)
 	if err != nil {
 		t.Fatal(err)

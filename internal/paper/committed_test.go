@@ -148,26 +148,32 @@ func TestSweepHeatmapsMatchCommitted(t *testing.T) {
 	}
 }
 
+// committedInset reads panel id's committed inset summary (skipping the
+// test where there is none): its 9 × 9 cells and the index of its
+// outcome column.
+func committedInset(t *testing.T, id string) (*artifact.Table, int) {
+	t.Helper()
+	path := filepath.Join(committed, BaseName(id), BaseName(id)+"_"+insetTable+".csv")
+	tab, err := artifact.ReadTable(path)
+	if os.IsNotExist(err) {
+		t.Skipf("no committed %s inset", id)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome := tab.Col("outcome")
+	if len(tab.Rows) != 81 || outcome < 0 {
+		t.Fatalf("%s: %d cells (want 9 × 9), outcome column %d", path, len(tab.Rows), outcome)
+	}
+	return tab, outcome
+}
+
 // The committed 4b inset shows what the paper describes: cells still
 // mixed after 10,000 generations (at least half their replicates) lie
 // mostly between γ1 and γ2, in the recursion's coexistence region for the
 // lattice's α = 1/8, around T_A − T_B ≈ −0.035.
 func TestCommittedInsetShowsCoexistence(t *testing.T) {
-	path := filepath.Join(committed, "fig4b", "fig4b_"+insetTable+".csv")
-	tab, err := artifact.ReadTable(path)
-	if os.IsNotExist(err) {
-		t.Skip("no committed 4b inset")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tab.Rows) != 81 {
-		t.Fatalf("%s: %d cells, want 9 × 9", path, len(tab.Rows))
-	}
-	outcome := tab.Col("outcome")
-	if outcome < 0 {
-		t.Fatalf("%s has no outcome column", path)
-	}
+	tab, outcome := committedInset(t, "4b")
 	mixed, between := 0, 0
 	sum := 0.0
 	for i := range tab.Rows {
@@ -199,18 +205,7 @@ func TestCommittedInsetShowsCoexistence(t *testing.T) {
 // cells between γ1 and γ2 go to defection (on average, B fixes in more
 // than 90% of their runs) and at most a few cells stay mixed.
 func TestCommittedS2bInsetHasNoCoexistence(t *testing.T) {
-	path := filepath.Join(committed, "figS2b", "figS2b_"+insetTable+".csv")
-	tab, err := artifact.ReadTable(path)
-	if os.IsNotExist(err) {
-		t.Skip("no committed S2b inset")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	outcome := tab.Col("outcome")
-	if len(tab.Rows) != 81 || outcome < 0 {
-		t.Fatalf("%s: %d cells, outcome column %d", path, len(tab.Rows), outcome)
-	}
+	tab, outcome := committedInset(t, "S2b")
 	mixed, between := 0, 0
 	fixedB := 0.0
 	for i := range tab.Rows {
