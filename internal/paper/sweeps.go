@@ -132,7 +132,9 @@ func sweepPanel(s sweepSpec) Panel {
 				if err != nil {
 					return fmt.Errorf("the manifest's inset scenario: %w", err)
 				}
-				in = &insetData{sc: isc, summary: filepath.Join(out.Dir, out.tableName(insetTable)), own: s.insetOwn}
+				if in, err = newInsetData(isc, filepath.Join(out.Dir, out.tableName(insetTable)), s.insetOwn); err != nil {
+					return err
+				}
 			}
 			return drawSweep(out, s.id, s.title, sc, mode, filepath.Join(out.Dir, out.tableName("summary")), in)
 		}}
@@ -147,12 +149,21 @@ func panelScenario(name, mode string) (*scenarios.Scenario, error) {
 	return quickScenario(sc)
 }
 
-// insetData is an inset's scenario and summary table; own marks one the
-// paper does not have.
+// insetData is an inset's scenario and summary table, where its × goes
+// (insetMarker), and whether the paper does not have it (own).
 type insetData struct {
 	sc      *scenarios.Scenario
 	summary string
 	own     bool
+	mark    [2]float64
+}
+
+func newInsetData(sc *scenarios.Scenario, summary string, own bool) (*insetData, error) {
+	mark, err := insetMarker()
+	if err != nil {
+		return nil, err
+	}
+	return &insetData{sc: sc, summary: summary, own: own, mark: mark}, nil
 }
 
 // makeSweep runs (or resumes) the sweep of sc in DIR/fig<ID>/sweep, and
@@ -181,18 +192,16 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 		if err != nil {
 			return err
 		}
-		in = &insetData{sc: inset, summary: isum, own: s.insetOwn}
+		if in, err = newInsetData(inset, isum, s.insetOwn); err != nil {
+			return err
+		}
 		extra["inset_scenario"] = artifact.NewScenarioInfo(inset.Name, inset.Description, inset.File, inset.Source)
 		extra["inset_points"] = inset.NumPoints()
 		extra["inset_runs"] = inset.NumRuns()
 		extra["inset_dir"] = insetDir + "/ (journal, runs.csv, summary.csv; not committed)"
 		extra["inset_wall_seconds"] = wallSeconds(isessions)
 		extra["inset_session"] = isessions
-		mark, err := insetMarker()
-		if err != nil {
-			return err
-		}
-		extra["inset_marker"] = map[string]float64{"bias": mark[0], "c": mark[1]}
+		extra["inset_marker"] = map[string]float64{"bias": in.mark[0], "c": in.mark[1]}
 		extra["data"].(map[string]string)[out.tableName(insetTable)] = "the inset's summary table (scenario " + inset.Name + "), in the same columns"
 	}
 	if err := drawSweep(out, s.id, s.title, sc, mode, summary, in); err != nil {
@@ -288,11 +297,7 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 		if err != nil {
 			return err
 		}
-		mark, err := insetMarker()
-		if err != nil {
-			return err
-		}
-		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, mark, "Figure 4c's parameters", in.own); err != nil {
+		if opts.Inset, err = figures.SweepInset(sc, in.sc, it, in.mark, "Figure 4c's parameters", in.own); err != nil {
 			return err
 		}
 	}
