@@ -97,3 +97,49 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// BenchmarkNetworkGeneration: one generation on a 10,000-node random
+// 8-regular graph (the paper's parameters, as BenchmarkLatticeGeneration
+// on 100×100 = 10,000 sites), within 1.5× of the lattice; and on a
+// 10⁶-node Barabási–Albert graph (m = 4), per node.
+func BenchmarkNetworkGeneration(b *testing.B) {
+	cases := []struct {
+		name string
+		net  NetworkConfig
+		sel  Selection
+	}{
+		{"regular8-10000-global", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Global},
+		{"regular8-10000-local", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Local},
+		{"ba4-1000000-global", NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}, Global},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			pc := PlatformConfig{Kind: KindNetwork, Network: c.net}
+			g, err := pc.BuildGraph(1, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rng.New(1)
+			lt := newLattice(fig4cParams, LatticeConfig{Graph: g, Selection: c.sel}, 0.5, g.Nodes(), 0, r)
+			b.ReportAllocs()
+			for b.Loop() {
+				if lt.nA == 0 || lt.nA == lt.N {
+					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
+				}
+				lt.Step(r)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.Nodes()), "ns/node")
+		})
+	}
+}
+
+// BenchmarkBuildBA: a 10⁶-node Barabási–Albert graph (m = 4) builds in
+// under 10 s; its adjacency's size is reported.
+func BenchmarkBuildBA(b *testing.B) {
+	pc := PlatformConfig{Kind: KindNetwork, Network: NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}}
+	var g *Graph
+	for b.Loop() {
+		g, _ = pc.BuildGraph(2, false)
+	}
+	b.ReportMetric(float64(g.Bytes())/(1<<20), "MiB-adjacency")
+}

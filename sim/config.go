@@ -18,10 +18,15 @@ type Kind uint8
 const (
 	KindWellMixed Kind = iota // random pairs (MODEL.md §2)
 	KindLattice               // an L×L lattice (MODEL.md §6)
+	KindNetwork               // a graph's nodes, with the lattice's dynamics on its neighbourhoods
 )
 
 // String is the scenario-file spelling.
-func (k Kind) String() string { return [...]string{"wellmixed", "lattice"}[k] }
+func (k Kind) String() string { return [...]string{"wellmixed", "lattice", "network"}[k] }
+
+// Structured reports whether agents have neighbours (a lattice or a
+// network): the lattice engine runs them.
+func (k Kind) Structured() bool { return k != KindWellMixed }
 
 // PlatformConfig is one platform of a world, fully resolved: every value
 // the engine uses, with nothing left to defaults. A single population is a
@@ -31,11 +36,14 @@ type PlatformConfig struct {
 	Model model.Params // the platform's culture; on a lattice Alpha is the neighbourhood's effective α (see Finish)
 	Kind  Kind
 	// Agents at the start: the population size N of a well-mixed
-	// platform (0 for an empty one); the occupied sites of a lattice,
-	// at most Side², 0 meaning every site.
+	// platform (0 for an empty one); the occupied sites of a lattice or
+	// network, at most its sites, 0 meaning every site.
 	Agents   int
-	InitialA float64       // each agent starts A with this probability; [0, 1]
-	Lattice  LatticeConfig // the lattice's settings (Kind KindLattice only)
+	InitialA float64 // each agent starts A with this probability; [0, 1]
+	// Lattice holds a lattice's settings, and the dynamics' settings
+	// (selection, fitness, initiation, rounds, feed) of a network.
+	Lattice LatticeConfig
+	Network NetworkConfig // the graph (Kind KindNetwork only)
 }
 
 // WorldConfig is a world of platforms and the migration between them.
@@ -47,26 +55,61 @@ type WorldConfig struct {
 
 // StartAgents returns the number of agents the platform starts with.
 func (p PlatformConfig) StartAgents() int {
-	if p.Kind == KindLattice && p.Agents == 0 {
-		return p.Lattice.Side * p.Lattice.Side
+	if p.Kind.Structured() && p.Agents == 0 {
+		return p.Sites()
 	}
 	return p.Agents
 }
 
-// Full reports whether every site of a lattice platform is occupied at the
-// start (always true for a well-mixed one).
-func (p PlatformConfig) Full() bool {
-	return p.Kind != KindLattice || p.StartAgents() == p.Lattice.Side*p.Lattice.Side
+// Sites is a structured platform's capacity: L² sites of a lattice, the
+// nodes of a network (0 for a well-mixed platform).
+func (p PlatformConfig) Sites() int {
+	switch p.Kind {
+	case KindLattice:
+		return p.Lattice.Side * p.Lattice.Side
+	case KindNetwork:
+		return p.NodeCount()
+	}
+	return 0
 }
 
-// Finish sets what a platform's settings imply: on a lattice, α is the
-// neighbourhood's effective α (the model parameter alpha has no effect
-// there), and the lattice settings' zero values take their defaults.
+// Full reports whether every site of a lattice or network platform is
+// occupied at the start (always true for a well-mixed one).
+func (p PlatformConfig) Full() bool {
+	return !p.Kind.Structured() || p.StartAgents() == p.Sites()
+}
+
+// Finish sets what a platform's settings imply: on a lattice or a
+// network, α is the structure's effective α (the model parameter alpha
+// has no effect there: see LatticeConfig.EffectiveAlpha), and the
+// lattice settings' zero values take their defaults. A network's α is
+// its fixed graph's, built here (cached) when its settings are valid.
 func (p *PlatformConfig) Finish() {
-	if p.Kind == KindLattice {
+	switch p.Kind {
+	case KindLattice:
 		p.Lattice = p.Lattice.WithDefaults()
 		p.Model.Alpha = p.Lattice.EffectiveAlpha()
+	case KindNetwork:
+		p.Lattice = p.Lattice.WithDefaults()
+		if len(p.validateNetwork()) > 0 {
+			return
+		}
+		if g, err := p.BuildGraph(p.Network.Seed, true); err == nil {
+			lc := p.Lattice
+			lc.Graph = g
+			p.Model.Alpha = lc.EffectiveAlpha()
+		}
 	}
+}
+
+// Graph returns a network platform's fixed graph (nil otherwise, or
+// when its settings are invalid).
+func (p PlatformConfig) Graph() *Graph {
+	if p.Kind != KindNetwork || len(p.validateNetwork()) > 0 {
+		return nil
+	}
+	g, _ := p.BuildGraph(p.Network.Seed, true)
+	return g
 }
 
 // platformName: 1–40 letters, digits, _ and -, so that names fit file
@@ -104,8 +147,28 @@ func (p PlatformConfig) Validate() error {
 		if n := p.Lattice.Side * p.Lattice.Side; p.Agents < 0 || p.Agents > n {
 			bad("agents", p.Agents, fmt.Sprintf("[0, %d] (sites of the %d×%d lattice; 0: every site)", n, p.Lattice.Side, p.Lattice.Side))
 		}
+	case KindNetwork:
+		lc := p.Lattice
+		lc.Side = 2 // unused on a graph; its own checks are the network's
+		lc.Graph = &Graph{Start: []int32{0}}
+		errs = append(errs, model.Within("population", lc.Validate()))
+		if nerrs := p.validateNetwork(); len(nerrs) > 0 {
+			errs = append(errs, nerrs...)
+			break
+		}
+		g, err := p.BuildGraph(p.Network.Seed, true)
+		if err != nil {
+			errs = append(errs, &model.FieldError{Path: "population.graph", Detail: err.Error()})
+			break
+		}
+		if err := graphCheck(g, p.Lattice.WithDefaults().Rounds); err != nil {
+			errs = append(errs, model.Within("population", err))
+		}
+		if n := g.Nodes(); p.Agents < 0 || p.Agents > n {
+			bad("agents", p.Agents, fmt.Sprintf("[0, %d] (the graph's nodes; 0: every node)", n))
+		}
 	default:
-		bad("kind", int(p.Kind), `"wellmixed" or "lattice"`)
+		bad("kind", int(p.Kind), `"wellmixed", "lattice" or "network"`)
 	}
 	return errors.Join(errs...)
 }
@@ -166,12 +229,13 @@ const (
 	Float  ValueType = iota // a real number
 	Int                     // a whole number
 	Choice                  // one of Setting.Options
+	Text                    // a string (a file name)
 )
 
 // Value is one value of a setting: a number, or a string for choices.
 type Value struct {
 	Num float64
-	Str string // non-empty for choices
+	Str string // non-empty for choices and text
 }
 
 // Num is a numeric value.
@@ -209,10 +273,11 @@ type Setting struct {
 	// Min and Max bound numeric values (±Inf where open-ended; Domain
 	// says whether an end is included).
 	Min, Max float64
-	// LatticeOnly settings mean nothing on a well-mixed platform;
-	// WellMixedOnly ones nothing on a lattice (α: there it emerges from
-	// the neighbourhood).
-	LatticeOnly, WellMixedOnly bool
+	// StructuredOnly settings mean nothing on a well-mixed platform (they
+	// apply to lattices and networks); WellMixedOnly ones nothing on a
+	// lattice or network (α: there it emerges from the neighbourhood);
+	// NetworkOnly ones (the graph's) only on a network.
+	StructuredOnly, WellMixedOnly, NetworkOnly bool
 	// Live settings can change between generations of a running world
 	// (World.SetPlatform) without rebuilding its population.
 	Live bool
@@ -248,8 +313,10 @@ const (
 )
 
 var choices = map[string][]string{
-	"kind": {"wellmixed", "lattice"}, "neighborhood": {"moore", "vonneumann"}, "boundary": {"bounded", "torus"},
+	"kind": {"wellmixed", "lattice", "network"}, "neighborhood": {"moore", "vonneumann"}, "boundary": {"bounded", "torus"},
 	"selection": {"global", "local"}, "fitness": {"mean", "sum"},
+	"graph":      {"regular", "gnp", "gnm", "smallworld", "ba", "holme_kim", "lattice", "edges"},
+	"graph_seed": {"fixed", "replicate"}, "feed_bias": {"uniform", "degree", "fitness"},
 }
 
 // Settings lists every setting: the model's parameters in the order of
@@ -276,12 +343,12 @@ var Settings = func() []Setting {
 	}
 	choice := func(key, label string, lattice bool, set func(*PlatformConfig, int), get func(PlatformConfig) int) Setting {
 		return Setting{Key: key, Table: "population", Label: label, Domain: model.QuoteList(choices[key], "or"), Type: Choice, Options: choices[key],
-			LatticeOnly: lattice, Stage: StagePrimary, Column: true,
+			StructuredOnly: lattice, Stage: StagePrimary, Column: true,
 			set: func(c *PlatformConfig, v Value) { set(c, slices.Index(choices[key], v.Str)) },
 			get: func(c PlatformConfig) Value { return Value{Str: choices[key][get(c)]} }}
 	}
 	num := func(key, label, domain string, lo, hi float64, t ValueType, lattice, column bool, set func(*PlatformConfig, float64), get func(PlatformConfig) float64) Setting {
-		return Setting{Key: key, Table: "population", Label: label, Domain: domain, Min: lo, Max: hi, Type: t, LatticeOnly: lattice, Stage: StagePrimary, Column: column,
+		return Setting{Key: key, Table: "population", Label: label, Domain: domain, Min: lo, Max: hi, Type: t, StructuredOnly: lattice, Stage: StagePrimary, Column: column,
 			set: func(c *PlatformConfig, v Value) { set(c, v.Num) }, get: func(c PlatformConfig) Value { return Num(get(c)) }}
 	}
 	initiation := num("initiation", "Initiation probability", "(0, 1]", 0, 1, Float, true, true,
@@ -296,23 +363,48 @@ var Settings = func() []Setting {
 	selection.Live = true
 	kind := choice("kind", "Population structure", false, func(c *PlatformConfig, i int) { c.Kind = Kind(i) }, func(c PlatformConfig) int { return int(c.Kind) })
 	kind.Stage, kind.Required = StageKind, true
-	size := num("size", "Population size (agents, or the lattice side L)", "[0, 2^31] agents, or [2, 40000] for the lattice side", 0, MaxWellMixed, Int, false, true,
+	size := num("size", "Population size (agents, the lattice side L, or the network's nodes)", "[0, 2^31] agents, [2, 40000] for the lattice side, or [2, 2^27] nodes", 0, MaxWellMixed, Int, false, true,
 		func(c *PlatformConfig, x float64) {
-			if c.Kind == KindLattice {
+			switch c.Kind {
+			case KindLattice:
 				c.Lattice.Side = int(x)
-			} else {
+			case KindNetwork:
+				c.Network.Nodes = int(x) // the side, for graph = "lattice"
+			default:
 				c.Agents = int(x)
 			}
 		},
 		func(c PlatformConfig) float64 {
-			if c.Kind == KindLattice {
+			switch c.Kind {
+			case KindLattice:
 				return float64(c.Lattice.Side)
+			case KindNetwork:
+				return float64(c.Network.Nodes)
 			}
 			return float64(c.Agents)
 		})
 	size.Required = true
+	feed := num("feed", "Feed: probability the donor comes from the whole platform", model.DomainProbability, 0, 1, Float, true, false,
+		func(c *PlatformConfig, x float64) { c.Lattice.Feed = x }, func(c PlatformConfig) float64 { return c.Lattice.Feed })
+	feedBias := choice("feed_bias", "Feed bias", true, func(c *PlatformConfig, i int) { c.Lattice.FeedBias = FeedBias(i) }, func(c PlatformConfig) int { return int(c.Lattice.FeedBias) })
+	feed.Live, feedBias.Live, feedBias.Column = true, true, false
+	netNum := func(key, label, domain string, lo, hi float64, t ValueType, set func(*NetworkConfig, float64), get func(NetworkConfig) float64) Setting {
+		s := num(key, label, domain, lo, hi, t, true, true, func(c *PlatformConfig, x float64) { set(&c.Network, x) }, func(c PlatformConfig) float64 { return get(c.Network) })
+		s.NetworkOnly, s.ZeroIsDefault = true, true
+		return s
+	}
+	graphChoice := choice("graph", "Graph family", true, func(c *PlatformConfig, i int) { c.Network.Graph = GraphFamily(i) }, func(c PlatformConfig) int { return int(c.Network.Graph) })
+	graphSeed := choice("graph_seed", "Graph per replicate", true, func(c *PlatformConfig, i int) { c.Network.SeedMode = GraphSeedMode(i) }, func(c PlatformConfig) int { return int(c.Network.SeedMode) })
+	graphChoice.NetworkOnly, graphSeed.NetworkOnly, graphSeed.Column = true, true, false
+	rewire := netNum("rewire", "Rewiring probability", model.DomainProbability, 0, 1, Float, func(n *NetworkConfig, x float64) { n.Rewire = x }, func(n NetworkConfig) float64 { return n.Rewire })
+	triad := netNum("triad", "Triad formation probability", model.DomainProbability, 0, 1, Float, func(n *NetworkConfig, x float64) { n.Triad = x }, func(n NetworkConfig) float64 { return n.Triad })
+	rewire.ZeroIsDefault, triad.ZeroIsDefault = false, false
+	edges := Setting{Key: "edges", Table: "population", Label: "Edge-list file", Domain: "a file name (an undirected edge list)", Type: Text,
+		StructuredOnly: true, NetworkOnly: true, Stage: StagePrimary,
+		set: func(c *PlatformConfig, v Value) { c.Network.EdgesFile = v.Str },
+		get: func(c PlatformConfig) Value { return Value{Str: c.Network.EdgesFile} }}
 	out = append(out, kind, size,
-		num("agents", "Occupied sites at the start", "[0, L²] (0: every site)", 0, MaxLatticeSide*MaxLatticeSide, Int, true, false,
+		num("agents", "Occupied sites at the start", "[0, sites] (0: every site or node)", 0, MaxLatticeSide*MaxLatticeSide, Int, true, false,
 			func(c *PlatformConfig, x float64) { c.Agents = int(x) }, func(c PlatformConfig) float64 { return float64(c.StartAgents()) }),
 		num("initial_a", "Initial frequency of A", model.DomainProbability, 0, 1, Float, false, true,
 			func(c *PlatformConfig, x float64) { c.InitialA = x }, func(c PlatformConfig) float64 { return c.InitialA }),
@@ -323,6 +415,13 @@ var Settings = func() []Setting {
 		choice("fitness", "Fitness", true, func(c *PlatformConfig, i int) { c.Lattice.Fitness = FitnessMode(i) }, func(c PlatformConfig) int { return int(c.Lattice.Fitness) }),
 		initiation,
 		rounds,
+		feed, feedBias,
+		graphChoice,
+		netNum("degree", "Degree k", "[1, nodes − 1]", 1, MaxGraphNodes, Int, func(n *NetworkConfig, x float64) { n.Degree = int(x) }, func(n NetworkConfig) float64 { return float64(n.Degree) }),
+		netNum("mean_degree", "Mean degree", "(0, nodes − 1]", 0, MaxGraphNodes, Float, func(n *NetworkConfig, x float64) { n.MeanDegree = x }, func(n NetworkConfig) float64 { return n.MeanDegree }),
+		netNum("p", "Edge probability p", "(0, 1]", 0, 1, Float, func(n *NetworkConfig, x float64) { n.P = x }, func(n NetworkConfig) float64 { return n.P }),
+		netNum("m", "Edges per new node m", "[1, nodes − 1]", 1, MaxGraphNodes, Int, func(n *NetworkConfig, x float64) { n.M = int(x) }, func(n NetworkConfig) float64 { return float64(n.M) }),
+		rewire, triad, edges, graphSeed,
 	)
 	return out
 }()
@@ -357,6 +456,12 @@ func (s Setting) Parse(x any) (Value, error) {
 		return Value{}, &model.FieldError{Path: s.Path(), Detail: fmt.Sprintf("%s is %s; %s is needed", model.FormatValue(x), model.TypeName(x), want)}
 	}
 	switch s.Type {
+	case Text:
+		str, ok := x.(string)
+		if !ok || str == "" {
+			return wrongType("a file name")
+		}
+		return Value{Str: str}, nil
 	case Choice:
 		str, ok := x.(string)
 		if !ok {

@@ -64,6 +64,14 @@ type LatticeConfig struct {
 	Fitness      FitnessMode  // default FitnessMean
 	Initiation   float64      // probability that a visited site initiates; (0, 1]; 0 means 1/2
 	Rounds       int          // visits of every site per generation; 0 means 1
+	// Feed is the probability that a visited site's horizontal donor is
+	// drawn from the whole platform (by FeedBias) instead of from its
+	// neighbours: a recommendation feed. [0, 1]; 0 means none.
+	Feed     float64
+	FeedBias FeedBias
+	// Graph, when set, replaces the lattice's neighbourhoods by a graph's:
+	// a network (Side, Neighborhood, Radius and Boundary are then unused).
+	Graph *Graph
 }
 
 // WithDefaults returns the configuration with its zero-means-default
@@ -95,12 +103,13 @@ func (c LatticeConfig) Validate() error {
 	bad := func(key string, v any, domain string) {
 		errs = append(errs, &model.FieldError{Path: key, Value: v, Domain: domain})
 	}
-	sideOK := c.Side >= 2 && c.Side <= MaxLatticeSide
+	sideOK := c.Graph != nil || c.Side >= 2 && c.Side <= MaxLatticeSide
 	if !sideOK {
 		bad("size", c.Side, fmt.Sprintf("[2, %d] (the lattice side L)", MaxLatticeSide))
 	}
-	shapeOK := c.Neighborhood <= VonNeumann && c.Radius >= 1 && c.Radius <= 1000
+	shapeOK := c.Graph != nil || c.Neighborhood <= VonNeumann && c.Radius >= 1 && c.Radius <= 1000
 	switch {
+	case c.Graph != nil:
 	case c.Neighborhood > VonNeumann:
 		bad("neighborhood", int(c.Neighborhood), `"moore" or "vonneumann"`)
 	case c.Radius < 1 || c.Radius > 1000:
@@ -122,19 +131,29 @@ func (c LatticeConfig) Validate() error {
 	if !(c.Initiation > 0 && c.Initiation <= 1) {
 		bad("initiation", c.Initiation, "(0, 1]")
 	}
+	if !(c.Feed >= 0 && c.Feed <= 1) {
+		bad("feed", c.Feed, model.DomainProbability)
+	}
+	if c.FeedBias > FeedFitness {
+		bad("feed_bias", int(c.FeedBias), `"uniform", "degree" or "fitness"`)
+	}
 	switch {
 	case c.Rounds < 1:
 		bad("rounds", c.Rounds, "≥ 1")
 	case shapeOK && c.Rounds*(1+c.MaxNeighbours()) > math.MaxUint16:
 		// Interaction counters are 16-bit: a site takes part in at most
 		// rounds × (1 + neighbours) games a generation.
-		bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
+		bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours at most (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
 	}
 	return errors.Join(errs...)
 }
 
-// MaxNeighbours is the number of neighbours of an interior site.
+// MaxNeighbours is the number of neighbours of an interior site (of the
+// best-connected node, on a graph).
 func (c LatticeConfig) MaxNeighbours() int {
+	if c.Graph != nil {
+		return c.Graph.MaxDegree()
+	}
 	c = c.WithDefaults()
 	r := c.Radius
 	if c.Neighborhood == VonNeumann {
@@ -146,8 +165,20 @@ func (c LatticeConfig) MaxNeighbours() int {
 // EffectiveAlpha is the interaction–transmission association the lattice
 // implies: the chance that the random transmission neighbour is the
 // interaction partner, 1/neighbours for an interior site (1/8 for Moore
-// radius 1, the α of the paper's Figure 4 curves).
-func (c LatticeConfig) EffectiveAlpha() float64 { return 1 / float64(c.MaxNeighbours()) }
+// radius 1, the α of the paper's Figure 4 curves); on a graph, or with a
+// feed, Graph.DonorIsPartner.
+func (c LatticeConfig) EffectiveAlpha() float64 {
+	if c.Graph != nil {
+		return c.Graph.DonorIsPartner(c.Feed, c.FeedBias)
+	}
+	a := 1 / float64(c.MaxNeighbours())
+	if c.Feed > 0 {
+		// The feed draws the partner with chance 1/(N−1) (a lattice's
+		// degrees are equal in the interior: degree bias is uniform).
+		a = float64((1-c.Feed)*a) + float64(c.Feed/float64(c.Side*c.Side-1))
+	}
+	return a
+}
 
 // Lattice is an L×L lattice population (MODEL.md §6). As a world's
 // platform it may carry two optional layers, nil while unused, and take a
@@ -192,6 +223,11 @@ type Lattice struct {
 	buf        []uint64
 	local      *localSel // local selection's buffers; nil for global
 	nA         int
+	isolated   bool        // some node of the graph has no neighbour
+	stride     int         // a regular graph's degree (0 otherwise)
+	feedAlias  *aliasTable // a degree-biased feed's draws ∝ degree
+	feedMass   int64       // the occupied sites' degrees, this round (degree bias)
+	feedGames  int         // the most games a site has played so far (fitness bias)
 
 	// The vacancy layer: occ[s] is 1 where site s holds an agent, nil
 	// while every site does. Empty sites keep phenotype 0 and fitness 0,
@@ -255,6 +291,9 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 	cfg = cfg.WithDefaults()
 	L := cfg.Side
 	N := L * L
+	if cfg.Graph != nil {
+		L, N = 0, cfg.Graph.Nodes()
+	}
 	lt := &Lattice{
 		L: L, N: N, nOcc: N, home: home,
 		phen: make([]uint8, N), next: make([]uint8, N),
@@ -293,18 +332,37 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 	cfg = cfg.WithDefaults()
 	lt.p, lt.cfg = p, cfg
-	lt.nbrStart, lt.nbr = neighbours(cfg, false)
-	lt.off, lt.interior = interiorOffsets(cfg)
+	if g := cfg.Graph; g != nil {
+		lt.nbrStart, lt.nbr = g.Start, g.Adj
+		// No site is "interior": every neighbour comes from the lists.
+		lt.off, lt.interior = nil, make([]uint8, lt.N)
+		lt.isolated = g.Isolated() > 0
+		lt.stride = 0
+		if k := g.MaxDegree(); k > 0 && len(g.Adj) == k*g.Nodes() {
+			lt.stride = k // every node has degree k
+		}
+	} else {
+		lt.nbrStart, lt.nbr = neighbours(cfg, false)
+		lt.off, lt.interior = interiorOffsets(cfg)
+	}
 	lt.initCounters()
 	lt.blkStart, lt.blk, lt.local = nil, nil, nil
 	if cfg.Selection == Local {
-		if cfg.Neighborhood != Moore {
-			lt.blkStart, lt.blk = neighbours(cfg, true)
+		if !lt.box() {
+			lt.blkStart, lt.blk = lt.blocks()
 		}
 		lt.local = newLocalSel(lt)
 	}
+	lt.feedAlias = nil
+	if cfg.Feed > 0 && cfg.FeedBias == FeedDegree {
+		lt.feedAlias = newDegreeAlias(lt.nbrStart)
+	}
 	lt.recount = true
 }
+
+// box reports whether selection blocks are boxes (a Moore lattice), whose
+// sums boxSum forms row by row.
+func (lt *Lattice) box() bool { return lt.cfg.Graph == nil && lt.cfg.Neighborhood == Moore }
 
 // neighbours builds the neighbour lists of every site in row-major offset
 // order, optionally with the site itself first (selection blocks).
@@ -480,7 +538,7 @@ func (lt *Lattice) interact(r *rng.Xoshiro, ex exposure) {
 			m = occupiedOnly(lt.initiators[:m], lt.occ)
 		}
 		rng.Shuffle(r, lt.initiators[:m])
-		if vacant || ex.away > 0 {
+		if vacant || ex.away > 0 || lt.cfg.Feed > 0 || lt.isolated {
 			lt.playLayered(r, lt.initiators[:m], ex)
 		} else {
 			lt.play(r, lt.initiators[:m])
@@ -550,6 +608,12 @@ func (lt *Lattice) play(r *rng.Xoshiro, init []int32) {
 	// exactly; otherwise multiply-shift with rejection.
 	shift := uint(32 - bits.TrailingZeros32(k))
 	pow2 := k&(k-1) == 0
+	// A regular graph's lists have one length: node i's k-th neighbour
+	// is nbr[i·stride + k], drawn as an interior site's (the same numbers
+	// as edgeNeighbours would give).
+	stride, nbr := uint32(lt.stride), lt.nbr
+	sshift := uint(32 - bits.TrailingZeros32(stride))
+	spow2 := stride&(stride-1) == 0
 	for k0 := 0; k0 < len(init); k0 += wordBlock {
 		batch := init[k0:min(k0+wordBlock, len(init))]
 		words := lt.buf[:2*len(batch)]
@@ -568,6 +632,18 @@ func (lt *Lattice) play(r *rng.Xoshiro, init []int32) {
 				}
 				j = i + off[m1>>32]
 				d = i + off[m2>>32]
+			case stride > 0 && spow2:
+				base := int(i) * int(stride)
+				j = nbr[base+int(uint32(u>>32)>>sshift)]
+				d = nbr[base+int(uint32(u)>>sshift)]
+			case stride > 0:
+				m1, m2 := uint64(uint32(u>>32))*uint64(stride), uint64(uint32(u))*uint64(stride)
+				if uint32(m1) < stride || uint32(m2) < stride {
+					m1, m2 = r.Reject(m1, stride), r.Reject(m2, stride)
+				}
+				base := int(i) * int(stride)
+				j = nbr[base+int(m1>>32)]
+				d = nbr[base+int(m2>>32)]
 			default:
 				j, d = lt.edgeNeighbours(r, i, u)
 			}
@@ -591,28 +667,39 @@ func (lt *Lattice) edgeNeighbours(r *rng.Xoshiro, i int32, u uint64) (j, d int32
 	return lt.nbr[s0+int32(r.Bounded(uint32(u>>32), deg))], lt.nbr[s0+int32(r.Bounded(uint32(u), deg))]
 }
 
-// playLayered is play for a lattice with vacancies or cross-exposure. An
-// initiator plays with a uniformly random occupied neighbour (no game if
-// it has none); then, with probability away, its horizontal donor is an
-// agent of another platform, A with probability remote, from which only
-// the initiator can adopt (with T of the donor's phenotype); otherwise
-// the donor is a second uniformly random occupied neighbour, with play's
-// two-way conversion. It is a loop of its own, beside play, because the
-// number of candidates varies from site to site and a donor may be
-// remote: play, which every full lattice without exposure runs, stays
-// free of those branches. Each initiator takes play's two random words
-// (neighbours; conversions) and, when away > 0, a third: the exposure
-// coin (high half) and the remote donor's phenotype (low half).
+// playLayered is play for a lattice with vacancies, cross-exposure, a
+// feed, or nodes without neighbours. An initiator plays with a uniformly
+// random occupied neighbour (no game if it has none); then, with
+// probability away, its horizontal donor is an agent of another
+// platform, A with probability remote, from which only the initiator can
+// adopt (with T of the donor's phenotype); otherwise, with probability
+// feed, the donor is drawn from the whole platform (feedDonor), and
+// otherwise it is a second uniformly random occupied neighbour; with a
+// donor of the platform, play's two-way conversion follows. It is a loop
+// of its own, beside play, because the number of candidates varies from
+// site to site and a donor may be remote: play, which every full lattice
+// without exposure or feed runs, stays free of those branches. Each
+// initiator takes play's two random words (neighbours; conversions),
+// then, when away > 0, one for the exposure coin (high half) and the
+// remote donor's phenotype (low half), and, when feed > 0, one whose high
+// half is the feed coin (the donor's draws follow, from the stream).
 func (lt *Lattice) playLayered(r *rng.Xoshiro, init []int32, ex exposure) {
 	thrT := [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)}
 	thrAway, thrRemote := rng.Threshold(ex.away), rng.Threshold(ex.remote())
+	thrFeed := rng.Threshold(lt.cfg.Feed)
 	phen, cnt, occ, inc := lt.phen, lt.cnt, lt.occ, lt.inc
 	if !lt.vacant() {
 		occ = nil // every neighbour is occupied
 	}
-	nw := 2
+	nw, atAway, atFeed := 2, 0, 0
 	if thrAway > 0 {
-		nw = 3
+		atAway = nw
+		nw++
+	}
+	if thrFeed > 0 {
+		atFeed = nw
+		nw++
+		lt.feedStart()
 	}
 	for k0 := 0; k0 < len(init); k0 += wordBlock {
 		batch := init[k0:min(k0+wordBlock, len(init))]
@@ -630,14 +717,20 @@ func (lt *Lattice) playLayered(r *rng.Xoshiro, init []int32, ex exposure) {
 				b := phen[j] & 1
 				cnt[i] += inc[a<<1|b]
 				cnt[j] += inc[b<<1|a]
+				if atFeed > 0 {
+					lt.feedPlayed(i, j)
+				}
 			}
-			if nw == 3 && uint64(uint32(words[3*n+2]>>32)) < thrAway {
-				e := lt32(uint32(words[3*n+2]), thrRemote)
+			if atAway > 0 && uint64(uint32(words[nw*n+atAway]>>32)) < thrAway {
+				e := lt32(uint32(words[nw*n+atAway]), thrRemote)
 				phen[i] = adopt(a, e, uint32(v>>32), &thrT)
 				continue
 			}
+			if atFeed > 0 && uint64(uint32(words[nw*n+atFeed]>>32)) < thrFeed {
+				d = lt.feedDonor(r, i)
+			}
 			if d < 0 {
-				continue // no neighbour to learn from
+				continue // no one to learn from
 			}
 			e := phen[d] & 1
 			phen[i] = adopt(a, e, uint32(v>>32), &thrT)
@@ -802,7 +895,7 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 		ls.wa[s] = float64(lt.w[s] * a)
 		ls.a[s] = a
 	}
-	if lt.cfg.Neighborhood == Moore {
+	if lt.box() {
 		lt.boxSum(lt.w, ls.sumW)
 		lt.boxSum(ls.wa, ls.sumWA)
 		if needA {
@@ -868,7 +961,7 @@ func (lt *Lattice) blockAgentsInv() []float64 {
 	if !lt.recount {
 		return inv
 	}
-	if lt.cfg.Neighborhood == Moore {
+	if lt.box() {
 		for s, o := range lt.occ {
 			inv[s] = float64(o)
 		}
@@ -907,7 +1000,7 @@ func newLocalSel(lt *Lattice) *localSel {
 			ls.invSize[s] = 1 / n
 		}
 	}()
-	if lt.cfg.Neighborhood == Moore {
+	if lt.box() {
 		ones := make([]float64, N)
 		for i := range ones {
 			ones[i] = 1
@@ -1085,7 +1178,11 @@ func (lt *Lattice) blockParent(r *rng.Xoshiro, block []int32, thrV uint64) (int3
 // blocks returns the selection blocks' lists, building them on first use.
 func (lt *Lattice) blocks() (start, list []int32) {
 	if lt.blkStart == nil {
-		lt.blkStart, lt.blk = neighbours(lt.cfg, true)
+		if g := lt.cfg.Graph; g != nil {
+			lt.blkStart, lt.blk = g.blocks()
+		} else {
+			lt.blkStart, lt.blk = neighbours(lt.cfg, true)
+		}
 	}
 	return lt.blkStart, lt.blk
 }

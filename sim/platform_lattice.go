@@ -15,11 +15,19 @@ type latticePlatform struct {
 	adults pool      // materialised only when migration can act on the lattice
 }
 
-func newLatticePlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *latticePlatform {
-	return &latticePlatform{lt: newLattice(pc.Model, pc.Lattice, pc.InitialA, pc.StartAgents(), uint8(k), r), idx: k}
+// newLatticePlatform makes platform k, a lattice or a network on graph g
+// (nil for a lattice).
+func newLatticePlatform(k int, pc PlatformConfig, g *Graph, r *rng.Xoshiro) *latticePlatform {
+	lc := pc.Lattice
+	lc.Graph = g
+	return &latticePlatform{lt: newLattice(pc.Model, lc, pc.InitialA, pc.StartAgents(), uint8(k), r), idx: k}
 }
 
-func (lp *latticePlatform) configure(pc PlatformConfig) { lp.lt.configure(pc.Model, pc.Lattice) }
+func (lp *latticePlatform) configure(pc PlatformConfig) {
+	lc := pc.Lattice
+	lc.Graph = lp.lt.cfg.Graph // a running network keeps its graph
+	lp.lt.configure(pc.Model, lc)
+}
 
 func (lp *latticePlatform) capacity() int { return lp.lt.N }
 

@@ -128,10 +128,17 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 		freq: make([]float64, K), size: make([]float64, K), away: make([]float64, K), remoteA: make([]float64, K),
 		pools: make([]*pool, K), sizes: make([]int, K)}
 	for k, pc := range cfg.Platforms {
-		if pc.Kind == KindWellMixed {
+		switch pc.Kind {
+		case KindWellMixed:
 			w.plats[k] = newWMPlatform(k, pc, r)
-		} else {
-			w.plats[k] = newLatticePlatform(k, pc, r)
+		case KindLattice:
+			w.plats[k] = newLatticePlatform(k, pc, nil, r)
+		default:
+			g, err := networkGraph(pc, r)
+			if err != nil {
+				return nil, model.Within(fmt.Sprintf("platform[%d]", k), err)
+			}
+			w.plats[k] = newLatticePlatform(k, pc, g, r)
 		}
 		w.total += w.plats[k].counts().Size
 	}
@@ -139,6 +146,27 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 		return nil, &model.FieldError{Path: "platform", Detail: "the world has no agents: give some platform a size"}
 	}
 	return w, nil
+}
+
+// networkGraph returns a network platform's graph: its fixed graph, or,
+// with graph_seed "replicate", a graph drawn from the seed that is the
+// run's next word (so the run's other draws follow it).
+func networkGraph(pc PlatformConfig, r *rng.Xoshiro) (*Graph, error) {
+	seed, fixed := pc.Network.Seed, pc.Network.SeedMode == GraphFixed
+	if !fixed {
+		seed = r.Uint64()
+	}
+	g, err := pc.BuildGraph(seed, fixed)
+	if err != nil {
+		return nil, &model.FieldError{Path: "population.graph", Detail: err.Error()}
+	}
+	if err := graphCheck(g, pc.Lattice.WithDefaults().Rounds); err != nil {
+		return nil, model.Within("population", err)
+	}
+	if pc.StartAgents() > g.Nodes() {
+		return nil, &model.FieldError{Path: "population.agents", Value: pc.StartAgents(), Domain: fmt.Sprintf("[0, %d] (the graph's nodes)", g.Nodes())}
+	}
+	return g, nil
 }
 
 // Size implements Population: the world's agents (constant).
@@ -553,7 +581,7 @@ func (w *World) SetPlatform(k int, pc PlatformConfig) error {
 		return fmt.Errorf("sim: no platform %d", k)
 	}
 	old := w.cfg.Platforms[k]
-	if pc.Kind != old.Kind || pc.Lattice.Side != old.Lattice.Side || (pc.Kind == KindWellMixed && pc.Agents != old.Agents) {
+	if pc.Kind != old.Kind || pc.Lattice.Side != old.Lattice.Side || pc.Network != old.Network || (pc.Kind == KindWellMixed && pc.Agents != old.Agents) {
 		return &model.FieldError{Path: "population.size", Detail: "a running platform keeps its structure and size"}
 	}
 	pc.Agents = old.Agents

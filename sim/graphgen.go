@@ -1,0 +1,550 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/graphs/gen"
+	"gonum.org/v1/gonum/graph/simple"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// GraphFamily is how a network's graph is made.
+type GraphFamily uint8
+
+const (
+	GraphRegular    GraphFamily = iota // random k-regular (Steger–Wormald pairing)
+	GraphGnp                           // Erdős–Rényi G(n, p) (gonum gen.Gnp)
+	GraphGnm                           // Erdős–Rényi G(n, m) (gonum gen.Gnm)
+	GraphSmallWorld                    // Watts–Strogatz: a ring of degree k, each edge rewired with probability rewire
+	GraphBA                            // Barabási–Albert: each new node joins m nodes ∝ degree
+	GraphHolmeKim                      // Holme–Kim: BA with triad formation (tunable clustering)
+	GraphLattice                       // the lattice's neighbourhoods as a graph
+	GraphEdges                         // an edge-list file
+)
+
+func (f GraphFamily) String() string {
+	return [...]string{"regular", "gnp", "gnm", "smallworld", "ba", "holme_kim", "lattice", "edges"}[f]
+}
+
+// GraphSeedMode says whether replicates share a graph.
+type GraphSeedMode uint8
+
+const (
+	GraphFixed     GraphSeedMode = iota // one graph for every replicate, from NetworkConfig.Seed
+	GraphReplicate                      // a new graph per replicate, from the run's stream
+)
+
+func (m GraphSeedMode) String() string { return [...]string{"fixed", "replicate"}[m] }
+
+// FeedBias says how a recommendation feed picks a donor.
+type FeedBias uint8
+
+const (
+	FeedUniform FeedBias = iota // a uniformly random other member
+	FeedDegree                  // ∝ degree: popular accounts
+	FeedFitness                 // ∝ fitness earned so far this generation: payoff-biased
+)
+
+func (b FeedBias) String() string { return [...]string{"uniform", "degree", "fitness"}[b] }
+
+// NetworkConfig is how a network platform's graph is made (the lattice
+// family takes its shape from the platform's LatticeConfig).
+type NetworkConfig struct {
+	Graph      GraphFamily
+	Nodes      int     // generated families: the nodes (for lattice: the side L)
+	Degree     int     // regular, smallworld: k
+	MeanDegree float64 // gnp (instead of P), gnm: the expected or exact mean degree
+	P          float64 // gnp: the edge probability, when MeanDegree is 0
+	M          int     // ba, holme_kim: edges of each new node
+	Rewire     float64 // smallworld: the rewiring probability
+	Triad      float64 // holme_kim: the probability of triad formation after the first edge
+	EdgesFile  string  // edges: the file, as the scenario names it
+	EdgesGraph *Graph  // edges: the file's graph, read once by the scenario decoder
+	SeedMode   GraphSeedMode
+	Seed       uint64 // fixed graphs: the generator's seed (the scenario decoder derives it)
+}
+
+// graphSalt separates graph streams from the runs' streams.
+const graphSalt = 0x3c6ef372fe94f82b
+
+// NodeCount is the number of nodes the graph will have, without building
+// it.
+func (p PlatformConfig) NodeCount() int {
+	n := p.Network
+	switch n.Graph {
+	case GraphLattice:
+		return n.Nodes * n.Nodes
+	case GraphEdges:
+		if n.EdgesGraph == nil {
+			return 0
+		}
+		return n.EdgesGraph.Nodes()
+	}
+	return n.Nodes
+}
+
+// validateNetwork checks a network platform's graph settings; paths are
+// population.KEY.
+func (p PlatformConfig) validateNetwork() []error {
+	n := p.Network
+	var errs []error
+	bad := func(key string, v any, domain string) {
+		errs = append(errs, &model.FieldError{Path: "population." + key, Value: v, Domain: domain})
+	}
+	miss := func(key, why string) {
+		errs = append(errs, &model.FieldError{Path: "population." + key, Detail: fmt.Sprintf("graph %q needs %s", n.Graph, why)})
+	}
+	N := n.Nodes
+	if n.Graph != GraphEdges && n.Graph != GraphLattice && (N < 2 || N > MaxGraphNodes) {
+		bad("size", N, fmt.Sprintf("[2, %d] (the network's nodes)", MaxGraphNodes))
+		return errs
+	}
+	switch n.Graph {
+	case GraphRegular:
+		switch k := n.Degree; {
+		case k == 0:
+			miss("degree", "degree = k, every node's number of neighbours")
+		case k < 1 || k > N-1:
+			bad("degree", k, fmt.Sprintf("[1, %d] (below the %d nodes)", N-1, N))
+		case k*N%2 != 0:
+			errs = append(errs, &model.FieldError{Path: "population.degree", Value: k, Domain: "even when the nodes are odd", Detail: fmt.Sprintf("%d nodes × degree %d is odd: no graph has it", N, k)})
+		}
+	case GraphGnp:
+		switch {
+		case n.MeanDegree != 0 && n.P != 0:
+			errs = append(errs, &model.FieldError{Path: "population.p", Detail: "give p or mean_degree, not both"})
+		case n.MeanDegree == 0 && n.P == 0:
+			miss("p", "p (the edge probability) or mean_degree")
+		case n.MeanDegree != 0 && !(n.MeanDegree > 0 && n.MeanDegree <= float64(N-1)):
+			bad("mean_degree", n.MeanDegree, fmt.Sprintf("(0, %d] (at most the other nodes)", N-1))
+		case n.P != 0 && !(n.P > 0 && n.P <= 1):
+			bad("p", n.P, "(0, 1]")
+		}
+	case GraphGnm:
+		switch {
+		case n.MeanDegree == 0:
+			miss("mean_degree", "mean_degree (the edges are round(nodes × mean_degree / 2))")
+		case !(n.MeanDegree > 0 && n.MeanDegree <= float64(N-1)):
+			bad("mean_degree", n.MeanDegree, fmt.Sprintf("(0, %d] (at most the other nodes)", N-1))
+		}
+	case GraphSmallWorld:
+		switch k := n.Degree; {
+		case k == 0:
+			miss("degree", "degree = k, the ring's degree (even)")
+		case k < 2 || k > N-1 || k%2 != 0:
+			bad("degree", k, fmt.Sprintf("even, in [2, %d] (k/2 neighbours on each side of the ring)", (N-1)&^1))
+		}
+		if !(n.Rewire >= 0 && n.Rewire <= 1) {
+			bad("rewire", n.Rewire, model.DomainProbability)
+		}
+	case GraphBA, GraphHolmeKim:
+		switch m := n.M; {
+		case m == 0:
+			miss("m", "m, the edges each new node brings")
+		case m < 1 || m >= N:
+			bad("m", m, fmt.Sprintf("[1, %d] (below the nodes)", N-1))
+		}
+		if n.Graph == GraphHolmeKim && !(n.Triad >= 0 && n.Triad <= 1) {
+			bad("triad", n.Triad, model.DomainProbability)
+		}
+	case GraphLattice:
+		lc := p.Lattice
+		lc.Side = N
+		if err := lc.Validate(); err != nil {
+			errs = append(errs, model.Within("population", err))
+		}
+	case GraphEdges:
+		if n.EdgesGraph == nil {
+			miss("edges", `edges = "FILE", an edge list`)
+		}
+	default:
+		bad("graph", int(n.Graph), model.QuoteList(choices["graph"], "or"))
+	}
+	return errs
+}
+
+// BuildGraph makes the platform's graph from seed (its fixed seed, or a
+// replicate's). Graphs are cached by their settings and seed, so that the
+// replicates and points that share a graph build it once per process;
+// with cache false (a replicate's own graph) it is built afresh.
+func (p PlatformConfig) BuildGraph(seed uint64, cache bool) (*Graph, error) {
+	n := p.Network
+	if n.Graph == GraphEdges {
+		if n.EdgesGraph == nil {
+			return nil, errors.New("sim: an edges network without its graph")
+		}
+		return n.EdgesGraph, nil
+	}
+	key := graphKey{n, seed, p.Lattice.WithDefaults()}
+	key.n.Seed, key.n.EdgesGraph, key.n.EdgesFile, key.n.SeedMode = 0, nil, "", 0
+	key.lattice.Selection, key.lattice.Fitness, key.lattice.Initiation, key.lattice.Rounds = 0, 0, 0, 0
+	key.lattice.Feed, key.lattice.FeedBias, key.lattice.Graph = 0, 0, nil
+	if n.Graph != GraphLattice {
+		key.lattice = LatticeConfig{}
+	}
+	if !cache {
+		return buildGraph(key, seed)
+	}
+	return graphs.get(key, func() (*Graph, error) { return buildGraph(key, seed) })
+}
+
+type graphKey struct {
+	n       NetworkConfig
+	seed    uint64
+	lattice LatticeConfig
+}
+
+func buildGraph(k graphKey, seed uint64) (*Graph, error) {
+	n := k.n
+	r := rng.New(rng.Mix64(seed ^ graphSalt))
+	N := n.Nodes
+	switch n.Graph {
+	case GraphRegular:
+		return randomRegular(N, n.Degree, r)
+	case GraphGnp:
+		pr := n.P
+		if n.MeanDegree > 0 {
+			pr = n.MeanDegree / float64(N-1)
+		}
+		b := newCollector(false)
+		if err := gen.Gnp(b, N, pr, r); err != nil {
+			return nil, err
+		}
+		return b.graph(N), nil
+	case GraphGnm:
+		b := newCollector(true)
+		m := int(math.Round(float64(N) * n.MeanDegree / 2))
+		if err := gen.Gnm(b, N, m, r); err != nil {
+			return nil, err
+		}
+		return b.graph(N), nil
+	case GraphSmallWorld:
+		return wattsStrogatz(N, n.Degree, n.Rewire, r), nil
+	case GraphBA:
+		return scaleFree(N, n.M, 0, r), nil
+	case GraphHolmeKim:
+		return scaleFree(N, n.M, n.Triad, r), nil
+	case GraphLattice:
+		lc := k.lattice
+		lc.Side = N
+		start, list := neighbours(lc, false)
+		g := &Graph{Start: start, Adj: list}
+		for i := range g.Nodes() {
+			g.maxDeg = max(g.maxDeg, g.Degree(i))
+		}
+		return g, nil
+	}
+	return nil, fmt.Errorf("sim: no generator for graph %v", n.Graph)
+}
+
+// graphCache holds built graphs, at most graphCacheBytes of them (the
+// oldest go first); each is built once even when runs ask at once.
+type graphCache struct {
+	mu    sync.Mutex
+	m     map[graphKey]*cachedGraph
+	order []graphKey
+	bytes int64
+}
+
+type cachedGraph struct {
+	once sync.Once
+	g    *Graph
+	err  error
+}
+
+const graphCacheBytes = 1 << 30
+
+var graphs = &graphCache{m: map[graphKey]*cachedGraph{}}
+
+func (c *graphCache) get(k graphKey, build func() (*Graph, error)) (*Graph, error) {
+	c.mu.Lock()
+	e, ok := c.m[k]
+	if !ok {
+		e = &cachedGraph{}
+		c.m[k] = e
+		c.order = append(c.order, k)
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		e.g, e.err = build()
+		if e.g == nil {
+			return
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.bytes += e.g.Bytes()
+		for c.bytes > graphCacheBytes && len(c.order) > 1 {
+			old := c.order[0]
+			c.order = c.order[1:]
+			if o := c.m[old]; o != nil && o.g != nil {
+				c.bytes -= o.g.Bytes()
+			}
+			delete(c.m, old)
+		}
+	})
+	return e.g, e.err
+}
+
+// collector is a gonum graph.Builder that only records edges, so that
+// gonum's generators fill our adjacency without a map-based graph in
+// between (node ids are 0, 1, … in creation order). It answers
+// HasEdgeBetween (for gen.Gnm) from a set kept only when asked for.
+type collector struct {
+	nodes int64
+	edges [][2]int32
+	set   map[[2]int32]struct{}
+}
+
+func newCollector(withSet bool) *collector {
+	c := &collector{}
+	if withSet {
+		c.set = map[[2]int32]struct{}{}
+	}
+	return c
+}
+
+func (c *collector) NewNode() graph.Node                { return simple.Node(c.nodes) }
+func (c *collector) AddNode(n graph.Node)               { c.nodes = max(c.nodes, n.ID()+1) }
+func (c *collector) NewEdge(u, v graph.Node) graph.Edge { return simple.Edge{F: u, T: v} }
+func (c *collector) SetEdge(e graph.Edge) {
+	a, b := int32(e.From().ID()), int32(e.To().ID())
+	if a > b {
+		a, b = b, a
+	}
+	c.edges = append(c.edges, [2]int32{a, b})
+	if c.set != nil {
+		c.set[[2]int32{a, b}] = struct{}{}
+	}
+}
+
+func (c *collector) HasEdgeBetween(x, y int64) bool {
+	a, b := int32(x), int32(y)
+	if a > b {
+		a, b = b, a
+	}
+	_, ok := c.set[[2]int32{a, b}]
+	return ok
+}
+
+func (c *collector) graph(n int) *Graph { return graphFromEdges(n, c.edges, false) }
+
+// randomRegular draws a random k-regular graph on n nodes by the pairing
+// of Steger and Wormald (1999), as networkx's random_regular_graph: pair
+// the remaining stubs at random, keep the pairs that make new edges, and
+// pair the rest again; start over when no usable pair is left. It is
+// close to uniform for k small against n. gonum has no such generator.
+func randomRegular(n, k int, r *rng.Xoshiro) (*Graph, error) {
+	adj := make([]int32, n*k) // node u's neighbours: adj[u*k : u*k+deg[u]]
+	deg := make([]int32, n)
+	has := func(u, v int32) bool {
+		for _, x := range adj[int(u)*k : int(u)*k+int(deg[u])] {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	stubs := make([]int32, 0, n*k)
+	for attempt := 0; attempt < 1000; attempt++ {
+		clear(deg)
+		stubs = stubs[:0]
+		for u := range n {
+			for range k {
+				stubs = append(stubs, int32(u))
+			}
+		}
+		ok := true
+		for len(stubs) > 0 && ok {
+			rng.Shuffle(r, stubs)
+			left := stubs[:0]
+			added := 0
+			for i := 0; i+1 < len(stubs); i += 2 {
+				u, v := stubs[i], stubs[i+1]
+				if u == v || has(u, v) {
+					left = append(left, u, v)
+					continue
+				}
+				adj[int(u)*k+int(deg[u])] = v
+				deg[u]++
+				adj[int(v)*k+int(deg[v])] = u
+				deg[v]++
+				added++
+			}
+			stubs = left
+			if added == 0 {
+				ok = suitable(stubs, has)
+			}
+		}
+		if !ok {
+			continue
+		}
+		edges := make([][2]int32, 0, n*k/2)
+		for u := range n {
+			for _, v := range adj[u*k : u*k+k] {
+				if int32(u) < v {
+					edges = append(edges, [2]int32{int32(u), v})
+				}
+			}
+		}
+		return graphFromEdges(n, edges, false), nil
+	}
+	return nil, fmt.Errorf("sim: no random %d-regular graph on %d nodes after 1000 attempts", k, n)
+}
+
+// suitable reports whether two of the remaining stubs could still be
+// joined.
+func suitable(stubs []int32, has func(u, v int32) bool) bool {
+	for i, u := range stubs {
+		for _, v := range stubs[i+1:] {
+			if u != v && !has(u, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wattsStrogatz builds the Watts–Strogatz small world (Nature 1998): a
+// ring where every node joins the k/2 nearest on each side, then each
+// edge (i, i+j), for j = 1…k/2 and i in order, is rewired with probability
+// beta: its far end moves to a uniformly random node that is neither i
+// nor already i's neighbour (as networkx's watts_strogatz_graph). gonum's
+// SmallWorldsBB is another model (Batagelj–Brandes), empty at p = 0.
+func wattsStrogatz(n, k int, beta float64, r *rng.Xoshiro) *Graph {
+	nb := make([][]int32, n)
+	for i := range n {
+		for j := 1; j <= k/2; j++ {
+			v := int32((i + j) % n)
+			nb[i] = append(nb[i], v)
+			nb[v] = append(nb[v], int32(i))
+		}
+	}
+	has := func(u, v int32) bool {
+		for _, x := range nb[u] {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	remove := func(u, v int32) {
+		row := nb[u]
+		for t, x := range row {
+			if x == v {
+				row[t] = row[len(row)-1]
+				nb[u] = row[:len(row)-1]
+				return
+			}
+		}
+	}
+	thr := rng.Threshold(beta)
+	for j := 1; j <= k/2; j++ {
+		for i := range n {
+			u, v := int32(i), int32((i+j)%n)
+			if uint64(r.Uint32()) >= thr || len(nb[u]) >= n-1 || !has(u, v) {
+				continue
+			}
+			w := int32(r.IntN(n))
+			for w == u || has(u, w) {
+				w = int32(r.IntN(n))
+			}
+			remove(u, v)
+			remove(v, u)
+			nb[u] = append(nb[u], w)
+			nb[w] = append(nb[w], u)
+		}
+	}
+	var edges [][2]int32
+	for u := range n {
+		for _, v := range nb[u] {
+			if int32(u) < v {
+				edges = append(edges, [2]int32{int32(u), v})
+			}
+		}
+	}
+	return graphFromEdges(n, edges, false)
+}
+
+// scaleFree grows a Holme–Kim graph (Phys. Rev. E 65, 026107, 2002),
+// Barabási–Albert's when triad is 0: from a complete graph on m+1 nodes,
+// each new node brings m edges to distinct older nodes. The first goes to
+// a node drawn ∝ degree (preferential attachment: a uniformly random end
+// of a uniformly random edge); each further one, with probability triad,
+// to a uniformly random neighbour of the last node reached by attachment
+// that the new node has not joined yet (triad formation; attachment
+// again if there is none), and otherwise by attachment. It runs in
+// O(n·m) time and memory: gonum's PreferentialAttachment and
+// TunableClusteringScaleFree reweigh every node at every step (O(n²)),
+// and the latter visits neighbours in map order, which is not
+// reproducible.
+func scaleFree(n, m int, triad float64, r *rng.Xoshiro) *Graph {
+	edges := make([][2]int32, 0, m*(m+1)/2+(n-m-1)*m)
+	ends := make([]int32, 0, 2*cap(edges)) // every edge's two ends: degree-proportional draws
+	var nb [][]int32                       // adjacency, kept for triad formation only
+	if triad > 0 {
+		nb = make([][]int32, n)
+	}
+	link := func(u, v int32) {
+		edges = append(edges, [2]int32{u, v})
+		ends = append(ends, u, v)
+		if nb != nil {
+			nb[u] = append(nb[u], v)
+			nb[v] = append(nb[v], u)
+		}
+	}
+	for u := range m + 1 {
+		for v := range u {
+			link(int32(v), int32(u))
+		}
+	}
+	thr := rng.Threshold(triad)
+	chosen := make([]int32, 0, m)
+	in := func(x int32) bool {
+		for _, c := range chosen {
+			if c == x {
+				return true
+			}
+		}
+		return false
+	}
+	for v := m + 1; v < n; v++ {
+		chosen = chosen[:0]
+		last := int32(-1)
+		for e := range m {
+			target := int32(-1)
+			if e > 0 && thr > 0 && uint64(r.Uint32()) < thr {
+				// Neighbours of last not joined yet: at most e of its
+				// neighbours are, so rejection ends unless all are.
+				row := nb[last]
+				free := 0
+				for _, x := range row {
+					if !in(x) {
+						free++
+					}
+				}
+				if free > 0 {
+					for target < 0 || in(target) {
+						target = row[r.IntN(len(row))]
+					}
+				}
+			}
+			if target < 0 {
+				for target < 0 || in(target) {
+					target = ends[r.IntN(len(ends))]
+				}
+				last = target
+			}
+			chosen = append(chosen, target)
+		}
+		for _, t := range chosen {
+			link(t, int32(v))
+		}
+	}
+	return graphFromEdges(n, edges, false)
+}
