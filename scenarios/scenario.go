@@ -311,7 +311,9 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 
 	pop := p.table("population", tree)
 	sc.Run.Stop = sim.StopRule(p.choice("population.stop", pop, "fixation", "generations"))
+	sc.world.seed = sc.Seed
 	p.world(tree, &sc.world, sc.Run.Generations)
+	p.loadEdges(&sc.world)
 	p.swept = map[string]bool{}
 	for k := range flattenSweep("", p.table("sweep", tree)) {
 		p.swept[k] = true

@@ -98,7 +98,7 @@ func TestParseReportsEveryErrorWithLine(t *testing.T) {
 		"model.tb":             {5, "missing"},
 		"population.size":      {13, "1 is outside its allowed range [2,"},
 		"population.initial_a": {14, "1.5 is outside"},
-		"population.radius":    {15, "lattices only"},
+		"population.radius":    {15, "lattices and networks only"},
 	}
 	for key, w := range want {
 		e, ok := errs[key]
@@ -165,7 +165,7 @@ func TestParseSyntaxAndTypeErrors(t *testing.T) {
 		{"seed = 1\ngenerations = = 3\n", "", "", 2},
 		{"[model]\nb = \"high\"\n", "model.b", `"high" is a string; a number is needed`, 2},
 		{"[population]\nkind = \"lattice\"\nsize = 1.5\n", "population.size", "not a whole number", 3},
-		{"[population]\nkind = 3\n", "population.kind", `3 is a number; one of "wellmixed" or "lattice" is needed`, 2},
+		{"[population]\nkind = 3\n", "population.kind", `3 is a number; one of "wellmixed", "lattice" or "network" is needed`, 2},
 		{"model = 3\n", "model", "must be a table", 1},
 	} {
 		_, err := Parse("x.toml", []byte(tc.src))

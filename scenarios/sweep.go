@@ -220,9 +220,12 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 			if ownsAny(own, s.Writes) {
 				return a, s, fmt.Sprintf("platform %q sets its own ta or tb, which %s would not reach; sweep platform.%s.ta and platform.%s.tb instead", ps.name, k, ps.name, ps.name)
 			}
-			if fixed.Platforms[i].Kind == sim.KindLattice {
+			if s.NetworkOnly && fixed.Platforms[i].Kind != sim.KindNetwork {
+				continue
+			}
+			if fixed.Platforms[i].Kind.Structured() {
 				lattices++
-			} else if s.LatticeOnly {
+			} else if s.StructuredOnly {
 				continue
 			}
 			takers++
@@ -230,8 +233,12 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 		switch {
 		case s.WellMixedOnly && takers > 0 && lattices == takers:
 			return a, s, "alpha has no effect on lattices (α emerges from the neighbourhood); sweep radius or neighborhood instead"
-		case s.LatticeOnly && lattices == 0:
-			return a, s, `applies to lattices only (kind = "wellmixed")`
+		case s.Type == sim.Text:
+			return a, s, fmt.Sprintf("%s cannot be swept (one file a platform); declare a platform per file", k)
+		case s.NetworkOnly && takers == 0:
+			return a, s, `applies to networks only (no platform has kind = "network")`
+		case s.StructuredOnly && lattices == 0:
+			return a, s, `applies to lattices and networks only (kind = "wellmixed")`
 		case takers == 0:
 			return a, s, fmt.Sprintf("every platform sets its own %s, which sweep.%s would not reach; sweep platform.NAME.%s instead", k, k, k)
 		}
@@ -245,12 +252,16 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 		if !ok || s.Stage == sim.StageKind {
 			return a, s, fmt.Sprintf("%q of a platform cannot be swept; sweepable: %s", parts[2], sweepKeyHelp(true))
 		}
-		lattice := fixed.Platforms[i].Kind == sim.KindLattice
+		kind := fixed.Platforms[i].Kind
 		switch {
-		case s.WellMixedOnly && lattice:
-			return a, s, "alpha has no effect on a lattice platform (α emerges from the neighbourhood)"
-		case s.LatticeOnly && !lattice:
-			return a, s, fmt.Sprintf("applies to lattice platforms only (%q is well-mixed)", parts[1])
+		case s.Type == sim.Text:
+			return a, s, fmt.Sprintf("%s cannot be swept (one file a platform)", parts[2])
+		case s.WellMixedOnly && kind.Structured():
+			return a, s, fmt.Sprintf("alpha has no effect on a %s platform (α emerges from its structure)", kind)
+		case s.StructuredOnly && !kind.Structured():
+			return a, s, fmt.Sprintf("applies to lattice and network platforms only (%q is well-mixed)", parts[1])
+		case s.NetworkOnly && kind != sim.KindNetwork:
+			return a, s, fmt.Sprintf("applies to network platforms only (%q is a %s)", parts[1], kind)
 		}
 		a.Platform, a.Setting = i, parts[2]
 		a.label = s.Label + " on " + parts[1]

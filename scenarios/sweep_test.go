@@ -113,7 +113,7 @@ func TestSweepErrors(t *testing.T) {
 	// Well-mixed populations cannot sweep lattice settings.
 	wm := strings.Replace(sweepBase, `kind = "lattice"`, `kind = "wellmixed"`, 1)
 	wm = strings.Replace(wm, "tb = 0.4\n", "tb = 0.4\nv = 1\nalpha = 0.2\n", 1)
-	if e := errorsOf(t, wm+"radius = [1, 2]\n")["sweep.radius"]; e == nil || !strings.Contains(e.Msg, "lattices only") {
+	if e := errorsOf(t, wm+"radius = [1, 2]\n")["sweep.radius"]; e == nil || !strings.Contains(e.Msg, "lattices and networks only") {
 		t.Errorf("well-mixed radius sweep: %v", e)
 	}
 }

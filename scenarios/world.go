@@ -52,6 +52,8 @@ type world struct {
 	defaults  layer
 	platforms []platformSpec
 	migration model.Migration
+	seed      uint64               // the scenario's seed, which fixed graphs derive theirs from
+	edges     map[string]*EdgeFile // edge-list files, by the name the scenario gives
 }
 
 // settingsIn lists the keys of sim.Settings in one table, primary only.
@@ -157,6 +159,17 @@ func (p *parser) world(tree map[string]any, w *world, generations int) {
 	p.migration(tree, w, names)
 }
 
+// kindOf returns the kind of the platform whose settings are eff.
+func kindOf(eff layer) sim.Kind {
+	switch eff[sim.Settings[kindSetting].Key].val.Str {
+	case sim.KindLattice.String():
+		return sim.KindLattice
+	case sim.KindNetwork.String():
+		return sim.KindNetwork
+	}
+	return sim.KindWellMixed
+}
+
 var (
 	routeKeys    = []string{"from", "to", "rate", "rule", "start", "end"}
 	eventKeys    = []string{"generation", "from", "to", "fraction", "phenotype"}
@@ -255,9 +268,9 @@ func (w *world) effective(k int, axes []axisSet) layer {
 	if o, ok := own[key]; ok {
 		kind = o
 	}
-	lattice := kind.val.Str == sim.KindLattice.String()
+	k2 := kindOf(layer{key: kind})
 	for key := range eff {
-		if s, _ := sim.LookupSetting(key); s.LatticeOnly && !lattice {
+		if s, _ := sim.LookupSetting(key); (s.StructuredOnly && !k2.Structured()) || (s.NetworkOnly && k2 != sim.KindNetwork) {
 			delete(eff, key)
 		}
 	}
@@ -291,6 +304,7 @@ func (w *world) resolve(axes []axisSet, generations int) (sim.WorldConfig, []lay
 		effs[k] = w.effective(k, axes)
 		cfg.Platforms = append(cfg.Platforms, configOf(ps.name, effs[k]))
 	}
+	w.setGraphs(&cfg)
 	m := &cfg.Migration
 	copied := false
 	for _, a := range axes {
@@ -313,10 +327,14 @@ func (w *world) resolve(axes []axisSet, generations int) (sim.WorldConfig, []lay
 func (p *parser) checkRequired(sc *Scenario) {
 	w := &sc.world
 	axes := sc.axisSets(nil)
-	lattices := 0
+	lattices, networks := 0, 0
 	for k := range w.platforms {
-		if w.effective(k, axes)[sim.Settings[kindSetting].Key].val.Str == sim.KindLattice.String() {
+		switch kindOf(w.effective(k, axes)) {
+		case sim.KindLattice:
 			lattices++
+		case sim.KindNetwork:
+			lattices++ // structured
+			networks++
 		}
 	}
 	type gap struct{ platforms []string }
@@ -327,8 +345,10 @@ func (p *parser) checkRequired(sc *Scenario) {
 	}
 	for k, ps := range w.platforms {
 		eff := w.effective(k, axes)
-		kind, hasKind := eff[sim.Settings[kindSetting].Key]
-		lattice := kind.val.Str == sim.KindLattice.String()
+		_, hasKind := eff[sim.Settings[kindSetting].Key]
+		kind := kindOf(eff)
+		lattice := kind.Structured()
+		_, hasEdges := eff["edges"]
 		swept := func(key string) bool { return p.swept[key] || p.swept["platform."+ps.name+"."+key] }
 		given := func(s sim.Setting) bool {
 			_, ok := eff[s.Key]
@@ -337,6 +357,9 @@ func (p *parser) checkRequired(sc *Scenario) {
 		for _, s := range sim.Settings {
 			if !(s.Required || (s.RequiredWellMixed && !lattice && hasKind)) || given(s) {
 				continue
+			}
+			if s.Key == "size" && kind == sim.KindNetwork && hasEdges {
+				continue // the edge list gives the nodes
 			}
 			// A derived setting (t, bias) given anywhere gives what it writes.
 			derived := false
@@ -359,8 +382,12 @@ func (p *parser) checkRequired(sc *Scenario) {
 		for key, a := range ps.own {
 			s, _ := sim.LookupSetting(key)
 			switch {
-			case s.LatticeOnly && hasKind && !lattice && !strings.HasPrefix(a.key, "sweep."):
-				p.fail(a.key, "applies to lattice platforms only (this platform is well-mixed)")
+			case s.StructuredOnly && hasKind && !lattice && !strings.HasPrefix(a.key, "sweep."):
+				p.fail(a.key, "applies to lattice and network platforms only (this platform is well-mixed)")
+			case s.NetworkOnly && hasKind && kind != sim.KindNetwork && !strings.HasPrefix(a.key, "sweep."):
+				p.fail(a.key, "applies to network platforms only (this platform is %s)", kind)
+			case s.WellMixedOnly && kind == sim.KindNetwork && !strings.HasPrefix(a.key, "sweep."):
+				p.warn(a.key, "ignored for network platforms: α emerges from the graph (the chance that the donor is the partner)")
 			case s.WellMixedOnly && lattice && !strings.HasPrefix(a.key, "sweep."):
 				cfg := configOf(ps.name, eff)
 				p.warn(a.key, "ignored for lattice platforms: α emerges from the neighbourhood (1/%d = %.4g for an interior site)",
@@ -393,8 +420,12 @@ func (p *parser) checkRequired(sc *Scenario) {
 	for key, a := range w.defaults {
 		s, _ := sim.LookupSetting(key)
 		switch {
-		case s.LatticeOnly && lattices == 0:
-			p.fail(a.key, "applies to lattices only (kind = \"wellmixed\")")
+		case s.StructuredOnly && lattices == 0:
+			p.fail(a.key, "applies to lattices and networks only (kind = \"wellmixed\")")
+		case s.NetworkOnly && networks == 0:
+			p.fail(a.key, "applies to networks only (no platform has kind = \"network\")")
+		case s.WellMixedOnly && networks > 0 && lattices == len(w.platforms):
+			p.warn(a.key, "ignored for networks and lattices: α emerges from the structure")
 		case s.WellMixedOnly && lattices == len(w.platforms):
 			p.warn(a.key, "ignored for lattices: α emerges from the neighbourhood (1/%d = %.4g for an interior site here)",
 				sc.Point(0).Platforms[0].Lattice.MaxNeighbours(), sc.Point(0).Platforms[0].Model.Alpha)
@@ -578,8 +609,8 @@ func (sc *Scenario) PointWith(vals []sim.Value) sim.WorldConfig {
 func (sc *Scenario) DetPlatforms(i int) ([]model.DetPlatform, error) {
 	var out []model.DetPlatform
 	for _, pc := range sc.Point(i).Platforms {
-		if pc.Kind == sim.KindLattice {
-			return nil, fmt.Errorf("platform %q is a lattice; the deterministic counterpart is for well-mixed populations and platforms only", pc.Name)
+		if pc.Kind.Structured() {
+			return nil, fmt.Errorf("platform %q is a %s; the deterministic counterpart is for well-mixed populations and platforms only", pc.Name, pc.Kind)
 		}
 		out = append(out, model.DetPlatform{Name: pc.Name, Params: pc.Model, Size: float64(pc.Agents), InitialA: pc.InitialA})
 	}

@@ -184,6 +184,7 @@ func (c WorldConfig) Validate() error {
 	names := make([]string, len(c.Platforms))
 	seen := map[string]int{}
 	total := 0
+	unread := false // a network whose edge list is missing reports that instead
 	for k, p := range c.Platforms {
 		at := fmt.Sprintf("platform[%d]", k)
 		names[k] = p.Name
@@ -197,13 +198,14 @@ func (c WorldConfig) Validate() error {
 		}
 		errs = append(errs, model.Within(at, p.Validate()))
 		total += p.StartAgents()
+		unread = unread || (p.Kind == KindNetwork && p.Network.Graph == GraphEdges && p.Network.EdgesGraph == nil)
 	}
 	switch p := c.Platforms[0]; {
 	case len(c.Platforms) == 1 && p.Kind == KindWellMixed && p.Agents < 2:
 		// A single population needs a pair to play; platforms may start
 		// small or empty and fill by migration.
 		errs = append(errs, &model.FieldError{Path: "platform[0].population.size", Value: p.Agents, Domain: "[2, 2^31] (a single well-mixed population needs a pair)"})
-	case total < 1:
+	case total < 1 && !unread:
 		errs = append(errs, &model.FieldError{Path: "platform", Detail: "the world has no agents: give some platform a size"})
 	}
 	if c.Generations < 1 {
@@ -389,7 +391,9 @@ var Settings = func() []Setting {
 	feedBias := choice("feed_bias", "Feed bias", true, func(c *PlatformConfig, i int) { c.Lattice.FeedBias = FeedBias(i) }, func(c PlatformConfig) int { return int(c.Lattice.FeedBias) })
 	feed.Live, feedBias.Live, feedBias.Column = true, true, false
 	netNum := func(key, label, domain string, lo, hi float64, t ValueType, set func(*NetworkConfig, float64), get func(NetworkConfig) float64) Setting {
-		s := num(key, label, domain, lo, hi, t, true, true, func(c *PlatformConfig, x float64) { set(&c.Network, x) }, func(c PlatformConfig) float64 { return get(c.Network) })
+		// Not columns of every table (they are the family's; swept ones
+		// are axis columns): the manifest records the graph.
+		s := num(key, label, domain, lo, hi, t, true, false, func(c *PlatformConfig, x float64) { set(&c.Network, x) }, func(c PlatformConfig) float64 { return get(c.Network) })
 		s.NetworkOnly, s.ZeroIsDefault = true, true
 		return s
 	}

@@ -7,7 +7,58 @@
 //
 //   - WellMixed: N agents, random pairs, the generation cycle of MODEL.md §2.
 //   - Lattice: L×L sites, neighbourhood interactions in random order with
-//     immediate (asynchronous) updates, global or local selection (§6).
+//     immediate (asynchronous) updates, global or local selection (§6);
+//     or, with LatticeConfig.Graph set, the nodes of a graph (a network),
+//     with the same dynamics on the graph's neighbourhoods.
+//
+// # Networks
+//
+// A network is MODEL.md §6 with a graph's neighbourhoods for the
+// lattice's. Each generation, for each of rounds rounds: every node is
+// visited once, in a uniformly random order; a visited node i initiates
+// with probability initiation; an initiator plays the prisoner's dilemma
+// with a uniformly random neighbour j (both are paid), then meets a
+// horizontal donor d: with probability feed a member drawn from the whole
+// platform (below), otherwise a second uniformly random neighbour, drawn
+// independently of j (d = j with probability 1/k_i). If i and d differ,
+// the A holder converts the B holder with T_A and, independently, the B
+// holder converts the A holder with T_B; changes are immediate. Fitness
+// is w = 1 + (Σ payoffs)/max(1, games) ("mean") or max(0, 1 + Σ payoffs)
+// ("sum"). Selection: every node's offspring has a parent drawn ∝ fitness
+// from the whole network (global) or from the node and its neighbours
+// (local); it copies the parent's phenotype with probability v and a
+// uniformly random member's of the same pool otherwise.
+//
+// The feed draws its donor among the occupied nodes other than i:
+// uniformly ("uniform"), ∝ degree ("degree": popular accounts), or ∝ the
+// fitness earned so far this generation ("fitness": successful ones,
+// payoff-biased transmission; a node yet to play counts 1). A node
+// without neighbours plays no game (fitness 1) and learns only from the
+// feed; its selection block is itself. With vacancies (a world's
+// platform) "neighbour" means occupied neighbour, as on a lattice.
+//
+// The graph's effective α, the chance that a visited node's donor is
+// its partner, is Graph.DonorIsPartner: the mean over nodes of
+// (1 − feed)/k_i plus feed × the chance that the feed draws the partner;
+// 1/k on a k-regular graph without feed. It plays the role of α in the
+// recursion's thresholds (c = α·b·T/(1 − T) for T_A = T_B = T).
+//
+// Against the well-mixed model (MODEL.md §2): with feed = 1 and a
+// uniform feed on a complete graph, the network's donor is a uniformly
+// random other member, as §2's is (§2 also allows the agent itself) —
+// but updates differ. §2 pairs every agent once, synchronously, and only
+// the learner can change; a network visits initiators one at a time with
+// immediate updates, a node may take part in several games, and
+// conversion is two-way. On a complete graph a feed of 1 equals no feed
+// (every other node is a neighbour): the tests check it.
+//
+// The lattice graph (graph = "lattice") lists each site's neighbours in
+// the lattice engine's order, so under global selection a network on it
+// draws exactly the numbers of the lattice (bit-identical runs, tested);
+// under local selection its block sums are formed in another order, and
+// the two agree in distribution (tested). A regular graph's neighbours
+// are picked like an interior lattice site's (fixed stride); other graphs
+// take them from their lists with multiply-shift and rejection.
 //
 // World holds several platforms, each a WellMixed or a Lattice behind a
 // thin adapter, whose agents carry their platform of origin and the
@@ -54,8 +105,11 @@
 //     occupied initiators, then per
 //     initiator two words (the two neighbours; the two conversion coins)
 //     and, with exposure, a third (the exposure coin, the remote donor's
-//     phenotype), with rejection draws for neighbour counts that are not
-//     powers of two;
+//     phenotype), and with a feed another (the feed coin; the feed's
+//     donor then draws from the stream), with rejection draws for
+//     neighbour counts that are not powers of two. A network platform
+//     whose graph is drawn per replicate takes its graph's seed, one
+//     word, before its start;
 //  2. adults move, if some event or open route of the generation ends on a
 //     platform: only those platforms list their adults (phenotype, fitness,
 //     origin, arrival, site); the others record nothing per agent. This

@@ -100,6 +100,9 @@ func (p PlatformConfig) validateNetwork() []error {
 	miss := func(key, why string) {
 		errs = append(errs, &model.FieldError{Path: "population." + key, Detail: fmt.Sprintf("graph %q needs %s", n.Graph, why)})
 	}
+	if n.EdgesFile != "" && n.Graph != GraphEdges {
+		errs = append(errs, &model.FieldError{Path: "population.edges", Detail: fmt.Sprintf(`an edge list needs graph = "edges" (graph is %q)`, n.Graph)})
+	}
 	N := n.Nodes
 	if n.Graph != GraphEdges && n.Graph != GraphLattice && (N < 2 || N > MaxGraphNodes) {
 		bad("size", N, fmt.Sprintf("[2, %d] (the network's nodes)", MaxGraphNodes))
@@ -160,8 +163,11 @@ func (p PlatformConfig) validateNetwork() []error {
 			errs = append(errs, model.Within("population", err))
 		}
 	case GraphEdges:
-		if n.EdgesGraph == nil {
+		switch {
+		case n.EdgesGraph == nil:
 			miss("edges", `edges = "FILE", an edge list`)
+		case n.Nodes != 0 && n.Nodes != n.EdgesGraph.Nodes():
+			errs = append(errs, &model.FieldError{Path: "population.size", Value: n.Nodes, Detail: fmt.Sprintf("the edge list %s has %d nodes (leave size out: the file gives it)", n.EdgesFile, n.EdgesGraph.Nodes())})
 		}
 	default:
 		bad("graph", int(n.Graph), model.QuoteList(choices["graph"], "or"))
@@ -547,4 +553,100 @@ func scaleFree(n, m int, triad float64, r *rng.Xoshiro) *Graph {
 		}
 	}
 	return graphFromEdges(n, edges, false)
+}
+
+// GraphSummary describes a network platform's graph, as validate prints
+// it and manifests record it.
+type GraphSummary struct {
+	Family            string  `json:"graph"`
+	Description       string  `json:"description"`
+	Nodes             int     `json:"nodes"`
+	Edges             int     `json:"edges"`
+	MeanDegree        float64 `json:"mean_degree"`
+	MaxDegree         int     `json:"max_degree"`
+	Isolated          int     `json:"isolated_nodes"`
+	Clustering        float64 `json:"clustering"`
+	MeanInverseDegree float64 `json:"mean_inverse_degree"`
+	// EffectiveAlpha is the chance that a visited node's donor is its
+	// partner (Graph.DonorIsPartner, with the platform's feed).
+	EffectiveAlpha float64 `json:"effective_alpha"`
+	SelfLoops      int     `json:"dropped_self_loops,omitempty"`
+	Duplicates     int     `json:"dropped_duplicate_edges,omitempty"`
+	// Seed is the fixed graph's seed, or "replicate" (each replicate
+	// draws its own from its stream; the numbers describe the fixed one).
+	Seed string `json:"graph_seed"`
+}
+
+// Summary describes the platform's fixed graph (false if it is not a
+// valid network).
+func (p PlatformConfig) Summary() (GraphSummary, bool) {
+	g := p.Graph()
+	if g == nil {
+		return GraphSummary{}, false
+	}
+	n := p.Network
+	s := GraphSummary{Family: n.Graph.String(), Description: p.GraphDescription(), Nodes: g.Nodes(), Edges: g.Edges(), MeanDegree: g.MeanDegree(),
+		MaxDegree: g.MaxDegree(), Isolated: g.Isolated(), Clustering: g.Clustering(), MeanInverseDegree: g.MeanInverseDegree(),
+		EffectiveAlpha: g.DonorIsPartner(p.Lattice.Feed, p.Lattice.FeedBias), SelfLoops: g.SelfLoops, Duplicates: g.Duplicates,
+		Seed: fmt.Sprint(n.Seed)}
+	if n.Graph == GraphEdges {
+		s.Seed = "none (a file)"
+	} else if n.SeedMode == GraphReplicate {
+		s.Seed = "replicate"
+	}
+	return s, true
+}
+
+// GraphDescription names a network's graph in words.
+func (p PlatformConfig) GraphDescription() string {
+	n := p.Network
+	switch n.Graph {
+	case GraphRegular:
+		return fmt.Sprintf("random %d-regular graph on %d nodes", n.Degree, n.Nodes)
+	case GraphGnp:
+		if n.MeanDegree > 0 {
+			return fmt.Sprintf("Erdős–Rényi G(n = %d, p = %.4g/(n−1))", n.Nodes, n.MeanDegree)
+		}
+		return fmt.Sprintf("Erdős–Rényi G(n = %d, p = %.4g)", n.Nodes, n.P)
+	case GraphGnm:
+		return fmt.Sprintf("Erdős–Rényi G(n = %d, m = %d)", n.Nodes, int(math.Round(float64(n.Nodes)*n.MeanDegree/2)))
+	case GraphSmallWorld:
+		return fmt.Sprintf("Watts–Strogatz small world on %d nodes, ring degree %d, rewiring %.4g", n.Nodes, n.Degree, n.Rewire)
+	case GraphBA:
+		return fmt.Sprintf("Barabási–Albert graph on %d nodes, m = %d", n.Nodes, n.M)
+	case GraphHolmeKim:
+		return fmt.Sprintf("Holme–Kim graph on %d nodes, m = %d, triad probability %.4g", n.Nodes, n.M, n.Triad)
+	case GraphLattice:
+		lc := p.Lattice.WithDefaults()
+		return fmt.Sprintf("%d×%d lattice graph (%s r = %d, %s)", n.Nodes, n.Nodes, lc.Neighborhood, lc.Radius, lc.Boundary)
+	case GraphEdges:
+		return "edge list " + n.EdgesFile
+	}
+	return n.Graph.String()
+}
+
+// Describe says in a line what a platform's population is.
+func (p PlatformConfig) Describe() string {
+	switch p.Kind {
+	case KindLattice:
+		return fmt.Sprintf("%d×%d lattice, %d agents, effective α %.4g", p.Lattice.Side, p.Lattice.Side, p.StartAgents(), p.Model.Alpha)
+	case KindNetwork:
+		s, ok := p.Summary()
+		if !ok {
+			return "network: " + p.GraphDescription()
+		}
+		out := fmt.Sprintf("network: %s; %d nodes, %d edges, mean degree %.4g (largest %d), clustering %.4g; %d agents, effective α %.4g (mean 1/k %.4g)",
+			s.Description, s.Nodes, s.Edges, s.MeanDegree, s.MaxDegree, s.Clustering, p.StartAgents(), s.EffectiveAlpha, s.MeanInverseDegree)
+		if s.Isolated > 0 {
+			out += fmt.Sprintf("; %d isolated nodes", s.Isolated)
+		}
+		if s.SelfLoops+s.Duplicates > 0 {
+			out += fmt.Sprintf("; dropped %d self-loops and %d repeated edges", s.SelfLoops, s.Duplicates)
+		}
+		if p.Lattice.Feed > 0 {
+			out += fmt.Sprintf("; feed %.4g (%s)", p.Lattice.Feed, p.Lattice.FeedBias)
+		}
+		return out
+	}
+	return fmt.Sprintf("well-mixed, %d agents", p.Agents)
 }

@@ -216,6 +216,15 @@ func (w *World) Agents(k int) (ph, origin []uint8, arrival []int32, occupied []u
 	return w.plats[k].agents()
 }
 
+// Graph returns platform k's graph (nil unless it is a network): the one
+// this world runs on, which with graph_seed "replicate" is its own.
+func (w *World) Graph(k int) *Graph {
+	if lp, ok := w.plats[k].(*latticePlatform); ok {
+		return lp.lt.cfg.Graph
+	}
+	return nil
+}
+
 // Step implements Population: every platform plays, adults move, every
 // platform reproduces.
 func (w *World) Step(r *rng.Xoshiro) GenStats {

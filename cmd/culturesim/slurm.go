@@ -326,7 +326,7 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 		}
 	}
 	man := slurmManifest{Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: artifact.KindScript, Provenance: artifact.NewProvenance(ctx),
-		Scenario: artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source),
+		Scenario: artifact.ScenarioOf(sc),
 		Files:    []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh", "bin/culturesim"}},
 		Tasks: o.Tasks, Runs: sc.NumRuns(), Binary: bin, BinarySHA256: sum}
 	if err := artifact.WriteJSON(filepath.Join(dir, "manifest.json"), man); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
-	"github.com/culturesim/culturesim/sim"
 )
 
 // validateOptions are the flags of "culturesim validate".
@@ -37,11 +36,7 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "%s: valid (%s)\n", o.Scenario, sc.Name)
 	fmt.Fprintf(stdout, "  %d generations at most, stop: %s; seed %d\n", sc.Run.Generations, sc.Run.Stop, sc.Seed)
 	for _, p := range w.Platforms {
-		what := fmt.Sprintf("well-mixed, %d agents", p.Agents)
-		if p.Kind == sim.KindLattice {
-			what = fmt.Sprintf("%d×%d lattice, %d agents, effective α %.4g", p.Lattice.Side, p.Lattice.Side, p.StartAgents(), p.Model.Alpha)
-		}
-		fmt.Fprintf(stdout, "  platform %-14s %s\n", p.Name, what)
+		fmt.Fprintf(stdout, "  platform %-14s %s\n", p.Name, p.Describe())
 	}
 	for _, a := range sc.Axes {
 		first, last := a.Values[0].String(), a.Values[len(a.Values)-1].String()

@@ -10,6 +10,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/culturesim/culturesim/scenarios"
+	"github.com/culturesim/culturesim/sim"
 )
 
 // ManifestFile is the manifest's name in every output directory.
@@ -45,11 +49,69 @@ type ScenarioInfo struct {
 	File        string `json:"file"`
 	SHA256      string `json:"sha256"`
 	Text        string `json:"text"`
+	// Networks are the graphs of the network platforms, one entry per
+	// platform and distinct graph (a sweep over graph settings has
+	// several; FirstPoint is the first point that uses it).
+	Networks []NetworkInfo `json:"networks,omitempty"`
+	// EdgeFiles are the edge-list files the scenario read, with their
+	// hashes: the scenario text alone does not fix their content.
+	EdgeFiles []EdgeFileInfo `json:"edge_files,omitempty"`
+}
+
+// NetworkInfo is one network platform's graph.
+type NetworkInfo struct {
+	Platform   string `json:"platform"`
+	FirstPoint int    `json:"first_point"`
+	sim.GraphSummary
+}
+
+// EdgeFileInfo is an edge-list file a scenario read.
+type EdgeFileInfo struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // NewScenarioInfo records a scenario's name, file and text.
 func NewScenarioInfo(name, description, file, text string) *ScenarioInfo {
 	return &ScenarioInfo{Name: name, Description: description, File: file, SHA256: TextHash(text), Text: text}
+}
+
+// ScenarioOf records a scenario: its name, file and text, its network
+// platforms' graphs and the edge-list files it read.
+func ScenarioOf(sc *scenarios.Scenario) *ScenarioInfo {
+	info := NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source)
+	type seen struct {
+		k int
+		g *sim.Graph
+	}
+	done := map[seen]bool{}
+	for i := range sc.NumPoints() {
+		cfg := sc.Point(i)
+		for k, pc := range cfg.Platforms {
+			g := pc.Graph()
+			if g == nil || done[seen{k, g}] {
+				continue
+			}
+			done[seen{k, g}] = true
+			if sum, ok := pc.Summary(); ok {
+				info.Networks = append(info.Networks, NetworkInfo{Platform: pc.Name, FirstPoint: i, GraphSummary: sum})
+			}
+		}
+		if len(info.Networks) == 0 && i == 0 {
+			break // no network platform: nothing to record
+		}
+	}
+	names := make([]string, 0, len(sc.EdgeFiles()))
+	for n := range sc.EdgeFiles() {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		ef := sc.EdgeFiles()[n]
+		info.EdgeFiles = append(info.EdgeFiles, EdgeFileInfo{Name: ef.Name, Path: ef.Path, SHA256: ef.SHA256})
+	}
+	return info
 }
 
 // TextHash is the hex sha256 of a text.

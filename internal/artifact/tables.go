@@ -80,13 +80,13 @@ func pointColumns(sc *scenarios.Scenario) (names []string, types []ColType, cell
 	single := len(base.Platforms) == 1
 	for k, pc := range base.Platforms {
 		for _, s := range sim.Settings {
-			lattice := pc.Kind == sim.KindLattice
+			lattice := pc.Kind.Structured()
 			switch {
 			case s.Key == "agents":
 				if !lattice || pc.Agents == 0 {
 					continue
 				}
-			case !s.Column, s.LatticeOnly && !lattice:
+			case !s.Column, s.StructuredOnly && !lattice, s.NetworkOnly && pc.Kind != sim.KindNetwork:
 				continue
 			}
 			cols = append(cols, col{k, s.Key})

@@ -95,6 +95,17 @@ func EstimateRuns(sc *scenarios.Scenario, opts Options) Estimate {
 }
 
 func platformBytes(pc sim.PlatformConfig) int64 {
+	if pc.Kind == sim.KindNetwork {
+		// The sites' state, plus the adjacency (shared by the runs of a
+		// fixed graph, counted once a worker all the same).
+		n := int64(pc.Sites())
+		g := pc.Graph()
+		adj := n * latticeNeighbour * 8
+		if g != nil {
+			adj = g.Bytes()
+		}
+		return n*latticeSiteBytes + adj
+	}
 	if pc.Kind == sim.KindLattice {
 		side := int64(pc.Lattice.Side)
 		return side * side * (latticeSiteBytes + latticeNeighbour*int64(pc.Lattice.WithDefaults().MaxNeighbours()))
@@ -104,8 +115,11 @@ func platformBytes(pc sim.PlatformConfig) int64 {
 
 func platformKey(sc *scenarios.Scenario, pc sim.PlatformConfig) string {
 	what := fmt.Sprintf("%d agents", pc.Agents)
-	if pc.Kind == sim.KindLattice {
+	switch pc.Kind {
+	case sim.KindLattice:
 		what = fmt.Sprintf("a %d×%d lattice with %d neighbours a site", pc.Lattice.Side, pc.Lattice.Side, pc.Lattice.WithDefaults().MaxNeighbours())
+	case sim.KindNetwork:
+		what = fmt.Sprintf("a network of %d nodes", pc.Sites())
 	}
 	if sc.Single() {
 		return "population.size (" + what + ")"

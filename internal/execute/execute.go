@@ -112,7 +112,7 @@ type Outcome struct {
 func newManifest(sc *scenarios.Scenario, opts Options) *artifact.RunsManifest {
 	m := &artifact.RunsManifest{
 		Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: opts.Kind, Provenance: opts.Provenance,
-			Scenario: artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source)},
+			Scenario: artifact.ScenarioOf(sc)},
 		Status: "running", Seed: sc.Seed, SeedDerivation: SeedDerivation, Selection: opts.Selection,
 		Points: sc.NumPoints(), Replicates: sc.Replicates, TotalRuns: sc.NumRuns(), SelectedRuns: len(selected(sc, opts.Selection)),
 		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, Platforms: sc.PlatformNames(), Warnings: sc.Warnings,

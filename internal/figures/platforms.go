@@ -35,6 +35,7 @@ var PlatformColors = []color.RGBA{
 	{R: 0x6a, G: 0x3d, B: 0x9a, A: 0xff}, // purple
 	{R: 0x1b, G: 0x9e, B: 0x77, A: 0xff}, // teal
 	{R: 0x66, G: 0x66, B: 0x66, A: 0xff}, // grey
+	{R: 0xb8, G: 0x86, B: 0x0b, A: 0xff}, // dark gold
 }
 
 func platformColor(k int) color.RGBA { return PlatformColors[k%len(PlatformColors)] }

@@ -58,14 +58,30 @@ func RunTitle(sc *scenarios.Scenario, point int, deterministic bool) string {
 			}
 			alpha = fmt.Sprintf("α_{eff} = %.4g", m.Alpha)
 		}
+		if pc.Kind == sim.KindNetwork {
+			pop = fmt.Sprintf("%s, %s selection", Literal(pc.GraphDescription()), pc.Lattice.Selection)
+			if pc.Lattice.Feed > 0 {
+				pop += fmt.Sprintf(", feed %g (%s)", pc.Lattice.Feed, pc.Lattice.FeedBias)
+			}
+			alpha = fmt.Sprintf("α_{eff} = %.4g", m.Alpha)
+		}
 		return fmt.Sprintf("%s: %s\nb = %g, c = %g, v = %g, %s, T_A = %g, T_B = %g", name, pop, m.B, m.C, m.V, alpha, m.TA, m.TB)
 	}
 	parts := make([]string, len(w.Platforms))
 	for k, pc := range w.Platforms {
 		m := pc.Model
 		kind := fmt.Sprintf("N = %d", pc.Agents)
-		if pc.Kind == sim.KindLattice {
+		switch pc.Kind {
+		case sim.KindLattice:
 			kind = fmt.Sprintf("%d×%d lattice", pc.Lattice.Side, pc.Lattice.Side)
+		case sim.KindNetwork:
+			kind = Literal(pc.Network.Graph.String()) + " graph"
+			if pc.Lattice.Feed > 0 {
+				kind += fmt.Sprintf(", feed %g", pc.Lattice.Feed)
+				if pc.Lattice.FeedBias != sim.FeedUniform {
+					kind += " by " + pc.Lattice.FeedBias.String()
+				}
+			}
 		}
 		parts[k] = fmt.Sprintf("%s: %s, b = %g, c = %g, v = %g, α = %.3g, T_A = %g, T_B = %g", Literal(pc.Name), kind, m.B, m.C, m.V, m.Alpha, m.TA, m.TB)
 	}

@@ -70,7 +70,7 @@ func makeRun(ctx context.Context, out *Output, id string, sc *scenarios.Scenario
 	if !strings.HasPrefix(title, "Figure "+id) {
 		title = "Figure " + id + ": " + title
 	}
-	return out.manifest(id, title, artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source), map[string]any{
+	return out.manifest(id, title, artifact.ScenarioOf(sc), map[string]any{
 		// Timings and workers are in run/manifest.json: the committed
 		// panel is the same bytes whenever it is made.
 		"resolved": resolved(sc),
@@ -107,7 +107,7 @@ func resolved(sc *scenarios.Scenario) map[string]any {
 	platform := func(pc sim.PlatformConfig) map[string]any {
 		tables := map[string]map[string]any{"model": {}, "population": {}}
 		for _, s := range sim.Settings {
-			if !s.Column || (s.LatticeOnly && pc.Kind != sim.KindLattice) {
+			if !s.Column || (s.StructuredOnly && pc.Kind != sim.KindLattice) {
 				continue
 			}
 			v, _ := pc.Get(s.Key)

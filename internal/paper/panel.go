@@ -229,6 +229,18 @@ func (m *PanelManifest) extraString(key string) string {
 	return s
 }
 
+// extraJSON decodes a field of Extra into v.
+func (m *PanelManifest) extraJSON(key string, v any) error {
+	raw, ok := m.Extra[key].(json.RawMessage)
+	if !ok {
+		return fmt.Errorf("the manifest has no %s: make the panel again with %s", key, m.Regenerate)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("the manifest's %s: %w", key, err)
+	}
+	return nil
+}
+
 // SortedIDs returns panel IDs in the paper's order (1, 2a…, 3d, 4a…, S1…),
 // then culturesim's own panels (finite-n).
 func SortedIDs[T any](m map[string]T) []string {
@@ -261,7 +273,7 @@ func Panels() map[string]Panel {
 	for _, p := range AnalyticPanels() {
 		ps[p.ID] = p
 	}
-	for _, p := range append(sweepPanels(), fig4c()) {
+	for _, p := range append(append(sweepPanels(), fig4c()), networkPanels()...) {
 		ps[p.ID] = p
 	}
 	return ps

@@ -449,7 +449,7 @@ func TestSweepPanelInset(t *testing.T) {
 	}
 	// Without the inset, the figure differs: the inset is drawn.
 	plain := &Output{Dir: t.TempDir(), ID: out.ID, Provenance: testProv}
-	if err := drawSweep(plain, spec.id, spec.title, sc, modeQuick, filepath.Join(out.Dir, "fig4b_quick_summary.csv"), nil); err != nil {
+	if err := drawSweep(plain, spec, sc, modeQuick, filepath.Join(out.Dir, "fig4b_quick_summary.csv"), nil); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(out.Dir, "fig4b_quick.png"))

@@ -51,13 +51,18 @@ func quickScenario(sc *scenarios.Scenario) (*scenarios.Scenario, error) {
 type sweepSpec struct {
 	id, scenario, inset, desc, title string
 	insetOwn                         bool
+	// own marks culturesim's own panels (not the paper's figures); tables,
+	// if set, writes the panel's further tables from the summary and
+	// returns their descriptions by file name.
+	own    bool
+	tables func(out *Output, sc *scenarios.Scenario, summary *artifact.Table) (map[string]string, error)
 }
 
 var sweepSpecs = []sweepSpec{
-	{"4a", "fig4a", "", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection", false},
-	{"4b", "fig4b", "fig4b_inset", "lattice sweep over T_A − T_B and c, global selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection", false},
-	{"S2a", "figS2a", "", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection", false},
-	{"S2b", "figS2b", "figS2b_inset", "lattice sweep over T_A − T_B and c, local selection, with a finer sweep as 4b's inset (not in the paper)", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection", true},
+	{"4a", "fig4a", "", "lattice sweep over T_A = T_B = T and c, global selection", "final cooperator frequency, T_A = T_B = T, global selection", false, false, nil},
+	{"4b", "fig4b", "fig4b_inset", "lattice sweep over T_A − T_B and c, global selection, with the inset's finer sweep", "final cooperator frequency over T_A − T_B (T_A = 0.4), global selection", false, false, nil},
+	{"S2a", "figS2a", "", "lattice sweep over T and c, local selection", "final cooperator frequency, T_A = T_B = T, local selection", false, false, nil},
+	{"S2b", "figS2b", "figS2b_inset", "lattice sweep over T_A − T_B and c, local selection, with a finer sweep as 4b's inset (not in the paper)", "final cooperator frequency over T_A − T_B (T_A = 0.4), local selection", true, false, nil},
 }
 
 func sweepPanels() []Panel {
@@ -136,7 +141,7 @@ func sweepPanel(s sweepSpec) Panel {
 					return err
 				}
 			}
-			return drawSweep(out, s.id, s.title, sc, mode, filepath.Join(out.Dir, out.tableName("summary")), in)
+			return drawSweep(out, s, sc, mode, filepath.Join(out.Dir, out.tableName("summary")), in)
 		}}
 }
 
@@ -195,7 +200,7 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 		if in, err = newInsetData(inset, isum, s.insetOwn); err != nil {
 			return err
 		}
-		extra["inset_scenario"] = artifact.NewScenarioInfo(inset.Name, inset.Description, inset.File, inset.Source)
+		extra["inset_scenario"] = artifact.ScenarioOf(inset)
 		extra["inset_points"] = inset.NumPoints()
 		extra["inset_runs"] = inset.NumRuns()
 		extra["inset_dir"] = insetDir + "/ (journal, runs.csv, summary.csv; not committed)"
@@ -204,8 +209,21 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 		extra["inset_marker"] = map[string]float64{"bias": in.mark[0], "c": in.mark[1]}
 		extra["data"].(map[string]string)[out.tableName(insetTable)] = "the inset's summary table (scenario " + inset.Name + "), in the same columns"
 	}
-	if err := drawSweep(out, s.id, s.title, sc, mode, summary, in); err != nil {
+	if err := drawSweep(out, s, sc, mode, summary, in); err != nil {
 		return err
+	}
+	if s.tables != nil {
+		t, err := artifact.ReadTable(summary)
+		if err != nil {
+			return err
+		}
+		more, err := s.tables(out, sc, t)
+		if err != nil {
+			return err
+		}
+		for k, v := range more {
+			extra["data"].(map[string]string)[k] = v
+		}
 	}
 	if err := out.copyTable("summary", summary); err != nil {
 		return err
@@ -215,7 +233,7 @@ func makeSweep(ctx context.Context, out *Output, s sweepSpec, sc, inset *scenari
 			return err
 		}
 	}
-	return out.manifest(s.id, sweepHeading(s.id, s.title, sc, mode), artifact.NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source), extra)
+	return out.manifest(s.id, sweepHeading(s, sc, mode), artifact.ScenarioOf(sc), extra)
 }
 
 // runSweep runs (or resumes) sc's sweep in DIR/fig<ID>/<sub> and returns
@@ -272,25 +290,37 @@ func incomplete(res *execute.Outcome, err error, work string) error {
 }
 
 // sweepHeading is a sweep panel's title (and caption).
-func sweepHeading(id, title string, sc *scenarios.Scenario, mode string) string {
-	if mode == modeQuick {
-		return fmt.Sprintf("Figure %s, quick variant (%d replicates, ≤ %d generations)\n%s", id, sc.Replicates, sc.Run.Generations, title)
+func sweepHeading(s sweepSpec, sc *scenarios.Scenario, mode string) string {
+	name := "Figure " + s.id
+	if s.own {
+		name = "culturesim " + s.id
 	}
-	return fmt.Sprintf("Figure %s (%d replicates per cell)\n%s", id, sc.Replicates, title)
+	if mode == modeQuick {
+		return fmt.Sprintf("%s, quick variant (%d replicates, ≤ %d generations)\n%s", name, sc.Replicates, sc.Run.Generations, s.title)
+	}
+	return fmt.Sprintf("%s (%d replicates per cell)\n%s", name, sc.Replicates, s.title)
 }
 
-// drawSweep draws a sweep panel's heatmap from a summary table, with
-// the inset drawn from its own (if in is not nil).
-func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summaryPath string, in *insetData) error {
-	t, err := artifact.ReadTable(summaryPath)
-	if err != nil {
-		return err
-	}
-	heading := sweepHeading(id, title, sc, mode)
+// panelFootnote is the source line of a simulated panel.
+func panelFootnote(s sweepSpec, mode string) string {
 	full := ""
 	if mode == modeFull {
 		full = " --full"
 	}
+	if s.own {
+		return fmt.Sprintf("culturesim reproduce %s%s — culturesim's own panel, model of %s", s.id, full, figures.Citation)
+	}
+	return fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", s.id, full, figures.Citation, s.id)
+}
+
+// drawSweep draws a sweep panel's heatmap from a summary table, with
+// the inset drawn from its own (if in is not nil).
+func drawSweep(out *Output, s sweepSpec, sc *scenarios.Scenario, mode, summaryPath string, in *insetData) error {
+	t, err := artifact.ReadTable(summaryPath)
+	if err != nil {
+		return err
+	}
+	heading := sweepHeading(s, sc, mode)
 	opts := figures.HeatmapOptions{}
 	if in != nil {
 		it, err := artifact.ReadTable(in.summary)
@@ -301,7 +331,7 @@ func drawSweep(out *Output, id, title string, sc *scenarios.Scenario, mode, summ
 			return err
 		}
 	}
-	figs, err := figures.SweepHeatmaps(sc, t, heading, fmt.Sprintf("culturesim reproduce %s%s — after %s, Fig. %s", id, full, figures.Citation, id), opts)
+	figs, err := figures.SweepHeatmaps(sc, t, heading, panelFootnote(s, mode), opts)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/culturesim/culturesim/scenarios"
 )
 
 // chromium finds the browser. Without one the browser tests are skipped,
@@ -205,5 +207,87 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestBrowserNetwork shows a world of network platforms (tiktok_network):
+// each draws its sample of nodes from the frames' node bytes, the phase
+// note names the network's effective α, and the feed slider applies to
+// networks. It saves a screenshot to $CULTURESIM_NETWORK_SCREENSHOT (or
+// the test's temporary directory).
+func TestBrowserNetwork(t *testing.T) {
+	path := chromium(t)
+	sc, err := scenarios.Builtin("tiktok_network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1150), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatalf("page did not load: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0 && window.culturesim.phases > 0)`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("page did not start: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#play")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	// Every network canvas has drawn nodes of both colours, or at least
+	// some coloured pixels, on white.
+	coloured, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll("#world canvas")].map((cv) => {
+		const d = cv.getContext("2d").getImageData(0, 0, cv.width, cv.height).data; let n = 0;
+		for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 40 || d[i] > d[i + 1] + 40) n++;
+		return n; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(coloured) != 2 || coloured[0] < 500 || coloured[1] < 500 {
+		t.Errorf("network canvases' coloured pixels %v, want two drawings", coloured)
+	}
+	heads, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#world h3")].map((h) => h.textContent).join(" | ")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(heads, "Barabási–Albert graph on 20000 nodes") || !strings.Contains(heads, "Holme–Kim") {
+		t.Errorf("platform headings %q do not describe the graphs", heads)
+	}
+	note, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("phaseNote").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "On a network the diagram uses the effective α = 0.018") {
+		t.Errorf("phase note %q does not give tiktok's effective α", note)
+	}
+	feed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const r = document.querySelector('#sliders [data-key="feed"]'); return r ? r.querySelector("input").value + (r.querySelector("input").disabled ? " disabled" : "") : "missing"; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if feed != "0.9" {
+		t.Errorf("feed slider %q, want 0.9 and enabled", feed)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := os.Getenv("CULTURESIM_NETWORK_SCREENSHOT")
+	if shot == "" {
+		shot = filepath.Join(t.TempDir(), "network.png")
+	}
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -53,6 +53,9 @@ type session struct {
 	phaseOK bool    // the phase diagram is up to date
 	wake    chan struct{}
 	frames  int // frames sent
+	// drawings are the network platforms' drawn samples (nil for other
+	// platforms), made with the world.
+	drawings []*NetDrawing
 }
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
@@ -341,14 +344,14 @@ type Hello struct {
 // Slider is a numeric live setting as the page's controls show it, from
 // the engine's table of settings.
 type Slider struct {
-	Key           string  `json:"key"`
-	Label         string  `json:"label"` // short: the symbol and a word
-	Title         string  `json:"title"` // the whole name and domain, as a tooltip
-	Min           float64 `json:"min"`
-	Max           float64 `json:"max"`
-	Step          float64 `json:"step"`
-	LatticeOnly   bool    `json:"latticeOnly,omitempty"`
-	WellMixedOnly bool    `json:"wellMixedOnly,omitempty"`
+	Key            string  `json:"key"`
+	Label          string  `json:"label"` // short: the symbol and a word
+	Title          string  `json:"title"` // the whole name and domain, as a tooltip
+	Min            float64 `json:"min"`
+	Max            float64 `json:"max"`
+	Step           float64 `json:"step"`
+	StructuredOnly bool    `json:"latticeOnly,omitempty"`
+	WellMixedOnly  bool    `json:"wellMixedOnly,omitempty"`
 }
 
 // sliders lists the numeric live settings. An open-ended range is shown
@@ -363,7 +366,7 @@ func sliders() []Slider {
 		if pa, ok := model.LookupParam(st.Key); ok {
 			label, title = pa.Symbol+" ("+pa.Short+")", pa.Label()+", "+pa.Domain
 		}
-		sl := Slider{Key: st.Key, Label: label, Title: title, Min: st.Min, Max: math.Min(st.Max, maxSlider), LatticeOnly: st.LatticeOnly, WellMixedOnly: st.WellMixedOnly}
+		sl := Slider{Key: st.Key, Label: label, Title: title, Min: st.Min, Max: math.Min(st.Max, maxSlider), StructuredOnly: st.StructuredOnly, WellMixedOnly: st.WellMixedOnly}
 		sl.Step = 0.005
 		if sl.Max-sl.Min > 1 {
 			sl.Step = 0.01
@@ -379,16 +382,22 @@ func sliders() []Slider {
 // PlatformInfo is a platform's structure and current live settings.
 type PlatformInfo struct {
 	Name    string         `json:"name"`
-	Lattice bool           `json:"lattice"`
-	Size    int            `json:"size"` // agents, or the lattice side
+	Kind    string         `json:"kind"`    // "wellmixed", "lattice" or "network"
+	Lattice bool           `json:"lattice"` // a lattice or a network: neighbourhoods, initiation, selection
+	Size    int            `json:"size"`    // agents, the lattice side, or the network's nodes
 	Params  map[string]any `json:"params"`
+	// Network is a network platform's drawn sample (in hello only).
+	Network *NetDrawing `json:"network,omitempty"`
 }
 
 func (s *session) platformInfo() []PlatformInfo {
 	var out []PlatformInfo
 	for _, p := range s.cfg.Platforms {
 		size, _ := p.Get("size")
-		info := PlatformInfo{Name: p.Name, Lattice: p.Kind == sim.KindLattice, Size: int(size.Num), Params: map[string]any{}}
+		info := PlatformInfo{Name: p.Name, Kind: p.Kind.String(), Lattice: p.Kind.Structured(), Size: int(size.Num), Params: map[string]any{}}
+		if p.Kind == sim.KindNetwork {
+			info.Size = p.Sites()
+		}
 		for _, st := range sim.Settings {
 			if !st.Live {
 				continue
@@ -406,8 +415,12 @@ func (s *session) platformInfo() []PlatformInfo {
 }
 
 func (s *session) hello() Hello {
-	return Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
+	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
 		Platforms: s.platformInfo(), Sliders: sliders()}
+	for k := range h.Platforms {
+		h.Platforms[k].Network = s.drawing(k)
+	}
+	return h
 }
 
 // Frame is the state after a generation.
@@ -434,6 +447,9 @@ type PlatformFrame struct {
 	Sites       string  `json:"sites,omitempty"`
 	Occupied    string  `json:"occupied,omitempty"`
 	Dots        string  `json:"dots,omitempty"`
+	// Nodes: a network's drawn sample (NetDrawing's nodes, in order),
+	// one byte each: bit 0 A, bit 1 migrant, bit 2 empty.
+	Nodes string `json:"nodes,omitempty"`
 }
 
 func (s *session) frame() *Frame {
@@ -446,7 +462,19 @@ func (s *session) frame() *Frame {
 			pf.MeanFitness = last[k].MeanFitness
 		}
 		ph, origin, _, occ := s.world.Agents(k)
-		if s.cfg.Platforms[k].Kind == sim.KindLattice {
+		if d := s.drawing(k); d != nil {
+			b := make([]byte, len(d.sample))
+			for i, v := range d.sample {
+				b[i] = ph[v] & 1
+				if origin != nil && int(origin[v]) != k {
+					b[i] |= 2
+				}
+				if occ != nil && occ[v] == 0 {
+					b[i] = 4
+				}
+			}
+			pf.Nodes = base64.StdEncoding.EncodeToString(b)
+		} else if s.cfg.Platforms[k].Kind == sim.KindLattice {
 			pf.Sites = bits(ph)
 			if occ != nil && st.Size < len(ph) {
 				pf.Occupied = bits(occ)
@@ -495,14 +523,15 @@ type Phase struct {
 	Outcome     string  `json:"outcome"`
 	Description string  `json:"description"`
 	Alpha       float64 `json:"alpha"`
-	Lattice     bool    `json:"lattice"`
+	Lattice     bool    `json:"lattice"` // a lattice or a network: α is the structure's effective α
+	Kind        string  `json:"kind"`
 }
 
 func (s *session) phaseDiagram() *Phase {
 	k := min(s.focus, len(s.cfg.Platforms)-1)
 	p := s.cfg.Platforms[k].Model
 	ph := &Phase{Platform: s.cfg.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
-		Alpha: p.Alpha, Lattice: s.cfg.Platforms[k].Kind == sim.KindLattice}
+		Alpha: p.Alpha, Lattice: s.cfg.Platforms[k].Kind.Structured(), Kind: s.cfg.Platforms[k].Kind.String()}
 	at := func(x, y float64) model.Params {
 		q := p
 		q.C = y

@@ -65,9 +65,14 @@ function build(h) {
     const div = document.createElement("div");
     div.className = "platform";
     div.innerHTML = `<h3 style="color:${several ? PLATFORM_COLORS[k % 5] : "inherit"}"></h3><div class="bar"><div></div></div><div class="stats"></div>`;
-    div.querySelector("h3").textContent = p.name + (p.lattice ? ` — ${p.size}×${p.size} lattice` : ` — well-mixed`);
+    div.querySelector("h3").textContent = p.name + (p.network ? ` — network: ${p.network.description} (${p.network.nodes.toLocaleString()} nodes, ${p.network.edges.toLocaleString()} edges)`
+      : p.lattice ? ` — ${p.size}×${p.size} lattice` : ` — well-mixed`);
     const cv = document.createElement("canvas");
-    if (p.lattice) {
+    if (p.network) {
+      cv.width = cv.height = 460;
+      const px = several ? 300 : 460;
+      cv.style.width = cv.style.height = px + "px";
+    } else if (p.lattice) {
       cv.width = cv.height = p.size;
       const px = several ? 300 : 460;
       cv.style.width = cv.style.height = px + "px";
@@ -138,7 +143,7 @@ function syncControls(params) {
     out.textContent = (+p.params[s.key]).toFixed(3).replace(/\.?0+$/, "");
     const off = (s.wellMixedOnly && lattice) || (s.latticeOnly && !lattice);
     input.disabled = off;
-    row.title = off ? (lattice ? "on a lattice α emerges from the neighbourhood (1/8 for 8 neighbours)" : "lattices only") : "";
+    row.title = off ? (lattice ? "on a lattice or network α emerges from the structure (1/8 for 8 neighbours)" : "lattices and networks only") : "";
     row.style.opacity = off ? 0.45 : 1;
   }
   for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.params.selection;
@@ -158,6 +163,28 @@ function drawLattice(cv, pf) {
     img.data.set([c[0], c[1], c[2], 255], 4 * i);
   }
   ctx.putImageData(img, 0, 0);
+}
+
+// drawNetwork draws a network's sample: its edges in grey, its nodes
+// coloured by phenotype (migrants as squares, empty nodes hollow).
+function drawNetwork(cv, pf, net) {
+  const ctx = cv.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, cv.width, cv.height);
+  const d = decode(pf.nodes), W = cv.width, r = 4.5;
+  ctx.strokeStyle = "rgba(0,0,0,0.18)"; ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const [i, j] of net.links) {
+    ctx.moveTo(net.x[i] * W, net.y[i] * W); ctx.lineTo(net.x[j] * W, net.y[j] * W);
+  }
+  ctx.stroke();
+  for (let i = 0; i < d.length; i++) {
+    const x = net.x[i] * W, y = net.y[i] * W;
+    if (d[i] & 4) { ctx.strokeStyle = "#999"; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.stroke(); continue; }
+    ctx.fillStyle = d[i] & 1 ? "#9acd32" : "#cd5c5c";
+    if (d[i] & 2) { ctx.fillRect(x - r, y - r, 2 * r, 2 * r); }
+    else { ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
+  }
 }
 
 function drawDots(cv, pf) {
@@ -181,12 +208,15 @@ function onFrame(f) {
     const div = divs[k];
     if (!div) return;
     const cv = div.querySelector("canvas");
-    if (pf.sites) drawLattice(cv, pf); else if (pf.dots !== undefined) drawDots(cv, pf);
+    const net = cs.hello.platforms[k] && cs.hello.platforms[k].network;
+    if (pf.nodes !== undefined && net) drawNetwork(cv, pf, net);
+    else if (pf.sites) drawLattice(cv, pf); else if (pf.dots !== undefined) drawDots(cv, pf);
     const fa = pf.size ? pf.a / pf.size : 0;
     div.querySelector(".bar div").style.width = (100 * fa).toFixed(1) + "%";
     let txt = `${pf.size.toLocaleString()} agents · A ${(100 * fa).toFixed(1)}% · mean fitness ${pf.meanFitness ? pf.meanFitness.toFixed(3) : "–"}`;
     if (pf.migrants) txt += ` · migrants ${pf.migrants.toLocaleString()} (A ${(100 * pf.migrantsA / pf.migrants).toFixed(1)}%)`;
-    if (!pf.sites) txt += " · dots: a sample of agents, squares are migrants";
+    if (net) txt += ` · effective α ${net.alpha.toFixed(3)} · drawn: ${net.x.length} nodes around the best-connected one, squares are migrants`;
+    else if (!pf.sites) txt += " · dots: a sample of agents, squares are migrants";
     div.querySelector(".stats").textContent = txt;
     const s = series[k];
     if (s.length && f.g < s[s.length - 1][0]) series.forEach((x) => (x.length = 0)); // reset
@@ -270,7 +300,8 @@ function onPhase(ph) {
   ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
   ctx.lineWidth = 1; ctx.textAlign = "left";
   let note = `${ph.platform}: the circle is the current parameters, in the ${ph.outcome} region (${ph.description}). The window shows every T_B in [0, 1] for this T_A.`;
-  if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
+  if (ph.kind === "network") note += ` On a network the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}, the chance that a node's donor is its partner (the mean of 1/k over nodes, less with a feed); the simulation follows its boundaries only approximately, as on a lattice.`;
+  else if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
   $("phaseNote").textContent = note;
   for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
 }
