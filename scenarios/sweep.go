@@ -232,7 +232,7 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 		}
 		switch {
 		case s.WellMixedOnly && takers > 0 && lattices == takers:
-			return a, s, "alpha has no effect on lattices (α emerges from the neighbourhood); sweep radius or neighborhood instead"
+			return a, s, "alpha has no effect on lattices and networks (α emerges from the structure); sweep radius or neighborhood, or a graph's degree, instead"
 		case s.Type == sim.Text:
 			return a, s, fmt.Sprintf("%s cannot be swept (one file a platform); declare a platform per file", k)
 		case s.NetworkOnly && takers == 0:
@@ -258,10 +258,10 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 			return a, s, fmt.Sprintf("%s cannot be swept (one file a platform)", parts[2])
 		case s.WellMixedOnly && kind.Structured():
 			return a, s, fmt.Sprintf("alpha has no effect on a %s platform (α emerges from its structure)", kind)
-		case s.StructuredOnly && !kind.Structured():
-			return a, s, fmt.Sprintf("applies to lattice and network platforms only (%q is well-mixed)", parts[1])
 		case s.NetworkOnly && kind != sim.KindNetwork:
 			return a, s, fmt.Sprintf("applies to network platforms only (%q is a %s)", parts[1], kind)
+		case s.StructuredOnly && !kind.Structured():
+			return a, s, fmt.Sprintf("applies to lattice and network platforms only (%q is well-mixed)", parts[1])
 		}
 		a.Platform, a.Setting = i, parts[2]
 		a.label = s.Label + " on " + parts[1]

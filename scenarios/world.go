@@ -291,7 +291,9 @@ func configOf(name string, eff layer) sim.PlatformConfig {
 			}
 		}
 	}
-	cfg.Finish()
+	if cfg.Kind != sim.KindNetwork {
+		cfg.Finish() // a network is finished with its graph (setGraphs)
+	}
 	return cfg
 }
 
@@ -382,10 +384,12 @@ func (p *parser) checkRequired(sc *Scenario) {
 		for key, a := range ps.own {
 			s, _ := sim.LookupSetting(key)
 			switch {
-			case s.StructuredOnly && hasKind && !lattice && !strings.HasPrefix(a.key, "sweep."):
-				p.fail(a.key, "applies to lattice and network platforms only (this platform is well-mixed)")
 			case s.NetworkOnly && hasKind && kind != sim.KindNetwork && !strings.HasPrefix(a.key, "sweep."):
 				p.fail(a.key, "applies to network platforms only (this platform is %s)", kind)
+			case s.StructuredOnly && hasKind && !lattice && !strings.HasPrefix(a.key, "sweep."):
+				p.fail(a.key, "applies to lattice and network platforms only (this platform is well-mixed)")
+			case s.LatticeShape && kind == sim.KindNetwork && eff["graph"].val.Str != sim.GraphLattice.String() && !strings.HasPrefix(a.key, "sweep."):
+				p.warn(a.key, "ignored: it shapes a network only with graph = \"lattice\"")
 			case s.WellMixedOnly && kind == sim.KindNetwork && !strings.HasPrefix(a.key, "sweep."):
 				p.warn(a.key, "ignored for network platforms: α emerges from the graph (the chance that the donor is the partner)")
 			case s.WellMixedOnly && lattice && !strings.HasPrefix(a.key, "sweep."):
@@ -420,10 +424,10 @@ func (p *parser) checkRequired(sc *Scenario) {
 	for key, a := range w.defaults {
 		s, _ := sim.LookupSetting(key)
 		switch {
-		case s.StructuredOnly && lattices == 0:
-			p.fail(a.key, "applies to lattices and networks only (kind = \"wellmixed\")")
 		case s.NetworkOnly && networks == 0:
 			p.fail(a.key, "applies to networks only (no platform has kind = \"network\")")
+		case s.StructuredOnly && lattices == 0:
+			p.fail(a.key, "applies to lattices and networks only (kind = \"wellmixed\")")
 		case s.WellMixedOnly && networks > 0 && lattices == len(w.platforms):
 			p.warn(a.key, "ignored for networks and lattices: α emerges from the structure")
 		case s.WellMixedOnly && lattices == len(w.platforms):

@@ -280,6 +280,9 @@ type Setting struct {
 	// lattice or network (α: there it emerges from the neighbourhood);
 	// NetworkOnly ones (the graph's) only on a network.
 	StructuredOnly, WellMixedOnly, NetworkOnly bool
+	// LatticeShape settings (neighborhood, radius, boundary) shape a
+	// lattice, and a network only with graph = "lattice".
+	LatticeShape bool
 	// Live settings can change between generations of a running world
 	// (World.SetPlatform) without rebuilding its population.
 	Live bool
@@ -361,6 +364,9 @@ var Settings = func() []Setting {
 	rounds := num("rounds", "Rounds per generation", "≥ 1", 1, math.MaxUint16, Int, true, true,
 		func(c *PlatformConfig, x float64) { c.Lattice.Rounds = int(x) }, func(c PlatformConfig) float64 { return float64(c.Lattice.WithDefaults().Rounds) })
 	radius.ZeroIsDefault, rounds.ZeroIsDefault = true, true
+	neighborhood := choice("neighborhood", "Neighbourhood", true, func(c *PlatformConfig, i int) { c.Lattice.Neighborhood = Neighborhood(i) }, func(c PlatformConfig) int { return int(c.Lattice.Neighborhood) })
+	boundary := choice("boundary", "Boundary", true, func(c *PlatformConfig, i int) { c.Lattice.Boundary = Boundary(i) }, func(c PlatformConfig) int { return int(c.Lattice.Boundary) })
+	neighborhood.LatticeShape, radius.LatticeShape, boundary.LatticeShape = true, true, true
 	selection := choice("selection", "Selection", true, func(c *PlatformConfig, i int) { c.Lattice.Selection = Selection(i) }, func(c PlatformConfig) int { return int(c.Lattice.Selection) })
 	selection.Live = true
 	kind := choice("kind", "Population structure", false, func(c *PlatformConfig, i int) { c.Kind = Kind(i) }, func(c PlatformConfig) int { return int(c.Kind) })
@@ -412,9 +418,9 @@ var Settings = func() []Setting {
 			func(c *PlatformConfig, x float64) { c.Agents = int(x) }, func(c PlatformConfig) float64 { return float64(c.StartAgents()) }),
 		num("initial_a", "Initial frequency of A", model.DomainProbability, 0, 1, Float, false, true,
 			func(c *PlatformConfig, x float64) { c.InitialA = x }, func(c PlatformConfig) float64 { return c.InitialA }),
-		choice("neighborhood", "Neighbourhood", true, func(c *PlatformConfig, i int) { c.Lattice.Neighborhood = Neighborhood(i) }, func(c PlatformConfig) int { return int(c.Lattice.Neighborhood) }),
+		neighborhood,
 		radius,
-		choice("boundary", "Boundary", true, func(c *PlatformConfig, i int) { c.Lattice.Boundary = Boundary(i) }, func(c PlatformConfig) int { return int(c.Lattice.Boundary) }),
+		boundary,
 		selection,
 		choice("fitness", "Fitness", true, func(c *PlatformConfig, i int) { c.Lattice.Fitness = FitnessMode(i) }, func(c PlatformConfig) int { return int(c.Lattice.Fitness) }),
 		initiation,

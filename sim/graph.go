@@ -113,32 +113,63 @@ func (g *Graph) DonorIsPartner(feed float64, bias FeedBias) float64 {
 
 // Clustering is the average local clustering coefficient: over the nodes
 // of degree ≥ 2, the fraction of pairs of neighbours that are adjacent
-// (nodes of degree < 2 count 0, as networkx's average_clustering).
+// (nodes of degree < 2 count 0, as networkx's average_clustering). Each
+// triangle is found once, from its lowest-ranked corner along edges
+// oriented from lower to higher (degree, index): O(E^1.5), a second for a
+// 10⁶-node scale-free graph, where visiting every node's neighbours'
+// neighbours would cost Σ k².
 func (g *Graph) Clustering() float64 {
 	N := g.Nodes()
+	less := func(u, v int32) bool {
+		du, dv := g.Degree(int(u)), g.Degree(int(v))
+		return du < dv || du == dv && u < v
+	}
+	start := make([]int32, N+1)
+	for u := range int32(N) {
+		for _, v := range g.Neighbours(int(u)) {
+			if less(u, v) {
+				start[u+1]++
+			}
+		}
+	}
+	for u := range N {
+		start[u+1] += start[u]
+	}
+	out := make([]int32, start[N])
+	fill := slices.Clone(start[:N])
+	for u := range int32(N) {
+		for _, v := range g.Neighbours(int(u)) {
+			if less(u, v) {
+				out[fill[u]] = v
+				fill[u]++
+			}
+		}
+	}
+	tri := make([]int64, N)
 	mark := make([]int32, N)
 	for i := range mark {
 		mark[i] = -1
 	}
-	var s float64
-	for i := range N {
-		nb := g.Neighbours(i)
-		if len(nb) < 2 {
-			continue
+	for u := range int32(N) {
+		row := out[start[u]:start[u+1]]
+		for _, v := range row {
+			mark[v] = u
 		}
-		for _, j := range nb {
-			mark[j] = int32(i)
-		}
-		links := 0
-		for _, j := range nb {
-			for _, x := range g.Neighbours(int(j)) {
-				if mark[x] == int32(i) {
-					links++
+		for _, v := range row {
+			for _, w := range out[start[v]:start[v+1]] {
+				if mark[w] == u {
+					tri[u]++
+					tri[v]++
+					tri[w]++
 				}
 			}
 		}
-		k := float64(len(nb))
-		s += float64(links) / (k * (k - 1)) // each link seen from both ends
+	}
+	var s float64
+	for i := range N {
+		if k := float64(g.Degree(i)); k >= 2 {
+			s += 2 * float64(tri[i]) / (k * (k - 1))
+		}
 	}
 	return s / float64(N)
 }

@@ -157,10 +157,15 @@ func (p PlatformConfig) validateNetwork() []error {
 			bad("triad", n.Triad, model.DomainProbability)
 		}
 	case GraphLattice:
+		// The lattice's shape only: its dynamics' settings are checked
+		// with every network's.
 		lc := p.Lattice
 		lc.Side = N
-		if err := lc.Validate(); err != nil {
-			errs = append(errs, model.Within("population", err))
+		var fe *model.FieldError
+		for _, err := range flatten(lc.Validate()) {
+			if errors.As(err, &fe) && (fe.Path == "size" || fe.Path == "radius" || fe.Path == "neighborhood" || fe.Path == "boundary") {
+				errs = append(errs, model.Within("population", err))
+			}
 		}
 	case GraphEdges:
 		switch {
@@ -173,6 +178,21 @@ func (p PlatformConfig) validateNetwork() []error {
 		bad("graph", int(n.Graph), model.QuoteList(choices["graph"], "or"))
 	}
 	return errs
+}
+
+// flatten lists the errors joined in err (nil: none).
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }
 
 // BuildGraph makes the platform's graph from seed (its fixed seed, or a
@@ -260,8 +280,9 @@ type graphCache struct {
 
 type cachedGraph struct {
 	once sync.Once
-	g    *Graph
+	g    *Graph // set under graphCache.mu, once built
 	err  error
+	done bool // built: its bytes are counted and it may be evicted
 }
 
 const graphCacheBytes = 1 << 30
@@ -278,22 +299,32 @@ func (c *graphCache) get(k graphKey, build func() (*Graph, error)) (*Graph, erro
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		e.g, e.err = build()
-		if e.g == nil {
-			return
-		}
+		g, err := build()
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.bytes += e.g.Bytes()
-		for c.bytes > graphCacheBytes && len(c.order) > 1 {
-			old := c.order[0]
-			c.order = c.order[1:]
-			if o := c.m[old]; o != nil && o.g != nil {
-				c.bytes -= o.g.Bytes()
-			}
-			delete(c.m, old)
+		e.g, e.err, e.done = g, err, true
+		if g == nil || c.m[k] != e {
+			return // failed, or evicted while it was built: not counted
 		}
+		c.bytes += g.Bytes()
+		// Evict the oldest built graphs (never this one, nor one still
+		// being built) while over the bound.
+		keep := c.order[:0]
+		for _, old := range c.order {
+			o := c.m[old]
+			if c.bytes > graphCacheBytes && o != e && o.done {
+				if o.g != nil {
+					c.bytes -= o.g.Bytes()
+				}
+				delete(c.m, old)
+				continue
+			}
+			keep = append(keep, old)
+		}
+		c.order = keep
 	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return e.g, e.err
 }
 

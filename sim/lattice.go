@@ -173,8 +173,11 @@ func (c LatticeConfig) EffectiveAlpha() float64 {
 	}
 	a := 1 / float64(c.MaxNeighbours())
 	if c.Feed > 0 {
-		// The feed draws the partner with chance 1/(N−1) (a lattice's
-		// degrees are equal in the interior: degree bias is uniform).
+		// The feed draws the partner with chance 1/(N−1): exact for a
+		// uniform feed, and for a degree-biased one on a torus; on a
+		// bounded lattice, whose edge sites have fewer neighbours, an
+		// approximation (a network on graph = "lattice" gives the exact
+		// value, Graph.DonorIsPartner).
 		a = float64((1-c.Feed)*a) + float64(c.Feed/float64(c.Side*c.Side-1))
 	}
 	return a
@@ -300,9 +303,9 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		cnt:        make([]uint64, N),
 		w:          make([]float64, N),
 		initiators: make([]int32, N),
-		// Random words: two a site, or three an initiator in a block of
-		// the layered loop.
-		buf: make([]uint64, max(2*N, 3*wordBlock)),
+		// Random words: two a site, or up to four an initiator in a
+		// block of the layered loop (exposure and feed).
+		buf: make([]uint64, max(2*N, 4*wordBlock)),
 	}
 	lt.configure(p, cfg)
 	if agents < N {

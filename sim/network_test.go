@@ -673,3 +673,20 @@ func TestNetworkValidation(t *testing.T) {
 		t.Errorf("agents beyond the nodes: %v", err)
 	}
 }
+
+// A feed and cross-exposure together take four words an initiator: the
+// layered loop's buffer holds a block of them at any size.
+func TestFeedWithExposure(t *testing.T) {
+	p := model.Params{B: 1.3, C: 0.3, V: 1, TA: 0.4, TB: 0.6}
+	for _, side := range []int{20, 40, 45} {
+		lt, err := NewLattice(p, LatticeConfig{Side: side, Feed: 0.5, Initiation: 1}, 0.5, rng.New(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rng.New(2)
+		for range 3 {
+			_, sums := lt.playGeneration(r, exposure{away: 0.2, remoteA: 0.1})
+			lt.reproduce(r, sums)
+		}
+	}
+}

@@ -86,7 +86,14 @@ func pointColumns(sc *scenarios.Scenario) (names []string, types []ColType, cell
 				if !lattice || pc.Agents == 0 {
 					continue
 				}
-			case !s.Column, s.StructuredOnly && !lattice, s.NetworkOnly && pc.Kind != sim.KindNetwork:
+			case s.Key == "feed" || s.Key == "feed_bias":
+				// Columns where they can matter: networks (the source
+				// paper's feeds), and lattices with a feed.
+				if pc.Kind != sim.KindNetwork && !(lattice && pc.Lattice.Feed > 0) {
+					continue
+				}
+			case !s.Column, s.StructuredOnly && !lattice, s.NetworkOnly && pc.Kind != sim.KindNetwork,
+				s.LatticeShape && pc.Kind == sim.KindNetwork && pc.Network.Graph != sim.GraphLattice:
 				continue
 			}
 			cols = append(cols, col{k, s.Key})

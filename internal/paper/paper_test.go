@@ -142,14 +142,14 @@ func TestCurveTable(t *testing.T) {
 
 func TestSortedIDs(t *testing.T) {
 	got := strings.Join(SortedIDs(Panels()), " ")
-	if want := "1 2a 2b 2c 2d 3a 3b 3c 3d 4a 4b 4c S1 S2a S2b finite-n"; got != want {
+	if want := "1 2a 2b 2c 2d 3a 3b 3c 3d 4a 4b 4c S1 S2a S2b finite-n net-families net-k"; got != want {
 		t.Errorf("SortedIDs = %s, want %s", got, want)
 	}
 	for id, p := range Panels() {
 		if p.ID != id || p.Description == "" || p.Make == nil {
 			t.Errorf("panel %s: %+v", id, p)
 		}
-		if p.Sweep != (id == "4a" || id == "4b" || id == "S2a" || id == "S2b") {
+		if p.Sweep != (id == "4a" || id == "4b" || id == "S2a" || id == "S2b" || id == "net-k" || id == "net-families") {
 			t.Errorf("panel %s: Sweep = %v", id, p.Sweep)
 		}
 	}

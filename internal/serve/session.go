@@ -56,6 +56,7 @@ type session struct {
 	// drawings are the network platforms' drawn samples (nil for other
 	// platforms), made with the world.
 	drawings []*NetDrawing
+	sent     []*NetDrawing // the drawings the page has (a new graph after a reset is sent again)
 }
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
@@ -417,8 +418,10 @@ func (s *session) platformInfo() []PlatformInfo {
 func (s *session) hello() Hello {
 	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
 		Platforms: s.platformInfo(), Sliders: sliders()}
+	s.sent = make([]*NetDrawing, len(h.Platforms))
 	for k := range h.Platforms {
 		h.Platforms[k].Network = s.drawing(k)
+		s.sent[k] = h.Platforms[k].Network
 	}
 	return h
 }
@@ -450,6 +453,11 @@ type PlatformFrame struct {
 	// Nodes: a network's drawn sample (NetDrawing's nodes, in order),
 	// one byte each: bit 0 A, bit 1 migrant, bit 2 empty.
 	Nodes string `json:"nodes,omitempty"`
+	// Network is a new drawing, when the world's graph changed (a reset
+	// with graph_seed "replicate"); Alpha a network's effective α now
+	// (it moves with the feed slider).
+	Network *NetDrawing `json:"network,omitempty"`
+	Alpha   float64     `json:"alpha,omitempty"`
 }
 
 func (s *session) frame() *Frame {
@@ -463,6 +471,10 @@ func (s *session) frame() *Frame {
 		}
 		ph, origin, _, occ := s.world.Agents(k)
 		if d := s.drawing(k); d != nil {
+			if k < len(s.sent) && s.sent[k] != d {
+				pf.Network, s.sent[k] = d, d
+			}
+			pf.Alpha = s.cfg.Platforms[k].Model.Alpha
 			b := make([]byte, len(d.sample))
 			for i, v := range d.sample {
 				b[i] = ph[v] & 1

@@ -208,6 +208,7 @@ function onFrame(f) {
     const div = divs[k];
     if (!div) return;
     const cv = div.querySelector("canvas");
+    if (pf.network && cs.hello.platforms[k]) cs.hello.platforms[k].network = pf.network; // a new graph
     const net = cs.hello.platforms[k] && cs.hello.platforms[k].network;
     if (pf.nodes !== undefined && net) drawNetwork(cv, pf, net);
     else if (pf.sites) drawLattice(cv, pf); else if (pf.dots !== undefined) drawDots(cv, pf);
@@ -215,7 +216,7 @@ function onFrame(f) {
     div.querySelector(".bar div").style.width = (100 * fa).toFixed(1) + "%";
     let txt = `${pf.size.toLocaleString()} agents · A ${(100 * fa).toFixed(1)}% · mean fitness ${pf.meanFitness ? pf.meanFitness.toFixed(3) : "–"}`;
     if (pf.migrants) txt += ` · migrants ${pf.migrants.toLocaleString()} (A ${(100 * pf.migrantsA / pf.migrants).toFixed(1)}%)`;
-    if (net) txt += ` · effective α ${net.alpha.toFixed(3)} · drawn: ${net.x.length} nodes around the best-connected one, squares are migrants`;
+    if (net) txt += ` · effective α ${(pf.alpha || net.alpha).toFixed(3)} · drawn: ${net.x.length} nodes around the best-connected one, squares are migrants`;
     else if (!pf.sites) txt += " · dots: a sample of agents, squares are migrants";
     div.querySelector(".stats").textContent = txt;
     const s = series[k];
