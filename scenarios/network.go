@@ -68,18 +68,29 @@ func (p *parser) loadEdges(w *world) {
 func (p *parser) readEdges(name string) (*EdgeFile, error) {
 	var rd io.Reader
 	path := name
-	if strings.HasPrefix(p.file, "builtin:") && !filepath.IsAbs(name) {
+	recorded, isRecorded := p.edgePaths[name]
+	switch {
+	case isRecorded && strings.HasPrefix(recorded, "builtin:"):
+		path = recorded
+	case isRecorded:
+		path = recorded
+	case strings.HasPrefix(p.file, "builtin:") && !filepath.IsAbs(name):
 		path = "builtin:" + name
-		f, err := builtinData.Open(filepath.ToSlash(name))
+	case !filepath.IsAbs(name):
+		// Relative to the scenario file; recorded absolute, so that its
+		// outputs can be replotted and verified from anywhere.
+		if abs, err := filepath.Abs(filepath.Join(filepath.Dir(p.file), name)); err == nil {
+			path = abs
+		}
+	}
+	if strings.HasPrefix(path, "builtin:") {
+		f, err := builtinData.Open(strings.TrimPrefix(path, "builtin:"))
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
 		rd = f
 	} else {
-		if !filepath.IsAbs(name) {
-			path = filepath.Join(filepath.Dir(p.file), name)
-		}
 		st, err := os.Stat(path)
 		if os.IsNotExist(err) {
 			return nil, &sim.EdgeListError{File: path, Msg: "no such file (a relative edges path is read from the scenario file's directory)"}
@@ -126,4 +137,77 @@ func (w *world) setGraphs(cfg *sim.WorldConfig) {
 		}
 		pc.Finish()
 	}
+}
+
+// familyOf is the graph family of a network platform's settings.
+func familyOf(eff layer) string {
+	if g, ok := eff["graph"]; ok {
+		return g.val.Str
+	}
+	return sim.GraphRegular.String()
+}
+
+// familyUses reports whether a network platform's graph family reads
+// key; a swept graph family (or key) may read it at some point.
+func familyUses(eff layer, key string, swept func(string) bool) bool {
+	if swept("graph") || swept(key) {
+		return true
+	}
+	for i, f := range choicesOf("graph") {
+		if f == familyOf(eff) {
+			return sim.GraphFamily(i).Uses(key)
+		}
+	}
+	return true // an invalid family is reported by itself
+}
+
+// anyUses reports whether some network platform's family reads a
+// default-level key.
+func anyUses(sc *Scenario, key string) bool {
+	w := &sc.world
+	for k, ps := range w.platforms {
+		eff := w.effective(k, sc.axisSets(nil))
+		if kindOf(eff) != sim.KindNetwork {
+			continue
+		}
+		if _, own := ps.own[key]; own {
+			continue // its own value is checked with it
+		}
+		if familyUses(eff, key, func(string) bool { return false }) {
+			return true
+		}
+	}
+	return false
+}
+
+// readers names the graph families that read key.
+func readers(key string) string {
+	var out []string
+	for i, f := range choicesOf("graph") {
+		if fam := sim.GraphFamily(i); fam.Uses(key) {
+			out = append(out, `graph = "`+f+`"`)
+		}
+	}
+	return strings.Join(out, " and ")
+}
+
+func choicesOf(key string) []string {
+	s, _ := sim.LookupSetting(key)
+	return s.Options
+}
+
+// blamedGraph reports whether key is a graph setting of a platform whose
+// graph family or edge list is already reported as wrong: its other
+// graph errors would follow from a family it did not ask for.
+func blamedGraph(key string, blamed map[string]bool) bool {
+	i := strings.LastIndex(key, "population.")
+	if i < 0 {
+		return false
+	}
+	s, ok := sim.LookupSetting(key[i+len("population."):])
+	if !ok || !(s.NetworkOnly || s.Key == "size") {
+		return false
+	}
+	prefix := key[:i]
+	return blamed[displayKey(prefix+"population.graph")] || blamed[displayKey(prefix+"population.edges")]
 }

@@ -45,13 +45,14 @@ func TestEdgeFileErrors(t *testing.T) {
 	}
 	for _, c := range []struct{ src, want string }{
 		{net("missing.txt", ""), "population.edges: " + filepath.Join(dir, "missing.txt") + ": no such file (a relative edges path"},
+		{net("", ""), "population.edges: an empty file name; give the path of an edge list"},
 		{net("bad.txt", ""), `bad.txt:2: "three" is not an integer node id`},
 		{net("empty.txt", ""), "empty.txt: no nodes: the edge list is empty"},
 		{net("ok.txt", "agents = 5\n"), "population.agents: 5 is outside its allowed range [0, 4] (the graph's nodes; 0: every node)"},
 		{net("ok.txt", "size = 7\n"), "population.size: the edge list ok.txt has 4 nodes"},
 		{netModel + "[population]\nkind = \"network\"\nsize = 10\ngraph = \"regular\"\nedges = \"ok.txt\"\ndegree = 2\n", `an edge list needs graph = "edges"`},
 		{netModel + "[population]\nkind = \"lattice\"\nsize = 10\ndegree = 4\n", `population.degree: applies to networks only (no platform has kind = "network")`},
-		{netModel + "[population]\nkind = \"network\"\nsize = 11\ngraph = \"regular\"\ndegree = 3\n", "population.degree: 3 is outside its allowed range even when the nodes are odd (11 nodes × degree 3 is odd: no graph has it)"},
+		{netModel + "[population]\nkind = \"network\"\nsize = 11\ngraph = \"regular\"\ndegree = 3\n", "population.degree: degree 3 on 11 nodes: nodes × degree must be even (11 × 3 = 33), or no graph has it"},
 		{net("ok.txt", "[sweep]\nedges = [\"ok.txt\", \"bad.txt\"]\n"), "edges cannot be swept"},
 	} {
 		_, err := load(c.src)

@@ -181,6 +181,8 @@ type parser struct {
 	warns []string
 	swept map[string]bool // the keys of [sweep], valid or not
 	order map[string]int  // every key's position in the document, from 1
+	// edgePaths: where a recorded scenario's edge lists were read.
+	edgePaths map[string]string
 }
 
 func (p *parser) fail(key, format string, a ...any) {
@@ -233,7 +235,15 @@ func (p *parser) lineOf(key string) int {
 // keys, values of the wrong type, missing keys and values outside their
 // ranges at every sweep point.
 func Parse(name string, src []byte) (*Scenario, error) {
-	p := &parser{file: name, keys: scanKeys(string(src))}
+	return ParseWithEdges(name, src, nil)
+}
+
+// ParseWithEdges is Parse, reading the edge-list files the scenario
+// names from the paths edges gives (by the name the scenario writes), as
+// a recorded scenario read them when it ran; names it does not give are
+// resolved as Parse does.
+func ParseWithEdges(name string, src []byte, edges map[string]string) (*Scenario, error) {
+	p := &parser{file: name, keys: scanKeys(string(src)), edgePaths: edges}
 	var tree map[string]any
 	md, err := toml.Decode(string(src), &tree)
 	if err != nil {

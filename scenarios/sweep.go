@@ -211,7 +211,7 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 		}
 		a.Setting, a.label = k, s.Label
 		// Which platforms take this default?
-		var takers, lattices int
+		var takers, lattices, reading int
 		for i, ps := range w.platforms {
 			own := ps.own
 			if _, ok := own[k]; ok && !(s.Stage >= sim.StageT) {
@@ -229,6 +229,9 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 				continue
 			}
 			takers++
+			if pc := fixed.Platforms[i]; pc.Kind != sim.KindNetwork || pc.Network.Graph.Uses(k) || p.swept["graph"] || p.swept["platform."+ps.name+".graph"] {
+				reading++
+			}
 		}
 		switch {
 		case s.WellMixedOnly && takers > 0 && lattices == takers:
@@ -241,6 +244,8 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 			return a, s, `applies to lattices and networks only (kind = "wellmixed")`
 		case takers == 0:
 			return a, s, fmt.Sprintf("every platform sets its own %s, which sweep.%s would not reach; sweep platform.NAME.%s instead", k, k, k)
+		case reading == 0:
+			return a, s, fmt.Sprintf("no platform's graph family reads %s (it is read by %s): every point would be the same", k, readers(k))
 		}
 		return a, s, ""
 	case len(parts) == 3 && parts[0] == "platform":
@@ -260,6 +265,8 @@ func (p *parser) axisTarget(sc *Scenario, k string) (Axis, sim.Setting, string) 
 			return a, s, fmt.Sprintf("alpha has no effect on a %s platform (α emerges from its structure)", kind)
 		case s.NetworkOnly && kind != sim.KindNetwork:
 			return a, s, fmt.Sprintf("applies to network platforms only (%q is a %s)", parts[1], kind)
+		case kind == sim.KindNetwork && !fixed.Platforms[i].Network.Graph.Uses(parts[2]) && !p.swept["graph"] && !p.swept["platform."+parts[1]+".graph"]:
+			return a, s, fmt.Sprintf("%q's graph = %q does not read %s (it is read by %s): every point would be the same", parts[1], fixed.Platforms[i].Network.Graph, parts[2], readers(parts[2]))
 		case s.StructuredOnly && !kind.Structured():
 			return a, s, fmt.Sprintf("applies to lattice and network platforms only (%q is well-mixed)", parts[1])
 		}

@@ -351,6 +351,7 @@ func (p *parser) checkRequired(sc *Scenario) {
 		kind := kindOf(eff)
 		lattice := kind.Structured()
 		_, hasEdges := eff["edges"]
+		hasEdges = hasEdges || blamed[displayKey(ps.key+".population.edges")] || blamed["population.edges"]
 		swept := func(key string) bool { return p.swept[key] || p.swept["platform."+ps.name+"."+key] }
 		given := func(s sim.Setting) bool {
 			_, ok := eff[s.Key]
@@ -388,8 +389,8 @@ func (p *parser) checkRequired(sc *Scenario) {
 				p.fail(a.key, "applies to network platforms only (this platform is %s)", kind)
 			case s.StructuredOnly && hasKind && !lattice && !strings.HasPrefix(a.key, "sweep."):
 				p.fail(a.key, "applies to lattice and network platforms only (this platform is well-mixed)")
-			case s.LatticeShape && kind == sim.KindNetwork && eff["graph"].val.Str != sim.GraphLattice.String() && !strings.HasPrefix(a.key, "sweep."):
-				p.warn(a.key, "ignored: it shapes a network only with graph = \"lattice\"")
+			case kind == sim.KindNetwork && !strings.HasPrefix(a.key, "sweep.") && !familyUses(eff, key, swept):
+				p.warn(a.key, "ignored by graph = %q (it is read by %s)", familyOf(eff), readers(key))
 			case s.WellMixedOnly && kind == sim.KindNetwork && !strings.HasPrefix(a.key, "sweep."):
 				p.warn(a.key, "ignored for network platforms: α emerges from the graph (the chance that the donor is the partner)")
 			case s.WellMixedOnly && lattice && !strings.HasPrefix(a.key, "sweep."):
@@ -426,6 +427,8 @@ func (p *parser) checkRequired(sc *Scenario) {
 		switch {
 		case s.NetworkOnly && networks == 0:
 			p.fail(a.key, "applies to networks only (no platform has kind = \"network\")")
+		case networks > 0 && networks == lattices && !p.swept["graph"] && !anyUses(sc, key):
+			p.warn(a.key, "ignored by every network's graph family here (it is read by %s)", readers(key))
 		case s.StructuredOnly && lattices == 0:
 			p.fail(a.key, "applies to lattices and networks only (kind = \"wellmixed\")")
 		case s.WellMixedOnly && networks > 0 && lattices == len(w.platforms):
@@ -523,7 +526,7 @@ func (p *parser) checkPoints(sc *Scenario) {
 		}
 		for _, fe := range model.FieldErrors(err) {
 			key, by := sc.keyOf(fe.Path, effs, axes)
-			if blamed[displayKey(key)] || (fe.Path == "platform" && blamedSize(blamed)) {
+			if blamed[displayKey(key)] || (fe.Path == "platform" && blamedSize(blamed)) || blamedGraph(key, blamed) {
 				continue
 			}
 			id := [2]string{key, fe.Message()}

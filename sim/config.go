@@ -387,6 +387,9 @@ var Settings = func() []Setting {
 			case KindLattice:
 				return float64(c.Lattice.Side)
 			case KindNetwork:
+				if c.Network.Graph == GraphEdges {
+					return float64(c.NodeCount()) // the file's nodes
+				}
 				return float64(c.Network.Nodes)
 			}
 			return float64(c.Agents)
@@ -468,8 +471,11 @@ func (s Setting) Parse(x any) (Value, error) {
 	switch s.Type {
 	case Text:
 		str, ok := x.(string)
-		if !ok || str == "" {
+		switch {
+		case !ok:
 			return wrongType("a file name")
+		case str == "":
+			return Value{}, &model.FieldError{Path: s.Path(), Detail: "an empty file name; give the path of an edge list"}
 		}
 		return Value{Str: str}, nil
 	case Choice:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/graph"
@@ -30,6 +31,23 @@ const (
 
 func (f GraphFamily) String() string {
 	return [...]string{"regular", "gnp", "gnm", "smallworld", "ba", "holme_kim", "lattice", "edges"}[f]
+}
+
+// familyKeys are the graph settings each family reads (the lattice graph
+// also reads neighborhood, radius and boundary).
+var familyKeys = map[GraphFamily][]string{
+	GraphRegular: {"degree"}, GraphGnp: {"p", "mean_degree"}, GraphGnm: {"mean_degree"}, GraphSmallWorld: {"degree", "rewire"},
+	GraphBA: {"m"}, GraphHolmeKim: {"m", "triad"}, GraphLattice: {"neighborhood", "radius", "boundary"}, GraphEdges: {"edges"},
+}
+
+// Uses reports whether the family reads a graph or lattice-shape setting
+// (every other setting applies to all networks).
+func (f GraphFamily) Uses(key string) bool {
+	s, ok := LookupSetting(key)
+	if !ok || !(s.NetworkOnly || s.LatticeShape) || key == "graph" || key == "graph_seed" {
+		return true
+	}
+	return slices.Contains(familyKeys[f], key)
 }
 
 // GraphSeedMode says whether replicates share a graph.
@@ -116,7 +134,7 @@ func (p PlatformConfig) validateNetwork() []error {
 		case k < 1 || k > N-1:
 			bad("degree", k, fmt.Sprintf("[1, %d] (below the %d nodes)", N-1, N))
 		case k*N%2 != 0:
-			errs = append(errs, &model.FieldError{Path: "population.degree", Value: k, Domain: "even when the nodes are odd", Detail: fmt.Sprintf("%d nodes × degree %d is odd: no graph has it", N, k)})
+			errs = append(errs, &model.FieldError{Path: "population.degree", Detail: fmt.Sprintf("degree %d on %d nodes: nodes × degree must be even (%d × %d = %d), or no graph has it", k, N, N, k, N*k)})
 		}
 	case GraphGnp:
 		switch {
@@ -141,7 +159,7 @@ func (p PlatformConfig) validateNetwork() []error {
 		case k == 0:
 			miss("degree", "degree = k, the ring's degree (even)")
 		case k < 2 || k > N-1 || k%2 != 0:
-			bad("degree", k, fmt.Sprintf("even, in [2, %d] (k/2 neighbours on each side of the ring)", (N-1)&^1))
+			bad("degree", k, fmt.Sprintf("[2, %d], even (k/2 neighbours on each side of the ring)", (N-1)&^1))
 		}
 		if !(n.Rewire >= 0 && n.Rewire <= 1) {
 			bad("rewire", n.Rewire, model.DomainProbability)
@@ -656,6 +674,13 @@ func (p PlatformConfig) GraphDescription() string {
 	return n.Graph.String()
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // Describe says in a line what a platform's population is.
 func (p PlatformConfig) Describe() string {
 	switch p.Kind {
@@ -669,10 +694,10 @@ func (p PlatformConfig) Describe() string {
 		out := fmt.Sprintf("network: %s; %d nodes, %d edges, mean degree %.4g (largest %d), clustering %.4g; %d agents, effective α %.4g (mean 1/k %.4g)",
 			s.Description, s.Nodes, s.Edges, s.MeanDegree, s.MaxDegree, s.Clustering, p.StartAgents(), s.EffectiveAlpha, s.MeanInverseDegree)
 		if s.Isolated > 0 {
-			out += fmt.Sprintf("; %d isolated nodes", s.Isolated)
+			out += "; " + plural(s.Isolated, "isolated node", "isolated nodes") + " (no games; learning from the feed only; mean 1/k is over the others, α counts them 0)"
 		}
 		if s.SelfLoops+s.Duplicates > 0 {
-			out += fmt.Sprintf("; dropped %d self-loops and %d repeated edges", s.SelfLoops, s.Duplicates)
+			out += fmt.Sprintf("; dropped %s and %s", plural(s.SelfLoops, "self-loop", "self-loops"), plural(s.Duplicates, "repeated edge", "repeated edges"))
 		}
 		if p.Lattice.Feed > 0 {
 			out += fmt.Sprintf("; feed %.4g (%s)", p.Lattice.Feed, p.Lattice.FeedBias)

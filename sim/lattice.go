@@ -168,6 +168,9 @@ func (c LatticeConfig) MaxNeighbours() int {
 // radius 1, the α of the paper's Figure 4 curves); on a graph, or with a
 // feed, Graph.DonorIsPartner.
 func (c LatticeConfig) EffectiveAlpha() float64 {
+	if !(c.Feed >= 0 && c.Feed <= 1) {
+		c.Feed = 0 // reported by Validate, not as a bad α
+	}
 	if c.Graph != nil {
 		return c.Graph.DonorIsPartner(c.Feed, c.FeedBias)
 	}

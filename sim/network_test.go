@@ -653,11 +653,11 @@ func TestNetworkValidation(t *testing.T) {
 		n    NetworkConfig
 		want string
 	}{
-		{NetworkConfig{Graph: GraphRegular, Nodes: 11, Degree: 3}, "population.degree = 3 is outside its allowed range even when the nodes are odd"},
+		{NetworkConfig{Graph: GraphRegular, Nodes: 11, Degree: 3}, "population.degree: degree 3 on 11 nodes: nodes × degree must be even (11 × 3 = 33)"},
 		{NetworkConfig{Graph: GraphRegular, Nodes: 10}, `population.degree: graph "regular" needs degree`},
 		{NetworkConfig{Graph: GraphGnp, Nodes: 10}, `population.p: graph "gnp" needs p`},
 		{NetworkConfig{Graph: GraphGnp, Nodes: 10, P: 0.2, MeanDegree: 2}, "population.p: give p or mean_degree, not both"},
-		{NetworkConfig{Graph: GraphSmallWorld, Nodes: 10, Degree: 3}, "population.degree = 3 is outside its allowed range even, in [2, 8]"},
+		{NetworkConfig{Graph: GraphSmallWorld, Nodes: 10, Degree: 3}, "population.degree = 3 is outside its allowed range [2, 8], even"},
 		{NetworkConfig{Graph: GraphBA, Nodes: 10, M: 10}, "population.m = 10 is outside its allowed range [1, 9]"},
 		{NetworkConfig{Graph: GraphEdges}, `population.edges: graph "edges" needs edges`},
 		{NetworkConfig{Graph: GraphRegular, Nodes: 1, Degree: 1}, "population.size = 1 is outside its allowed range [2, 134217728]"},
@@ -688,5 +688,30 @@ func TestFeedWithExposure(t *testing.T) {
 			_, sums := lt.playGeneration(r, exposure{away: 0.2, remoteA: 0.1})
 			lt.reproduce(r, sums)
 		}
+	}
+}
+
+// graph_seed "replicate": each run draws its graph from its own stream
+// (the same stream, the same graph); "fixed": every run shares the
+// configuration's graph.
+func TestGraphPerReplicate(t *testing.T) {
+	p := model.Params{B: 1.3, C: 0.05, V: 1, TA: 0.3, TB: 0.3}
+	pc := PlatformConfig{Name: "net", Kind: KindNetwork, Model: p, InitialA: 0.5,
+		Network: NetworkConfig{Graph: GraphGnp, Nodes: 300, MeanDegree: 4, Seed: 9, SeedMode: GraphReplicate}}
+	pc.Finish()
+	graphOf := func(pc PlatformConfig, seed uint64) *Graph {
+		w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{pc}, Generations: 1}, rng.New(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.Graph(0)
+	}
+	a, b, c := graphOf(pc, 1), graphOf(pc, 1), graphOf(pc, 2)
+	if !slices.Equal(a.Adj, b.Adj) || slices.Equal(a.Adj, c.Adj) {
+		t.Errorf("replicate graphs: same stream equal %v, other stream equal %v", slices.Equal(a.Adj, b.Adj), slices.Equal(a.Adj, c.Adj))
+	}
+	pc.Network.SeedMode = GraphFixed
+	if f1, f2 := graphOf(pc, 1), graphOf(pc, 2); f1 != f2 || f1 != pc.Graph() {
+		t.Errorf("fixed graphs differ between runs")
 	}
 }

@@ -214,7 +214,7 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	sum := hex.EncodeToString(h[:])
 	var old slurmManifest
 	if artifact.ReadManifest(dir, &old) == nil && old.Scenario != nil {
-		same := old.Scenario.SHA256 == artifact.TextHash(sc.Source) && old.Tasks == o.Tasks && old.BinarySHA256 == sum
+		same := old.Scenario.SHA256 == artifact.ScenarioHash(sc) && old.Tasks == o.Tasks && old.BinarySHA256 == sum
 		if shards, _ := filepath.Glob(filepath.Join(dir, "shards", "shard-*")); !same && len(shards) > 0 {
 			if !o.Force {
 				return usagef("slurm: %s holds the shards of another job (scenario %s, %d tasks, binary %.12s…); choose another --out, or pass --force to discard them",

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/culturesim/culturesim/scenarios"
 	"github.com/culturesim/culturesim/sim"
@@ -47,7 +48,7 @@ type ScenarioInfo struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	File        string `json:"file"`
-	SHA256      string `json:"sha256"`
+	SHA256      string `json:"sha256"` // ScenarioHash: the text's, with its edge files' when it has any
 	Text        string `json:"text"`
 	// Networks are the graphs of the network platforms, one entry per
 	// platform and distinct graph (a sweep over graph settings has
@@ -72,6 +73,53 @@ type EdgeFileInfo struct {
 	SHA256 string `json:"sha256"`
 }
 
+// ScenarioHash identifies a scenario: the sha256 of its text, and, when
+// it reads edge-list files, of its text followed by each file's name and
+// sha256 (in name order), so that a changed edge list is another
+// scenario (resume refuses it, verify reports it). A scenario without
+// edge lists keeps the text's hash.
+func ScenarioHash(sc *scenarios.Scenario) string {
+	files := sc.EdgeFiles()
+	if len(files) == 0 {
+		return TextHash(sc.Source)
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	text := sc.Source
+	for _, n := range names {
+		text += "\x00edges " + n + " " + files[n].SHA256
+	}
+	return TextHash(text)
+}
+
+// Parse parses the recorded scenario, reading its edge-list files from
+// where they were read when it ran (a relative name in the text would
+// otherwise be looked for beside the recorded file name, which may be
+// relative to another directory).
+func (info *ScenarioInfo) Parse() (*scenarios.Scenario, error) {
+	paths := map[string]string{}
+	for _, ef := range info.EdgeFiles {
+		paths[ef.Name] = ef.Path
+	}
+	sc, err := scenarios.ParseWithEdges(info.File, []byte(info.Text), paths)
+	if err != nil {
+		return nil, fmt.Errorf("the recorded scenario no longer parses: %w", err)
+	}
+	if len(info.EdgeFiles) > 0 && ScenarioHash(sc) != info.SHA256 {
+		var changed []string
+		for _, ef := range info.EdgeFiles {
+			if now := sc.EdgeFiles()[ef.Name]; now != nil && now.SHA256 != ef.SHA256 {
+				changed = append(changed, fmt.Sprintf("%s (sha256 %.12s… when it ran, %.12s… now)", ef.Path, ef.SHA256, now.SHA256))
+			}
+		}
+		return nil, fmt.Errorf("edge-list files changed since the runs: %s", strings.Join(changed, ", "))
+	}
+	return sc, nil
+}
+
 // NewScenarioInfo records a scenario's name, file and text.
 func NewScenarioInfo(name, description, file, text string) *ScenarioInfo {
 	return &ScenarioInfo{Name: name, Description: description, File: file, SHA256: TextHash(text), Text: text}
@@ -81,6 +129,7 @@ func NewScenarioInfo(name, description, file, text string) *ScenarioInfo {
 // platforms' graphs and the edge-list files it read.
 func ScenarioOf(sc *scenarios.Scenario) *ScenarioInfo {
 	info := NewScenarioInfo(sc.Name, sc.Description, sc.File, sc.Source)
+	info.SHA256 = ScenarioHash(sc)
 	type seen struct {
 		k int
 		g *sim.Graph

@@ -121,14 +121,11 @@ func (m *RunsManifest) ResumeCommand() string {
 	return strings.Join(append(out, "--resume"), " ")
 }
 
-// ParseScenario parses the scenario a manifest recorded.
+// ParseScenario parses the scenario a manifest recorded, reading its
+// edge-list files where they were read when it ran.
 func (m *Manifest) ParseScenario() (*scenarios.Scenario, error) {
 	if m.Scenario == nil {
 		return nil, errors.New("the manifest records no scenario")
 	}
-	sc, err := scenarios.Parse(m.Scenario.File, []byte(m.Scenario.Text))
-	if err != nil {
-		return nil, fmt.Errorf("the recorded scenario no longer parses: %w", err)
-	}
-	return sc, nil
+	return m.Scenario.Parse()
 }

@@ -173,7 +173,7 @@ func SweepRecording(sc *scenarios.Scenario) int {
 }
 
 func header(sc *scenarios.Scenario, opts Options) artifact.JournalHeader {
-	return artifact.JournalHeader{ScenarioSHA256: artifact.TextHash(sc.Source), Selection: opts.Selection, TotalRuns: sc.NumRuns(),
+	return artifact.JournalHeader{ScenarioSHA256: artifact.ScenarioHash(sc), Selection: opts.Selection, TotalRuns: sc.NumRuns(),
 		RecordEvery: opts.RecordEvery, Deterministic: opts.Deterministic, SeedDerivation: SeedDerivation, Release: version.Release}
 }
 
@@ -514,6 +514,9 @@ func prepareLocked(sc *scenarios.Scenario, opts Options, hdr artifact.JournalHea
 		if m.Scenario != nil {
 			file = m.Scenario.File
 		}
+		if m.Scenario != nil && m.Scenario.Text == sc.Source {
+			return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s holds runs of the same scenario text read with other edge-list files (%s): they ran on another graph (%w)", dir, edgeChanges(m.Scenario, sc), ErrOtherScenario)}
+		}
 		return nil, nil, nil, &InputError{Err: fmt.Errorf("--resume: %s holds runs of a different scenario (%s); the scenario given has sha256 %.12s… (%w)", dir, file, hdr.ScenarioSHA256, ErrOtherScenario)}
 	}
 	if m.Selection != opts.Selection {
@@ -631,6 +634,25 @@ func interruptedCreation(dir, source string, names []string) bool {
 	// write: a user's own file of that name is kept.
 	b, err := os.ReadFile(filepath.Join(dir, artifact.ScenarioFile))
 	return errors.Is(err, fs.ErrNotExist) || (err == nil && string(b) == source)
+}
+
+// edgeChanges lists the edge-list files whose content differs between a
+// recorded scenario and sc.
+func edgeChanges(was *artifact.ScenarioInfo, sc *scenarios.Scenario) string {
+	var out []string
+	for _, ef := range was.EdgeFiles {
+		if now := sc.EdgeFiles()[ef.Name]; now == nil || now.SHA256 != ef.SHA256 {
+			cur := "none"
+			if now != nil {
+				cur = fmt.Sprintf("%.12s…", now.SHA256)
+			}
+			out = append(out, fmt.Sprintf("%s: sha256 %.12s… then, %s now", ef.Name, ef.SHA256, cur))
+		}
+	}
+	if len(out) == 0 {
+		return "their names changed"
+	}
+	return strings.Join(out, "; ")
 }
 
 // headerDiff names what differs between a journal's header and the one

@@ -346,10 +346,10 @@ func checkAgainstJournal(dir string, sc *scenarios.Scenario, stored *artifact.Ta
 	}
 	names := []string{artifact.RunsFile}
 	var diffs []Difference
-	if h := scan.Header; h.ScenarioSHA256 != artifact.TextHash(sc.Source) || h.TotalRuns != sc.NumRuns() {
+	if h := scan.Header; h.ScenarioSHA256 != artifact.ScenarioHash(sc) || h.TotalRuns != sc.NumRuns() {
 		diffs = append(diffs, Difference{Run: -1, Where: artifact.JournalFile, Detail: fmt.Sprintf(
 			"its header names another sweep (scenario sha256 %.12s…, %d runs; the manifest's scenario has %.12s…, %d): damaged, --resume refuses it",
-			h.ScenarioSHA256, h.TotalRuns, artifact.TextHash(sc.Source), sc.NumRuns())})
+			h.ScenarioSHA256, h.TotalRuns, artifact.ScenarioHash(sc), sc.NumRuns())})
 	}
 	if len(scan.Damaged) > 0 {
 		diffs = append(diffs, Difference{Run: -1, Where: artifact.JournalFile, Detail: fmt.Sprintf(

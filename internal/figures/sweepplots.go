@@ -364,13 +364,32 @@ func thresholdCurves(sc *scenarios.Scenario, xi, yi int, vals []sim.Value, g Hea
 	}
 	xmin, xmax := edgesOf(g.X)
 	ymin, ymax := edgesOf(g.Y)
-	const samples = 801
+	samples := 801
+	var xs, at []float64 // where the curve is drawn, and the x it is computed at
+	if s, ok := sim.LookupSetting(sc.Axes[xi].Setting); ok && s.Type == sim.Int {
+		// A whole-number axis (a degree, m, a radius) has no values
+		// between its cells: each swept value's curve spans its cell.
+		samples = 2 * len(g.X)
+		for i, x := range g.X {
+			lo, hi := xmin, xmax
+			if i > 0 {
+				lo = (g.X[i-1] + x) / 2
+			}
+			if i+1 < len(g.X) {
+				hi = (x + g.X[i+1]) / 2
+			}
+			xs, at = append(xs, lo, hi), append(at, x, x)
+		}
+	} else {
+		for k := range samples {
+			x := xmin + (xmax-xmin)*float64(k)/float64(samples-1)
+			xs, at = append(xs, x), append(at, x)
+		}
+	}
 	worlds := make([]sim.WorldConfig, samples)
-	xs := make([]float64, samples)
 	for k := range samples {
-		xs[k] = xmin + (xmax-xmin)*float64(k)/(samples-1)
 		v := append([]sim.Value(nil), vals...)
-		v[xi] = sim.Num(xs[k])
+		v[xi] = sim.Num(at[k])
 		worlds[k] = sc.PointWith(v)
 	}
 	names := sc.PlatformNames()

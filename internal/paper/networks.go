@@ -154,7 +154,7 @@ func netFamilies() Panel {
 			if err := man.extraJSON("lattice_scenario", &info); err != nil {
 				return err
 			}
-			lat, err := scenarios.Parse(info.File, []byte(info.Text))
+			lat, err := info.Parse()
 			if err != nil {
 				return fmt.Errorf("the manifest's lattice scenario: %w", err)
 			}

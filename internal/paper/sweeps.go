@@ -133,7 +133,7 @@ func sweepPanel(s sweepSpec) Panel {
 				if err := json.Unmarshal(raw, &info); err != nil {
 					return fmt.Errorf("the manifest's inset_scenario: %w", err)
 				}
-				isc, err := scenarios.Parse(info.File, []byte(info.Text))
+				isc, err := info.Parse()
 				if err != nil {
 					return fmt.Errorf("the manifest's inset scenario: %w", err)
 				}

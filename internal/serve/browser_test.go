@@ -171,18 +171,7 @@ func TestBrowser(t *testing.T) {
 
 	// The screenshot, then nothing was asked of any other host.
 	do(ctx, chromedp.Click("#play"), chromedp.Sleep(1500*time.Millisecond))
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shot := os.Getenv("CULTURESIM_SCREENSHOT")
-	if shot == "" {
-		shot = filepath.Join(t.TempDir(), "serve.png")
-	}
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+	screenshot(t, ctx, "CULTURESIM_SCREENSHOT", "serve.png")
 	mu.Lock()
 	if len(requests) < 3 {
 		t.Errorf("saw only %d requests (the page, its script and style at least): is the listener working?", len(requests))
@@ -279,15 +268,23 @@ func TestBrowserNetwork(t *testing.T) {
 	if feed != "0.9" {
 		t.Errorf("feed slider %q, want 0.9 and enabled", feed)
 	}
+	screenshot(t, ctx, "CULTURESIM_NETWORK_SCREENSHOT", "network.png")
+}
+
+// screenshot saves the page to the file $env names, or to name in the
+// test's temporary directory.
+func screenshot(t *testing.T, ctx context.Context, env, name string) {
+	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot := os.Getenv("CULTURESIM_NETWORK_SCREENSHOT")
+	shot := os.Getenv(env)
 	if shot == "" {
-		shot = filepath.Join(t.TempDir(), "network.png")
+		shot = filepath.Join(t.TempDir(), name)
 	}
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 }
