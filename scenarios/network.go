@@ -119,6 +119,26 @@ func (p *parser) readEdges(name string) (*EdgeFile, error) {
 	return &EdgeFile{Name: name, Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Graph: g}, nil
 }
 
+// Bytes reads the file's bytes again (for copying it with the scenario),
+// checking that they are those the scenario read.
+func (ef *EdgeFile) Bytes() ([]byte, error) {
+	var b []byte
+	var err error
+	if rest, ok := strings.CutPrefix(ef.Path, "builtin:"); ok {
+		b, err = builtinData.ReadFile(rest)
+	} else {
+		b, err = os.ReadFile(ef.Path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(b)
+	if hex.EncodeToString(h[:]) != ef.SHA256 {
+		return nil, &sim.EdgeListError{File: ef.Path, Msg: "changed since the scenario was read"}
+	}
+	return b, nil
+}
+
 // EdgeFiles lists the edge-list files the scenario read, by name.
 func (sc *Scenario) EdgeFiles() map[string]*EdgeFile { return sc.world.edges }
 

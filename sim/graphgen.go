@@ -395,6 +395,16 @@ func (c *collector) graph(n int) *Graph { return graphFromEdges(n, c.edges, fals
 // pair the rest again; start over when no usable pair is left. It is
 // close to uniform for k small against n. gonum has no such generator.
 func randomRegular(n, k int, r *rng.Xoshiro) (*Graph, error) {
+	if k > (n-1)/2 && int64(n)*int64(n) <= 1<<28 {
+		// Dense: pairing rarely succeeds, so draw the sparse complement,
+		// (n−1−k)-regular, and complement it (the complement of a uniform
+		// regular graph is uniform).
+		h, err := randomRegular(n, n-1-k, r)
+		if err != nil {
+			return nil, err
+		}
+		return complement(h), nil
+	}
 	adj := make([]int32, n*k) // node u's neighbours: adj[u*k : u*k+deg[u]]
 	deg := make([]int32, n)
 	has := func(u, v int32) bool {
@@ -450,6 +460,26 @@ func randomRegular(n, k int, r *rng.Xoshiro) (*Graph, error) {
 		return graphFromEdges(n, edges, false), nil
 	}
 	return nil, fmt.Errorf("sim: no random %d-regular graph on %d nodes after 1000 attempts", k, n)
+}
+
+// complement returns the graph joining exactly the pairs g does not.
+func complement(g *Graph) *Graph {
+	n := g.Nodes()
+	var edges [][2]int32
+	for u := range n {
+		nb := g.Neighbours(u) // sorted
+		k := 0
+		for v := u + 1; v < n; v++ {
+			for k < len(nb) && int(nb[k]) < v {
+				k++
+			}
+			if k < len(nb) && int(nb[k]) == v {
+				continue
+			}
+			edges = append(edges, [2]int32{int32(u), int32(v)})
+		}
+	}
+	return graphFromEdges(n, edges, false)
 }
 
 // suitable reports whether two of the remaining stubs could still be

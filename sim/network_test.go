@@ -427,7 +427,7 @@ func TestFullUniformFeedOnCompleteGraphIsNoFeed(t *testing.T) {
 
 func TestGeneratedGraphs(t *testing.T) {
 	t.Run("regular", func(t *testing.T) {
-		for _, k := range []int{3, 8, 20} {
+		for _, k := range []int{3, 8, 20, 990, 999} { // dense ones are complements
 			g := testGraph(t, PlatformConfig{Network: NetworkConfig{Graph: GraphRegular, Nodes: 1000, Degree: k}}, uint64(k))
 			for i := range g.Nodes() {
 				if g.Degree(i) != k {

@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/scenarios"
 )
 
 // slurmOptions are the flags of "culturesim slurm".
@@ -152,6 +154,39 @@ type slurmManifest struct {
 }
 
 // installBinary writes the binary's bytes to dst, executable.
+// stageEdgeFiles copies the edge-list files the scenario names by a
+// relative path beside the job's scenario.toml, at that path, so that the
+// tasks' copy of the scenario reads the same graphs (the journal's
+// scenario hash covers their content: a different file would be refused
+// at merge). Absolute paths are left to the cluster's shared file system.
+// It returns the copies, relative to dir.
+func stageEdgeFiles(sc *scenarios.Scenario, dir string) ([]string, error) {
+	var out []string
+	for name, ef := range sc.EdgeFiles() {
+		if filepath.IsAbs(name) {
+			continue
+		}
+		rel := filepath.Clean(name)
+		if rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, usagef("slurm: edges = %q leaves the scenario's directory; the job cannot copy it beside its scenario: give an absolute path (on a file system the nodes share) or one below the scenario's directory", name)
+		}
+		b, err := ef.Bytes()
+		if err != nil {
+			return nil, fmt.Errorf("slurm: %w", err)
+		}
+		dst := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return nil, err
+		}
+		if err := artifact.WriteFile(dst, b); err != nil {
+			return nil, err
+		}
+		out = append(out, rel)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 func installBinary(exe []byte, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
@@ -238,6 +273,10 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	}
 	bin = stable
 	if err := artifact.WriteFile(filepath.Join(dir, "scenario.toml"), []byte(sc.Source)); err != nil {
+		return err
+	}
+	staged, err := stageEdgeFiles(sc, dir)
+	if err != nil {
 		return err
 	}
 	q := artifact.ShellQuote
@@ -327,7 +366,7 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	}
 	man := slurmManifest{Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: artifact.KindScript, Provenance: artifact.NewProvenance(ctx),
 		Scenario: artifact.ScenarioOf(sc),
-		Files:    []string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh", "bin/culturesim"}},
+		Files:    append([]string{"scenario.toml", "array.sbatch", "merge.sbatch", "submit.sh", "resubmit.sh", "bin/culturesim"}, staged...)},
 		Tasks: o.Tasks, Runs: sc.NumRuns(), Binary: bin, BinarySHA256: sum}
 	if err := artifact.WriteJSON(filepath.Join(dir, "manifest.json"), man); err != nil {
 		return err

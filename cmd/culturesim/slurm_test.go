@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,6 +187,50 @@ func waitMerged(t *testing.T, job, merged, script string) {
 		if time.Now().After(deadline) {
 			logs, _ := exec.Command("sh", "-c", "tail -n 20 "+job+"/logs/*; squeue").CombinedOutput()
 			t.Fatalf("no merged result 4 minutes after %s:\n%s", script, logs)
+		}
+	}
+}
+
+// TestSlurmClusterNetwork runs a network scenario whose edge list sits
+// beside it (a relative path) as a Slurm job: the job copies the file
+// beside its scenario, and the merged result equals a local sweep's.
+func TestSlurmClusterNetwork(t *testing.T) {
+	if os.Getenv("CULTURESIM_SLURM") != "1" {
+		t.Skip("set CULTURESIM_SLURM=1 with a running Slurm cluster (.ci/slurm/start.sh)")
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "culturesim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	os.MkdirAll(filepath.Join(dir, "graphs"), 0o755)
+	var edges strings.Builder
+	for i := range 60 { // a ring with chords
+		fmt.Fprintf(&edges, "%d %d\n%d,%d\n", i, (i+1)%60, i, (i+7)%60)
+	}
+	writeFile(t, filepath.Join(dir, "graphs"), "ring.txt", edges.String())
+	sc := writeFile(t, dir, "net.toml", "name = \"slurmnet\"\nseed = 5\ngenerations = 200\nreplicates = 2\n[model]\nb = 1.3\nc = 0.05\nv = 1\nta = 0.3\ntb = 0.3\n"+
+		"[population]\nkind = \"network\"\ngraph = \"edges\"\nedges = \"graphs/ring.txt\"\nfeed = 0.2\n[sweep]\nc = [0.0, 0.05, 0.1, 0.2]\n")
+	local := filepath.Join(dir, "local")
+	if code, _, stderr := runCLI(t, "sweep", sc, "--out", local, "--quiet"); code != 0 {
+		t.Fatalf("local sweep: %s", stderr)
+	}
+	job := filepath.Join(dir, "job")
+	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "2", "--binary", bin, "--out", job); code != 0 {
+		t.Fatalf("slurm: %s", stderr)
+	}
+	if out, err := exec.Command(filepath.Join(job, "submit.sh")).CombinedOutput(); err != nil {
+		t.Fatalf("submit: %v\n%s", err, out)
+	}
+	merged := filepath.Join(job, "merged")
+	waitMerged(t, job, merged, "submit.sh")
+	idle(t)
+	for _, f := range []string{"runs.csv", "summary.csv"} {
+		a, _ := os.ReadFile(filepath.Join(local, f))
+		b, err := os.ReadFile(filepath.Join(merged, f))
+		if err != nil || !bytes.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s: the Slurm result differs from the local sweep (%v)", f, err)
 		}
 	}
 }
