@@ -107,7 +107,7 @@ func resolved(sc *scenarios.Scenario) map[string]any {
 	platform := func(pc sim.PlatformConfig) map[string]any {
 		tables := map[string]map[string]any{"model": {}, "population": {}}
 		for _, s := range sim.Settings {
-			if !s.Column || (s.StructuredOnly && pc.Kind != sim.KindLattice) {
+			if !s.Column || (s.StructuredOnly && !pc.Kind.Structured()) || (s.NetworkOnly && pc.Kind != sim.KindNetwork) {
 				continue
 			}
 			v, _ := pc.Get(s.Key)
@@ -117,8 +117,8 @@ func resolved(sc *scenarios.Scenario) map[string]any {
 				tables[s.Table][s.Key] = v.Num
 			}
 		}
-		if pc.Kind == sim.KindLattice {
-			tables["population"]["effective_alpha"] = pc.Lattice.EffectiveAlpha()
+		if pc.Kind.Structured() {
+			tables["population"]["effective_alpha"] = pc.Model.Alpha // Finish: the structure's
 			tables["population"]["agents"] = pc.StartAgents()
 		}
 		return map[string]any{"model": tables["model"], "population": tables["population"]}
