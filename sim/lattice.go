@@ -896,24 +896,33 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	// block without agents) can produce.
 	vacant := lt.vacant()
 	needA := v < 1 || lt.cfg.Fitness == FitnessSum || vacant
-	for s := range lt.N {
-		a := float64(lt.phen[s] & 1)
-		ls.wa[s] = float64(lt.w[s] * a)
-		ls.a[s] = a
-	}
 	if lt.box() {
+		for s := range lt.N {
+			a := float64(lt.phen[s] & 1)
+			ls.wa[s] = float64(lt.w[s] * a)
+			ls.a[s] = a
+		}
 		lt.boxSum(lt.w, ls.sumW)
 		lt.boxSum(ls.wa, ls.sumWA)
 		if needA {
 			lt.boxSum(ls.a, ls.sumA)
 		}
 	} else {
+		// Blocks from lists: each site's three values side by side, so
+		// that a block's member costs one cache line, not three (the
+		// sums are the same, in the same order).
+		trip := ls.trip
+		for s := range lt.N {
+			a := float64(lt.phen[s] & 1)
+			trip[s] = [3]float64{lt.w[s], float64(lt.w[s] * a), a}
+		}
 		for s := range lt.N {
 			var w, wa, a float64
 			for _, t := range lt.blk[lt.blkStart[s]:lt.blkStart[s+1]] {
-				w += lt.w[t]
-				wa += ls.wa[t]
-				a += ls.a[t]
+				x := &trip[t]
+				w += x[0]
+				wa += x[1]
+				a += x[2]
 			}
 			ls.sumW[s], ls.sumWA[s], ls.sumA[s] = w, wa, a
 		}
@@ -988,7 +997,8 @@ func (lt *Lattice) blockAgentsInv() []float64 {
 
 // localSel holds local selection's per-site buffers.
 type localSel struct {
-	wa, a, tmp        []float64 // w·A, A, and a row-pass buffer
+	wa, a, tmp        []float64    // w·A, A, and a row-pass buffer (box sums)
+	trip              [][3]float64 // w, w·A, A by site (blocks from lists)
 	sumW, sumWA, sumA []float64 // block sums
 	size, invSize     []float64 // block sizes and their inverses
 	agentsInv         []float64 // with vacancies: 1 / the agents of each block; nil until needed
@@ -1006,6 +1016,9 @@ func newLocalSel(lt *Lattice) *localSel {
 			ls.invSize[s] = 1 / n
 		}
 	}()
+	if !lt.box() {
+		ls.trip = make([][3]float64, N)
+	}
 	if lt.box() {
 		ones := make([]float64, N)
 		for i := range ones {
