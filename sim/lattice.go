@@ -999,9 +999,9 @@ func (lt *Lattice) blockAgentsInv() []float64 {
 type localSel struct {
 	wa, a, tmp        []float64    // w·A, A, and a row-pass buffer (box sums)
 	trip              [][3]float64 // w, w·A, A by site (blocks from lists)
-	sumW, sumWA, sumA []float64 // block sums
-	size, invSize     []float64 // block sizes and their inverses
-	agentsInv         []float64 // with vacancies: 1 / the agents of each block; nil until needed
+	sumW, sumWA, sumA []float64    // block sums
+	size, invSize     []float64    // block sizes and their inverses
+	agentsInv         []float64    // with vacancies: 1 / the agents of each block; nil until needed
 }
 
 func newLocalSel(lt *Lattice) *localSel {
