@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/culturesim/culturesim/internal/paper"
 	"github.com/culturesim/culturesim/internal/progress"
+	"github.com/culturesim/culturesim/scenarios"
 )
 
 // errHelp is returned after a command printed its help on request.
@@ -32,10 +34,43 @@ func newFlagSet(name, synopsis string, w io.Writer) *flagSet {
 }
 
 func (fs *flagSet) printUsage() {
-	fmt.Fprintf(fs.w, "Usage: culturesim %s %s\n\nFlags:\n", fs.name, fs.synopsis)
-	fs.SetOutput(fs.w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	fmt.Fprintf(fs.w, "Usage: culturesim %s %s\n", fs.name, fs.synopsis)
+	if s := commands()[fs.name].summary; s != "" {
+		fmt.Fprintf(fs.w, "\n%s%s.\n", strings.ToUpper(s[:1]), s[1:])
+	}
+	fmt.Fprintln(fs.w, "\nFlags:")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(fs.w, "%s\n    \t%s", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if d := f.DefValue; d != "" && d != "false" && d != "0" {
+			fmt.Fprintf(fs.w, " (default %s)", d)
+		}
+		fmt.Fprintln(fs.w)
+	})
+	if strings.Contains(fs.synopsis, "BUILTIN") {
+		fmt.Fprintf(fs.w, "\nBuilt-in scenarios (a name instead of a file):\n%s", wrapList(scenarios.BuiltinNames()))
+	}
+	if fs.name == "reproduce" {
+		fmt.Fprintf(fs.w, "\nPanels:\n%s", wrapList(paper.SortedIDs(paper.Panels())))
+	}
+}
+
+// wrapList prints names in indented lines of at most 78 characters.
+func wrapList(names []string) string {
+	var b strings.Builder
+	line := " "
+	for _, n := range names {
+		if len(line)+1+len(n) > 78 {
+			b.WriteString(line + "\n")
+			line = " "
+		}
+		line += " " + n
+	}
+	return b.String() + line + "\n"
 }
 
 // parseArgs parses flags that may come before, between or after positional

@@ -21,6 +21,7 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/execute"
+	"github.com/culturesim/culturesim/internal/paper"
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/scenarios"
 )
@@ -74,18 +75,19 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze":   {"analyse one parameter set of the deterministic model", cmdAnalyze},
-		"reproduce": {"regenerate the paper's figure panels", cmdReproduce},
-		"run":       {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun},
-		"sweep":     {"run a scenario's parameter sweep in parallel, resumably", cmdSweep},
-		"validate":  {"check a scenario and count its points and runs", cmdValidate},
-		"merge":     {"combine the shards of a sweep", cmdMerge},
-		"plot":      {"redraw the plots of any directory culturesim wrote", cmdPlot},
-		"slurm":     {"write Slurm job-array scripts for a sweep", cmdSlurm},
-		"status":    {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus},
-		"verify":    {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify},
-		"serve":     {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
-		"version":   {"print the version", cmdVersion},
+		"analyze":    {"analyse one parameter set of the deterministic model", cmdAnalyze},
+		"reproduce":  {"regenerate the paper's figure panels", cmdReproduce},
+		"run":        {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun},
+		"sweep":      {"run a scenario's parameter sweep in parallel, resumably", cmdSweep},
+		"validate":   {"check a scenario and count its points and runs", cmdValidate},
+		"merge":      {"combine the shards of a sweep", cmdMerge},
+		"plot":       {"redraw the plots of any directory culturesim wrote", cmdPlot},
+		"slurm":      {"write Slurm job-array scripts for a sweep", cmdSlurm},
+		"status":     {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus},
+		"verify":     {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify},
+		"serve":      {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
+		"version":    {"print the version and the commit it was built from", cmdVersion},
+		"completion": {"print a shell completion script (bash, zsh or fish)", cmdCompletion},
 	}
 }
 
@@ -190,6 +192,8 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"culturesim COMMAND --help\" for a command's flags.")
+	fmt.Fprintf(w, "\nBuilt-in scenarios (run, sweep, validate, serve, slurm take a name instead of a file):\n%s", wrapList(scenarios.BuiltinNames()))
+	fmt.Fprintf(w, "\nPanels of culturesim reproduce:\n%s", wrapList(paper.SortedIDs(paper.Panels())))
 	fmt.Fprintln(w, "\nExit status: 0 success, 1 failure, 64 invalid input, 75 output directory busy, 130 interrupted (never 2: that is a crash).")
 }
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/version"
 )
 
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -17,6 +17,6 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runVersion(ctx context.Context, stdout io.Writer) error {
-	_, err := fmt.Fprintln(stdout, "culturesim", artifact.NewProvenance(ctx).Version)
+	_, err := fmt.Fprintln(stdout, "culturesim", version.Long())
 	return err
 }

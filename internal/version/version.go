@@ -2,9 +2,16 @@
 package version
 
 import (
+	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
+
+// Commit is the commit a release build was made from, set by the release
+// script (-ldflags "-X github.com/culturesim/culturesim/internal/version.Commit=…");
+// empty otherwise, when the build's VCS information (if any) gives it.
+var Commit string
 
 // Release is the version of culturesim's output formats and models. Bump
 // it when results may change.
@@ -43,4 +50,27 @@ func String() string {
 		}
 	})
 	return cached
+}
+
+// Long describes the build for "culturesim version": the release, the
+// commit (from the release script, or the build's VCS information), the
+// Go version and the platform.
+func Long() string {
+	commit := Commit
+	if commit == "" {
+		if info, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range info.Settings {
+				if s.Key == "vcs.revision" {
+					commit = s.Value
+				}
+			}
+		}
+	}
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	if commit == "" {
+		commit = "unknown (a build without VCS information: scripts/release.sh records it)"
+	}
+	return fmt.Sprintf("%s\ncommit %s\n%s %s/%s", Release, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
