@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -39,11 +40,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		srv.RestrictToLoopback()
 	}
-	err = serve.ListenAndServe(ctx, *addr, srv, func(a string) {
-		fmt.Fprintf(stdout, "culturesim teaching mode: open http://%s/ (Ctrl-C to stop)\n", a)
+	err = serve.ListenAndServe(ctx, *addr, srv, func(url string) {
+		fmt.Fprintf(stdout, "culturesim teaching mode: open %s (Ctrl-C to stop)\n", url)
 	})
 	if err == nil && ctx.Err() != nil {
 		return ctx.Err() // stopped by a signal: exit 130, as the table says
+	}
+	var busy *serve.BusyError
+	if errors.As(err, &busy) {
+		return usageError{err}
 	}
 	return err
 }

@@ -288,3 +288,55 @@ func screenshot(t *testing.T, ctx context.Context, env, name string) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 }
+
+// TestBrowserFixationPauses: when a phenotype fixes, play pauses by
+// itself with a visible message and a Reset button, which starts again
+// at generation 0.
+func TestBrowserFixationPauses(t *testing.T) {
+	path := chromium(t)
+	sc, err := scenarios.Parse("fix.toml", []byte("name = \"fix\"\nseed = 3\ngenerations = 500\n[model]\nb = 1.3\nc = 0.9\nv = 1\nalpha = 0\nta = 0.2\ntb = 0.2\n[population]\nkind = \"wellmixed\"\nsize = 40\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 1000), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#play")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById("notice").classList.contains("hidden")`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no notice after fixation: %v", err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("noticeText").textContent + " | " + document.getElementById("status").textContent`))
+	if !strings.Contains(text, "Fixation at generation") || !strings.Contains(text, "paused") {
+		t.Errorf("notice and status: %q", text)
+	}
+	g1, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.lastFrame.g`))
+	time.Sleep(500 * time.Millisecond)
+	if g2, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.lastFrame.g`)); g2 != g1 {
+		t.Errorf("generations went on after the pause: %d → %d", g1, g2)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#noticeReset")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.culturesim.lastFrame.g === 0 && document.getElementById("notice").classList.contains("hidden")`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("Reset did not start again: %v", err)
+	}
+}

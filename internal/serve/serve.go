@@ -32,9 +32,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/culturesim/culturesim/scenarios"
@@ -348,6 +350,30 @@ func userErrorf(format string, a ...any) error { return userError{fmt.Errorf(for
 
 // ListenAndServe serves on addr until ctx is cancelled, then shuts down
 // within a second, closing every session.
+// BusyError is a listening address another program holds.
+type BusyError struct{ Addr string }
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("serve: %s is in use by another program (another culturesim serve?): stop it, or choose another port with --addr HOST:PORT", e.Addr)
+}
+
+// PageURL is the address to open for a server asked to listen on asked
+// and listening on bound: an unspecified host (0.0.0.0, ::, empty) is
+// shown as this machine's name, which others on the network can reach,
+// with the bound port; a named host is kept.
+func PageURL(asked, bound string) string {
+	host, _, _ := net.SplitHostPort(asked)
+	_, port, _ := net.SplitHostPort(bound)
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		name, err := os.Hostname()
+		if err != nil || name == "" {
+			name = "localhost"
+		}
+		host = name
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr string)) error {
 	// Requests are small (controls of at most 64 KB): reading one takes
 	// seconds at most; an idle keep-alive connection is closed after a
@@ -356,10 +382,13 @@ func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr
 		MaxHeaderBytes: 64 << 10, BaseContext: func(lnAddr net.Listener) context.Context { return ctx }}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return &BusyError{Addr: addr}
+		}
 		return err
 	}
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(PageURL(addr, ln.Addr().String()))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

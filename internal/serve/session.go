@@ -57,6 +57,12 @@ type session struct {
 	// platforms), made with the world.
 	drawings []*NetDrawing
 	sent     []*NetDrawing // the drawings the page has (a new graph after a reset is sent again)
+	// notice says why play paused by itself (fixation, the scenario's
+	// last generation); "" while nothing did. noticed is the generation
+	// it paused at, so that Play goes on past it.
+	notice     string
+	noticed    int
+	fixNoticed bool // fixation was announced (once until a reset)
 }
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
@@ -78,7 +84,34 @@ func (s *session) reset(seed uint64) error {
 	}
 	s.world, s.r, s.seed = w, r, seed
 	s.dirty, s.carry, s.steps = true, 0, 0
+	s.notice, s.noticed, s.fixNoticed = "", -1, false
 	return nil
+}
+
+// pauseIfDone pauses a playing world when the scenario would have ended
+// its run: a phenotype fixed (with the scenario's stop rule "fixation")
+// or its last generation reached. It pauses once at each such
+// generation; Play goes on from there.
+func (s *session) pauseIfDone() {
+	g := s.world.Generation()
+	if !s.running || g == s.noticed {
+		return
+	}
+	n, a := s.world.Size(), s.world.CountA()
+	switch {
+	case s.sc.Run.Stop == sim.StopFixation && (a == 0 || a == n) && !s.fixNoticed:
+		s.fixNoticed = true
+		what := "defectors (B)"
+		if a == n {
+			what = "cooperators (A)"
+		}
+		s.notice = fmt.Sprintf("Fixation at generation %d: every agent is one of the %s, and nothing can change any more. Press Reset to start again (a new seed gives another history).", g, what)
+	case g == s.sc.Run.Generations:
+		s.notice = fmt.Sprintf("Generation %d: the scenario's last generation (a run of %s stops here). Press Play to go on, or Reset to start again.", g, s.sc.Name)
+	default:
+		return
+	}
+	s.running, s.steps, s.noticed, s.dirty = false, 0, g, true
 }
 
 func (s *session) poke() {
@@ -103,7 +136,7 @@ func (s *session) apply(c Control) (err error) {
 	}
 	switch c.Action {
 	case "play":
-		s.running = true
+		s.running, s.notice = true, ""
 	case "pause":
 		s.running = false
 	case "step":
@@ -292,6 +325,9 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			s.world.Step(s.r)
 			s.steps--
 			gens++
+			if s.pauseIfDone(); !s.running && s.notice != "" {
+				s.steps = 0
+			}
 		}
 		if s.running {
 			s.steps = min(s.steps, int(math.Ceil(s.speed*FrameInterval.Seconds()))) // do not pile up
@@ -430,6 +466,7 @@ func (s *session) hello() Hello {
 type Frame struct {
 	Generation int             `json:"g"`
 	Running    bool            `json:"running"`
+	Notice     string          `json:"notice,omitempty"` // why play paused by itself
 	Seed       uint64          `json:"seed"`
 	Platforms  []PlatformFrame `json:"platforms"`
 	Params     []PlatformInfo  `json:"params"`
@@ -461,7 +498,7 @@ type PlatformFrame struct {
 }
 
 func (s *session) frame() *Frame {
-	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo()}
+	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo(), Notice: s.notice}
 	state := s.world.State()
 	last := s.world.LastStats()
 	for k, st := range state {

@@ -216,8 +216,8 @@ function onFrame(f) {
     div.querySelector(".bar div").style.width = (100 * fa).toFixed(1) + "%";
     let txt = `${pf.size.toLocaleString()} agents · A ${(100 * fa).toFixed(1)}% · mean fitness ${pf.meanFitness ? pf.meanFitness.toFixed(3) : "–"}`;
     if (pf.migrants) txt += ` · migrants ${pf.migrants.toLocaleString()} (A ${(100 * pf.migrantsA / pf.migrants).toFixed(1)}%)`;
-    if (net) txt += ` · effective α ${(pf.alpha || net.alpha).toFixed(3)} · drawn: ${net.x.length} nodes around the best-connected one, squares are migrants`;
-    else if (!pf.sites) txt += " · dots: a sample of agents, squares are migrants";
+    if (net) txt += ` · effective α ${(pf.alpha || net.alpha).toFixed(3)} · drawn: ${net.x.length} nodes around the best-connected one` + (f.platforms.length > 1 ? ", squares are migrants" : "");
+    else if (!pf.sites) txt += f.platforms.length > 1 ? " · dots: a sample of agents, squares are migrants" : " · dots: a sample of agents";
     div.querySelector(".stats").textContent = txt;
     const s = series[k];
     if (s.length && f.g < s[s.length - 1][0]) series.forEach((x) => (x.length = 0)); // reset
@@ -229,6 +229,9 @@ function onFrame(f) {
   drawChart();
   syncControls(f.params);
   $("status").textContent = `generation ${f.g} · ${f.running ? "playing" : "paused"} · seed ${f.seed}`;
+  // Why play paused by itself (fixation, the scenario's last generation).
+  $("noticeText").textContent = f.notice || "";
+  $("notice").classList.toggle("hidden", !f.notice);
   $("play").classList.toggle("on", f.running);
 }
 
@@ -317,6 +320,7 @@ function wire() {
   $("pause").onclick = () => post({action: "pause"});
   $("step").onclick = () => post({action: "step"});
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); post({action: "reset", seed: +$("seed").value || 0}); };
+  $("noticeReset").onclick = () => $("reset").onclick();
   $("speed").oninput = () => { setSpeedLabel(); post({action: "speed", speed: speedValue()}); };
   $("platform").onchange = () => {
     focus = +$("platform").value;

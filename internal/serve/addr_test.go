@@ -1,0 +1,77 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/culturesim/culturesim/scenarios"
+)
+
+// An unspecified host is shown as this machine's name (never "[::]"), a
+// named one as given; a port in use is a BusyError naming it.
+func TestPageURLAndBusyPort(t *testing.T) {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "localhost"
+	}
+	for _, c := range []struct{ asked, bound, want string }{
+		{"0.0.0.0:8080", "[::]:8080", "http://" + net.JoinHostPort(host, "8080") + "/"},
+		{":9000", "[::]:9000", "http://" + net.JoinHostPort(host, "9000") + "/"},
+		{"127.0.0.1:0", "127.0.0.1:43210", "http://127.0.0.1:43210/"},
+		{"localhost:8080", "127.0.0.1:8080", "http://localhost:8080/"},
+	} {
+		if got := PageURL(c.asked, c.bound); got != c.want {
+			t.Errorf("PageURL(%q, %q) = %q, want %q", c.asked, c.bound, got, c.want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	srv, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ListenAndServe(context.Background(), ln.Addr().String(), srv, nil)
+	var busy *BusyError
+	if !errors.As(err, &busy) || !strings.Contains(err.Error(), "is in use by another program") || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("a busy port: %v", err)
+	}
+}
+
+// Play pauses at the scenario's last generation once (Play goes on past
+// it), and at fixation once per reset, only under the stop rule
+// "fixation".
+func TestPauseIfDone(t *testing.T) {
+	sc, err := scenarios.Parse("g.toml", []byte("name = \"g\"\ngenerations = 5\n[model]\nb = 1.3\nc = 0.05\nv = 1\nalpha = 0.5\nta = 0.3\ntb = 0.3\n[population]\nkind = \"wellmixed\"\nsize = 200\nstop = \"generations\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession(sc, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.running = true
+	for range 5 {
+		s.world.Step(s.r)
+		s.pauseIfDone()
+	}
+	if s.running || !strings.Contains(s.notice, "Generation 5: the scenario's last generation") {
+		t.Fatalf("at generation 5: running %v, notice %q", s.running, s.notice)
+	}
+	if err := s.apply(Control{Action: "play"}); err != nil || s.notice != "" {
+		t.Fatalf("play: %v, notice %q", err, s.notice)
+	}
+	for range 3 {
+		s.world.Step(s.r)
+		s.pauseIfDone()
+	}
+	if !s.running {
+		t.Errorf("paused again past the last generation: %q", s.notice)
+	}
+}
