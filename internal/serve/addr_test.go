@@ -75,3 +75,32 @@ func TestPauseIfDone(t *testing.T) {
 		t.Errorf("paused again past the last generation: %q", s.notice)
 	}
 }
+
+// Every built-in scenario's parameters lie within the page's sliders, so
+// that loading one never shows a slider pinned at its end (b = 12 of
+// wellmixed_coexistence).
+func TestSlidersHoldBuiltins(t *testing.T) {
+	byKey := map[string]Slider{}
+	for _, s := range sliders() {
+		byKey[s.Key] = s
+	}
+	for _, name := range scenarios.BuiltinNames() {
+		sc, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range sc.NumPoints() {
+			for _, pc := range sc.Point(i).Platforms {
+				for key, s := range byKey {
+					v, _ := pc.Get(key)
+					if s.WellMixedOnly && pc.Kind.Structured() || s.StructuredOnly && !pc.Kind.Structured() {
+						continue
+					}
+					if v.Num < s.Min-1e-12 || v.Num > s.Max+1e-12 {
+						t.Errorf("%s point %d, %s: %s = %g outside the slider's [%g, %g]", name, i, pc.Name, key, v.Num, s.Min, s.Max)
+					}
+				}
+			}
+		}
+	}
+}

@@ -340,3 +340,103 @@ func TestBrowserFixationPauses(t *testing.T) {
 		t.Errorf("Reset did not start again: %v", err)
 	}
 }
+
+// TestBrowserBeforePlay: before anything is pressed, every slider shows
+// the scenario's value with its label and the selection button of the
+// scenario is checked (a teacher talks before pressing Play), for every
+// built-in scenario with a teaching setting; and the b slider holds b.
+func TestBrowserBeforePlay(t *testing.T) {
+	path := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 1000), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	for _, name := range []string{"fig4c", "wellmixed_coexistence", "tiktok_refugees"} {
+		sc, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := New(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		ctx, cancelT := context.WithTimeout(ctx, 30*time.Second)
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.hello && window.culturesim.frames > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#sliders > *")].map((r) => r.dataset.key + "=" + r.querySelector("input").value + "|" + r.querySelector("output").textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := sc.Point(0).Platforms[0]
+		for _, row := range got {
+			key, rest, _ := strings.Cut(row, "=")
+			val, label, _ := strings.Cut(rest, "|")
+			want, _ := pc.Get(key)
+			w := strconv.FormatFloat(want.Num, 'f', -1, 64)
+			if key == "alpha" && pc.Kind.Structured() {
+				continue // the structure's α, shown disabled
+			}
+			if val != w || label == "" {
+				t.Errorf("%s: slider %s shows %q (label %q) before Play, want %s", name, key, val, label, w)
+			}
+		}
+		checked, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("input[name=selection]:checked") || {}).value || ""`))
+		if pc.Kind.Structured() && checked != pc.Lattice.Selection.String() {
+			t.Errorf("%s: selection %q checked before Play, want %q", name, checked, pc.Lattice.Selection)
+		}
+		cancelT()
+		cancel()
+		ts.Close()
+	}
+}
+
+// TestBrowserProjector: at 1024×768 (a projector) Play, the lattice, the
+// chart and the phase diagram lie within the window, without scrolling;
+// at 1920×1080 too. A screenshot goes to $CULTURESIM_PROJECTOR_SCREENSHOT.
+func TestBrowserProjector(t *testing.T) {
+	path := chromium(t)
+	srv, err := New(nil) // fig4c
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, size := range [][2]int{{1024, 768}, {1920, 1080}} {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(size[0], size[1]), chromedp.Flag("headless", true))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		ctx, cancelT := context.WithTimeout(ctx, 30*time.Second)
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(size[0]), int64(size[1])), chromedp.Navigate(ts.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0 && window.culturesim.phases > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"#play", "#world canvas", "#chart", "#phase"}
+		boxes, err := chromedp.Run(ctx, chromedp.Evaluate[[][]float64](`["#play", "#world canvas", "#chart", "#phase"].map((q) => {
+			const r = document.querySelector(q).getBoundingClientRect();
+			return [r.left, r.top, r.right, r.bottom, innerWidth, innerHeight]; })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range boxes {
+			l, tp, r, bt, w, h := b[0], b[1], b[2], b[3], b[4], b[5]
+			if l < 0 || tp < 0 || r > w || bt > h || r-l < 50 {
+				t.Errorf("%d×%d: %s at (%.0f, %.0f)–(%.0f, %.0f) is not within the %.0f×%.0f window", size[0], size[1], names[i], l, tp, r, bt, w, h)
+			}
+		}
+		if size[0] == 1024 {
+			screenshot(t, ctx, "CULTURESIM_PROJECTOR_SCREENSHOT", "projector.png")
+		}
+		cancelT()
+		cancel()
+		cancelAlloc()
+	}
+}

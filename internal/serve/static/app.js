@@ -19,7 +19,7 @@ let SLIDERS = [];
 
 const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: null, errors: 0, session: null};
 let focus = 0;          // platform whose parameters the sliders show (-1: all)
-let editing = 0;        // time of the last slider move: do not overwrite it from frames
+let editing = -Infinity; // time of the last slider move: do not overwrite it from frames (none yet: the page may load within 600 ms)
 const series = [];      // per platform: [[generation, freq], ...]
 const $ = (id) => document.getElementById(id);
 
@@ -68,13 +68,15 @@ function build(h) {
     div.querySelector("h3").textContent = p.name + (p.network ? ` — network: ${p.network.description} (${p.network.nodes.toLocaleString()} nodes, ${p.network.edges.toLocaleString()} edges)`
       : p.lattice ? ` — ${p.size}×${p.size} lattice` : ` — well-mixed`);
     const cv = document.createElement("canvas");
+    // 300 px on a small screen (the three-column layout of style.css) or
+    // beside another platform, 460 otherwise.
+    const small = matchMedia("(max-width: 1279px)").matches;
+    const px = several || small ? 300 : 460;
     if (p.network) {
       cv.width = cv.height = 460;
-      const px = several ? 300 : 460;
       cv.style.width = cv.style.height = px + "px";
     } else if (p.lattice) {
       cv.width = cv.height = p.size;
-      const px = several ? 300 : 460;
       cv.style.width = cv.style.height = px + "px";
     } else {
       cv.width = 360; cv.height = 240;
@@ -100,6 +102,7 @@ function build(h) {
   buildSliders();
   syncControls(h.platforms);
   setSpeedLabel();
+  if (matchMedia("(max-width: 1279px)").matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
   $("chartLegend").innerHTML = h.platforms.map((p, k) =>
     `<span><i style="background:${PLATFORM_COLORS[k % 5]}"></i>${p.name}</span>`).join("") +
     `<span>dashed: migrants' frequency</span>`;
@@ -237,7 +240,7 @@ function onFrame(f) {
 
 function drawChart() {
   const cv = $("chart"), ctx = cv.getContext("2d");
-  const W = cv.width, H = cv.height, L = 44, R = 10, T = 8, B = 24;
+  const W = cv.width, H = cv.height, L = 58, R = 10, T = 8, B = 24;
   ctx.clearRect(0, 0, W, H);
   let g0 = Infinity, g1 = -Infinity;
   for (const s of series) if (s.length) { g0 = Math.min(g0, s[0][0]); g1 = Math.max(g1, s[s.length - 1][0]); }
@@ -247,10 +250,13 @@ function drawChart() {
   ctx.strokeStyle = "#ccc"; ctx.fillStyle = "#666"; ctx.font = "11px system-ui"; ctx.lineWidth = 1;
   for (const p of [0, 0.25, 0.5, 0.75, 1]) {
     ctx.beginPath(); ctx.moveTo(L, Y(p)); ctx.lineTo(W - R, Y(p)); ctx.stroke();
-    ctx.fillText(p.toFixed(2), 6, Y(p) + 4);
+    ctx.fillText(p.toFixed(2), 20, Y(p) + 4);
   }
-  ctx.fillText(`generation ${g0}`, L, H - 6);
-  ctx.textAlign = "right"; ctx.fillText(`${g1}`, W - R, H - 6); ctx.textAlign = "left";
+  ctx.fillText(`${g0}`, L, H - 6);
+  ctx.textAlign = "right"; ctx.fillText(`${g1}`, W - R, H - 6); ctx.textAlign = "center";
+  ctx.fillText("generation", L + (W - L - R) / 2, H - 6);
+  ctx.save(); ctx.translate(11, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText("frequency of A", 0, 0); ctx.restore();
+  ctx.textAlign = "left";
   series.forEach((s, k) => {
     for (const [col, dash] of [[1, []], [2, [5, 4]]]) {
       ctx.strokeStyle = PLATFORM_COLORS[k % 5]; ctx.lineWidth = 2; ctx.setLineDash(dash);
