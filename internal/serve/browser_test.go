@@ -440,3 +440,54 @@ func TestBrowserProjector(t *testing.T) {
 		cancelAlloc()
 	}
 }
+
+// TestBrowserLessonMarks: the chart gets p̂* of a coexistence scenario,
+// the header says which parameters differ from the scenario after a
+// slider moves (and the chart marks the generation), and the phase note
+// describes the (v, c) window in that mode.
+func TestBrowserLessonMarks(t *testing.T) {
+	path := chromium(t)
+	sc, err := scenarios.Builtin("wellmixed_coexistence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1100), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 40*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	poll := func(js, what string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	poll(`!!(window.culturesim && window.culturesim.frames > 0 && window.culturesim.phases > 0)`, "page start")
+	if ps, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.culturesim.lastPhase.pstar`)); ps < 0.45 || ps > 0.55 {
+		t.Errorf("p̂* sent to the chart: %g, want about 0.49 (Figure 3d's orange curve)", ps)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#step")); err != nil {
+		t.Fatal(err)
+	}
+	poll(`window.culturesim.lastFrame.g >= 1`, "a step")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.post({action: "set", platform: 0, params: {c: 0.3}}), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.getElementById("scenario").textContent.includes("changed from the scenario: c = 0.3")`, "header after a slider move")
+	if err := chromedp.Do(ctx, chromedp.Click(`input[name=phase][value=v]`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.getElementById("phaseNote").textContent.includes("every v in [0, 1]")`, "the (v, c) note")
+}

@@ -369,6 +369,8 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 
 // Hello describes the session to the page.
 type Hello struct {
+	// Events are the scenario's migration events, which the chart marks.
+	Events      []EventMark    `json:"events,omitempty"`
 	Session     string         `json:"session"`
 	Scenario    string         `json:"scenario"`
 	Description string         `json:"description"`
@@ -376,6 +378,12 @@ type Hello struct {
 	Speed       float64        `json:"speed"`
 	Platforms   []PlatformInfo `json:"platforms"`
 	Sliders     []Slider       `json:"sliders"`
+}
+
+// EventMark is a migration event on the chart.
+type EventMark struct {
+	Generation int    `json:"g"`
+	Label      string `json:"label"`
 }
 
 // Slider is a numeric live setting as the page's controls show it, from
@@ -454,6 +462,10 @@ func (s *session) platformInfo() []PlatformInfo {
 func (s *session) hello() Hello {
 	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
 		Platforms: s.platformInfo(), Sliders: sliders()}
+	for _, e := range s.world.Migration().Events {
+		h.Events = append(h.Events, EventMark{Generation: e.Generation,
+			Label: fmt.Sprintf("%g%% %s → %s", 100*e.Fraction, s.cfg.Platforms[e.From].Name, s.cfg.Platforms[e.To].Name)})
+	}
 	s.sent = make([]*NetDrawing, len(h.Platforms))
 	for k := range h.Platforms {
 		h.Platforms[k].Network = s.drawing(k)
@@ -574,6 +586,9 @@ type Phase struct {
 	Alpha       float64 `json:"alpha"`
 	Lattice     bool    `json:"lattice"` // a lattice or a network: α is the structure's effective α
 	Kind        string  `json:"kind"`
+	// PStar is the recursion's interior equilibrium p̂* (0 when there is
+	// none): stable under coexistence, the threshold when bistable.
+	PStar float64 `json:"pstar,omitempty"`
 }
 
 func (s *session) phaseDiagram() *Phase {
@@ -616,6 +631,9 @@ func (s *session) phaseDiagram() *Phase {
 	if p.Validate() == nil {
 		o, _ := p.Classify()
 		ph.Outcome, ph.Description = o.String(), o.Description()
+		if a, err := model.Analyze(p); err == nil && !math.IsNaN(a.PStar) {
+			ph.PStar = a.PStar // the chart draws it: stable (coexistence) or the threshold (bistable)
+		}
 	} else {
 		ph.Outcome, ph.Description = "invalid", fmt.Sprint(p.Validate())
 	}

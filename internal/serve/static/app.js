@@ -21,6 +21,7 @@ const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: nu
 let focus = 0;          // platform whose parameters the sliders show (-1: all)
 let editing = -Infinity; // time of the last slider move: do not overwrite it from frames (none yet: the page may load within 600 ms)
 const series = [];      // per platform: [[generation, freq], ...]
+const marks = [];       // the chart's marks of this page: {g, label}
 const $ = (id) => document.getElementById(id);
 
 function message(text, kind) {
@@ -203,6 +204,30 @@ function drawDots(cv, pf) {
   }
 }
 
+// noteChanges marks on the chart where a parameter moved, and keeps the
+// header true: the scenario's description, or what differs from it now.
+function noteChanges(f) {
+  const changed = (a, b) => {
+    const out = [];
+    a.forEach((p, k) => {
+      const q = b[k];
+      if (!q) return;
+      for (const key of Object.keys(p.params)) {
+        if (p.params[key] !== q.params[key]) out.push(`${a.length > 1 ? p.name + " " : ""}${key} = ${typeof p.params[key] === "number" ? +p.params[key].toFixed(4) : p.params[key]}`);
+      }
+    });
+    return out;
+  };
+  if (cs.lastParams) {
+    const moved = changed(f.params, cs.lastParams);
+    if (moved.length) marks.push({g: f.g, label: moved.join(", ")});
+  }
+  cs.lastParams = f.params;
+  const h = cs.hello;
+  const now = changed(f.params, h.platforms);
+  $("scenario").textContent = h.scenario + " — " + (now.length ? "changed from the scenario: " + now.join(", ") : h.description);
+}
+
 function onFrame(f) {
   cs.frames++;
   cs.lastFrame = f;
@@ -223,12 +248,13 @@ function onFrame(f) {
     else if (!pf.sites) txt += f.platforms.length > 1 ? " · dots: a sample of agents, squares are migrants" : " · dots: a sample of agents";
     div.querySelector(".stats").textContent = txt;
     const s = series[k];
-    if (s.length && f.g < s[s.length - 1][0]) series.forEach((x) => (x.length = 0)); // reset
+    if (s.length && f.g < s[s.length - 1][0]) { series.forEach((x) => (x.length = 0)); marks.length = 0; } // reset
     if (!s.length || s[s.length - 1][0] !== f.g) {
       s.push([f.g, pf.size ? pf.a / pf.size : NaN, pf.migrants ? pf.migrantsA / pf.migrants : NaN]);
       if (s.length > 2000) s.splice(0, s.length - 2000);
     }
   });
+  noteChanges(f);
   drawChart();
   syncControls(f.params);
   $("status").textContent = `generation ${f.g} · ${f.running ? "playing" : "paused"} · seed ${f.seed}`;
@@ -257,6 +283,22 @@ function drawChart() {
   ctx.fillText("generation", L + (W - L - R) / 2, H - 6);
   ctx.save(); ctx.translate(11, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText("frequency of A", 0, 0); ctx.restore();
   ctx.textAlign = "left";
+  // Marks: the scenario's events and the page's own (a parameter moved,
+  // an event triggered), as dotted verticals; p̂* of the diagram's
+  // platform as a dashed horizontal.
+  ctx.save(); ctx.setLineDash([2, 3]); ctx.strokeStyle = "#888"; ctx.fillStyle = "#555";
+  for (const m of marks.concat(cs.hello ? cs.hello.events || [] : [])) {
+    if (m.g < g0 || m.g > g1) continue;
+    ctx.beginPath(); ctx.moveTo(X(m.g), T); ctx.lineTo(X(m.g), H - B); ctx.stroke();
+    ctx.fillText(m.label, Math.min(X(m.g) + 3, W - R - 120), T + 10);
+  }
+  const ps = cs.lastPhase && cs.lastPhase.pstar;
+  if (ps) {
+    ctx.setLineDash([6, 4]); ctx.strokeStyle = "#b8860b";
+    ctx.beginPath(); ctx.moveTo(L, Y(ps)); ctx.lineTo(W - R, Y(ps)); ctx.stroke();
+    ctx.fillText(`p̂* = ${ps.toFixed(3)}${cs.lastPhase.outcome === "bistable" ? " (threshold)" : ""}`, W - R - 120, Y(ps) - 4);
+  }
+  ctx.restore();
   series.forEach((s, k) => {
     for (const [col, dash] of [[1, []], [2, [5, 4]]]) {
       ctx.strokeStyle = PLATFORM_COLORS[k % 5]; ctx.lineWidth = 2; ctx.setLineDash(dash);
@@ -279,7 +321,7 @@ function onPhase(ph) {
   cs.phases++;
   cs.lastPhase = ph;
   const cv = $("phase"), ctx = cv.getContext("2d");
-  const W = cv.width, H = cv.height, L = 46, R = 10, T = 10, B = 38;
+  const W = cv.width, H = cv.height, L = 46, R = 14, T = 10, B = 38; // R: room for the marker at the right edge (v = 1)
   ctx.clearRect(0, 0, W, H);
   const off = document.createElement("canvas");
   off.width = ph.nx; off.height = ph.ny;
@@ -301,15 +343,28 @@ function onPhase(ph) {
     ctx.textAlign = "center"; ctx.fillText(+x.toFixed(2), X(x), H - B + 14);
     ctx.textAlign = "right"; ctx.fillText(+y.toFixed(2), L - 4, Y(y) + 4);
   }
+  if (ph.mode !== "v" && ph.x0 < 0 && ph.x1 > 0) {
+    // T_A = T_B: neutral transmission, the line the lesson's bias is read from.
+    ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = "#333";
+    ctx.beginPath(); ctx.moveTo(X(0), T); ctx.lineTo(X(0), H - B); ctx.stroke(); ctx.restore();
+    ctx.textAlign = "center"; ctx.fillText("0", X(0), H - B + 14);
+  }
   ctx.textAlign = "center";
   ctx.fillText(ph.mode === "v" ? "v (vertical transmission)" : "T_A − T_B (transmission bias)", L + (W - L - R) / 2, H - 6);
   ctx.save(); ctx.translate(12, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText("c (cost of cooperation)", 0, 0); ctx.restore();
-  // The current point.
+  // The current point: crosshairs that stop short of it, so that thin
+  // regions at the point (the gold sliver of coexistence) stay visible.
   const px = X(ph.px), py = Y(ph.py);
-  ctx.lineWidth = 3; ctx.strokeStyle = "#fff"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
-  ctx.lineWidth = 2; ctx.strokeStyle = "#000"; ctx.beginPath(); ctx.arc(px, py, 7, 0, 2 * Math.PI); ctx.stroke();
+  ctx.lineWidth = 1.5;
+  for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [col, w] of [["#fff", 3.5], ["#000", 1.5]]) {
+      ctx.strokeStyle = col; ctx.lineWidth = w;
+      ctx.beginPath(); ctx.moveTo(px + 5 * dx, py + 5 * dy); ctx.lineTo(px + 13 * dx, py + 13 * dy); ctx.stroke();
+    }
+  }
   ctx.lineWidth = 1; ctx.textAlign = "left";
-  let note = `${ph.platform}: the circle is the current parameters, in the ${ph.outcome} region (${ph.description}). The window shows every T_B in [0, 1] for this T_A.`;
+  const window_ = ph.mode === "v" ? "The window shows every v in [0, 1] with the other parameters fixed." : "The window shows every T_B in [0, 1] for this T_A; the dashed line is T_A = T_B.";
+  let note = `${ph.platform}: the crosshairs mark the current parameters, in the ${ph.outcome} region (${ph.description}). ${window_}`;
   if (ph.kind === "network") note += ` On a network the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}, the chance that a node's donor is its partner (the mean of 1/k over nodes, less with a feed); the simulation follows its boundaries only approximately, as on a lattice.`;
   else if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
   $("phaseNote").textContent = note;
@@ -338,8 +393,11 @@ function wire() {
     r.onchange = () => post({action: "set", platform: focus, params: {selection: r.value}});
   for (const r of document.querySelectorAll("input[name=phase]"))
     r.onchange = () => post({action: "set", platform: Math.max(focus, 0), phase: r.value});
-  $("trigger").onclick = () => post({action: "event", event: {from: +$("evFrom").value, to: +$("evTo").value, fraction: +$("evFraction").value}})
-    .then((ok) => ok && message("event queued: it acts in the next generation", "info"));
+  $("trigger").onclick = () => {
+    if (cs.lastFrame) marks.push({g: cs.lastFrame.g, label: `event: ${(100 * +$("evFraction").value).toFixed(0)}% moved`});
+    return post({action: "event", event: {from: +$("evFrom").value, to: +$("evTo").value, fraction: +$("evFraction").value}})
+      .then((ok) => ok && message("event queued: it acts in the next generation", "info"));
+  };
   document.addEventListener("keydown", (e) => {
     if (e.code === "Space" && e.target.tagName !== "INPUT") {
       e.preventDefault();
