@@ -16,13 +16,14 @@ while [ $# -gt 0 ]; do
 	*) echo "release.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
 	esac
 done
+mkdir -p "$out"
+out=$(cd "$out" && pwd) # relative to where it was run, before moving to the clone's root
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 release=$(sed -n 's/^const Release = "\(.*\)"/\1/p' internal/version/version.go)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then commit="$commit+dirty"; fi
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit+dirty"; fi
+sum() { if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi; } # macOS has shasum
 targets="linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64"
 for t in $targets; do
 	os=${t%/*} arch=${t#*/}
@@ -33,5 +34,5 @@ for t in $targets; do
 		-ldflags "-s -w -X github.com/culturesim/culturesim/internal/version.Commit=$commit" \
 		-o "$out/$name" ./cmd/culturesim
 done
-(cd "$out" && sha256sum culturesim_"${release}"_* > SHA256SUMS)
+(cd "$out" && sum culturesim_"${release}"_* > SHA256SUMS)
 echo "release $release ($commit): $(ls "$out" | grep -c '^culturesim_') binaries and SHA256SUMS in $out"

@@ -89,18 +89,25 @@ func (d completionData) positional(cmd string) string {
 	return ""
 }
 
+// shq quotes s for bash, zsh and fish alike: single quotes, with a
+// single quote written as '\''.
+func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
 func (d completionData) bash() string {
 	var b strings.Builder
 	b.WriteString("# bash completion for culturesim (culturesim completion bash); source it, e.g. from ~/.bashrc:\n#   source <(culturesim completion bash)\n")
 	b.WriteString("_culturesim() {\n\tlocal cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]}\n")
-	fmt.Fprintf(&b, "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n\t\tCOMPREPLY=($(compgen -W %q -- \"$cur\"))\n\t\treturn\n\tfi\n", strings.Join(append(append([]string{}, d.commands...), "help", "--help", "--version"), " "))
+	fmt.Fprintf(&b, "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n\t\tCOMPREPLY=($(compgen -W %s -- \"$cur\"))\n\t\treturn\n\tfi\n", shq(strings.Join(append(append([]string{}, d.commands...), "help", "--help", "--version"), " ")))
 	b.WriteString("\tlocal flags= words=\n\tcase $cmd in\n")
 	for _, c := range d.commands {
-		fmt.Fprintf(&b, "\t%s) flags=%q; words=%q ;;\n", c, strings.Join(d.flags[c], " "), d.positional(c))
+		fmt.Fprintf(&b, "\t%s) flags=%s; words=%s ;;\n", c, shq(strings.Join(d.flags[c], " ")), shq(d.positional(c)))
 	}
-	fmt.Fprintf(&b, "\thelp) words=%q ;;\n", d.positional("help"))
-	b.WriteString("\tesac\n\tif [[ $cur == -* ]]; then\n\t\tCOMPREPLY=($(compgen -W \"$flags\" -- \"$cur\"))\n\telse\n\t\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\") $(compgen -f -- \"$cur\"))\n\tfi\n}\n")
-	b.WriteString("complete -o filenames -F _culturesim culturesim\n")
+	fmt.Fprintf(&b, "\thelp) words=%s ;;\n", shq(d.positional("help")))
+	// Names and flags have no spaces; file names may: when nothing of
+	// ours matches, "-o default" hands the word to readline's own file
+	// completion, which quotes them.
+	b.WriteString("\tesac\n\tif [[ $cur == -* ]]; then\n\t\tCOMPREPLY=($(compgen -W \"$flags\" -- \"$cur\"))\n\telse\n\t\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n\tfi\n}\n")
+	b.WriteString("complete -o default -F _culturesim culturesim\n")
 	return b.String()
 }
 
@@ -110,13 +117,15 @@ func (d completionData) zsh() string {
 	b.WriteString("_culturesim() {\n\tlocal -a cmds\n\tif (( CURRENT == 2 )); then\n\t\tcmds=(")
 	cmds := commands()
 	for _, c := range d.commands {
-		fmt.Fprintf(&b, "%q ", c+":"+cmds[c].summary)
+		fmt.Fprintf(&b, "%s ", shq(c+":"+cmds[c].summary))
 	}
-	b.WriteString(")\n\t\t_describe command cmds\n\t\treturn\n\tfi\n\tcase $words[2] in\n")
-	for _, c := range d.commands {
+	b.WriteString(shq("help:list the commands, or one command's flags") + ")\n\t\t_describe command cmds\n\t\treturn\n\tfi\n\tcase $words[2] in\n")
+	for _, c := range append(append([]string{}, d.commands...), "help") {
 		fmt.Fprintf(&b, "\t%s) compadd -- %s %s; _files ;;\n", c, strings.Join(d.flags[c], " "), d.positional(c))
 	}
-	b.WriteString("\tesac\n}\ncompdef _culturesim culturesim\n")
+	// Autoloaded from $fpath as _culturesim, the file is the function's
+	// body's first call: complete now; sourced, register the function.
+	b.WriteString("\tesac\n}\nif [ \"$funcstack[1]\" = _culturesim ]; then\n\t_culturesim \"$@\"\nelse\n\tcompdef _culturesim culturesim\nfi\n")
 	return b.String()
 }
 
@@ -126,14 +135,14 @@ func (d completionData) fish() string {
 	b.WriteString("complete -c culturesim -f\n")
 	cmds := commands()
 	for _, c := range d.commands {
-		fmt.Fprintf(&b, "complete -c culturesim -n __fish_use_subcommand -a %s -d %q\n", c, cmds[c].summary)
+		fmt.Fprintf(&b, "complete -c culturesim -n __fish_use_subcommand -a %s -d %s\n", c, shq(cmds[c].summary))
 	}
 	for _, c := range d.commands {
 		for _, f := range d.flags[c] {
 			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -l %s\n", c, strings.TrimPrefix(f, "--"))
 		}
 		if w := d.positional(c); w != "" {
-			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -a %q\n", c, w)
+			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -a %s\n", c, shq(w))
 		}
 		if takesScenario[c] || c == "plot" || c == "status" || c == "verify" || c == "merge" {
 			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -F\n", c)

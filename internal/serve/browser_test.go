@@ -401,13 +401,20 @@ func TestBrowserBeforePlay(t *testing.T) {
 // at 1920×1080 too. A screenshot goes to $CULTURESIM_PROJECTOR_SCREENSHOT.
 func TestBrowserProjector(t *testing.T) {
 	path := chromium(t)
-	srv, err := New(nil) // fig4c
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	for _, size := range [][2]int{{1024, 768}, {1920, 1080}} {
+	for _, c := range []struct {
+		scenario string
+		size     [2]int
+	}{{"fig4c", [2]int{1024, 768}}, {"fig4c", [2]int{1920, 1080}}, {"tiktok_refugees", [2]int{1024, 768}}, {"tiktok_three_platforms", [2]int{1024, 768}}} {
+		size := c.size
+		sc, err := scenarios.Builtin(c.scenario)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := New(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
 		opts := append(chromedp.DefaultExecAllocatorOptions[:],
 			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(size[0], size[1]), chromedp.Flag("headless", true))
 		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -419,25 +426,38 @@ func TestBrowserProjector(t *testing.T) {
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0 && window.culturesim.phases > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			t.Fatal(err)
 		}
-		names := []string{"#play", "#world canvas", "#chart", "#phase"}
-		boxes, err := chromedp.Run(ctx, chromedp.Evaluate[[][]float64](`["#play", "#world canvas", "#chart", "#phase"].map((q) => {
-			const r = document.querySelector(q).getBoundingClientRect();
+		names := []string{"#play", "the population", "#chart", "#phase"}
+		boxes, err := chromedp.Run(ctx, chromedp.Evaluate[[][]float64](`[document.querySelector("#play"), ...document.querySelectorAll("#world canvas"), document.querySelector("#chart"), document.querySelector("#phase")].map((e) => {
+			const r = e.getBoundingClientRect();
 			return [r.left, r.top, r.right, r.bottom, innerWidth, innerHeight]; })`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, b := range boxes {
+			name := names[min(i, 1)]
+			if i == len(boxes)-2 {
+				name = names[2]
+			} else if i == len(boxes)-1 {
+				name = names[3]
+			}
 			l, tp, r, bt, w, h := b[0], b[1], b[2], b[3], b[4], b[5]
 			if l < 0 || tp < 0 || r > w || bt > h || r-l < 50 {
-				t.Errorf("%d×%d: %s at (%.0f, %.0f)–(%.0f, %.0f) is not within the %.0f×%.0f window", size[0], size[1], names[i], l, tp, r, bt, w, h)
+				t.Errorf("%s at %d×%d: %s at (%.0f, %.0f)–(%.0f, %.0f) is not within the %.0f×%.0f window", c.scenario, size[0], size[1], name, l, tp, r, bt, w, h)
 			}
 		}
-		if size[0] == 1024 {
+		// Nothing overlaps the controls: the population's column ends
+		// before the controls begin.
+		over, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("#world canvas")].some((e) => e.getBoundingClientRect().right > document.querySelector("#controls").getBoundingClientRect().left + 1)`))
+		if over && size[0] == 1024 {
+			t.Errorf("%s at 1024×768: a platform's drawing runs under the controls", c.scenario)
+		}
+		if size[0] == 1024 && c.scenario == "tiktok_refugees" {
 			screenshot(t, ctx, "CULTURESIM_PROJECTOR_SCREENSHOT", "projector.png")
 		}
 		cancelT()
 		cancel()
 		cancelAlloc()
+		ts.Close()
 	}
 }
 

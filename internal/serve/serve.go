@@ -36,7 +36,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/culturesim/culturesim/scenarios"
@@ -382,7 +381,7 @@ func ListenAndServe(ctx context.Context, addr string, s *Server, ready func(addr
 		MaxHeaderBytes: 64 << 10, BaseContext: func(lnAddr net.Listener) context.Context { return ctx }}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
+		if addrInUse(err) {
 			return &BusyError{Addr: addr}
 		}
 		return err

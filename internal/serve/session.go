@@ -88,14 +88,15 @@ func (s *session) reset(seed uint64) error {
 	return nil
 }
 
-// pauseIfDone pauses a playing world when the scenario would have ended
-// its run: a phenotype fixed (with the scenario's stop rule "fixation")
-// or its last generation reached. It pauses once at each such
-// generation; Play goes on from there.
-func (s *session) pauseIfDone() {
+// pauseIfDone pauses the world when the scenario would have ended its
+// run, with a notice: a phenotype fixed (under the stop rule
+// "fixation"; once until a reset) or its last generation reached (once).
+// Steps taken while paused get the notice too. It reports whether it
+// stopped the world just now, which ends a batch of steps.
+func (s *session) pauseIfDone() bool {
 	g := s.world.Generation()
-	if !s.running || g == s.noticed {
-		return
+	if g == s.noticed {
+		return false
 	}
 	n, a := s.world.Size(), s.world.CountA()
 	switch {
@@ -109,9 +110,10 @@ func (s *session) pauseIfDone() {
 	case g == s.sc.Run.Generations:
 		s.notice = fmt.Sprintf("Generation %d: the scenario's last generation (a run of %s stops here). Press Play to go on, or Reset to start again.", g, s.sc.Name)
 	default:
-		return
+		return false
 	}
 	s.running, s.steps, s.noticed, s.dirty = false, 0, g, true
+	return true
 }
 
 func (s *session) poke() {
@@ -148,6 +150,7 @@ func (s *session) apply(c Control) (err error) {
 			return userErrorf("steps = %d is outside its allowed range [1, %d] (10000 may wait at a time)", n, 10_000-s.steps)
 		}
 		s.steps += n
+		s.notice = "" // an earlier pause's notice no longer holds
 	case "reset":
 		seed := c.Seed
 		if seed == 0 {
@@ -325,8 +328,8 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			s.world.Step(s.r)
 			s.steps--
 			gens++
-			if s.pauseIfDone(); !s.running && s.notice != "" {
-				s.steps = 0
+			if s.pauseIfDone() {
+				break
 			}
 		}
 		if s.running {
@@ -464,7 +467,7 @@ func (s *session) hello() Hello {
 		Platforms: s.platformInfo(), Sliders: sliders()}
 	for _, e := range s.world.Migration().Events {
 		h.Events = append(h.Events, EventMark{Generation: e.Generation,
-			Label: fmt.Sprintf("%g%% %s → %s", 100*e.Fraction, s.cfg.Platforms[e.From].Name, s.cfg.Platforms[e.To].Name)})
+			Label: fmt.Sprintf("%.3g%% %s → %s", 100*e.Fraction, s.cfg.Platforms[e.From].Name, s.cfg.Platforms[e.To].Name)})
 	}
 	s.sent = make([]*NetDrawing, len(h.Platforms))
 	for k := range h.Platforms {

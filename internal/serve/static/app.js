@@ -71,8 +71,9 @@ function build(h) {
     const cv = document.createElement("canvas");
     // 300 px on a small screen (the three-column layout of style.css) or
     // beside another platform, 460 otherwise.
+    // Beside other platforms in the small layout, two fit side by side.
     const small = matchMedia("(max-width: 1279px)").matches;
-    const px = several || small ? 300 : 460;
+    const px = small && several ? 140 : several || small ? 300 : 460;
     if (p.network) {
       cv.width = cv.height = 460;
       cv.style.width = cv.style.height = px + "px";
@@ -127,7 +128,7 @@ function buildSliders() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const ok = await post({action: "set", platform: focus, params: {[s.key]: +input.value}});
-        if (!ok) { editing = 0; if (cs.lastFrame) syncControls(cs.lastFrame.params); } // show the server's values again
+        if (!ok) { editing = -Infinity; if (cs.lastFrame) syncControls(cs.lastFrame.params); } // show the server's values again
       }, 120);
     });
     box.appendChild(row);
@@ -220,12 +221,21 @@ function noteChanges(f) {
   };
   if (cs.lastParams) {
     const moved = changed(f.params, cs.lastParams);
-    if (moved.length) marks.push({g: f.g, label: moved.join(", ")});
+    if (moved.length) addMark(f.g, moved.join(", "));
   }
   cs.lastParams = f.params;
   const h = cs.hello;
   const now = changed(f.params, h.platforms);
   $("scenario").textContent = h.scenario + " — " + (now.length ? "changed from the scenario: " + now.join(", ") : h.description);
+}
+
+// addMark marks generation g on the chart; moves within a few
+// generations of the last mark (a slider being dragged) update it.
+function addMark(g, label) {
+  const last = marks[marks.length - 1];
+  if (last && !last.event && g - last.g < 5 && !label.startsWith("event")) { last.label = label; return; }
+  marks.push({g, label, event: label.startsWith("event")});
+  if (marks.length > 50) marks.shift();
 }
 
 function onFrame(f) {
@@ -380,12 +390,12 @@ function wire() {
   $("play").onclick = () => post({action: "play"});
   $("pause").onclick = () => post({action: "pause"});
   $("step").onclick = () => post({action: "step"});
-  $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); post({action: "reset", seed: +$("seed").value || 0}); };
+  $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
   $("speed").oninput = () => { setSpeedLabel(); post({action: "speed", speed: speedValue()}); };
   $("platform").onchange = () => {
     focus = +$("platform").value;
-    editing = 0;
+    editing = -Infinity;
     post({action: "set", platform: focus});
     if (cs.lastFrame) syncControls(cs.lastFrame.params);
   };
@@ -394,9 +404,9 @@ function wire() {
   for (const r of document.querySelectorAll("input[name=phase]"))
     r.onchange = () => post({action: "set", platform: Math.max(focus, 0), phase: r.value});
   $("trigger").onclick = () => {
-    if (cs.lastFrame) marks.push({g: cs.lastFrame.g, label: `event: ${(100 * +$("evFraction").value).toFixed(0)}% moved`});
+    const g = cs.lastFrame ? cs.lastFrame.g : 0, pct = (100 * +$("evFraction").value).toFixed(0);
     return post({action: "event", event: {from: +$("evFrom").value, to: +$("evTo").value, fraction: +$("evFraction").value}})
-      .then((ok) => ok && message("event queued: it acts in the next generation", "info"));
+      .then((ok) => { if (ok) { addMark(g, `event: ${pct}% moved`); message("event queued: it acts in the next generation", "info"); } });
   };
   document.addEventListener("keydown", (e) => {
     if (e.code === "Space" && e.target.tagName !== "INPUT") {
