@@ -90,7 +90,7 @@ func (d completionData) positional(cmd string) string {
 }
 
 // shq quotes s for bash, zsh and fish alike: single quotes, with a
-// single quote written as '\''.
+// single quote written as '\”.
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (d completionData) bash() string {
