@@ -89,8 +89,8 @@ func (d completionData) positional(cmd string) string {
 	return ""
 }
 
-// shq quotes s for bash, zsh and fish alike: single quotes, with a
-// single quote written as '\”.
+// shq quotes s for bash, zsh and fish alike: in single quotes, each
+// single quote in s closed, escaped with a backslash and reopened.
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (d completionData) bash() string {
