@@ -66,6 +66,9 @@ func (p *parser) loadEdges(w *world) {
 }
 
 func (p *parser) readEdges(name string) (*EdgeFile, error) {
+	if p.noFiles {
+		return nil, &sim.EdgeListError{File: name, Msg: "an uploaded scenario cannot read files on the server; run it from the command line (culturesim serve FILE)"}
+	}
 	var rd io.Reader
 	path := name
 	recorded, isRecorded := p.edgePaths[name]

@@ -183,6 +183,7 @@ type parser struct {
 	order map[string]int  // every key's position in the document, from 1
 	// edgePaths: where a recorded scenario's edge lists were read.
 	edgePaths map[string]string
+	noFiles   bool // an uploaded scenario: reading files is refused
 }
 
 func (p *parser) fail(key, format string, a ...any) {
@@ -238,12 +239,25 @@ func Parse(name string, src []byte) (*Scenario, error) {
 	return ParseWithEdges(name, src, nil)
 }
 
+// ParseUpload is Parse for a scenario that came from elsewhere (the
+// teaching page's upload): it may not name files on this machine, so an
+// edges key is refused.
+func ParseUpload(name string, src []byte) (*Scenario, error) {
+	p := &parser{file: name, keys: scanKeys(string(src)), noFiles: true}
+	return p.parse(src)
+}
+
 // ParseWithEdges is Parse, reading the edge-list files the scenario
 // names from the paths edges gives (by the name the scenario writes), as
 // a recorded scenario read them when it ran; names it does not give are
 // resolved as Parse does.
 func ParseWithEdges(name string, src []byte, edges map[string]string) (*Scenario, error) {
 	p := &parser{file: name, keys: scanKeys(string(src)), edgePaths: edges}
+	return p.parse(src)
+}
+
+func (p *parser) parse(src []byte) (*Scenario, error) {
+	name := p.file
 	var tree map[string]any
 	md, err := toml.Decode(string(src), &tree)
 	if err != nil {

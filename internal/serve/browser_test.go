@@ -511,3 +511,70 @@ func TestBrowserLessonMarks(t *testing.T) {
 	}
 	poll(`document.getElementById("phaseNote").textContent.includes("every v in [0, 1]")`, "the (v, c) note")
 }
+
+// TestBrowserScenarioPicker: the picker loads a built-in (the page
+// rebuilds for its platforms); an uploaded file with errors shows the
+// command line's message, line by line; one naming an edge list is
+// refused; a good upload runs.
+func TestBrowserScenarioPicker(t *testing.T) {
+	path := chromium(t)
+	srv, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1100), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	poll := func(js, what string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	poll(`!!(window.culturesim && window.culturesim.frames > 0)`, "page start")
+	if err := chromedp.Do(ctx, chromedp.SetValue("#scenarioPick", "tiktok_refugees"), chromedp.Evaluate[chromedp.Void](`document.getElementById("scenarioPick").onchange()`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`window.culturesim.hello.scenario === "tiktok_refugees" && document.querySelectorAll("#world .platform").length === 2`, "the picker's scenario")
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	src := "[model]\nb = 1.3\nc = 2\nv = 1\nalpha = 0.5\nta = 0.3\ntb = 0.3\n[population]\nkind = \"wellmixed\"\nsize = 1\n"
+	if err := os.WriteFile(bad, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, cliErr := scenarios.Load(bad)
+	if cliErr == nil {
+		t.Fatal("the bad file parses")
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles("#upload", []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.getElementById("message").textContent.includes("invalid scenario")`, "the upload's errors")
+	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("message").textContent`))
+	for _, line := range strings.Split(strings.TrimSpace(cliErr.Error()), "\n") {
+		// The command line names the path; the page the file's name.
+		if want := strings.Replace(strings.TrimSpace(line), bad, "bad.toml", 1); !strings.Contains(msg, want) {
+			t.Errorf("the page's message %q lacks the command line's %q", msg, want)
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.loadScenarioText("net.toml", "[model]\nb = 1.3\nc = 0.05\nv = 1\nta = 0.3\ntb = 0.3\n[population]\nkind = \"network\"\ngraph = \"edges\"\nedges = \"/etc/passwd\"\n"), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.getElementById("message").textContent.includes("an uploaded scenario cannot read files on the server")`, "an upload naming a file")
+	good := "name = \"mine\"\n[model]\nb = 1.3\nc = 0.05\nv = 1\nalpha = 0.5\nta = 0.3\ntb = 0.3\n[population]\nkind = \"wellmixed\"\nsize = 500\n"
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.loadScenarioText("mine.toml", `+strconv.Quote(good)+`), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`window.culturesim.hello.scenario === "mine" && document.getElementById("scenarioPick").selectedOptions[0].textContent === "mine (uploaded)"`, "a good upload")
+}

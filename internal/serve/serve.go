@@ -290,6 +290,11 @@ type Control struct {
 	Phase string `json:"phase,omitempty"`
 	// Event for event: a migration now.
 	Event *EventControl `json:"event,omitempty"`
+	// For scenario: a built-in's name, or an uploaded file's text and
+	// name.
+	Scenario string `json:"scenario,omitempty"`
+	TOML     string `json:"toml,omitempty"`
+	File     string `json:"file,omitempty"`
 }
 
 // EventControl triggers a migration event in the next generation.

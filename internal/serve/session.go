@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +64,7 @@ type session struct {
 	notice     string
 	noticed    int
 	fixNoticed bool // fixation was announced (once until a reset)
+	helloDue   bool // the scenario changed: send a new hello
 }
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
@@ -85,6 +87,64 @@ func (s *session) reset(seed uint64) error {
 	s.world, s.r, s.seed = w, r, seed
 	s.dirty, s.carry, s.steps = true, 0, 0
 	s.notice, s.noticed, s.fixNoticed = "", -1, false
+	return nil
+}
+
+// Bounds of a scenario loaded from the page: it runs on this server, so
+// a page may not ask for more than a teaching-sized world.
+const (
+	maxPageAgents = 4_000_000
+	maxPageNodes  = 1_000_000
+)
+
+// loadScenario replaces the session's scenario by a built-in one (c.Scenario)
+// or one uploaded as text (c.TOML, named c.File), checked with the
+// command line's messages; a sweep shows its point 0. The page gets a new
+// hello.
+func (s *session) loadScenario(c Control) error {
+	var sc *scenarios.Scenario
+	var err error
+	switch {
+	case c.Scenario != "" && c.TOML != "":
+		return userErrorf("scenario: give a built-in name or a file's text, not both")
+	case c.Scenario != "":
+		sc, err = scenarios.Builtin(c.Scenario)
+	case c.TOML != "":
+		name := c.File
+		if name == "" {
+			name = "uploaded.toml"
+		}
+		sc, err = scenarios.ParseUpload(filepath.Base(name), []byte(c.TOML))
+	default:
+		return userErrorf("scenario: give a built-in name (scenario) or a file's text (toml)")
+	}
+	if err != nil {
+		var se scenarios.Errors
+		if errors.As(err, &se) {
+			return userErrorf("invalid scenario:\n%s", strings.TrimRight(se.Error(), "\n"))
+		}
+		return userError{err}
+	}
+	cfg := sc.Point(0)
+	agents, nodes := 0, 0
+	for _, pc := range cfg.Platforms {
+		agents += pc.StartAgents()
+		if pc.Kind == sim.KindNetwork {
+			nodes += pc.Sites()
+		}
+	}
+	if agents > maxPageAgents || nodes > maxPageNodes {
+		return userErrorf("%s: %d agents (%d network nodes) is more than the page runs (%d agents, %d nodes); run it with culturesim run or serve it from the command line", sc.Name, agents, nodes, maxPageAgents, maxPageNodes)
+	}
+	cfg.Generations = math.MaxInt32 // teaching runs go on until stopped
+	old, oldCfg := s.sc, s.cfg
+	s.sc, s.cfg = sc, cfg
+	if err := s.reset(sc.Seed); err != nil {
+		s.sc, s.cfg = old, oldCfg
+		return userError{err}
+	}
+	s.running, s.focus, s.phaseOK, s.helloDue = false, 0, false, true
+	s.drawings, s.sent = nil, nil
 	return nil
 }
 
@@ -151,6 +211,8 @@ func (s *session) apply(c Control) (err error) {
 		}
 		s.steps += n
 		s.notice = "" // an earlier pause's notice no longer holds
+	case "scenario":
+		return s.loadScenario(c)
 	case "reset":
 		seed := c.Seed
 		if seed == 0 {
@@ -320,6 +382,11 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			s.steps += int(min(n, 10_000))
 		}
 		last = now
+		var again *Hello // a new scenario: the page rebuilds from a new hello
+		if s.helloDue {
+			h := s.hello()
+			again, s.helloDue = &h, false
+		}
 		// Play what is owed within the frame's time budget; the rest
 		// waits for the next frames (a slow world plays slower than
 		// asked, but stays responsive and stops when its tab closes).
@@ -347,6 +414,9 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			s.phaseOK = true
 		}
 		s.mu.Unlock()
+		if again != nil && send("hello", again) != nil {
+			return
+		}
 		if phase != nil && send("phase", phase) != nil {
 			return
 		}
@@ -381,6 +451,7 @@ type Hello struct {
 	Speed       float64        `json:"speed"`
 	Platforms   []PlatformInfo `json:"platforms"`
 	Sliders     []Slider       `json:"sliders"`
+	Builtins    []string       `json:"builtins"` // the scenario picker's
 }
 
 // EventMark is a migration event on the chart.
@@ -464,7 +535,7 @@ func (s *session) platformInfo() []PlatformInfo {
 
 func (s *session) hello() Hello {
 	h := Hello{Session: s.id, Scenario: s.sc.Name, Description: s.sc.Description, Seed: s.seed, Speed: s.speed,
-		Platforms: s.platformInfo(), Sliders: sliders()}
+		Platforms: s.platformInfo(), Sliders: sliders(), Builtins: scenarios.BuiltinNames()}
 	for _, e := range s.world.Migration().Events {
 		h.Events = append(h.Events, EventMark{Generation: e.Generation,
 			Label: fmt.Sprintf("%.3g%% %s → %s", 100*e.Fraction, s.cfg.Platforms[e.From].Name, s.cfg.Platforms[e.To].Name)})

@@ -45,6 +45,13 @@ async function post(body) {
 }
 cs.post = post;
 
+// loadScenarioText sends a scenario file's text to the server, which
+// checks it as the command line does; its errors show on the page.
+async function loadScenarioText(name, text) {
+  return post({action: "scenario", file: name, toml: text});
+}
+cs.loadScenarioText = loadScenarioText;
+
 function decode(b64) {
   const s = atob(b64), out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
@@ -55,6 +62,15 @@ function decode(b64) {
 
 function build(h) {
   cs.hello = h;
+  marks.length = 0;
+  cs.lastParams = null;
+  focus = 0;
+  // The scenario picker: the built-ins, and an uploaded one by its name.
+  const pickS = $("scenarioPick");
+  pickS.innerHTML = "";
+  for (const n of h.builtins || []) pickS.add(new Option(n, n));
+  if (!(h.builtins || []).includes(h.scenario)) pickS.add(new Option(h.scenario + " (uploaded)", ""));
+  pickS.value = (h.builtins || []).includes(h.scenario) ? h.scenario : "";
   $("scenario").textContent = h.scenario + (h.description ? " — " + h.description : "");
   $("seed").value = h.seed;
   const world = $("world");
@@ -392,6 +408,14 @@ function wire() {
   $("step").onclick = () => post({action: "step"});
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
+  $("scenarioPick").onchange = () => { if ($("scenarioPick").value) post({action: "scenario", scenario: $("scenarioPick").value}); };
+  $("upload").onchange = async () => {
+    const f = $("upload").files[0];
+    if (!f) return;
+    if (f.size > 60000) { message(`${f.name}: ${f.size} bytes; the page takes scenario files up to 60 KB`, "error"); return; }
+    await loadScenarioText(f.name, await f.text());
+    $("upload").value = "";
+  };
   $("speed").oninput = () => { setSpeedLabel(); post({action: "speed", speed: speedValue()}); };
   $("platform").onchange = () => {
     focus = +$("platform").value;
