@@ -578,3 +578,57 @@ func TestBrowserScenarioPicker(t *testing.T) {
 	}
 	poll(`window.culturesim.hello.scenario === "mine" && document.getElementById("scenarioPick").selectedOptions[0].textContent === "mine (uploaded)"`, "a good upload")
 }
+
+// TestBrowserStructure: the structure controls rebuild the population:
+// a 40×40 lattice starting at 90 % cooperators; a bad value shows the
+// engine's message and keeps the world.
+func TestBrowserStructure(t *testing.T) {
+	path := chromium(t)
+	srv, err := New(nil) // fig4c: 100×100
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1100), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 40*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	poll := func(js, what string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	poll(`!!(window.culturesim && window.culturesim.frames > 0)`, "page start")
+	keys, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#structureFields .field")].map((r) => r.dataset.key).join(" ")`))
+	for _, k := range []string{"size", "initial_a", "neighborhood", "radius", "boundary", "rounds"} {
+		if !strings.Contains(" "+keys+" ", " "+k+" ") {
+			t.Errorf("structure controls %q lack %s", keys, k)
+		}
+	}
+	set := func(key, v string) string {
+		return `document.querySelector('#structureFields [data-key="` + key + `"] input, #structureFields [data-key="` + key + `"] select').value = "` + v + `";`
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { `+set("size", "40")+set("initial_a", "0.9")+` window.culturesim.rebuild(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.querySelector("#world canvas").width === 40 && window.culturesim.lastFrame.platforms[0].size === 1600`, "a 40×40 lattice")
+	if a, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.culturesim.lastFrame.platforms[0].a / 1600`)); a < 0.85 || a > 0.95 {
+		t.Errorf("rebuilt with initial_a 0.9: frequency %g", a)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { `+set("radius", "45")+` window.culturesim.rebuild(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(`document.getElementById("message").textContent.includes("radius")`, "a radius beyond the side")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.lastFrame.platforms[0].size`)); n != 1600 {
+		t.Errorf("a refused rebuild changed the world: %d agents", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -213,6 +214,8 @@ func (s *session) apply(c Control) (err error) {
 		s.notice = "" // an earlier pause's notice no longer holds
 	case "scenario":
 		return s.loadScenario(c)
+	case "structure":
+		return s.setStructure(c.Platform, c.Params)
 	case "reset":
 		seed := c.Seed
 		if seed == 0 {
@@ -507,6 +510,120 @@ type PlatformInfo struct {
 	Params  map[string]any `json:"params"`
 	// Network is a network platform's drawn sample (in hello only).
 	Network *NetDrawing `json:"network,omitempty"`
+	// Structure lists the settings that rebuild the platform's
+	// population (in hello only): size, initial frequency, the lattice's
+	// shape, rounds, the graph's family and its numbers.
+	Structure []StructureField `json:"structure,omitempty"`
+}
+
+// StructureField is one structure setting of a platform, as the page's
+// "rebuild" controls show it.
+type StructureField struct {
+	Key     string   `json:"key"`
+	Label   string   `json:"label"`
+	Title   string   `json:"title"` // the domain
+	Value   any      `json:"value"`
+	Options []string `json:"options,omitempty"` // a choice's
+	Whole   bool     `json:"whole,omitempty"`   // a whole number
+}
+
+// structureFields lists a platform's structure settings: those of the
+// engine's table that are not live, apply to its kind (and graph
+// family), and are numbers or choices (not files).
+func structureFields(p sim.PlatformConfig) []StructureField {
+	var out []StructureField
+	for _, st := range sim.Settings {
+		if st.Live || st.Table != "population" || st.Stage == sim.StageKind || st.Type == sim.Text || st.Key == "agents" || st.Key == "graph_seed" {
+			continue
+		}
+		if (st.StructuredOnly && !p.Kind.Structured()) || (st.NetworkOnly && p.Kind != sim.KindNetwork) {
+			continue
+		}
+		if p.Kind == sim.KindNetwork && st.Key != "graph" && !p.Network.Graph.Uses(st.Key) {
+			continue
+		}
+		if p.Kind == sim.KindNetwork && p.Network.Graph == sim.GraphEdges && st.Key == "size" {
+			continue // the file gives the nodes
+		}
+		v, _ := p.Get(st.Key)
+		f := StructureField{Key: st.Key, Label: st.Label, Title: st.Domain, Whole: st.Type == sim.Int}
+		if st.Type == sim.Choice {
+			f.Value, f.Options = v.Str, st.Options
+			if st.Key == "graph" {
+				f.Options = slices.DeleteFunc(slices.Clone(st.Options), func(o string) bool { return o == "edges" || o == "lattice" })
+				if p.Network.Graph == sim.GraphEdges || p.Network.Graph == sim.GraphLattice {
+					continue // a file's or the lattice's graph keeps its family
+				}
+			}
+		} else {
+			f.Value = v.Num
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// setStructure changes structure settings of platform k (all for −1)
+// and rebuilds the world from its seed: the agents start again. Values
+// are parsed and validated as scenario files' are; a world the page
+// cannot run is refused.
+func (s *session) setStructure(k int, params map[string]any) error {
+	cfg := s.cfg
+	cfg.Platforms = append([]sim.PlatformConfig(nil), s.cfg.Platforms...)
+	targets := []int{k}
+	if k < 0 {
+		targets = targets[:0]
+		for i := range cfg.Platforms {
+			targets = append(targets, i)
+		}
+	} else if k >= len(cfg.Platforms) {
+		return userErrorf("no platform %d", k)
+	}
+	keys := make([]string, 0, len(params))
+	for key := range params {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		st, ok := sim.LookupSetting(key)
+		if !ok || st.Table != "population" || st.Stage == sim.StageKind || st.Type == sim.Text {
+			return userErrorf("%q is not a structure setting the page can change", key)
+		}
+		v, err := st.Parse(params[key])
+		if err != nil {
+			return userError{fieldMessage(err)}
+		}
+		for _, i := range targets {
+			if err := cfg.Platforms[i].Set(key, v); err != nil {
+				return userError{fieldMessage(err)}
+			}
+		}
+	}
+	agents := 0
+	for _, i := range targets {
+		cfg.Platforms[i].Finish()
+	}
+	for _, pc := range cfg.Platforms {
+		agents += pc.StartAgents()
+		if pc.Kind == sim.KindNetwork && pc.Sites() > maxPageNodes {
+			return userErrorf("%s: %d nodes; the page runs networks of up to %d", pc.Name, pc.Sites(), maxPageNodes)
+		}
+	}
+	if agents > maxPageAgents {
+		return userErrorf("%d agents; the page runs worlds of up to %d", agents, maxPageAgents)
+	}
+	if err := cfg.Validate(); err != nil {
+		return userErrorf("%s", strings.ReplaceAll(fieldMessage(err).Error(), "\n", "; "))
+	}
+	old := s.cfg
+	s.cfg = cfg
+	if err := s.reset(s.seed); err != nil {
+		s.cfg = old
+		return userError{err}
+	}
+	s.running, s.phaseOK, s.helloDue = false, false, true
+	s.drawings, s.sent = nil, nil
+	return nil
 }
 
 func (s *session) platformInfo() []PlatformInfo {
@@ -543,6 +660,7 @@ func (s *session) hello() Hello {
 	s.sent = make([]*NetDrawing, len(h.Platforms))
 	for k := range h.Platforms {
 		h.Platforms[k].Network = s.drawing(k)
+		h.Platforms[k].Structure = structureFields(s.cfg.Platforms[k])
 		s.sent[k] = h.Platforms[k].Network
 	}
 	return h

@@ -118,6 +118,7 @@ function build(h) {
   $("selectionRow").classList.toggle("hidden", !anyLattice);
   SLIDERS = h.sliders;
   buildSliders();
+  buildStructure();
   syncControls(h.platforms);
   setSpeedLabel();
   if (matchMedia("(max-width: 1279px)").matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
@@ -169,6 +170,47 @@ function syncControls(params) {
   }
   for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.params.selection;
 }
+
+// buildStructure shows the focused platform's structure settings (from
+// the hello): changing them rebuilds the population from the seed.
+function buildStructure() {
+  const p = cs.hello.platforms[Math.max(focus, 0)];
+  const box = $("structureFields");
+  box.innerHTML = "";
+  for (const f of p.structure || []) {
+    const row = document.createElement("label");
+    row.className = "field";
+    row.title = f.title;
+    row.dataset.key = f.key;
+    row.append(f.label);
+    let input;
+    if (f.options) {
+      input = document.createElement("select");
+      for (const o of f.options) input.add(new Option(o, o));
+    } else {
+      input = document.createElement("input");
+      input.type = "number";
+      input.step = f.whole ? "1" : "any";
+    }
+    input.value = f.value;
+    row.append(input);
+    box.append(row);
+  }
+}
+
+// rebuild sends the structure fields that differ from the hello's.
+function rebuild() {
+  const p = cs.hello.platforms[Math.max(focus, 0)], params = {};
+  for (const row of $("structureFields").children) {
+    const f = p.structure.find((x) => x.key === row.dataset.key), el = row.querySelector("input, select");
+    const v = f.options ? el.value : +el.value;
+    if (v !== f.value) params[f.key] = v;
+  }
+  if (!Object.keys(params).length) { message("nothing changed", "info"); return Promise.resolve(false); }
+  series.forEach((s) => (s.length = 0)); marks.length = 0;
+  return post({action: "structure", platform: Math.max(focus, 0), params});
+}
+cs.rebuild = rebuild;
 
 // ---- frames ----
 
@@ -408,6 +450,7 @@ function wire() {
   $("step").onclick = () => post({action: "step"});
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
+  $("rebuild").onclick = () => rebuild();
   $("scenarioPick").onchange = () => { if ($("scenarioPick").value) post({action: "scenario", scenario: $("scenarioPick").value}); };
   $("upload").onchange = async () => {
     const f = $("upload").files[0];
@@ -422,6 +465,7 @@ function wire() {
     editing = -Infinity;
     post({action: "set", platform: focus});
     if (cs.lastFrame) syncControls(cs.lastFrame.params);
+    buildStructure();
   };
   for (const r of document.querySelectorAll("input[name=selection]"))
     r.onchange = () => post({action: "set", platform: focus, params: {selection: r.value}});
