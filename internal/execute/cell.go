@@ -47,14 +47,14 @@ func cell(ctx context.Context, sc *scenarios.Scenario, point, rep, every int, de
 			acc.ObserveStats(rec.Generation, st)
 		}
 		if every > 0 && (final || rec.Generation%every == 0) {
-			res.Series = append(res.Series, artifact.Record{Generation: rec.Generation, Rows: statsRows(st)})
+			res.Series = append(res.Series, artifact.Record{Generation: rec.Generation, Rows: StatsRows(st)})
 		}
 	})
 	if err != nil {
 		return res, err
 	}
 	if K > 1 {
-		res.Platforms = finals(statsRows(w.State()), acc.Times())
+		res.Platforms = finals(StatsRows(w.State()), acc.Times())
 	}
 	return res, nil
 }
@@ -109,7 +109,7 @@ func worldRows(rows []artifact.Row, countA, natives, nativesA, migrants, migrant
 }
 
 // statsRows converts the engine's statistics.
-func statsRows(st []sim.PlatformStats) []artifact.Row {
+func StatsRows(st []sim.PlatformStats) []artifact.Row {
 	K := len(st)
 	rows := make([]artifact.Row, K)
 	nA, nat, natA, mig, migA := make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K), make([]float64, K)

@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/execute"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
@@ -630,5 +632,73 @@ func TestBrowserStructure(t *testing.T) {
 	poll(`document.getElementById("message").textContent.includes("radius")`, "a radius beyond the side")
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.lastFrame.platforms[0].size`)); n != 1600 {
 		t.Errorf("a refused rebuild changed the world: %d agents", n)
+	}
+}
+
+// TestBrowserDownloads: the CSV button's series, after 200 generations
+// of fig4c with its seed, equals culturesim run's series.csv for the
+// same seed (its first columns, every row); the PNG button makes an
+// image of the view.
+func TestBrowserDownloads(t *testing.T) {
+	path := chromium(t)
+	sc, err := scenarios.Builtin("fig4c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	// The run: fig4c for 200 generations, seed and streams unchanged.
+	short, err := scenarios.Parse(sc.File, []byte(strings.Replace(sc.Source, "generations = 10000", "generations = 200", 1)))
+	if err != nil || short.Run.Generations != 200 {
+		t.Fatalf("fig4c for 200 generations: %v (%d)", err, short.Run.Generations)
+	}
+	dir := t.TempDir()
+	if _, err := execute.Run(context.Background(), short, execute.Options{Dir: dir, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: 0}, RecordEvery: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(dir, artifact.SeriesCSVFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1100), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.post({action: "step", steps: 200}), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.culturesim.lastFrame.g === 200`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("api/series.csv?session=" + window.culturesim.session).then((r) => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl, wl := strings.Split(strings.TrimSpace(got), "\n"), strings.Split(strings.TrimSpace(string(want)), "\n")
+	if len(gl) != len(wl) || len(gl) != 202 {
+		t.Fatalf("the page's CSV has %d lines, the run's %d (want 202: a header, 200 generations, the end)", len(gl), len(wl))
+	}
+	for i := range gl {
+		if !strings.HasPrefix(wl[i], gl[i]) {
+			t.Fatalf("line %d: the page's %q is not the run's %q", i, gl[i], wl[i])
+		}
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.savePNG()`))
+	if err != nil || n < 10_000 {
+		t.Errorf("the PNG's data URL: %d characters, %v", n, err)
 	}
 }

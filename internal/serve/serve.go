@@ -86,6 +86,7 @@ func New(sc *scenarios.Scenario) (*Server, error) {
 	s.mux.Handle("GET /", http.FileServerFS(files))
 	s.mux.HandleFunc("GET /api/stream", s.stream)
 	s.mux.HandleFunc("POST /api/control", s.control)
+	s.mux.HandleFunc("GET /api/series.csv", s.seriesCSV)
 	return s, nil
 }
 
@@ -303,6 +304,26 @@ type EventControl struct {
 	To        int     `json:"to"`
 	Fraction  float64 `json:"fraction"`
 	Phenotype string  `json:"phenotype,omitempty"` // "any" (default), "A" or "B"
+}
+
+// seriesCSV serves a session's series (see session.seriesCSV) as a
+// download.
+func (s *Server) seriesCSV(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	ses := s.sessions[r.URL.Query().Get("session")]
+	s.mu.Unlock()
+	if ses == nil {
+		http.Error(w, "no such session (it ends when its page is closed); reload the page", http.StatusNotFound)
+		return
+	}
+	ses.mu.Lock()
+	b := ses.seriesCSV()
+	name := ses.sc.Name
+	seed := ses.seed
+	ses.mu.Unlock()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("%s-seed-%d-series.csv", name, seed)))
+	w.Write(b)
 }
 
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {

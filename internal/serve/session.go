@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/culturesim/culturesim/internal/artifact"
+	"github.com/culturesim/culturesim/internal/execute"
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/scenarios"
 	"github.com/culturesim/culturesim/sim"
@@ -66,7 +68,14 @@ type session struct {
 	noticed    int
 	fixNoticed bool // fixation was announced (once until a reset)
 	helloDue   bool // the scenario changed: send a new hello
+	// records are the generations played since the last reset, as a
+	// run's series records them (at most maxRecords), for the CSV.
+	records []artifact.Record
 }
+
+// maxRecords bounds a session's recorded series (a CSV of 10⁵
+// generations of a few platforms is some MB).
+const maxRecords = 100_000
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
 	s := &session{id: id, sc: sc, cfg: sc.Point(0), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
@@ -88,7 +97,30 @@ func (s *session) reset(seed uint64) error {
 	s.world, s.r, s.seed = w, r, seed
 	s.dirty, s.carry, s.steps = true, 0, 0
 	s.notice, s.noticed, s.fixNoticed = "", -1, false
+	s.records = s.records[:0]
 	return nil
+}
+
+// record keeps the generation just played, as culturesim run's series
+// records it: the state at its start and the fitness earned in it.
+func (s *session) record() {
+	if len(s.records) < maxRecords {
+		s.records = append(s.records, artifact.Record{Generation: s.world.Generation() - 1, Rows: execute.StatsRows(s.world.LastStats())})
+	}
+}
+
+// seriesCSV is the session's series since its last reset, in the first
+// columns of culturesim run's series.csv (point 0, replicate 0), ending
+// with the current state (no fitness), as a run's does: for a seed s and
+// the scenario's parameters, the rows of "culturesim run" with seed s.
+func (s *session) seriesCSV() []byte {
+	recs := append(append([]artifact.Record(nil), s.records...), artifact.Record{Generation: s.world.Generation(), Rows: execute.StatsRows(s.world.State())})
+	K := len(s.cfg.Platforms)
+	t := &artifact.Table{Header: artifact.SeriesHeaderOf(K)}
+	for _, row := range artifact.SeriesRows(artifact.RunResult{Series: recs}, s.cfg.Names()) {
+		t.Add(row.Cells(artifact.SeriesColumns(K))...)
+	}
+	return t.Bytes()
 }
 
 // Bounds of a scenario loaded from the page: it runs on this server, so
@@ -396,6 +428,7 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 		gens := 0
 		for s.steps > 0 && ctx.Err() == nil && (gens == 0 || time.Since(now) < tickBudget) {
 			s.world.Step(s.r)
+			s.record()
 			s.steps--
 			gens++
 			if s.pauseIfDone() {

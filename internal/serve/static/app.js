@@ -212,6 +212,62 @@ function rebuild() {
 }
 cs.rebuild = rebuild;
 
+// drawFitness draws each platform's mean fitness over the generations
+// (the last generation played: the frames' meanFitness).
+function drawFitness() {
+  const cv = $("chart2"), ctx = cv.getContext("2d");
+  const W = cv.width, H = cv.height, L = 58, R = 10, T = 8, B = 24;
+  ctx.clearRect(0, 0, W, H);
+  let g0 = Infinity, g1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const s of series) for (const p of s) {
+    g0 = Math.min(g0, p[0]); g1 = Math.max(g1, p[0]);
+    if (!isNaN(p[3])) { y0 = Math.min(y0, p[3]); y1 = Math.max(y1, p[3]); }
+  }
+  if (!isFinite(y0)) return;
+  if (g1 === g0) g1 = g0 + 1;
+  if (y1 - y0 < 1e-6) { y0 -= 0.01; y1 += 0.01; }
+  const X = (g) => L + (W - L - R) * (g - g0) / (g1 - g0), Y = (y) => T + (H - T - B) * (1 - (y - y0) / (y1 - y0));
+  ctx.strokeStyle = "#ccc"; ctx.fillStyle = "#666"; ctx.font = "11px system-ui"; ctx.lineWidth = 1;
+  for (let t = 0; t <= 2; t++) {
+    const y = y0 + (y1 - y0) * t / 2;
+    ctx.beginPath(); ctx.moveTo(L, Y(y)); ctx.lineTo(W - R, Y(y)); ctx.stroke();
+    ctx.fillText(y.toFixed(3), 14, Y(y) + 4);
+  }
+  ctx.textAlign = "center"; ctx.fillText("generation", L + (W - L - R) / 2, H - 6); ctx.textAlign = "left";
+  series.forEach((s, k) => {
+    ctx.strokeStyle = PLATFORM_COLORS[k % 5]; ctx.lineWidth = 2; ctx.beginPath();
+    let pen = false;
+    for (const p of s) {
+      if (isNaN(p[3])) { pen = false; continue; }
+      if (pen) ctx.lineTo(X(p[0]), Y(p[3])); else ctx.moveTo(X(p[0]), Y(p[3]));
+      pen = true;
+    }
+    ctx.stroke();
+  });
+}
+
+// savePNG puts the population, the charts and the phase diagram side by
+// side in one image and downloads it.
+function savePNG() {
+  // A lattice's canvas has a pixel a site: drawn 3 to 4 times larger.
+  const parts = [...document.querySelectorAll("#world canvas")].map((c) => [c, Math.max(c.width, 330), Math.max(c.height, 330) * c.height / c.width])
+    .concat([[$("chart"), $("chart").width, $("chart").height], [$("phase"), $("phase").width, $("phase").height]]);
+  const gap = 12, H = Math.max(...parts.map((p) => p[2]));
+  const out = document.createElement("canvas");
+  out.width = parts.reduce((w, p) => w + p[1] + gap, gap); out.height = H + 2 * gap;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, out.width, out.height);
+  ctx.imageSmoothingEnabled = false;
+  let x = gap;
+  for (const [c, w, h] of parts) { ctx.drawImage(c, x, gap, w, h); x += w + gap; }
+  const a = document.createElement("a");
+  a.download = `${cs.hello.scenario}-generation-${cs.lastFrame ? cs.lastFrame.g : 0}.png`;
+  a.href = out.toDataURL("image/png");
+  a.click();
+  return a.href.length;
+}
+cs.savePNG = savePNG;
+
 // ---- frames ----
 
 function drawLattice(cv, pf) {
@@ -318,12 +374,13 @@ function onFrame(f) {
     const s = series[k];
     if (s.length && f.g < s[s.length - 1][0]) { series.forEach((x) => (x.length = 0)); marks.length = 0; } // reset
     if (!s.length || s[s.length - 1][0] !== f.g) {
-      s.push([f.g, pf.size ? pf.a / pf.size : NaN, pf.migrants ? pf.migrantsA / pf.migrants : NaN]);
+      s.push([f.g, pf.size ? pf.a / pf.size : NaN, pf.migrants ? pf.migrantsA / pf.migrants : NaN, pf.meanFitness || NaN]);
       if (s.length > 2000) s.splice(0, s.length - 2000);
     }
   });
   noteChanges(f);
   drawChart();
+  if ($("fitnessBox").open) drawFitness();
   syncControls(f.params);
   $("status").textContent = `generation ${f.g} · ${f.running ? "playing" : "paused"} · seed ${f.seed}`;
   // Why play paused by itself (fixation, the scenario's last generation).
@@ -451,6 +508,9 @@ function wire() {
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
   $("rebuild").onclick = () => rebuild();
+  $("csv").onclick = () => { const a = document.createElement("a"); a.href = "api/series.csv?session=" + cs.session; a.download = ""; a.click(); };
+  $("png").onclick = () => savePNG();
+  $("fitnessBox").ontoggle = () => $("fitnessBox").open && drawFitness();
   $("scenarioPick").onchange = () => { if ($("scenarioPick").value) post({action: "scenario", scenario: $("scenarioPick").value}); };
   $("upload").onchange = async () => {
     const f = $("upload").files[0];
