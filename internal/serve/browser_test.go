@@ -702,3 +702,48 @@ func TestBrowserDownloads(t *testing.T) {
 		t.Errorf("the PNG's data URL: %d characters, %v", n, err)
 	}
 }
+
+// TestBrowserPlatforms: tiktok_refugees played past its ban shows the
+// refugees on xiaohongshu, the ban's mark on the chart, and both
+// platforms' drawings. A screenshot goes to
+// $CULTURESIM_PLATFORMS_SCREENSHOT (docs/teaching-mode-platforms.png).
+func TestBrowserPlatforms(t *testing.T) {
+	path := chromium(t)
+	sc, err := scenarios.Builtin("tiktok_refugees")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1150), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	for range 45 { // one generation a frame, so that the chart has every one
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.post({action: "step"}), true)`)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.culturesim.lastFrame.g >= 45 && window.culturesim.lastFrame.platforms[1].migrants > 0`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("no refugees on xiaohongshu after the ban: %v", err)
+	}
+	if evs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.hello.events.length`)); evs != 1 {
+		t.Errorf("the chart has %d scenario events, want the ban", evs)
+	}
+	screenshot(t, ctx, "CULTURESIM_PLATFORMS_SCREENSHOT", "platforms.png")
+}

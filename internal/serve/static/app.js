@@ -472,7 +472,8 @@ function onPhase(ph) {
     // T_A = T_B: neutral transmission, the line the lesson's bias is read from.
     ctx.save(); ctx.setLineDash([4, 3]); ctx.strokeStyle = "#333";
     ctx.beginPath(); ctx.moveTo(X(0), T); ctx.lineTo(X(0), H - B); ctx.stroke(); ctx.restore();
-    ctx.textAlign = "center"; ctx.fillText("0", X(0), H - B + 14);
+    const near = [0, 1, 2, 3, 4].some((t) => Math.abs(X(ph.x0 + (ph.x1 - ph.x0) * t / 4) - X(0)) < 26);
+    if (!near) { ctx.textAlign = "center"; ctx.fillText("0", X(0), H - B + 14); } // a tick label already there would collide
   }
   ctx.textAlign = "center";
   ctx.fillText(ph.mode === "v" ? "v (vertical transmission)" : "T_A − T_B (transmission bias)", L + (W - L - R) / 2, H - 6);
