@@ -2,7 +2,8 @@
 # Builds culturesim's release binaries: static (CGO_ENABLED=0), stripped
 # and path-free (-trimpath), for linux/amd64, linux/arm64, darwin/arm64,
 # darwin/amd64 and windows/amd64, each recording the release and the
-# commit (culturesim version prints both), with a SHA256SUMS file.
+# commit (culturesim version prints both), the teaching page's static site
+# (site/ and a .tar.gz of it), with a SHA256SUMS file.
 #
 #   scripts/release.sh [--out DIR]     (default: dist/)
 #
@@ -34,5 +35,8 @@ for t in $targets; do
 		-ldflags "-s -w -X github.com/culturesim/culturesim/internal/version.Commit=$commit" \
 		-o "$out/$name" ./cmd/culturesim
 done
+echo "building the teaching page's static site (site/: the engine in WebAssembly)"
+go run ./cmd/culturesim site "$out/site" >/dev/null
+(cd "$out/site" && tar -czf "../culturesim_${release}_site.tar.gz" .)
 (cd "$out" && sum culturesim_"${release}"_* > SHA256SUMS)
 echo "release $release ($commit): $(ls "$out" | grep -c '^culturesim_') binaries and SHA256SUMS in $out"

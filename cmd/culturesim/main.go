@@ -88,6 +88,7 @@ func commands() map[string]command {
 		"serve":      {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
 		"version":    {"print the version and the commit it was built from", cmdVersion},
 		"completion": {"print a shell completion script (bash, zsh or fish)", cmdCompletion},
+		"site":       {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite},
 	}
 }
 

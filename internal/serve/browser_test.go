@@ -1,7 +1,10 @@
 package serve
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -746,4 +749,107 @@ func TestBrowserPlatforms(t *testing.T) {
 		t.Errorf("the chart has %d scenario events, want the ban", evs)
 	}
 	screenshot(t, ctx, "CULTURESIM_PLATFORMS_SCREENSHOT", "platforms.png")
+}
+
+// TestStaticSite: the site culturesim site writes runs the engine in the
+// browser (WebAssembly) with nothing but a static file server: every
+// request goes to it, the 100×100 lattice plays at 25 frames a second or
+// more, and after a reset the first 200 generations are those of
+// culturesim run with the same seed (the series' CSV, row for row). It
+// logs the engine's size (gzip) and load time.
+func TestStaticSite(t *testing.T) {
+	path := chromium(t)
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go toolchain to build the site")
+	}
+	dir := t.TempDir()
+	n, err := WriteSite(context.Background(), dir, "fig4c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, _ := os.ReadFile(filepath.Join(dir, "culturesim.wasm"))
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(wasm)
+	zw.Close()
+	t.Logf("culturesim.wasm: %.1f MB, %.1f MB gzipped", float64(n)/1e6, float64(gz.Len())/1e6)
+	ts := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer ts.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1500, 1100), chromedp.Flag("headless", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	var mu sync.Mutex
+	var requests []string
+	listen := chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			requests = append(requests, e.Request.URL)
+			mu.Unlock()
+		}
+	})
+	ctx, cancel := chromedp.NewContext(allocCtx, listen)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!(window.culturesim && window.culturesim.frames > 0 && window.culturesim.phases > 0)`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("the static page did not start: %v", err)
+	}
+	load, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.culturesim.wasmLoadMs`))
+	t.Logf("engine loaded and started in %.0f ms", load)
+	frames := func() int {
+		n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.culturesim.frames`))
+		return n
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#play")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	f0, t0 := frames(), time.Now()
+	time.Sleep(3 * time.Second)
+	rate := float64(frames()-f0) / time.Since(t0).Seconds()
+	t.Logf("%.1f frames/s for the 100×100 lattice in WebAssembly", rate)
+	if rate < 25 {
+		t.Errorf("%.1f frames a second, want 25 or more", rate)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.culturesim.post({action: "pause"}), window.culturesim.post({action: "reset"}), window.culturesim.post({action: "step", steps: 200}), true)`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.culturesim.lastFrame.g === 200`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.culturesimWasm.seriesCSV()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := scenarios.Builtin("fig4c")
+	short, err := scenarios.Parse(sc.File, []byte(strings.Replace(sc.Source, "generations = 10000", "generations = 200", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdir := t.TempDir()
+	if _, err := execute.Run(context.Background(), short, execute.Options{Dir: rdir, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: 0}, RecordEvery: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(filepath.Join(rdir, artifact.SeriesCSVFile))
+	gl, wl := strings.Split(strings.TrimSpace(got), "\n"), strings.Split(strings.TrimSpace(string(want)), "\n")
+	if len(gl) != len(wl) {
+		t.Fatalf("the site's series has %d lines, the run's %d", len(gl), len(wl))
+	}
+	for i := range gl {
+		if !strings.HasPrefix(wl[i], gl[i]) {
+			t.Fatalf("line %d: the site's %q is not the run's %q", i, gl[i], wl[i])
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, u := range requests {
+		if !strings.HasPrefix(u, ts.URL) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("the static page asked for %s, beyond its static server", u)
+		}
+	}
 }

@@ -68,6 +68,10 @@ type session struct {
 	noticed    int
 	fixNoticed bool // fixation was announced (once until a reset)
 	helloDue   bool // the scenario changed: send a new hello
+	// frameInterval replaces FrameInterval (0: FrameInterval): the
+	// static site's page draws at 30 a second, as nothing crosses a
+	// network.
+	frameInterval time.Duration
 	// records are the generations played since the last reset, as a
 	// run's series records them (at most maxRecords), for the CSV.
 	records []artifact.Record
@@ -393,7 +397,11 @@ func liveKeys() []string {
 // run is the session's loop: it plays generations at the requested speed
 // and sends a frame every tick while playing (and after any change).
 func (s *session) run(ctx context.Context, send func(event string, v any) error) {
-	tick := time.NewTicker(FrameInterval)
+	interval := FrameInterval
+	if s.frameInterval > 0 {
+		interval = s.frameInterval
+	}
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	defer func() {
 		s.mu.Lock()
@@ -436,7 +444,7 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			}
 		}
 		if s.running {
-			s.steps = min(s.steps, int(math.Ceil(s.speed*FrameInterval.Seconds()))) // do not pile up
+			s.steps = min(s.steps, int(math.Ceil(s.speed*interval.Seconds()))) // do not pile up
 		}
 		var frame *Frame
 		if gens > 0 || s.running || s.dirty {

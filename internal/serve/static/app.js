@@ -30,12 +30,24 @@ function message(text, kind) {
   m.className = text ? kind : "";
 }
 
+// STATIC: the static site (culturesim site), where the engine runs in
+// this page as WebAssembly (window.culturesimWasm) instead of on a server.
+const STATIC = window.CULTURESIM_STATIC || null;
+
 async function post(body) {
   if (!cs.session) return false;
   try {
-    const r = await fetch("api/control?session=" + cs.session, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
-    const j = await r.json();
-    if (!r.ok) { cs.errors++; message(j.error || ("error " + r.status), "error"); return false; }
+    let j, ok;
+    if (STATIC) {
+      j = JSON.parse(window.culturesimWasm.control(JSON.stringify(body)));
+      ok = !j.error;
+    } else {
+      const r = await fetch("api/control?session=" + cs.session, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+      j = await r.json();
+      ok = r.ok;
+      if (!ok && !j.error) j.error = "error " + r.status;
+    }
+    if (!ok) { cs.errors++; message(j.error, "error"); return false; }
     message("");
     return true;
   } catch (e) {
@@ -509,7 +521,16 @@ function wire() {
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
   $("rebuild").onclick = () => rebuild();
-  $("csv").onclick = () => { const a = document.createElement("a"); a.href = "api/series.csv?session=" + cs.session; a.download = ""; a.click(); };
+  $("csv").onclick = () => {
+    const a = document.createElement("a");
+    if (STATIC) {
+      a.href = URL.createObjectURL(new Blob([window.culturesimWasm.seriesCSV()], {type: "text/csv"}));
+      a.download = `${cs.hello.scenario}-seed-${cs.lastFrame ? cs.lastFrame.seed : ""}-series.csv`;
+    } else {
+      a.href = "api/series.csv?session=" + cs.session; a.download = "";
+    }
+    a.click();
+  };
   $("png").onclick = () => savePNG();
   $("fitnessBox").ontoggle = () => $("fitnessBox").open && drawFitness();
   $("scenarioPick").onchange = () => { if ($("scenarioPick").value) post({action: "scenario", scenario: $("scenarioPick").value}); };
@@ -546,6 +567,29 @@ function wire() {
 }
 
 function connect() {
+  if (STATIC) {
+    // The engine compiled to WebAssembly: load it, then start a session
+    // whose stream calls back here as the server's events would.
+    const handlers = {
+      hello: (h) => { cs.session = h.session; build(h); $("status").textContent = "running in this page (WebAssembly)"; },
+      frame: onFrame, phase: onPhase, ping: () => {},
+    };
+    $("status").textContent = "loading the engine…";
+    const go = new Go();
+    const t0 = performance.now();
+    // instantiateStreaming needs the server to say application/wasm;
+    // some static servers do not, so the bytes are the fallback.
+    const load = WebAssembly.instantiateStreaming ? WebAssembly.instantiateStreaming(fetch(STATIC.wasm), go.importObject)
+      .catch(() => fetch(STATIC.wasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject)))
+      : fetch(STATIC.wasm).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
+    load.then((r) => {
+      go.run(r.instance);
+      cs.wasmLoadMs = performance.now() - t0;
+      const err = window.culturesimWasm.start(STATIC.scenario || "", (event, data) => handlers[event] && handlers[event](JSON.parse(data)));
+      if (err) message(err, "error");
+    }).catch((e) => { $("status").textContent = "the engine did not load: " + e; });
+    return;
+  }
   const es = new EventSource("api/stream");
   es.addEventListener("hello", (e) => { const h = JSON.parse(e.data); cs.session = h.session; build(h); $("status").textContent = "connected"; });
   es.addEventListener("frame", (e) => onFrame(JSON.parse(e.data)));
