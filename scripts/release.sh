@@ -39,4 +39,4 @@ echo "building the teaching page's static site (site/: the engine in WebAssembly
 go run ./cmd/culturesim site "$out/site" >/dev/null
 (cd "$out/site" && tar -czf "../culturesim_${release}_site.tar.gz" .)
 (cd "$out" && sum culturesim_"${release}"_* > SHA256SUMS)
-echo "release $release ($commit): $(ls "$out" | grep -c '^culturesim_') binaries and SHA256SUMS in $out"
+echo "release $release ($commit): five binaries, the site (site/ and its .tar.gz) and SHA256SUMS in $out"

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,24 +117,7 @@ func TestSlurmCluster(t *testing.T) {
 		t.Fatalf("local sweep: %s", stderr)
 	}
 	job := filepath.Join(dir, "job")
-	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "3", "--binary", bin, "--out", job); code != 0 {
-		t.Fatalf("slurm: %s", stderr)
-	}
-	out, err := exec.Command(filepath.Join(job, "submit.sh")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("submit: %v\n%s", err, out)
-	}
-	t.Logf("submitted: %s", bytes.TrimSpace(out))
-	merged := filepath.Join(job, "merged")
-	waitMerged(t, job, merged, "submit.sh")
-	idle(t)
-	for _, f := range []string{"runs.csv", "summary.csv"} {
-		a, _ := os.ReadFile(filepath.Join(local, f))
-		b, err := os.ReadFile(filepath.Join(merged, f))
-		if err != nil || !bytes.Equal(a, b) || len(a) == 0 {
-			t.Errorf("%s: the Slurm result differs from the local sweep (%v)", f, err)
-		}
-	}
+	merged := submitAndCompare(t, sc, bin, job, 3, local)
 	shards, _ := filepath.Glob(filepath.Join(job, "shards", "shard-*"))
 	if len(shards) != 3 {
 		t.Errorf("shards %v", shards)
@@ -147,7 +131,7 @@ func TestSlurmCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.RemoveAll(merged)
-	out, err = exec.Command(filepath.Join(job, "resubmit.sh")).CombinedOutput()
+	out, err := exec.Command(filepath.Join(job, "resubmit.sh")).CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("shards 1 queued again")) {
 		t.Fatalf("resubmit: %v\n%s", err, out)
 	}
@@ -216,13 +200,23 @@ func TestSlurmClusterNetwork(t *testing.T) {
 	if code, _, stderr := runCLI(t, "sweep", sc, "--out", local, "--quiet"); code != 0 {
 		t.Fatalf("local sweep: %s", stderr)
 	}
-	job := filepath.Join(dir, "job")
-	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", "2", "--binary", bin, "--out", job); code != 0 {
+	submitAndCompare(t, sc, bin, filepath.Join(dir, "job"), 2, local)
+}
+
+// submitAndCompare writes a Slurm job of tasks tasks for scenario sc,
+// submits it, waits for its merge and checks that its runs.csv and
+// summary.csv equal those of the local sweep in local. It returns the
+// merged directory.
+func submitAndCompare(t *testing.T, sc, bin, job string, tasks int, local string) string {
+	t.Helper()
+	if code, _, stderr := runCLI(t, "slurm", sc, "--tasks", strconv.Itoa(tasks), "--binary", bin, "--out", job); code != 0 {
 		t.Fatalf("slurm: %s", stderr)
 	}
-	if out, err := exec.Command(filepath.Join(job, "submit.sh")).CombinedOutput(); err != nil {
+	out, err := exec.Command(filepath.Join(job, "submit.sh")).CombinedOutput()
+	if err != nil {
 		t.Fatalf("submit: %v\n%s", err, out)
 	}
+	t.Logf("submitted: %s", bytes.TrimSpace(out))
 	merged := filepath.Join(job, "merged")
 	waitMerged(t, job, merged, "submit.sh")
 	idle(t)
@@ -233,4 +227,5 @@ func TestSlurmClusterNetwork(t *testing.T) {
 			t.Errorf("%s: the Slurm result differs from the local sweep (%v)", f, err)
 		}
 	}
+	return merged
 }
