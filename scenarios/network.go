@@ -158,6 +158,9 @@ func (w *world) setGraphs(cfg *sim.WorldConfig) {
 		if ef := w.edges[pc.Network.EdgesFile]; ef != nil {
 			pc.Network.EdgesGraph = ef.Graph
 		}
+		if w.bounds != nil && w.bounds(*pc) != nil {
+			continue // too costly to build: checkPoints reports it
+		}
 		pc.Finish()
 	}
 }

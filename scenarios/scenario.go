@@ -184,6 +184,9 @@ type parser struct {
 	// edgePaths: where a recorded scenario's edge lists were read.
 	edgePaths map[string]string
 	noFiles   bool // an uploaded scenario: reading files is refused
+	// bounds, if set, refuses a platform too costly to build (checked at
+	// every point before its graphs are built or its world validated).
+	bounds func(sim.PlatformConfig) error
 }
 
 func (p *parser) fail(key, format string, a ...any) {
@@ -242,10 +245,14 @@ func Parse(name string, src []byte) (*Scenario, error) {
 // ParseUpload is Parse for a scenario that came from elsewhere (the
 // teaching page's upload): it may not name files on this machine, so an
 // edges key is refused.
-func ParseUpload(name string, src []byte) (*Scenario, error) {
-	p := &parser{file: name, keys: scanKeys(string(src)), noFiles: true}
+func ParseUpload(name string, src []byte, bounds func(sim.PlatformConfig) error) (*Scenario, error) {
+	p := &parser{file: name, keys: scanKeys(string(src)), noFiles: true, bounds: bounds}
 	return p.parse(src)
 }
+
+// MaxUploadPoints bounds an uploaded scenario's sweep: every point is
+// checked when it is read.
+const MaxUploadPoints = 1000
 
 // ParseWithEdges is Parse, reading the edge-list files the scenario
 // names from the paths edges gives (by the name the scenario writes), as
@@ -335,7 +342,7 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 
 	pop := p.table("population", tree)
 	sc.Run.Stop = sim.StopRule(p.choice("population.stop", pop, "fixation", "generations"))
-	sc.world.seed = sc.Seed
+	sc.world.seed, sc.world.bounds = sc.Seed, p.bounds
 	p.world(tree, &sc.world, sc.Run.Generations)
 	p.loadEdges(&sc.world)
 	p.swept = map[string]bool{}
@@ -362,6 +369,11 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 		}
 		p.fail(key, "%s: more than the %d runs one sweep can hold (split it into several scenarios)", what, MaxRuns)
 		sc.Axes = nil // nothing below counts the points
+		return
+	}
+	if p.noFiles && sc.NumPoints() > MaxUploadPoints {
+		p.fail("sweep", "%d points; an uploaded scenario has at most %d", sc.NumPoints(), MaxUploadPoints)
+		sc.Axes = nil
 		return
 	}
 	// Ranges are checked even when something else is wrong (every

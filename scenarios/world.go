@@ -54,6 +54,9 @@ type world struct {
 	migration model.Migration
 	seed      uint64               // the scenario's seed, which fixed graphs derive theirs from
 	edges     map[string]*EdgeFile // edge-list files, by the name the scenario gives
+	// bounds refuses platforms too costly to build (uploads): such a
+	// platform's graph is never built.
+	bounds func(sim.PlatformConfig) error
 }
 
 // settingsIn lists the keys of sim.Settings in one table, primary only.
@@ -520,6 +523,18 @@ func (p *parser) checkPoints(sc *Scenario) {
 	for i := range n {
 		axes := sc.axisSets(sc.PointValues(i))
 		cfg, effs := sc.world.resolve(axes, sc.Run.Generations)
+		if sc.world.bounds != nil {
+			over := false
+			for _, pc := range cfg.Platforms {
+				if err := sc.world.bounds(pc); err != nil {
+					p.fail("population", "%s", err)
+					over = true
+				}
+			}
+			if over {
+				return // nothing of it is built or checked
+			}
+		}
 		err := cfg.Validate()
 		if err == nil {
 			continue

@@ -736,3 +736,49 @@ func (p PlatformConfig) Describe() string {
 	}
 	return fmt.Sprintf("well-mixed, %d agents", p.Agents)
 }
+
+// Work estimates what a platform will cost before anything is built:
+// its sites (agents of a well-mixed platform), the entries of its
+// neighbour lists (2 × edges of a graph, the expected number for random
+// families; sites × neighbours of a lattice), and the games it can play
+// in a generation. Callers that run worlds for others (the teaching page)
+// bound them before building a graph or a world.
+func (p PlatformConfig) Work() (sites, links, games int64) {
+	switch p.Kind {
+	case KindWellMixed:
+		return int64(p.Agents), 0, int64(p.Agents)
+	case KindLattice:
+		lc := p.Lattice.WithDefaults()
+		s := int64(lc.Side) * int64(lc.Side)
+		k := int64(lc.MaxNeighbours())
+		return s, s * k, s * int64(lc.Rounds) * (1 + k)
+	}
+	n := p.Network
+	N := int64(n.Nodes)
+	var deg float64
+	switch n.Graph {
+	case GraphRegular, GraphSmallWorld:
+		deg = float64(n.Degree)
+	case GraphGnp:
+		deg = n.MeanDegree
+		if deg == 0 {
+			deg = n.P * float64(N-1)
+		}
+	case GraphGnm:
+		deg = n.MeanDegree
+	case GraphBA, GraphHolmeKim:
+		deg = 2 * float64(n.M)
+	case GraphLattice:
+		lc := p.Lattice.WithDefaults()
+		N *= N
+		deg = float64(lc.MaxNeighbours())
+	case GraphEdges:
+		if n.EdgesGraph == nil {
+			return 0, 0, 0
+		}
+		N, deg = int64(n.EdgesGraph.Nodes()), n.EdgesGraph.MeanDegree()
+	}
+	l := int64(math.Min(float64(N)*deg, math.MaxInt64/4))
+	rounds := int64(p.Lattice.WithDefaults().Rounds)
+	return N, l, rounds * (N + l) // an initiator's game, and its neighbours' as partners
+}

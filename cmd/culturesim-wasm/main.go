@@ -43,11 +43,18 @@ func main() {
 			onEvent := args[1]
 			var ctx context.Context
 			ctx, cancel = context.WithCancel(context.Background())
-			go l.Run(ctx, func(event string, v any) error {
+			go l.Run(ctx, func(event string, v any) (err error) {
 				b, err := json.Marshal(v)
 				if err != nil {
 					return err
 				}
+				// The page catches its handlers' errors; should one still
+				// throw, the session goes on rather than the program ending.
+				defer func() {
+					if r := recover(); r != nil {
+						err = nil
+					}
+				}()
 				onEvent.Invoke(event, string(b))
 				return nil
 			})

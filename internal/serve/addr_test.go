@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/culturesim/culturesim/scenarios"
 )
@@ -103,4 +104,49 @@ func TestSlidersHoldBuiltins(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The page cannot make the server build or play more than a teaching
+// world: a rebuild or an upload beyond the bounds is refused before any
+// neighbour list or graph is built (quickly, whatever it asked for).
+func TestPageBounds(t *testing.T) {
+	s, err := newSession(mustBuiltin(t, "fig4c"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, params := range []map[string]any{
+		{"size": 2000, "radius": 127},  // 4·10⁶ sites × 65,024 neighbours
+		{"size": 2000, "rounds": 7281}, // minutes a generation
+		{"size": 40000},                // 1.6·10⁹ sites
+	} {
+		start := time.Now()
+		err := s.apply(Control{Action: "structure", Platform: 0, Params: params})
+		if err == nil || time.Since(start) > time.Second {
+			t.Errorf("structure %v: %v after %v, want a quick refusal", params, err, time.Since(start))
+		}
+	}
+	if s.world.Size() != 10000 {
+		t.Errorf("a refused rebuild changed the world: %d agents", s.world.Size())
+	}
+	model := "[model]\nb = 1.3\nc = 0.05\nv = 1\nta = 0.3\ntb = 0.3\n"
+	for name, src := range map[string]string{
+		"huge regular graph": model + "[population]\nkind = \"network\"\ngraph = \"regular\"\nsize = 100000000\ndegree = 4\n",
+		"dense graph":        model + "[population]\nkind = \"network\"\ngraph = \"gnp\"\nsize = 900000\np = 0.5\n",
+		"big sweep":          model + "alpha = 0.5\n[population]\nkind = \"wellmixed\"\nsize = 100\n[sweep]\nc = {from = 0, to = 0.2, n = 2000}\n",
+	} {
+		start := time.Now()
+		err := s.apply(Control{Action: "scenario", File: "big.toml", TOML: src})
+		if err == nil || time.Since(start) > 2*time.Second {
+			t.Errorf("%s: %v after %v, want a quick refusal", name, err, time.Since(start))
+		}
+	}
+}
+
+func mustBuiltin(t *testing.T, name string) *scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
 }

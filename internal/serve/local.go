@@ -43,8 +43,9 @@ func (l *Local) Apply(c Control) error { return l.s.apply(c) }
 // SeriesCSV is the session's series (as /api/series.csv).
 func (l *Local) SeriesCSV() []byte {
 	l.s.mu.Lock()
-	defer l.s.mu.Unlock()
-	return l.s.seriesCSV()
+	recs, names := l.s.series()
+	l.s.mu.Unlock()
+	return seriesTable(recs, names)
 }
 
 // StaticFiles are the page's files (index.html, app.js, style.css), for

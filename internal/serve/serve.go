@@ -296,6 +296,7 @@ type Control struct {
 	Scenario string `json:"scenario,omitempty"`
 	TOML     string `json:"toml,omitempty"`
 	File     string `json:"file,omitempty"`
+	parsed   *scenarios.Scenario // the scenario's, read before the session's lock
 }
 
 // EventControl triggers a migration event in the next generation.
@@ -317,10 +318,10 @@ func (s *Server) seriesCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ses.mu.Lock()
-	b := ses.seriesCSV()
-	name := ses.sc.Name
-	seed := ses.seed
+	recs, names := ses.series()
+	name, seed := ses.sc.Name, ses.seed
 	ses.mu.Unlock()
+	b := seriesTable(recs, names) // formatted outside the lock
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("%s-seed-%d-series.csv", name, seed)))
 	w.Write(b)

@@ -77,9 +77,9 @@ type session struct {
 	records []artifact.Record
 }
 
-// maxRecords bounds a session's recorded series (a CSV of 10⁵
-// generations of a few platforms is some MB).
-const maxRecords = 100_000
+// maxRecordRows bounds a session's recorded series, in rows (a
+// generation has a row a platform, and the world's): about 70 MB.
+const maxRecordRows = 1_000_000
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
 	s := &session{id: id, sc: sc, cfg: sc.Point(0), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
@@ -101,49 +101,92 @@ func (s *session) reset(seed uint64) error {
 	s.world, s.r, s.seed = w, r, seed
 	s.dirty, s.carry, s.steps = true, 0, 0
 	s.notice, s.noticed, s.fixNoticed = "", -1, false
-	s.records = s.records[:0]
+	s.records = nil // the old run's memory goes
 	return nil
 }
 
 // record keeps the generation just played, as culturesim run's series
 // records it: the state at its start and the fitness earned in it.
 func (s *session) record() {
-	if len(s.records) < maxRecords {
+	if rows := len(s.cfg.Platforms) + 1; (len(s.records)+1)*rows <= maxRecordRows {
 		s.records = append(s.records, artifact.Record{Generation: s.world.Generation() - 1, Rows: execute.StatsRows(s.world.LastStats())})
 	}
 }
 
-// seriesCSV is the session's series since its last reset, in the first
-// columns of culturesim run's series.csv (point 0, replicate 0), ending
-// with the current state (no fitness), as a run's does: for a seed s and
-// the scenario's parameters, the rows of "culturesim run" with seed s.
-func (s *session) seriesCSV() []byte {
+// series copies the session's series since its last reset and its
+// current state (call with s.mu held); seriesTable formats them, without
+// the lock (the world plays on), in the first columns of culturesim run's
+// series.csv (point 0, replicate 0), ending with the current state (no
+// fitness), as a run's does: for a seed s and the scenario's parameters,
+// the rows of "culturesim run" with seed s.
+func (s *session) series() ([]artifact.Record, []string) {
 	recs := append(append([]artifact.Record(nil), s.records...), artifact.Record{Generation: s.world.Generation(), Rows: execute.StatsRows(s.world.State())})
-	K := len(s.cfg.Platforms)
+	return recs, s.cfg.Names()
+}
+
+func seriesTable(recs []artifact.Record, names []string) []byte {
+	K := len(names)
 	t := &artifact.Table{Header: artifact.SeriesHeaderOf(K)}
-	for _, row := range artifact.SeriesRows(artifact.RunResult{Series: recs}, s.cfg.Names()) {
+	for _, row := range artifact.SeriesRows(artifact.RunResult{Series: recs}, names) {
 		t.Add(row.Cells(artifact.SeriesColumns(K))...)
 	}
 	return t.Bytes()
 }
 
-// Bounds of a scenario loaded from the page: it runs on this server, so
-// a page may not ask for more than a teaching-sized world.
+// Bounds of a world built from the page (an upload, a rebuild): it runs
+// on this server, so a page may not ask for more than a teaching-sized
+// world, in agents, in neighbour-list entries (memory: 4 bytes each) or
+// in games a generation (time: about 10 ns each, under the lock).
 const (
 	maxPageAgents = 4_000_000
 	maxPageNodes  = 1_000_000
+	maxPageLinks  = 50_000_000
+	maxPageGames  = 50_000_000
 )
 
-// loadScenario replaces the session's scenario by a built-in one (c.Scenario)
-// or one uploaded as text (c.TOML, named c.File), checked with the
-// command line's messages; a sweep shows its point 0. The page gets a new
-// hello.
-func (s *session) loadScenario(c Control) error {
+// pageBounds refuses a platform the page may not build, from what its
+// settings imply (sim.PlatformConfig.Work), before anything is built.
+func pageBounds(pc sim.PlatformConfig) error {
+	sites, links, games := pc.Work()
+	switch {
+	case sites > maxPageAgents:
+		return fmt.Errorf("platform %s: %d sites or agents; the page runs up to %d (run larger worlds with culturesim run)", pc.Name, sites, maxPageAgents)
+	case pc.Kind == sim.KindNetwork && sites > maxPageNodes:
+		return fmt.Errorf("platform %s: %d nodes; the page runs networks of up to %d", pc.Name, sites, maxPageNodes)
+	case links > maxPageLinks:
+		return fmt.Errorf("platform %s: about %d neighbour-list entries; the page builds up to %d (a smaller radius, degree or size)", pc.Name, links, maxPageLinks)
+	case games > maxPageGames:
+		return fmt.Errorf("platform %s: about %d games a generation; the page plays up to %d (fewer rounds, a smaller neighbourhood or size)", pc.Name, games, maxPageGames)
+	}
+	return nil
+}
+
+// worldBounds applies pageBounds to every platform, and the agents' total.
+func worldBounds(cfg sim.WorldConfig) error {
+	var agents int64
+	for _, pc := range cfg.Platforms {
+		if err := pageBounds(pc); err != nil {
+			return err
+		}
+		sites, _, _ := pc.Work()
+		agents += sites
+	}
+	if agents > maxPageAgents {
+		return fmt.Errorf("%d agents in the world; the page runs up to %d", agents, maxPageAgents)
+	}
+	return nil
+}
+
+// parseScenario reads the scenario of a "scenario" control: a built-in
+// (c.Scenario) or an uploaded file's text (c.TOML, named c.File), checked
+// with the command line's messages and the page's bounds. It takes no
+// lock: parsing may take a moment.
+func parseScenario(c Control) (*scenarios.Scenario, error) {
 	var sc *scenarios.Scenario
 	var err error
 	switch {
 	case c.Scenario != "" && c.TOML != "":
-		return userErrorf("scenario: give a built-in name or a file's text, not both")
+		return nil, userErrorf("scenario: give a built-in name or a file's text, not both")
 	case c.Scenario != "":
 		sc, err = scenarios.Builtin(c.Scenario)
 	case c.TOML != "":
@@ -151,28 +194,27 @@ func (s *session) loadScenario(c Control) error {
 		if name == "" {
 			name = "uploaded.toml"
 		}
-		sc, err = scenarios.ParseUpload(filepath.Base(name), []byte(c.TOML))
+		sc, err = scenarios.ParseUpload(filepath.Base(name), []byte(c.TOML), pageBounds)
 	default:
-		return userErrorf("scenario: give a built-in name (scenario) or a file's text (toml)")
+		return nil, userErrorf("scenario: give a built-in name (scenario) or a file's text (toml)")
 	}
 	if err != nil {
 		var se scenarios.Errors
 		if errors.As(err, &se) {
-			return userErrorf("invalid scenario:\n%s", strings.TrimRight(se.Error(), "\n"))
+			return nil, userErrorf("invalid scenario:\n%s", strings.TrimRight(se.Error(), "\n"))
 		}
-		return userError{err}
+		return nil, userError{err}
 	}
+	if err := worldBounds(sc.Point(0)); err != nil {
+		return nil, userErrorf("%s: %v; run it with culturesim run or serve it from the command line", sc.Name, err)
+	}
+	return sc, nil
+}
+
+// loadScenario replaces the session's scenario (parsed by parseScenario);
+// a sweep shows its point 0. The page gets a new hello.
+func (s *session) loadScenario(sc *scenarios.Scenario) error {
 	cfg := sc.Point(0)
-	agents, nodes := 0, 0
-	for _, pc := range cfg.Platforms {
-		agents += pc.StartAgents()
-		if pc.Kind == sim.KindNetwork {
-			nodes += pc.Sites()
-		}
-	}
-	if agents > maxPageAgents || nodes > maxPageNodes {
-		return userErrorf("%s: %d agents (%d network nodes) is more than the page runs (%d agents, %d nodes); run it with culturesim run or serve it from the command line", sc.Name, agents, nodes, maxPageAgents, maxPageNodes)
-	}
 	cfg.Generations = math.MaxInt32 // teaching runs go on until stopped
 	old, oldCfg := s.sc, s.cfg
 	s.sc, s.cfg = sc, cfg
@@ -222,6 +264,13 @@ func (s *session) poke() {
 
 // apply performs a control.
 func (s *session) apply(c Control) (err error) {
+	if c.Action == "scenario" {
+		// Parsing (and checking every point of a sweep) happens before
+		// the lock, so the world plays on meanwhile.
+		if c.parsed, err = parseScenario(c); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.poke()
@@ -249,7 +298,7 @@ func (s *session) apply(c Control) (err error) {
 		s.steps += n
 		s.notice = "" // an earlier pause's notice no longer holds
 	case "scenario":
-		return s.loadScenario(c)
+		return s.loadScenario(c.parsed)
 	case "structure":
 		return s.setStructure(c.Platform, c.Params)
 	case "reset":
@@ -640,18 +689,13 @@ func (s *session) setStructure(k int, params map[string]any) error {
 			}
 		}
 	}
-	agents := 0
+	// The page's bounds before anything is built (Finish builds a
+	// network's graph).
+	if err := worldBounds(cfg); err != nil {
+		return userError{err}
+	}
 	for _, i := range targets {
 		cfg.Platforms[i].Finish()
-	}
-	for _, pc := range cfg.Platforms {
-		agents += pc.StartAgents()
-		if pc.Kind == sim.KindNetwork && pc.Sites() > maxPageNodes {
-			return userErrorf("%s: %d nodes; the page runs networks of up to %d", pc.Name, pc.Sites(), maxPageNodes)
-		}
-	}
-	if agents > maxPageAgents {
-		return userErrorf("%d agents; the page runs worlds of up to %d", agents, maxPageAgents)
 	}
 	if err := cfg.Validate(); err != nil {
 		return userErrorf("%s", strings.ReplaceAll(fieldMessage(err).Error(), "\n", "; "))
@@ -662,7 +706,7 @@ func (s *session) setStructure(k int, params map[string]any) error {
 		s.cfg = old
 		return userError{err}
 	}
-	s.running, s.phaseOK, s.helloDue = false, false, true
+	s.running, s.phaseOK, s.helloDue, s.focus = false, false, true, 0 // the new hello's page shows platform 0
 	s.drawings, s.sent = nil, nil
 	return nil
 }

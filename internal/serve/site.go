@@ -28,12 +28,17 @@ func WriteSite(ctx context.Context, dir, scenario string) (int64, error) {
 	if _, err := scenarios.Builtin(scenario); err != nil {
 		return 0, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
-	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		return 0, ErrNoToolchain
+	}
+	// go build runs in the module's root: the output path must not be
+	// relative to where we are.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
 	}
 	root, err := goOut(ctx, gobin, "", "list", "-m", "-f", "{{.Dir}}", "github.com/culturesim/culturesim")
 	if err != nil || root == "" {
@@ -46,7 +51,9 @@ func WriteSite(ctx context.Context, dir, scenario string) (int64, error) {
 	wasm := filepath.Join(dir, "culturesim.wasm")
 	build := exec.CommandContext(ctx, gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./cmd/culturesim-wasm")
 	build.Dir = root
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	// The user's GOFLAGS (-race, -mod=vendor) and workspaces are not the
+	// site's: the engine builds from this module alone.
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false", "GOWORK=off")
 	if out, err := build.CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("building the WebAssembly engine: %v\n%s", err, out)
 	}
@@ -68,7 +75,11 @@ func WriteSite(ctx context.Context, dir, scenario string) (int64, error) {
 	}
 	// The page learns it is static, and from where to load the engine.
 	boot := fmt.Sprintf("<script>window.CULTURESIM_STATIC = {wasm: \"culturesim.wasm\", scenario: %q};</script>\n<script src=\"wasm_exec.js\"></script>\n<script src=\"app.js\"></script>", scenario)
-	index := bytes.Replace(files["index.html"], []byte(`<script src="app.js"></script>`), []byte(boot), 1)
+	marker := []byte(`<script src="app.js"></script>`)
+	if !bytes.Contains(files["index.html"], marker) {
+		return 0, errors.New("the page's index.html no longer loads app.js as the site expects (a programmer error)")
+	}
+	index := bytes.Replace(files["index.html"], marker, []byte(boot), 1)
 	index = bytes.Replace(index, []byte("The simulation runs on the server with culturesim's engine; this page only draws it."),
 		[]byte("The simulation runs in this page: culturesim's engine compiled to WebAssembly (culturesim site)."), 1)
 	files["index.html"] = index
@@ -89,6 +100,11 @@ func WriteSite(ctx context.Context, dir, scenario string) (int64, error) {
 func goOut(ctx context.Context, gobin, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, gobin, args...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
 	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+		err = fmt.Errorf("go %s: %s", strings.Join(args, " "), strings.TrimSpace(string(ee.Stderr)))
+	}
 	return strings.TrimSpace(string(out)), err
 }

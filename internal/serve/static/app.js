@@ -219,8 +219,10 @@ function rebuild() {
     if (v !== f.value) params[f.key] = v;
   }
   if (!Object.keys(params).length) { message("nothing changed", "info"); return Promise.resolve(false); }
-  series.forEach((s) => (s.length = 0)); marks.length = 0;
-  return post({action: "structure", platform: Math.max(focus, 0), params});
+  return post({action: "structure", platform: Math.max(focus, 0), params}).then((ok) => {
+    if (ok) { series.forEach((s) => (s.length = 0)); marks.length = 0; } // a new world; a refused one keeps its chart
+    return ok;
+  });
 }
 cs.rebuild = rebuild;
 
@@ -262,7 +264,7 @@ function drawFitness() {
 // side in one image and downloads it.
 function savePNG() {
   // A lattice's canvas has a pixel a site: drawn 3 to 4 times larger.
-  const parts = [...document.querySelectorAll("#world canvas")].map((c) => [c, Math.max(c.width, 330), Math.max(c.height, 330) * c.height / c.width])
+  const parts = [...document.querySelectorAll("#world canvas")].map((c) => { const w = Math.max(c.width, 330); return [c, w, w * c.height / c.width]; })
     .concat([[$("chart"), $("chart").width, $("chart").height], [$("phase"), $("phase").width, $("phase").height]]);
   const gap = 12, H = Math.max(...parts.map((p) => p[2]));
   const out = document.createElement("canvas");
@@ -524,8 +526,9 @@ function wire() {
   $("csv").onclick = () => {
     const a = document.createElement("a");
     if (STATIC) {
+      if (!window.culturesimWasm || !cs.hello) { message("the engine has not started yet", "info"); return; }
       a.href = URL.createObjectURL(new Blob([window.culturesimWasm.seriesCSV()], {type: "text/csv"}));
-      a.download = `${cs.hello.scenario}-seed-${cs.lastFrame ? cs.lastFrame.seed : ""}-series.csv`;
+      a.download = `${cs.hello.scenario}-seed-${cs.lastFrame ? cs.lastFrame.seed : cs.hello.seed}-series.csv`;
     } else {
       a.href = "api/series.csv?session=" + cs.session; a.download = "";
     }
@@ -585,7 +588,11 @@ function connect() {
     load.then((r) => {
       go.run(r.instance);
       cs.wasmLoadMs = performance.now() - t0;
-      const err = window.culturesimWasm.start(STATIC.scenario || "", (event, data) => handlers[event] && handlers[event](JSON.parse(data)));
+      // A handler's exception must not reach the engine (it would stop it).
+      const onEvent = (event, data) => {
+        try { if (handlers[event]) handlers[event](JSON.parse(data)); } catch (e) { console.error(e); message("the page failed to draw: " + e, "error"); }
+      };
+      const err = window.culturesimWasm.start(STATIC.scenario || "", onEvent);
       if (err) message(err, "error");
     }).catch((e) => { $("status").textContent = "the engine did not load: " + e; });
     return;
