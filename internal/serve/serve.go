@@ -293,9 +293,9 @@ type Control struct {
 	Event *EventControl `json:"event,omitempty"`
 	// For scenario: a built-in's name, or an uploaded file's text and
 	// name.
-	Scenario string `json:"scenario,omitempty"`
-	TOML     string `json:"toml,omitempty"`
-	File     string `json:"file,omitempty"`
+	Scenario string              `json:"scenario,omitempty"`
+	TOML     string              `json:"toml,omitempty"`
+	File     string              `json:"file,omitempty"`
 	parsed   *scenarios.Scenario // the scenario's, read before the session's lock
 }
 
