@@ -305,6 +305,21 @@ type Setting struct {
 	get    func(PlatformConfig) Value
 }
 
+// AppliesTo reports whether the setting means something on platform p:
+// structured-only settings on lattices and networks, network-only ones on
+// networks, and on a network only those its graph family reads (the
+// lattice's shape only with graph = "lattice"). Well-mixed-only settings
+// (α) still apply: a structure's α is its effective α, reported as such.
+func (s Setting) AppliesTo(p PlatformConfig) bool {
+	switch {
+	case s.StructuredOnly && !p.Kind.Structured(), s.NetworkOnly && p.Kind != KindNetwork:
+		return false
+	case p.Kind == KindNetwork:
+		return p.Network.Graph.Uses(s.Key)
+	}
+	return true
+}
+
 // Path is the setting's path in a platform's configuration, as
 // Validate's errors name it: "model.c", "population.size".
 func (s Setting) Path() string { return s.Table + "." + s.Key }

@@ -92,8 +92,7 @@ func pointColumns(sc *scenarios.Scenario) (names []string, types []ColType, cell
 				if pc.Kind != sim.KindNetwork && !(lattice && pc.Lattice.Feed > 0) {
 					continue
 				}
-			case !s.Column, s.StructuredOnly && !lattice, s.NetworkOnly && pc.Kind != sim.KindNetwork,
-				s.LatticeShape && pc.Kind == sim.KindNetwork && pc.Network.Graph != sim.GraphLattice:
+			case !s.Column, !s.AppliesTo(pc):
 				continue
 			}
 			cols = append(cols, col{k, s.Key})

@@ -107,7 +107,7 @@ func resolved(sc *scenarios.Scenario) map[string]any {
 	platform := func(pc sim.PlatformConfig) map[string]any {
 		tables := map[string]map[string]any{"model": {}, "population": {}}
 		for _, s := range sim.Settings {
-			if !s.Column || (s.StructuredOnly && !pc.Kind.Structured()) || (s.NetworkOnly && pc.Kind != sim.KindNetwork) {
+			if !s.Column || !s.AppliesTo(pc) {
 				continue
 			}
 			v, _ := pc.Get(s.Key)

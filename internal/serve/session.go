@@ -626,10 +626,7 @@ func structureFields(p sim.PlatformConfig) []StructureField {
 		if st.Live || st.Table != "population" || st.Stage == sim.StageKind || st.Type == sim.Text || st.Key == "agents" || st.Key == "graph_seed" {
 			continue
 		}
-		if (st.StructuredOnly && !p.Kind.Structured()) || (st.NetworkOnly && p.Kind != sim.KindNetwork) {
-			continue
-		}
-		if p.Kind == sim.KindNetwork && st.Key != "graph" && !p.Network.Graph.Uses(st.Key) {
+		if !st.AppliesTo(p) {
 			continue
 		}
 		if p.Kind == sim.KindNetwork && p.Network.Graph == sim.GraphEdges && st.Key == "size" {
