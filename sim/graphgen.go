@@ -754,7 +754,7 @@ func (p PlatformConfig) Work() (sites, links, games int64) {
 		return s, s * k, s * int64(lc.Rounds) * (1 + k)
 	}
 	n := p.Network
-	N := int64(n.Nodes)
+	N := int64(p.NodeCount())
 	var deg float64
 	switch n.Graph {
 	case GraphRegular, GraphSmallWorld:
@@ -769,14 +769,11 @@ func (p PlatformConfig) Work() (sites, links, games int64) {
 	case GraphBA, GraphHolmeKim:
 		deg = 2 * float64(n.M)
 	case GraphLattice:
-		lc := p.Lattice.WithDefaults()
-		N *= N
-		deg = float64(lc.MaxNeighbours())
+		deg = float64(p.Lattice.WithDefaults().MaxNeighbours())
 	case GraphEdges:
-		if n.EdgesGraph == nil {
-			return 0, 0, 0
+		if n.EdgesGraph != nil {
+			deg = n.EdgesGraph.MeanDegree()
 		}
-		N, deg = int64(n.EdgesGraph.Nodes()), n.EdgesGraph.MeanDegree()
 	}
 	l := int64(math.Min(float64(N)*deg, math.MaxInt64/4))
 	rounds := int64(p.Lattice.WithDefaults().Rounds)

@@ -997,8 +997,8 @@ func (lt *Lattice) blockAgentsInv() []float64 {
 
 // localSel holds local selection's per-site buffers.
 type localSel struct {
-	wa, a, tmp        []float64    // w·A, A, and a row-pass buffer (box sums)
-	trip              [][3]float64 // w, w·A, A by site (blocks from lists)
+	wa, a, tmp        []float64    // w·A, A, and a row-pass buffer (box sums only)
+	trip              [][3]float64 // w, w·A, A by site (blocks from lists only)
 	sumW, sumWA, sumA []float64    // block sums
 	size, invSize     []float64    // block sizes and their inverses
 	agentsInv         []float64    // with vacancies: 1 / the agents of each block; nil until needed
@@ -1007,7 +1007,6 @@ type localSel struct {
 func newLocalSel(lt *Lattice) *localSel {
 	N := lt.N
 	ls := &localSel{
-		wa: make([]float64, N), a: make([]float64, N), tmp: make([]float64, N),
 		sumW: make([]float64, N), sumWA: make([]float64, N), sumA: make([]float64, N),
 		size: make([]float64, N), invSize: make([]float64, N),
 	}
@@ -1016,10 +1015,10 @@ func newLocalSel(lt *Lattice) *localSel {
 			ls.invSize[s] = 1 / n
 		}
 	}()
-	if !lt.box() {
-		ls.trip = make([][3]float64, N)
-	}
+	// Box sums read w·A, A and a row buffer; sums from lists read the
+	// packed triples: each path allocates only its own.
 	if lt.box() {
+		ls.wa, ls.a, ls.tmp = make([]float64, N), make([]float64, N), make([]float64, N)
 		ones := make([]float64, N)
 		for i := range ones {
 			ones[i] = 1
@@ -1027,6 +1026,7 @@ func newLocalSel(lt *Lattice) *localSel {
 		lt.local = ls
 		lt.boxSum(ones, ls.size)
 	} else {
+		ls.trip = make([][3]float64, N)
 		for s := range N {
 			ls.size[s] = float64(lt.blkStart[s+1] - lt.blkStart[s])
 		}
