@@ -216,10 +216,17 @@ func parseScenario(c Control) (*scenarios.Scenario, error) {
 func (s *session) loadScenario(sc *scenarios.Scenario) error {
 	cfg := sc.Point(0)
 	cfg.Generations = math.MaxInt32 // teaching runs go on until stopped
-	old, oldCfg := s.sc, s.cfg
+	return s.rebuildWorld(sc, cfg, sc.Seed)
+}
+
+// rebuildWorld replaces the session's world by one of sc and cfg from
+// seed, paused, and has the page rebuilt from a new hello (platform 0 in
+// focus); if the world cannot be made, the session keeps its own.
+func (s *session) rebuildWorld(sc *scenarios.Scenario, cfg sim.WorldConfig, seed uint64) error {
+	oldSc, oldCfg := s.sc, s.cfg
 	s.sc, s.cfg = sc, cfg
-	if err := s.reset(sc.Seed); err != nil {
-		s.sc, s.cfg = old, oldCfg
+	if err := s.reset(seed); err != nil {
+		s.sc, s.cfg = oldSc, oldCfg
 		return userError{err}
 	}
 	s.running, s.focus, s.phaseOK, s.helloDue = false, 0, false, true
@@ -697,15 +704,7 @@ func (s *session) setStructure(k int, params map[string]any) error {
 	if err := cfg.Validate(); err != nil {
 		return userErrorf("%s", strings.ReplaceAll(fieldMessage(err).Error(), "\n", "; "))
 	}
-	old := s.cfg
-	s.cfg = cfg
-	if err := s.reset(s.seed); err != nil {
-		s.cfg = old
-		return userError{err}
-	}
-	s.running, s.phaseOK, s.helloDue, s.focus = false, false, true, 0 // the new hello's page shows platform 0
-	s.drawings, s.sent = nil, nil
-	return nil
+	return s.rebuildWorld(s.sc, cfg, s.seed)
 }
 
 func (s *session) platformInfo() []PlatformInfo {
