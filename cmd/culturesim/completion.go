@@ -54,9 +54,6 @@ func newCompletionData(ctx context.Context) completionData {
 	return d
 }
 
-// takesScenario: the commands whose first argument is a scenario.
-var takesScenario = map[string]bool{"run": true, "sweep": true, "validate": true, "serve": true, "slurm": true}
-
 func runCompletion(ctx context.Context, o completionOptions, stdout io.Writer) error {
 	d := newCompletionData(ctx)
 	var script string
@@ -76,15 +73,16 @@ func runCompletion(ctx context.Context, o completionOptions, stdout io.Writer) e
 
 // words of one command's positional candidates.
 func (d completionData) positional(cmd string) string {
-	switch {
-	case takesScenario[cmd]:
-		return strings.Join(d.scenarios, " ")
-	case cmd == "reproduce":
-		return strings.Join(d.panels, " ")
-	case cmd == "completion":
-		return "bash zsh fish"
-	case cmd == "help":
+	if cmd == "help" {
 		return strings.Join(d.commands, " ")
+	}
+	switch commands()[cmd].args {
+	case argScenario:
+		return strings.Join(d.scenarios, " ")
+	case argPanels:
+		return strings.Join(d.panels, " ")
+	case argShell:
+		return "bash zsh fish"
 	}
 	return ""
 }
@@ -144,7 +142,7 @@ func (d completionData) fish() string {
 		if w := d.positional(c); w != "" {
 			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -a %s\n", c, shq(w))
 		}
-		if takesScenario[c] || c == "plot" || c == "status" || c == "verify" || c == "merge" {
+		if a := cmds[c].args; a == argScenario || a == argDirs {
 			fmt.Fprintf(&b, "complete -c culturesim -n '__fish_seen_subcommand_from %s' -F\n", c)
 		}
 	}

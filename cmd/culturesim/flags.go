@@ -54,7 +54,7 @@ func (fs *flagSet) printUsage() {
 	if strings.Contains(fs.synopsis, "BUILTIN") {
 		fmt.Fprintf(fs.w, "\nBuilt-in scenarios (a name instead of a file):\n%s", wrapList(scenarios.BuiltinNames()))
 	}
-	if fs.name == "reproduce" {
+	if commands()[fs.name].args == argPanels {
 		fmt.Fprintf(fs.w, "\nPanels:\n%s", wrapList(paper.SortedIDs(paper.Panels())))
 	}
 }

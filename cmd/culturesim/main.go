@@ -71,24 +71,36 @@ const signalGrace = 5 * time.Second
 type command struct {
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	args    argKind // what its positional arguments are (help and completion list them)
 }
+
+// argKind is what a command's positional arguments name.
+type argKind uint8
+
+const (
+	argNone     argKind = iota
+	argScenario         // a .toml file or a built-in scenario's name
+	argPanels           // panel ids of reproduce
+	argDirs             // directories culturesim wrote (or writes)
+	argShell            // bash, zsh or fish
+)
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze":    {"analyse one parameter set of the deterministic model", cmdAnalyze},
-		"reproduce":  {"regenerate the paper's figure panels", cmdReproduce},
-		"run":        {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun},
-		"sweep":      {"run a scenario's parameter sweep in parallel, resumably", cmdSweep},
-		"validate":   {"check a scenario and count its points and runs", cmdValidate},
-		"merge":      {"combine the shards of a sweep", cmdMerge},
-		"plot":       {"redraw the plots of any directory culturesim wrote", cmdPlot},
-		"slurm":      {"write Slurm job-array scripts for a sweep", cmdSlurm},
-		"status":     {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus},
-		"verify":     {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify},
-		"serve":      {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe},
-		"version":    {"print the version and the commit it was built from", cmdVersion},
-		"completion": {"print a shell completion script (bash, zsh or fish)", cmdCompletion},
-		"site":       {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite},
+		"analyze":    {"analyse one parameter set of the deterministic model", cmdAnalyze, argNone},
+		"reproduce":  {"regenerate the paper's figure panels", cmdReproduce, argPanels},
+		"run":        {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun, argScenario},
+		"sweep":      {"run a scenario's parameter sweep in parallel, resumably", cmdSweep, argScenario},
+		"validate":   {"check a scenario and count its points and runs", cmdValidate, argScenario},
+		"merge":      {"combine the shards of a sweep", cmdMerge, argDirs},
+		"plot":       {"redraw the plots of any directory culturesim wrote", cmdPlot, argDirs},
+		"slurm":      {"write Slurm job-array scripts for a sweep", cmdSlurm, argScenario},
+		"status":     {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus, argDirs},
+		"verify":     {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify, argDirs},
+		"serve":      {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe, argScenario},
+		"version":    {"print the version and the commit it was built from", cmdVersion, argNone},
+		"completion": {"print a shell completion script (bash, zsh or fish)", cmdCompletion, argShell},
+		"site":       {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite, argDirs},
 	}
 }
 
