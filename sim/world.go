@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
@@ -124,6 +125,10 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 		return nil, err
 	}
 	K := len(cfg.Platforms)
+	// The world owns its configuration: SetPlatform and AddEvent must not
+	// write into the caller's slices.
+	cfg.Platforms = slices.Clone(cfg.Platforms)
+	cfg.Migration.Events = slices.Clone(cfg.Migration.Events)
 	w := &World{cfg: cfg, plats: make([]platform, K), dest: make([][]int32, K), last: make([]PlatformStats, K), movable: make([]bool, K),
 		freq: make([]float64, K), size: make([]float64, K), away: make([]float64, K), remoteA: make([]float64, K),
 		pools: make([]*pool, K), sizes: make([]int, K)}
