@@ -286,6 +286,10 @@ type Setting struct {
 	// Live settings can change between generations of a running world
 	// (World.SetPlatform) without rebuilding its population.
 	Live bool
+	// Culture settings are the live ones a platform's users shape, not
+	// the game's payoffs or the platform's structure: α, T_A, T_B and
+	// the feed (a classroom's students control these of their platform).
+	Culture bool
 	// ZeroIsDefault settings read 0 as "the default" in LatticeConfig, so
 	// Parse refuses an explicit 0 (it is outside their range).
 	ZeroIsDefault bool
@@ -357,6 +361,7 @@ var Settings = func() []Setting {
 		latticeDefault := pa.Key == "v" // the paper's lattices are purely vertical
 		out = append(out, Setting{Key: pa.Key, Table: "model", Label: pa.Label(), Domain: pa.Domain, Type: Float,
 			Min: pa.Min, Max: pa.Max, WellMixedOnly: wmOnly, Live: !pa.Derived, Stage: stage, Column: !pa.Derived,
+			Culture:  pa.Key == "alpha" || pa.Key == "ta" || pa.Key == "tb",
 			Required: !pa.Derived && !wmOnly && !latticeDefault, RequiredWellMixed: wmOnly || latticeDefault, Writes: pa.Writes,
 			set: func(c *PlatformConfig, v Value) { _ = c.Model.Set(pa.Key, v.Num) },
 			get: func(c PlatformConfig) Value { x, _ := c.Model.Get(pa.Key); return Num(x) }})
@@ -414,6 +419,7 @@ var Settings = func() []Setting {
 		func(c *PlatformConfig, x float64) { c.Lattice.Feed = x }, func(c PlatformConfig) float64 { return c.Lattice.Feed })
 	feedBias := choice("feed_bias", "Feed bias", true, func(c *PlatformConfig, i int) { c.Lattice.FeedBias = FeedBias(i) }, func(c PlatformConfig) int { return int(c.Lattice.FeedBias) })
 	feed.Live, feedBias.Live, feedBias.Column = true, true, false
+	feed.Culture, feedBias.Culture = true, true
 	netNum := func(key, label, domain string, lo, hi float64, t ValueType, set func(*NetworkConfig, float64), get func(NetworkConfig) float64) Setting {
 		// Not columns of every table (they are the family's; swept ones
 		// are axis columns): the manifest records the graph.

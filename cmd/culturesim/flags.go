@@ -203,3 +203,10 @@ func (p *progressOption) reporter(stderr io.Writer, label string) *progress.Repo
 	}
 	return progress.NewMode(stderr, label, p.mode)
 }
+
+// flagGiven reports whether the command line set the named flag.
+func flagGiven(fs *flagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}

@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"strings"
 
 	"github.com/culturesim/culturesim/internal/serve"
 	"github.com/culturesim/culturesim/scenarios"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "[SCENARIO.toml|BUILTIN] [--addr 127.0.0.1:8080]", stdout)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default: the page controls simulations on this machine)")
+	fs := newFlagSet("serve", "[SCENARIO.toml|BUILTIN] [--addr 127.0.0.1:8080] [--classroom [--students N]]", stdout)
+	addr := fs.String("addr", "", "address to listen on (default 127.0.0.1:8080, loopback: the page controls simulations on this machine; 0.0.0.0:8080 with --classroom)")
+	classroom := fs.Bool("classroom", false, "one shared world that students join from their browsers on the local network, with the code the teacher's page shows; each student sets one platform's culture")
+	students := fs.Int("students", serve.DefaultStudents, fmt.Sprintf("with --classroom: the most participants, [1, %d]", serve.MaxStudents))
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -21,9 +25,27 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) > 1 {
 		return usagef("serve: at most one scenario (a .toml file or a built-in name: %v), got %d", scenarios.BuiltinNames(), len(pos))
 	}
+	if *addr == "" {
+		*addr = "127.0.0.1:8080"
+		if *classroom {
+			*addr = "0.0.0.0:8080"
+		}
+	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
 		return usagef("serve: --addr = %q is not host:port (e.g. 127.0.0.1:8080)", *addr)
+	}
+	loopback := host == "localhost"
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		loopback = true
+	}
+	switch {
+	case !loopback && !*classroom:
+		return usagef("serve: --addr = %q is beyond loopback: only a classroom (--classroom, with its join code) listens there; without it, use 127.0.0.1:PORT", *addr)
+	case !*classroom && flagGiven(fs, "students"):
+		return usagef("serve: --students is a classroom's (--classroom)")
+	case *students < 1 || *students > serve.MaxStudents:
+		return usagef("serve: --students = %d is outside its allowed range [1, %d]", *students, serve.MaxStudents)
 	}
 	var sc *scenarios.Scenario
 	if len(pos) == 1 {
@@ -31,17 +53,37 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv, err := serve.New(sc)
+	var srv *serve.Server
+	if *classroom {
+		srv, err = serve.NewClassroom(ctx, sc, serve.ClassOptions{Students: *students})
+	} else {
+		srv, err = serve.New(sc)
+	}
 	if err != nil {
 		return usageError{err}
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		fmt.Fprintf(stderr, "culturesim: warning: serving on %s: anyone who can reach this address can run simulations here\n", *addr)
-	} else {
+	if !*classroom {
 		srv.RestrictToLoopback()
 	}
-	err = serve.ListenAndServe(ctx, *addr, srv, func(url string) {
-		fmt.Fprintf(stdout, "culturesim teaching mode: open %s (Ctrl-C to stop)\n", url)
+	err = serve.ListenAndServe(ctx, *addr, srv, func(page string) {
+		if !*classroom {
+			fmt.Fprintf(stdout, "culturesim teaching mode: open %s (Ctrl-C to stop)\n", page)
+			return
+		}
+		u, _ := url.Parse(page)
+		joins := []string{page}
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			if lan := serve.LANURLs(u.Port()); len(lan) > 0 {
+				joins = lan
+			}
+		}
+		srv.SetJoinURLs(joins)
+		teacher := "http://" + net.JoinHostPort("127.0.0.1", u.Port()) + srv.TeacherPath()
+		if loopback {
+			teacher = strings.TrimSuffix(page, "/") + srv.TeacherPath()
+		}
+		fmt.Fprintf(stdout, "culturesim classroom: the teacher opens %s on this computer (keep it to yourself: it controls the class)\n", teacher)
+		fmt.Fprintf(stdout, "students open %s and enter the code %s (up to %d participants; Ctrl-C ends the class)\n", strings.Join(joins, " or "), srv.JoinCode(), *students)
 	})
 	if err == nil && ctx.Err() != nil {
 		return ctx.Err() // stopped by a signal: exit 130, as the table says

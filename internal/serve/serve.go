@@ -18,6 +18,15 @@
 // or triggered event (a reset forgets triggered events). A frame plays at
 // most 25 ms of generations; what a faster speed asks for waits, so a
 // session answers its controls at once and stops when its tab closes.
+//
+// A session remembers the changes made since its last reset (parameters
+// set, events triggered) at the generations they acted in; "replay"
+// starts again from the seed and the parameters of that reset and
+// applies each again before its generation, so the same history plays
+// again, generation for generation.
+//
+// A classroom (NewClassroom, culturesim serve --classroom) is one shared
+// session for the server's life instead: see classroom.go.
 package serve
 
 import (
@@ -52,6 +61,10 @@ const FrameInterval = 40 * time.Millisecond
 type Server struct {
 	scenario *scenarios.Scenario
 	mux      *http.ServeMux
+
+	// class: a classroom's shared world and participants (nil: a
+	// session a tab).
+	class *classroom
 
 	// loopback: answer only requests addressed to a loopback name, so
 	// that a web page elsewhere cannot reach this server through DNS
@@ -144,6 +157,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY") // never inside another page's frame
 	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+	if s.class != nil {
+		s.serveClass(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -273,7 +290,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 
 // Control is the body of POST /api/control.
 type Control struct {
-	// Action: play, pause, step, reset, set, speed or event.
+	// Action: play, pause, step, reset, replay, set, speed, event,
+	// scenario or structure.
 	Action string `json:"action"`
 	// Seed for reset (0: the scenario's).
 	Seed uint64 `json:"seed,omitempty"`
@@ -297,6 +315,9 @@ type Control struct {
 	TOML     string              `json:"toml,omitempty"`
 	File     string              `json:"file,omitempty"`
 	parsed   *scenarios.Scenario // the scenario's, read before the session's lock
+	// student: a classroom's student sent it (refused while the
+	// teacher replays).
+	student bool
 }
 
 // EventControl triggers a migration event in the next generation.
@@ -371,6 +392,8 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 
 // userError is a control the user can fix (status 400).
 type userError struct{ error }
+
+func (e userError) Unwrap() error { return e.error }
 
 func userErrorf(format string, a ...any) error { return userError{fmt.Errorf(format, a...)} }
 

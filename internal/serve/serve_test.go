@@ -21,6 +21,7 @@ type client struct {
 	events chan event
 	hello  Hello
 	url    string
+	hc     *http.Client // its cookies: a classroom's participant
 }
 
 type event struct {
@@ -30,16 +31,22 @@ type event struct {
 
 func open(t *testing.T, ts *httptest.Server) *client {
 	t.Helper()
+	return openWith(t, ts.Client(), ts.URL)
+}
+
+// openWith opens a stream with an HTTP client of its own (its cookies).
+func openWith(t *testing.T, hc *http.Client, base string) *client {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/stream", nil)
-	resp, err := ts.Client().Do(req)
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/stream", nil)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-		t.Fatalf("content type %q", ct)
+		t.Fatalf("content type %q (status %s)", ct, resp.Status)
 	}
-	c := &client{t: t, cancel: cancel, events: make(chan event, 1000), url: ts.URL}
+	c := &client{t: t, cancel: cancel, events: make(chan event, 1000), url: base, hc: hc}
 	go func() {
 		defer resp.Body.Close()
 		defer close(c.events)
@@ -101,7 +108,7 @@ func (c *client) frame(timeout time.Duration) Frame {
 // post sends a control and returns the status and error message.
 func (c *client) post(body string) (int, string) {
 	c.t.Helper()
-	resp, err := http.Post(c.url+"/api/control?session="+c.hello.Session, "application/json", strings.NewReader(body))
+	resp, err := c.hc.Post(c.url+"/api/control?session="+c.hello.Session, "application/json", strings.NewReader(body))
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -33,7 +34,17 @@ const (
 	maxDots    = 600
 )
 
-var errClosed = errors.New("the session has ended (its page was closed); reload the page")
+var (
+	errClosed    = errors.New("the session has ended (its page was closed); reload the page")
+	errReplaying = errors.New("the teacher is replaying the class's history; wait for it to end")
+)
+
+// platformCount is the number of the world's platforms.
+func (s *session) platformCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.cfg.Platforms)
+}
 
 // session is one tab's simulation. Its fields are guarded by mu; the loop
 // in run reads them every tick.
@@ -53,10 +64,11 @@ type session struct {
 	steps   int     // requested single steps
 	dirty   bool    // send a frame even when paused
 	phase   string  // "bias" or "v"
-	focus   int     // platform of the phase diagram
-	phaseOK bool    // the phase diagram is up to date
-	wake    chan struct{}
-	frames  int // frames sent
+	// phaseDue marks the platforms whose phase diagram the page must get
+	// again (their parameters or the axes changed).
+	phaseDue []bool
+	wake     chan struct{}
+	frames   int // frames sent
 	// drawings are the network platforms' drawn samples (nil for other
 	// platforms), made with the world.
 	drawings []*NetDrawing
@@ -75,7 +87,31 @@ type session struct {
 	// records are the generations played since the last reset, as a
 	// run's series records them (at most maxRecords), for the CSV.
 	records []artifact.Record
+	// history lists the changes made to the running world since the
+	// last reset (parameters set, events triggered), at the generations
+	// they acted in, so that replay can play the same history again from
+	// the seed; historyCut says it outgrew maxHistory. replayAt is the
+	// next change a replay applies (-1: not replaying).
+	history    []change
+	historyCut bool
+	replayAt   int
+	// startCfg is the configuration the world was last reset with (a
+	// reset keeps the sliders' values; a replay starts from these).
+	startCfg sim.WorldConfig
 }
+
+// change is a control that changed the running world: replay applies it
+// again before generation g is played, as it first was.
+type change struct {
+	g        int
+	platform int            // of a "set"
+	params   map[string]any // of a "set"
+	event    *model.Event
+}
+
+// maxHistory bounds a session's replayable changes (a class dragging
+// sliders for an hour makes about 10,000).
+const maxHistory = 100_000
 
 // maxRecordRows bounds a session's recorded series, in rows (a
 // generation has a row a platform, and the world's): about 70 MB.
@@ -89,6 +125,7 @@ func newSession(sc *scenarios.Scenario, id string) (*session, error) {
 	if err := s.reset(s.seed); err != nil {
 		return nil, err
 	}
+	s.markPhases(-1)
 	return s, nil
 }
 
@@ -102,7 +139,62 @@ func (s *session) reset(seed uint64) error {
 	s.dirty, s.carry, s.steps = true, 0, 0
 	s.notice, s.noticed, s.fixNoticed = "", -1, false
 	s.records = nil // the old run's memory goes
+	s.history, s.historyCut, s.replayAt = nil, false, -1
+	s.startCfg = s.cfg // setParams replaces cfg.Platforms, never writes into it
 	return nil
+}
+
+// markPhases has platform k's phase diagram (every platform's for −1)
+// sent again.
+func (s *session) markPhases(k int) {
+	if len(s.phaseDue) != len(s.cfg.Platforms) {
+		s.phaseDue = make([]bool, len(s.cfg.Platforms))
+		k = -1
+	}
+	for i := range s.phaseDue {
+		if k < 0 || i == k {
+			s.phaseDue[i] = true
+		}
+	}
+}
+
+// remember records a change for replay. A change while replaying takes
+// over: the rest of the replayed history is dropped, and the change
+// starts a new branch of it.
+func (s *session) remember(c change) {
+	if s.replayAt >= 0 {
+		s.history, s.replayAt = s.history[:s.replayAt], -1
+	}
+	if len(s.history) >= maxHistory {
+		s.historyCut = true
+		return
+	}
+	s.history = append(s.history, c)
+}
+
+// replayDue applies, while replaying, the changes recorded for the
+// generation about to be played; the replay ends with the last one.
+func (s *session) replayDue() {
+	g := s.world.Generation()
+	for s.replayAt >= 0 && s.replayAt < len(s.history) && s.history[s.replayAt].g <= g {
+		c := s.history[s.replayAt]
+		s.replayAt++
+		// They were valid when first applied, from the same state.
+		var err error
+		if c.event != nil {
+			err = s.world.AddEvent(*c.event)
+		} else {
+			err = s.setParams(c.platform, c.params)
+		}
+		if err != nil {
+			s.notice = fmt.Sprintf("The replay stopped at generation %d: %v", g, err)
+			s.replayAt, s.running = -1, false
+			return
+		}
+	}
+	if s.replayAt >= len(s.history) {
+		s.replayAt = -1
+	}
 }
 
 // record keeps the generation just played, as culturesim run's series
@@ -220,8 +312,7 @@ func (s *session) loadScenario(sc *scenarios.Scenario) error {
 }
 
 // rebuildWorld replaces the session's world by one of sc and cfg from
-// seed, paused, and has the page rebuilt from a new hello (platform 0 in
-// focus); if the world cannot be made, the session keeps its own.
+// seed, paused, and has the page rebuilt from a new hello; if the world cannot be made, the session keeps its own.
 func (s *session) rebuildWorld(sc *scenarios.Scenario, cfg sim.WorldConfig, seed uint64) error {
 	oldSc, oldCfg := s.sc, s.cfg
 	s.sc, s.cfg = sc, cfg
@@ -229,7 +320,9 @@ func (s *session) rebuildWorld(sc *scenarios.Scenario, cfg sim.WorldConfig, seed
 		s.sc, s.cfg = oldSc, oldCfg
 		return userError{err}
 	}
-	s.running, s.focus, s.phaseOK, s.helloDue = false, 0, false, true
+	s.running, s.helloDue = false, true
+	s.phaseDue = nil
+	s.markPhases(-1)
 	s.drawings, s.sent = nil, nil
 	return nil
 }
@@ -323,6 +416,9 @@ func (s *session) apply(c Control) (err error) {
 		}
 		s.speed = c.Speed
 	case "set":
+		if c.student && s.replayAt >= 0 {
+			return userError{errReplaying}
+		}
 		// Check everything before changing anything.
 		if c.Phase != "" && c.Phase != "bias" && c.Phase != "v" {
 			return userErrorf("phase = %q is not \"bias\" or \"v\"", c.Phase)
@@ -334,13 +430,27 @@ func (s *session) apply(c Control) (err error) {
 			if err := s.setParams(c.Platform, c.Params); err != nil {
 				return err
 			}
+			s.remember(change{g: s.world.Generation(), platform: c.Platform, params: maps.Clone(c.Params)})
 		}
-		if c.Phase != "" {
+		if c.Phase != "" && c.Phase != s.phase {
 			s.phase = c.Phase
+			s.markPhases(-1)
 		}
-		// The diagram shows the platform the sliders show (the first for
-		// "all platforms").
-		s.focus, s.phaseOK = max(c.Platform, 0), false
+	case "replay":
+		if s.historyCut {
+			return userErrorf("replay: more than %d changes since the last reset; this history is too long to replay", maxHistory)
+		}
+		if len(s.history) == 0 {
+			return userErrorf("nothing to replay: no parameter was changed and no event triggered since the last reset")
+		}
+		h, now := s.history, s.cfg
+		s.cfg = s.startCfg
+		if err := s.reset(s.seed); err != nil {
+			s.cfg = now
+			return err
+		}
+		s.history, s.replayAt, s.running = h, 0, true
+		s.markPhases(-1)
 	case "event":
 		e := c.Event
 		if e == nil {
@@ -365,8 +475,9 @@ func (s *session) apply(c Control) (err error) {
 		if err := s.world.AddEvent(ev); err != nil {
 			return userError{err}
 		}
+		s.remember(change{g: ev.Generation, event: &ev})
 	default:
-		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event)", c.Action)
+		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event, replay, scenario, structure)", c.Action)
 	}
 	return nil
 }
@@ -420,7 +531,10 @@ func (s *session) setParams(k int, params map[string]any) error {
 		}
 	}
 	s.cfg.Platforms = plats
-	s.phaseOK, s.dirty = false, true
+	for _, i := range targets {
+		s.markPhases(i)
+	}
+	s.dirty = true
 	return nil
 }
 
@@ -491,6 +605,7 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 		// asked, but stays responsive and stops when its tab closes).
 		gens := 0
 		for s.steps > 0 && ctx.Err() == nil && (gens == 0 || time.Since(now) < tickBudget) {
+			s.replayDue()
 			s.world.Step(s.r)
 			s.record()
 			s.steps--
@@ -508,22 +623,26 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 			s.dirty = false
 			s.frames++
 		}
-		var phase *Phase
-		if !s.phaseOK {
-			phase = s.phaseDiagram()
-			s.phaseOK = true
+		var phases []*Phase
+		for k, due := range s.phaseDue {
+			if due {
+				phases = append(phases, s.phaseDiagram(k))
+				s.phaseDue[k] = false
+			}
 		}
 		s.mu.Unlock()
 		if again != nil && send("hello", again) != nil {
 			return
 		}
-		if phase != nil && send("phase", phase) != nil {
-			return
+		for _, ph := range phases {
+			if send("phase", ph) != nil {
+				return
+			}
 		}
 		if frame != nil && send("frame", frame) != nil {
 			return
 		}
-		if phase != nil || frame != nil {
+		if phases != nil || frame != nil {
 			lastSent = time.Now()
 		} else if time.Since(lastSent) >= PingInterval {
 			if send("ping", struct{}{}) != nil {
@@ -755,6 +874,10 @@ type Frame struct {
 	Seed       uint64          `json:"seed"`
 	Platforms  []PlatformFrame `json:"platforms"`
 	Params     []PlatformInfo  `json:"params"`
+	// Changes counts the changes a replay would play again; Replaying
+	// says one is under way.
+	Changes   int  `json:"changes"`
+	Replaying bool `json:"replaying,omitempty"`
 }
 
 // PlatformFrame is one platform in a frame. Lattice platforms carry their
@@ -783,7 +906,8 @@ type PlatformFrame struct {
 }
 
 func (s *session) frame() *Frame {
-	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo(), Notice: s.notice}
+	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo(), Notice: s.notice,
+		Changes: len(s.history), Replaying: s.replayAt >= 0}
 	state := s.world.State()
 	last := s.world.LastStats()
 	for k, st := range state {
@@ -838,10 +962,11 @@ func bits(x []uint8) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// Phase is the analytic phase diagram of the focused platform's
-// parameters: outcome codes (model.Outcome; 9 where the parameters are
-// invalid) on an NX × NY grid, row 0 at the bottom.
+// Phase is the analytic phase diagram of one platform's parameters:
+// outcome codes (model.Outcome; 9 where the parameters are invalid) on
+// an NX × NY grid, row 0 at the bottom.
 type Phase struct {
+	Index       int     `json:"index"` // the platform's
 	Platform    string  `json:"platform"`
 	Mode        string  `json:"mode"` // "bias": x = T_A − T_B; "v": x = v
 	XLabel      string  `json:"xlabel"`
@@ -864,10 +989,9 @@ type Phase struct {
 	PStar float64 `json:"pstar,omitempty"`
 }
 
-func (s *session) phaseDiagram() *Phase {
-	k := min(s.focus, len(s.cfg.Platforms)-1)
+func (s *session) phaseDiagram(k int) *Phase {
 	p := s.cfg.Platforms[k].Model
-	ph := &Phase{Platform: s.cfg.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
+	ph := &Phase{Index: k, Platform: s.cfg.Platforms[k].Name, Mode: s.phase, NX: phaseNX, NY: phaseNY, Y0: 0, Y1: math.Min(1, p.B),
 		Alpha: p.Alpha, Lattice: s.cfg.Platforms[k].Kind.Structured(), Kind: s.cfg.Platforms[k].Kind.String()}
 	at := func(x, y float64) model.Params {
 		q := p

@@ -17,7 +17,7 @@ const OUTCOMES = [
 // settings is the one place that names parameters and their ranges.
 let SLIDERS = [];
 
-const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: null, errors: 0, session: null};
+const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: null, errors: 0, session: null, phaseList: []};
 let focus = 0;          // platform whose parameters the sliders show (-1: all)
 let editing = -Infinity; // time of the last slider move: do not overwrite it from frames (none yet: the page may load within 600 ms)
 const series = [];      // per platform: [[generation, freq], ...]
@@ -74,6 +74,8 @@ function decode(b64) {
 
 function build(h) {
   cs.hello = h;
+  cs.phaseList = [];
+  $("phaseThumbs").innerHTML = "";
   marks.length = 0;
   cs.lastParams = null;
   focus = 0;
@@ -100,7 +102,7 @@ function build(h) {
     // 300 px on a small screen (the three-column layout of style.css) or
     // beside another platform, 460 otherwise.
     // Beside other platforms in the small layout, two fit side by side.
-    const small = matchMedia("(max-width: 1279px)").matches;
+    const small = matchMedia("(max-width: 1439px)").matches;
     const px = small && several ? 140 : several || small ? 300 : 460;
     if (p.network) {
       cv.width = cv.height = 460;
@@ -133,7 +135,7 @@ function build(h) {
   buildStructure();
   syncControls(h.platforms);
   setSpeedLabel();
-  if (matchMedia("(max-width: 1279px)").matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
+  if (matchMedia("(max-width: 1439px)").matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
   $("chartLegend").innerHTML = h.platforms.map((p, k) =>
     `<span><i style="background:${PLATFORM_COLORS[k % 5]}"></i>${p.name}</span>`).join("") +
     `<span>dashed: migrants' frequency</span>`;
@@ -167,20 +169,27 @@ function buildSliders() {
 // syncControls shows the focused platform's parameters (unless the user
 // is moving a slider).
 function syncControls(params) {
-  if (performance.now() - editing < 600) return;
+  const moving = performance.now() - editing < 600;
   const p = params[Math.max(focus, 0)];
   const lattice = p.lattice;
   for (const row of $("sliders").children) {
     const s = SLIDERS.find((x) => x.key === row.dataset.key);
     const input = row.querySelector("input"), out = row.querySelector("output");
-    input.value = p.params[s.key];
-    out.textContent = (+p.params[s.key]).toFixed(3).replace(/\.?0+$/, "");
+    if (!moving) {
+      input.value = p.params[s.key];
+      out.textContent = (+p.params[s.key]).toFixed(3).replace(/\.?0+$/, "");
+    }
     const off = (s.wellMixedOnly && lattice) || (s.latticeOnly && !lattice);
-    input.disabled = off;
+    // A classroom's student sees only the culture of their platform that
+    // applies to it, and can change nothing while the teacher has locked
+    // the controls.
+    const student = cs.role === "student";
+    row.classList.toggle("hidden", student && (off || !cs.class.culture.includes(s.key)));
+    input.disabled = off || (student && cs.class.locked);
     row.title = off ? (lattice ? "on a lattice or network α emerges from the structure (1/8 for 8 neighbours)" : "lattices and networks only") : "";
     row.style.opacity = off ? 0.45 : 1;
   }
-  for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.params.selection;
+  if (!moving) for (const r of document.querySelectorAll("input[name=selection]")) r.checked = r.value === p.params.selection;
 }
 
 // buildStructure shows the focused platform's structure settings (from
@@ -396,7 +405,9 @@ function onFrame(f) {
   drawChart();
   if ($("fitnessBox").open) drawFitness();
   syncControls(f.params);
-  $("status").textContent = `generation ${f.g} · ${f.running ? "playing" : "paused"} · seed ${f.seed}`;
+  $("status").textContent = `generation ${f.g} · ${f.replaying ? "replaying" : f.running ? "playing" : "paused"} · seed ${f.seed}`;
+  $("replay").disabled = !f.changes;
+  $("replay").textContent = f.changes ? `Replay (${f.changes} change${f.changes > 1 ? "s" : ""})` : "Replay";
   // Why play paused by itself (fixation, the scenario's last generation).
   $("noticeText").textContent = f.notice || "";
   $("notice").classList.toggle("hidden", !f.notice);
@@ -431,12 +442,15 @@ function drawChart() {
     ctx.beginPath(); ctx.moveTo(X(m.g), T); ctx.lineTo(X(m.g), H - B); ctx.stroke();
     ctx.fillText(m.label, Math.min(X(m.g) + 3, W - R - 120), T + 10);
   }
-  const ps = cs.lastPhase && cs.lastPhase.pstar;
-  if (ps) {
-    ctx.setLineDash([6, 4]); ctx.strokeStyle = "#b8860b";
+  // Each platform's p̂* (in its colour when there are several).
+  const several = cs.phaseList.length > 1;
+  cs.phaseList.forEach((ph, k) => {
+    const ps = ph && ph.pstar;
+    if (!ps) return;
+    ctx.setLineDash([6, 4]); ctx.strokeStyle = several ? PLATFORM_COLORS[k % 5] : "#b8860b"; ctx.fillStyle = ctx.strokeStyle;
     ctx.beginPath(); ctx.moveTo(L, Y(ps)); ctx.lineTo(W - R, Y(ps)); ctx.stroke();
-    ctx.fillText(`p̂* = ${ps.toFixed(3)}${cs.lastPhase.outcome === "bistable" ? " (threshold)" : ""}`, W - R - 120, Y(ps) - 4);
-  }
+    ctx.fillText(`${several ? ph.platform + " " : ""}p̂* = ${ps.toFixed(3)}${ph.outcome === "bistable" ? " (threshold)" : ""}`, W - R - 150, Y(ps) - 4);
+  });
   ctx.restore();
   series.forEach((s, k) => {
     for (const [col, dash] of [[1, []], [2, [5, 4]]]) {
@@ -456,11 +470,56 @@ function drawChart() {
 
 // ---- phase diagram ----
 
+// Every platform has its own diagram (its own parameters): the large
+// one shows the platform in focus, the small ones beside it every
+// platform at once.
 function onPhase(ph) {
   cs.phases++;
+  cs.phaseList[ph.index] = ph;
+  if (ph.index === Math.max(focus, 0)) showPhase(ph);
+  drawThumb(ph.index);
+  drawChart(); // p̂* lines
+}
+
+function showPhase(ph) {
   cs.lastPhase = ph;
-  const cv = $("phase"), ctx = cv.getContext("2d");
-  const W = cv.width, H = cv.height, L = 46, R = 14, T = 10, B = 38; // R: room for the marker at the right edge (v = 1)
+  drawPhase($("phase"), ph, true);
+  const window_ = ph.mode === "v" ? "The window shows every v in [0, 1] with the other parameters fixed." : "The window shows every T_B in [0, 1] for this T_A; the dashed line is T_A = T_B.";
+  let note = `${ph.platform}: the crosshairs mark the current parameters, in the ${ph.outcome} region (${ph.description}). ${window_}`;
+  if (ph.kind === "network") note += ` On a network the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}, the chance that a node's donor is its partner (the mean of 1/k over nodes, less with a feed); the simulation follows its boundaries only approximately, as on a lattice.`;
+  else if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
+  $("phaseNote").textContent = note;
+  for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
+  for (const t of $("phaseThumbs").children) t.classList.toggle("current", +t.dataset.index === ph.index);
+}
+
+// drawThumb draws platform k's small diagram (when there are several).
+function drawThumb(k) {
+  const box = $("phaseThumbs"), ph = cs.phaseList[k];
+  if (!ph || !cs.hello || cs.hello.platforms.length < 2) return;
+  let t = box.querySelector(`[data-index="${k}"]`);
+  if (!t) {
+    t = document.createElement("figure");
+    t.dataset.index = k;
+    t.title = "show this platform's diagram";
+    t.innerHTML = `<canvas width="150" height="112"></canvas><figcaption></figcaption>`;
+    t.onclick = () => { if (cs.role !== "student") { $("platform").value = k; $("platform").onchange(); } else if (cs.phaseList[k]) showPhase(cs.phaseList[k]); };
+    const after = [...box.children].find((c) => +c.dataset.index > k);
+    box.insertBefore(t, after || null);
+  }
+  drawPhase(t.querySelector("canvas"), ph, false);
+  const cap = t.querySelector("figcaption");
+  cap.textContent = `${ph.platform}: ${ph.outcome}`;
+  cap.style.color = PLATFORM_COLORS[k % 5];
+  t.classList.toggle("current", cs.lastPhase && cs.lastPhase.index === k);
+  t.classList.toggle("mine", cs.role === "student" && cs.class && cs.class.platform === k);
+}
+
+// drawPhase draws a diagram: with ticks and axis titles (full), or
+// only its regions and crosshairs (a small one).
+function drawPhase(cv, ph, full) {
+  const ctx = cv.getContext("2d");
+  const W = cv.width, H = cv.height, L = full ? 46 : 2, R = full ? 14 : 2, T = full ? 10 : 2, B = full ? 38 : 2; // R: room for the marker at the right edge (v = 1)
   ctx.clearRect(0, 0, W, H);
   const off = document.createElement("canvas");
   off.width = ph.nx; off.height = ph.ny;
@@ -476,6 +535,7 @@ function onPhase(ph) {
   ctx.drawImage(off, L, T, W - L - R, H - T - B);
   const X = (x) => L + (W - L - R) * (x - ph.x0) / (ph.x1 - ph.x0), Y = (y) => T + (H - T - B) * (1 - (y - ph.y0) / (ph.y1 - ph.y0));
   ctx.strokeStyle = "#333"; ctx.strokeRect(L, T, W - L - R, H - T - B);
+  if (!full) { crosshairs(ctx, X(ph.px), Y(ph.py), 0.6); return; }
   ctx.fillStyle = "#333"; ctx.font = "11px system-ui";
   for (let t = 0; t <= 4; t++) {
     const x = ph.x0 + (ph.x1 - ph.x0) * t / 4, y = ph.y0 + (ph.y1 - ph.y0) * t / 4;
@@ -492,23 +552,90 @@ function onPhase(ph) {
   ctx.textAlign = "center";
   ctx.fillText(ph.mode === "v" ? "v (vertical transmission)" : "T_A − T_B (transmission bias)", L + (W - L - R) / 2, H - 6);
   ctx.save(); ctx.translate(12, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText("c (cost of cooperation)", 0, 0); ctx.restore();
-  // The current point: crosshairs that stop short of it, so that thin
-  // regions at the point (the gold sliver of coexistence) stay visible.
-  const px = X(ph.px), py = Y(ph.py);
-  ctx.lineWidth = 1.5;
+  crosshairs(ctx, X(ph.px), Y(ph.py), 1);
+  ctx.lineWidth = 1; ctx.textAlign = "left";
+}
+
+// crosshairs mark the current point, stopping short of it so that thin
+// regions at the point (the gold sliver of coexistence) stay visible.
+function crosshairs(ctx, px, py, scale) {
   for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
     for (const [col, w] of [["#fff", 3.5], ["#000", 1.5]]) {
-      ctx.strokeStyle = col; ctx.lineWidth = w;
-      ctx.beginPath(); ctx.moveTo(px + 5 * dx, py + 5 * dy); ctx.lineTo(px + 13 * dx, py + 13 * dy); ctx.stroke();
+      ctx.strokeStyle = col; ctx.lineWidth = w * Math.max(scale, 0.7);
+      ctx.beginPath(); ctx.moveTo(px + 5 * scale * dx, py + 5 * scale * dy); ctx.lineTo(px + 13 * scale * dx, py + 13 * scale * dy); ctx.stroke();
     }
   }
-  ctx.lineWidth = 1; ctx.textAlign = "left";
-  const window_ = ph.mode === "v" ? "The window shows every v in [0, 1] with the other parameters fixed." : "The window shows every T_B in [0, 1] for this T_A; the dashed line is T_A = T_B.";
-  let note = `${ph.platform}: the crosshairs mark the current parameters, in the ${ph.outcome} region (${ph.description}). ${window_}`;
-  if (ph.kind === "network") note += ` On a network the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}, the chance that a node's donor is its partner (the mean of 1/k over nodes, less with a feed); the simulation follows its boundaries only approximately, as on a lattice.`;
-  else if (ph.lattice) note += ` On a lattice the diagram uses the effective α = ${(+ph.alpha).toFixed(3)}; the simulation follows its boundaries only approximately (paper, Figure 4).`;
-  $("phaseNote").textContent = note;
-  for (const d of $("regions").children) d.classList.toggle("current", d.dataset.outcome === ph.outcome);
+  ctx.lineWidth = 1;
+}
+
+// ---- a classroom ----
+
+// manage posts a teacher's class request (lock, assign, remove).
+async function manage(body) {
+  const r = await fetch("api/class", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+  const j = await r.json();
+  if (!r.ok) { message(j.error || "error " + r.status, "error"); return false; }
+  return true;
+}
+cs.manage = manage;
+
+// applyRole shows a classroom participant's part: the teacher sees the
+// code, the students and the lock; a student their platform's culture.
+function applyRole() {
+  const v = cs.class;
+  if (!v || !cs.hello) return;
+  const student = v.role === "student";
+  document.body.classList.toggle("student", student);
+  $("classPanel").classList.remove("hidden");
+  const box = $("classJoin");
+  box.innerHTML = "";
+  box.classList.toggle("locked", v.locked);
+  const names = (k) => (cs.hello.platforms[k] ? cs.hello.platforms[k].name : `platform ${k}`);
+  if (student) {
+    if (!cs.hello.platforms[v.platform]) return; // a new scenario's hello is on its way
+    if (focus !== v.platform) {
+      focus = v.platform;
+      editing = -Infinity;
+      if (cs.phaseList[focus]) showPhase(cs.phaseList[focus]);
+    }
+    const b = document.createElement("b");
+    b.textContent = names(v.platform);
+    b.style.color = PLATFORM_COLORS[v.platform % 5];
+    // The culture's settings that apply to this platform, by symbol.
+    const p = cs.hello.platforms[v.platform];
+    const mine = SLIDERS.filter((x) => v.culture.includes(x.key) && !((x.wellMixedOnly && p.lattice) || (x.latticeOnly && !p.lattice)))
+      .map((x) => x.label.split(" (")[0]);
+    box.append(`You are ${v.name}, on `, b, `: you set its culture (${mine.join(", ")}); everyone sees the same world. `);
+    if (v.locked) box.append("The teacher has locked the controls.");
+  } else {
+    const urls = document.createElement("div");
+    urls.className = "urls";
+    urls.textContent = "Students: open " + ((v.joinURLs && v.joinURLs.length) ? v.joinURLs.join(" or ") : "this server's address") + " and enter";
+    const code = document.createElement("div");
+    code.className = "code";
+    code.textContent = v.code;
+    box.append(urls, code);
+    $("lock").textContent = v.locked ? "Unlock students' controls" : "Lock students' controls";
+    $("lock").classList.toggle("on", v.locked);
+    $("classCount").textContent = ` ${v.joined} of ${v.cap} joined` + (v.locked ? " · locked" : "");
+    const table = $("students");
+    table.innerHTML = "";
+    for (const p of v.students || []) {
+      const tr = table.insertRow();
+      tr.className = p.online ? "" : "off";
+      tr.insertCell().textContent = (p.online ? "● " : "○ ") + p.name;
+      const sel = document.createElement("select");
+      cs.hello.platforms.forEach((q, k) => sel.add(new Option(q.name, k)));
+      sel.value = p.platform;
+      sel.onchange = () => manage({assign: {id: p.id, platform: +sel.value}});
+      tr.insertCell().append(sel);
+      const rm = document.createElement("button");
+      rm.textContent = "remove";
+      rm.onclick = () => manage({remove: p.id});
+      tr.insertCell().append(rm);
+    }
+  }
+  if (cs.lastFrame) syncControls(cs.lastFrame.params);
 }
 
 // ---- controls ----
@@ -522,6 +649,7 @@ function wire() {
   $("step").onclick = () => post({action: "step"});
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
+  $("replay").onclick = () => { series.forEach((s) => (s.length = 0)); return post({action: "replay"}); };
   $("rebuild").onclick = () => rebuild();
   $("csv").onclick = () => {
     const a = document.createElement("a");
@@ -548,7 +676,7 @@ function wire() {
   $("platform").onchange = () => {
     focus = +$("platform").value;
     editing = -Infinity;
-    post({action: "set", platform: focus});
+    if (cs.phaseList[Math.max(focus, 0)]) showPhase(cs.phaseList[Math.max(focus, 0)]);
     if (cs.lastFrame) syncControls(cs.lastFrame.params);
     buildStructure();
   };
@@ -561,8 +689,9 @@ function wire() {
     return post({action: "event", event: {from: +$("evFrom").value, to: +$("evTo").value, fraction: +$("evFraction").value}})
       .then((ok) => { if (ok) { addMark(g, `event: ${pct}% moved`); message("event queued: it acts in the next generation", "info"); } });
   };
+  $("lock").onclick = () => manage({lock: !(cs.class && cs.class.locked)});
   document.addEventListener("keydown", (e) => {
-    if (e.code === "Space" && e.target.tagName !== "INPUT") {
+    if (e.code === "Space" && e.target.tagName !== "INPUT" && cs.role !== "student") {
       e.preventDefault();
       post({action: cs.lastFrame && cs.lastFrame.running ? "pause" : "play"});
     }
@@ -598,10 +727,21 @@ function connect() {
     return;
   }
   const es = new EventSource("api/stream");
-  es.addEventListener("hello", (e) => { const h = JSON.parse(e.data); cs.session = h.session; build(h); $("status").textContent = "connected"; });
+  es.addEventListener("hello", (e) => { const h = JSON.parse(e.data); cs.session = h.session; build(h); applyRole(); $("status").textContent = "connected"; });
   es.addEventListener("frame", (e) => onFrame(JSON.parse(e.data)));
   es.addEventListener("phase", (e) => onPhase(JSON.parse(e.data)));
-  es.onerror = () => { $("status").textContent = "disconnected — reload the page for a new simulation"; es.close(); cs.session = null; };
+  es.addEventListener("class", (e) => { cs.class = JSON.parse(e.data); cs.role = cs.class.role; applyRole(); });
+  es.onerror = () => {
+    if (cs.class) {
+      // A classroom's world goes on without this page: the browser
+      // reconnects by itself; a refused stream (removed from the class,
+      // the server restarted) reloads to the join form.
+      $("status").textContent = "reconnecting to the class…";
+      if (es.readyState === EventSource.CLOSED) setTimeout(() => location.reload(), 3000);
+      return;
+    }
+    $("status").textContent = "disconnected — reload the page for a new simulation"; es.close(); cs.session = null;
+  };
 }
 
 wire();

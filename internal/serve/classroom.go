@@ -1,0 +1,780 @@
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"golang.org/x/time/rate"
+
+	"github.com/culturesim/culturesim/scenarios"
+	"github.com/culturesim/culturesim/sim"
+)
+
+// A classroom (culturesim serve --classroom) is one shared world that
+// runs for the server's life, on the teacher's screen and on every
+// student's. Students join from their own browsers with the short code
+// the teacher's page shows; each is given one platform, whose culture
+// (sim.Setting.Culture: α, T_A, T_B, the feed) they control, while the
+// teacher controls everything else, can lock the students' controls,
+// trigger events and replay the class's history.
+//
+// Every request but the join form and the join itself must carry a
+// participant's cookie: a student's holds the join code and the
+// student's own token, the teacher's the secret of the URL printed on
+// the terminal. Nothing a student sends reaches the world but a "set"
+// of their own platform's culture, checked as any control is; requests
+// are rate-limited by client address and student; streams never block
+// the world (a subscriber that does not keep up is dropped, and its page
+// reconnects).
+
+// Limits of a classroom.
+const (
+	DefaultStudents = 40  // participants, unless --students says otherwise
+	MaxStudents     = 500 // the most --students may allow
+	streamsPerPupil = 3   // a student's tabs
+	teacherStreams  = 8   // the teacher's tabs
+	maxNameLen      = 24  // a student's (or group's) name, in characters
+	subscriberQueue = 64  // messages a stream may fall behind before it is dropped
+	maxLimiters     = 4096
+	codeAlphabet    = "ACDEFHJKMNPRTUVWXY34679" // no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G)
+	codeLength      = 6
+	studentCookie   = "culturesim_class"
+	teacherCookie   = "culturesim_teacher"
+)
+
+// Rates of a classroom's limits: requests of a client address (students
+// and strangers; the teacher is not limited), controls of a student,
+// join attempts of an address. A page's slider sends at most about 8
+// controls a second.
+var (
+	addressRate   = rate.Limit(40)
+	addressBurst  = 80
+	controlRate   = rate.Limit(10)
+	controlBurst  = 20
+	joinRate      = rate.Limit(1)
+	joinBurst     = 20
+	errNotStudent = errors.New("not a participant")
+)
+
+// ClassOptions configure a classroom.
+type ClassOptions struct {
+	// Students caps the participants: [1, MaxStudents], 0 for
+	// DefaultStudents.
+	Students int
+	// JoinURLs are the addresses students open, shown on the teacher's
+	// page (ListenAndServe fills them in when empty).
+	JoinURLs []string
+}
+
+type classroom struct {
+	code    string // students' join code
+	teacher string // the teacher's secret
+	cap     int
+	ses     *session
+
+	mu       sync.Mutex
+	joinURLs []string
+	students map[string]*student // by token
+	joined   []*student          // in order of joining
+	nextID   int
+	locked   bool
+	subs     map[*subscriber]bool
+	// last are the messages a new subscriber needs: the hello, every
+	// platform's phase diagram and the latest frame.
+	lastHello  []byte
+	lastPhases map[int][]byte
+	lastFrame  []byte
+	addresses  map[string]*rate.Limiter
+	joins      map[string]*rate.Limiter
+	// Dropped counts subscribers dropped for not keeping up (tests).
+	dropped int
+}
+
+type student struct {
+	token    string
+	id       int
+	name     string
+	platform int
+	limiter  *rate.Limiter
+	streams  int
+}
+
+type subscriber struct {
+	ch      chan []byte
+	student *student // nil: the teacher
+}
+
+// ClassView is what a participant's page learns about the class: sent
+// as a "class" event after the hello and whenever it changes.
+type ClassView struct {
+	Role     string `json:"role"` // "teacher" or "student"
+	Name     string `json:"name,omitempty"`
+	Platform int    `json:"platform"` // the student's (−1: the teacher)
+	Locked   bool   `json:"locked"`
+	// Culture lists the settings a student controls.
+	Culture []string `json:"culture"`
+	Cap     int      `json:"cap"`
+	Joined  int      `json:"joined"`
+	// For the teacher: the code, where to join, and who has.
+	Code     string        `json:"code,omitempty"`
+	JoinURLs []string      `json:"joinURLs,omitempty"`
+	Students []StudentInfo `json:"students,omitempty"`
+}
+
+// StudentInfo is a participant in the teacher's list.
+type StudentInfo struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	Platform int    `json:"platform"`
+	Online   bool   `json:"online"`
+}
+
+// NewClassroom makes a classroom server for sc (fig4c if nil). Its world
+// plays until ctx ends.
+func NewClassroom(ctx context.Context, sc *scenarios.Scenario, opt ClassOptions) (*Server, error) {
+	switch {
+	case opt.Students == 0:
+		opt.Students = DefaultStudents
+	case opt.Students < 1 || opt.Students > MaxStudents:
+		return nil, fmt.Errorf("serve: --students = %d is outside its allowed range [1, %d]", opt.Students, MaxStudents)
+	}
+	s, err := New(sc)
+	if err != nil {
+		return nil, err
+	}
+	ses, err := newSession(s.scenario, "class")
+	if err != nil {
+		return nil, err
+	}
+	c := &classroom{code: newCode(), teacher: newID() + newID(), cap: opt.Students, ses: ses, joinURLs: opt.JoinURLs,
+		students: map[string]*student{}, subs: map[*subscriber]bool{}, lastPhases: map[int][]byte{},
+		addresses: map[string]*rate.Limiter{}, joins: map[string]*rate.Limiter{}}
+	s.class = c
+	go ses.run(ctx, c.broadcast)
+	return s, nil
+}
+
+// newCode draws a join code.
+func newCode() string {
+	b := make([]byte, codeLength)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(codeAlphabet))))
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported systems
+		}
+		b[i] = codeAlphabet[n.Int64()]
+	}
+	return string(b)
+}
+
+// JoinCode is the code students enter ("" for a server without a class).
+func (s *Server) JoinCode() string {
+	if s.class == nil {
+		return ""
+	}
+	return s.class.code
+}
+
+// TeacherPath is the path (with its secret) that makes a browser the
+// teacher's: open it on the teacher's own screen.
+func (s *Server) TeacherPath() string {
+	if s.class == nil {
+		return "/"
+	}
+	return "/?teacher=" + s.class.teacher
+}
+
+// SetJoinURLs sets the addresses the teacher's page shows for joining.
+func (s *Server) SetJoinURLs(urls []string) {
+	if s.class == nil {
+		return
+	}
+	s.class.mu.Lock()
+	s.class.joinURLs = urls
+	s.class.mu.Unlock()
+	s.class.pushViews()
+}
+
+// Participants returns the number of students who have joined.
+func (s *Server) Participants() int {
+	if s.class == nil {
+		return 0
+	}
+	s.class.mu.Lock()
+	defer s.class.mu.Unlock()
+	return len(s.class.joined)
+}
+
+// LANURLs lists http://IP:port/ for this machine's non-loopback
+// addresses (IPv4 first), where students on the local network can reach
+// a server listening on every address (0.0.0.0).
+func LANURLs(port string) []string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var v4, v6 []string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		u := "http://" + net.JoinHostPort(ipn.IP.String(), port) + "/"
+		if ipn.IP.To4() != nil {
+			v4 = append(v4, u)
+		} else {
+			v6 = append(v6, u)
+		}
+	}
+	return append(v4, v6...)
+}
+
+// broadcast is the shared session's send: every subscriber gets the
+// message, without waiting for any of them.
+func (c *classroom) broadcast(event string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Appendf(nil, "event: %s\ndata: %s\n\n", event, b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch event {
+	case "hello":
+		c.lastHello, c.lastFrame = msg, nil
+		clear(c.lastPhases)
+	case "phase":
+		c.lastPhases[v.(*Phase).Index] = msg
+	case "frame":
+		c.lastFrame = msg
+	}
+	for sub := range c.subs {
+		c.deliver(sub, msg)
+	}
+	return nil
+}
+
+// deliver queues msg for sub (call with c.mu held), dropping a
+// subscriber whose queue is full: its page reconnects and starts again
+// from the latest messages.
+func (c *classroom) deliver(sub *subscriber, msg []byte) {
+	select {
+	case sub.ch <- msg:
+	default:
+		c.dropped++
+		c.unsubscribe(sub)
+	}
+}
+
+// unsubscribe removes sub (call with c.mu held; once).
+func (c *classroom) unsubscribe(sub *subscriber) {
+	if !c.subs[sub] {
+		return
+	}
+	delete(c.subs, sub)
+	close(sub.ch)
+	if sub.student != nil {
+		sub.student.streams--
+	}
+}
+
+// view is what sub's page learns about the class (call with c.mu held).
+func (c *classroom) view(st *student) ClassView {
+	v := ClassView{Role: "teacher", Platform: -1, Locked: c.locked, Culture: cultureKeys(), Cap: c.cap, Joined: len(c.joined)}
+	if st != nil {
+		v.Role, v.Name, v.Platform = "student", st.name, st.platform
+		return v
+	}
+	v.Code, v.JoinURLs = c.code, c.joinURLs
+	v.Students = []StudentInfo{}
+	for _, p := range c.joined {
+		v.Students = append(v.Students, StudentInfo{ID: p.id, Name: p.name, Platform: p.platform, Online: p.streams > 0})
+	}
+	return v
+}
+
+func (c *classroom) viewMessage(st *student) []byte {
+	b, _ := json.Marshal(c.view(st)) // a ClassView always marshals
+	return fmt.Appendf(nil, "event: class\ndata: %s\n\n", b)
+}
+
+// pushViews sends every subscriber its view of the class again.
+func (c *classroom) pushViews() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for sub := range c.subs {
+		c.deliver(sub, c.viewMessage(sub.student))
+	}
+}
+
+// cultureKeys lists the settings students control.
+func cultureKeys() []string {
+	var out []string
+	for _, st := range sim.Settings {
+		if st.Culture {
+			out = append(out, st.Key)
+		}
+	}
+	return out
+}
+
+// who identifies a request's participant: the teacher (teacher true), a
+// student, or nobody (errNotStudent).
+func (c *classroom) who(r *http.Request) (st *student, teacher bool, err error) {
+	if ck, err := r.Cookie(teacherCookie); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.teacher)) == 1 {
+		return nil, true, nil
+	}
+	ck, err := r.Cookie(studentCookie)
+	if err != nil {
+		return nil, false, errNotStudent
+	}
+	code, token, ok := strings.Cut(ck.Value, "-")
+	if !ok || subtle.ConstantTimeCompare([]byte(code), []byte(c.code)) != 1 {
+		return nil, false, errNotStudent
+	}
+	c.mu.Lock()
+	st = c.students[token]
+	c.mu.Unlock()
+	if st == nil {
+		return nil, false, errNotStudent
+	}
+	return st, false, nil
+}
+
+// limiter returns the rate limiter of key in m (call with c.mu held),
+// forgetting every one when the map outgrows maxLimiters (a flood of
+// addresses must not grow the heap without bound).
+func limiter(m map[string]*rate.Limiter, key string, r rate.Limit, burst int) *rate.Limiter {
+	l := m[key]
+	if l == nil {
+		if len(m) >= maxLimiters {
+			clear(m)
+		}
+		l = rate.NewLimiter(r, burst)
+		m[key] = l
+	}
+	return l
+}
+
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func replyJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func replyError(w http.ResponseWriter, code int, format string, a ...any) {
+	replyJSON(w, code, map[string]string{"error": fmt.Sprintf(format, a...)})
+}
+
+// serveClass answers a classroom's requests (after the cross-site
+// checks of ServeHTTP).
+func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
+	c := s.class
+	st, teacher, err := c.who(r)
+	if !teacher {
+		c.mu.Lock()
+		ok := limiter(c.addresses, clientAddress(r), addressRate, addressBurst).Allow()
+		c.mu.Unlock()
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			replyError(w, http.StatusTooManyRequests, "too many requests from %s; wait a moment", clientAddress(r))
+			return
+		}
+	}
+	path := r.URL.Path
+	page := r.Method == http.MethodGet && (path == "/" || path == "/index.html" || path == "/join")
+	switch {
+	case page && r.URL.Query().Has("teacher"):
+		// The secret leaves the address bar (the teacher's screen is
+		// projected): it lives on in a cookie.
+		if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("teacher")), []byte(c.teacher)) != 1 {
+			http.Error(w, "this is not the teacher's address: open the one culturesim printed on the teacher's terminal", http.StatusForbidden)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: teacherCookie, Value: c.teacher, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	case path == "/api/join":
+		if r.Method != http.MethodPost {
+			replyError(w, http.StatusMethodNotAllowed, "join with POST")
+			return
+		}
+		c.join(w, r)
+		return
+	case err != nil && page:
+		serveJoinPage(w)
+		return
+	case err != nil:
+		replyError(w, http.StatusUnauthorized, "join the class first: open this server's address and enter the teacher's code")
+		return
+	}
+	switch {
+	case path == "/api/stream" && r.Method == http.MethodGet:
+		c.stream(w, r, st)
+	case path == "/api/control" && r.Method == http.MethodPost:
+		c.control(w, r, st)
+	case path == "/api/class" && r.Method == http.MethodPost:
+		if !teacher {
+			replyError(w, http.StatusForbidden, "only the teacher manages the class")
+			return
+		}
+		c.manage(w, r)
+	case path == "/api/series.csv" && r.Method == http.MethodGet:
+		c.ses.mu.Lock()
+		recs, names := c.ses.series()
+		name, seed := c.ses.sc.Name, c.ses.seed
+		c.ses.mu.Unlock()
+		b := seriesTable(recs, names)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("%s-seed-%d-series.csv", name, seed)))
+		w.Write(b)
+	case strings.HasPrefix(path, "/api/"):
+		replyError(w, http.StatusNotFound, "no such API: %s %s", r.Method, path)
+	case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		s.mux.ServeHTTP(w, r) // the page's files
+	default:
+		replyError(w, http.StatusMethodNotAllowed, "%s is not allowed here", r.Method)
+	}
+}
+
+func serveJoinPage(w http.ResponseWriter) {
+	b, err := fs.ReadFile(static, "static/join.html")
+	if err != nil {
+		panic(err) // embedded: a programmer error
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b)
+}
+
+// JoinRequest is the body of POST /api/join.
+type JoinRequest struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// join admits a student with the right code while the class has room,
+// on the platform with the fewest students.
+func (c *classroom) join(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	ok := limiter(c.joins, clientAddress(r), joinRate, joinBurst).Allow()
+	c.mu.Unlock()
+	if !ok {
+		w.Header().Set("Retry-After", "2")
+		replyError(w, http.StatusTooManyRequests, "too many attempts to join from %s; wait a few seconds", clientAddress(r))
+		return
+	}
+	var jr JoinRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jr); err != nil {
+		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
+		return
+	}
+	code := strings.ToUpper(strings.Join(strings.Fields(jr.Code), ""))
+	if subtle.ConstantTimeCompare([]byte(code), []byte(c.code)) != 1 {
+		replyError(w, http.StatusForbidden, "%q is not this class's code: it is the %d letters and digits on the teacher's screen", jr.Code, codeLength)
+		return
+	}
+	name, err := cleanName(jr.Name)
+	if err != nil {
+		replyError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	n := c.ses.platformCount()
+	c.mu.Lock()
+	if len(c.joined) >= c.cap {
+		c.mu.Unlock()
+		replyError(w, http.StatusServiceUnavailable, "the class is full (%d participants); ask the teacher", c.cap)
+		return
+	}
+	c.nextID++
+	if name == "" {
+		name = "student " + strconv.Itoa(c.nextID)
+	}
+	st := &student{token: newID(), id: c.nextID, name: name, platform: c.leastTaken(n), limiter: rate.NewLimiter(controlRate, controlBurst)}
+	c.students[st.token] = st
+	c.joined = append(c.joined, st)
+	c.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: studentCookie, Value: c.code + "-" + st.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	replyJSON(w, http.StatusOK, map[string]any{"name": st.name, "platform": st.platform})
+	c.pushViews()
+}
+
+// cleanName keeps a student's name short and printable.
+func cleanName(s string) (string, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	if n := len([]rune(s)); n > maxNameLen {
+		return "", fmt.Errorf("name: %d characters; up to %d please", n, maxNameLen)
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return "", fmt.Errorf("name: only printable characters please")
+	}
+	return s, nil
+}
+
+// leastTaken is the platform (of n) with the fewest students, the first
+// of a tie (call with c.mu held).
+func (c *classroom) leastTaken(n int) int {
+	count := make([]int, n)
+	for _, p := range c.joined {
+		if p.platform < n {
+			count[p.platform]++
+		}
+	}
+	return slices.Index(count, slices.Min(count))
+}
+
+// rebalance assigns students again when the world's platforms changed
+// in number (another scenario).
+func (c *classroom) rebalance() {
+	n := c.ses.platformCount()
+	c.mu.Lock()
+	moved := false
+	for i, p := range c.joined {
+		if p.platform >= n || moved {
+			moved = true
+			p.platform = i % n
+		}
+	}
+	c.mu.Unlock()
+	c.pushViews()
+}
+
+// stream sends the shared world's messages to one participant.
+func (c *classroom) stream(w http.ResponseWriter, r *http.Request, st *student) {
+	if _, ok := w.(http.Flusher); !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	sub := &subscriber{ch: make(chan []byte, subscriberQueue), student: st}
+	c.mu.Lock()
+	teacherSubs := 0
+	for x := range c.subs {
+		if x.student == nil {
+			teacherSubs++
+		}
+	}
+	switch {
+	case st != nil && st.streams >= streamsPerPupil:
+		c.mu.Unlock()
+		replyError(w, http.StatusServiceUnavailable, "%d pages of %s are open; close one first", streamsPerPupil, st.name)
+		return
+	case st == nil && teacherSubs >= teacherStreams:
+		c.mu.Unlock()
+		replyError(w, http.StatusServiceUnavailable, "%d teacher's pages are open; close one first", teacherStreams)
+		return
+	}
+	first := [][]byte{c.lastHello, c.viewMessage(st)}
+	for k := range len(c.lastPhases) {
+		first = append(first, c.lastPhases[k])
+	}
+	first = append(first, c.lastFrame)
+	c.subs[sub] = true
+	if st != nil {
+		st.streams++
+	}
+	c.mu.Unlock()
+	c.pushViews() // the teacher sees who is online
+	defer func() {
+		c.mu.Lock()
+		c.unsubscribe(sub)
+		c.mu.Unlock()
+		c.pushViews()
+	}()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	write := func(msg []byte) error {
+		if msg == nil {
+			return nil
+		}
+		rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+		if _, err := w.Write(msg); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	for _, m := range first {
+		if write(m) != nil {
+			return
+		}
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case m, ok := <-sub.ch:
+			if !ok || write(m) != nil {
+				return
+			}
+		}
+	}
+}
+
+// control performs a participant's control: anything the teacher's, and
+// a student's "set" of their own platform's culture while unlocked.
+func (c *classroom) control(w http.ResponseWriter, r *http.Request, st *student) {
+	limit := int64(1 << 16)
+	if st != nil {
+		limit = 4096
+		c.mu.Lock()
+		ok := st.limiter.Allow()
+		c.mu.Unlock()
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			replyError(w, http.StatusTooManyRequests, "too many changes at once; wait a moment")
+			return
+		}
+	}
+	var ctl Control
+	ctl.Platform = -1
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ctl); err != nil {
+		replyError(w, http.StatusBadRequest, "invalid control: %v", err)
+		return
+	}
+	if dec.More() {
+		replyError(w, http.StatusBadRequest, "invalid control: more than one JSON value")
+		return
+	}
+	if st != nil {
+		if code, err := c.studentMay(st, ctl); err != nil {
+			replyError(w, code, "%v", err)
+			return
+		}
+		ctl.student = true
+	}
+	if err := c.ses.apply(ctl); err != nil {
+		var ue userError
+		switch {
+		case errors.As(err, &ue) && errors.Is(err, errReplaying):
+			replyError(w, http.StatusConflict, "%v", err)
+		case errors.As(err, &ue):
+			replyError(w, http.StatusBadRequest, "%v", err)
+		default:
+			replyError(w, http.StatusInternalServerError, "%v", err)
+		}
+		return
+	}
+	if ctl.Action == "scenario" {
+		c.rebalance()
+	}
+	replyJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// studentMay refuses what a student may not do, with the status to
+// answer.
+func (c *classroom) studentMay(st *student, ctl Control) (int, error) {
+	c.mu.Lock()
+	platform, locked := st.platform, c.locked
+	c.mu.Unlock()
+	switch {
+	case ctl.Action != "set":
+		return http.StatusForbidden, fmt.Errorf("only the teacher can %s; you set your platform's culture (%s)", ctl.Action, strings.Join(cultureKeys(), ", "))
+	case ctl.Phase != "":
+		return http.StatusForbidden, errors.New("the teacher chooses the diagram's axes")
+	case ctl.Platform != platform:
+		return http.StatusForbidden, fmt.Errorf("you control platform %d only (this request is for %d)", platform, ctl.Platform)
+	case locked:
+		return http.StatusConflict, errors.New("the teacher has locked the controls")
+	}
+	for key := range ctl.Params {
+		if st, ok := sim.LookupSetting(key); !ok || !st.Culture {
+			return http.StatusForbidden, fmt.Errorf("%q is the teacher's to set; you set your platform's culture (%s)", key, strings.Join(cultureKeys(), ", "))
+		}
+	}
+	return 0, nil
+}
+
+// Manage is the body of POST /api/class (the teacher's): lock or unlock
+// the students' controls, move a student to a platform, or remove one.
+type Manage struct {
+	Lock   *bool `json:"lock,omitempty"`
+	Assign *struct {
+		ID       int `json:"id"`
+		Platform int `json:"platform"`
+	} `json:"assign,omitempty"`
+	Remove int `json:"remove,omitempty"` // a student's id
+}
+
+func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
+	var m Manage
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
+		return
+	}
+	n := c.ses.platformCount()
+	c.mu.Lock()
+	find := func(id int) *student {
+		for _, p := range c.joined {
+			if p.id == id {
+				return p
+			}
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case m.Lock != nil:
+		c.locked = *m.Lock
+	case m.Assign != nil:
+		p := find(m.Assign.ID)
+		switch {
+		case p == nil:
+			err = fmt.Errorf("assign: there is no student %d", m.Assign.ID)
+		case m.Assign.Platform < 0 || m.Assign.Platform >= n:
+			err = fmt.Errorf("assign: platform = %d is outside its allowed range [0, %d]", m.Assign.Platform, n-1)
+		default:
+			p.platform = m.Assign.Platform
+		}
+	case m.Remove != 0:
+		p := find(m.Remove)
+		if p == nil {
+			err = fmt.Errorf("remove: there is no student %d", m.Remove)
+			break
+		}
+		delete(c.students, p.token)
+		c.joined = slices.DeleteFunc(c.joined, func(x *student) bool { return x == p })
+		for sub := range c.subs {
+			if sub.student == p {
+				c.unsubscribe(sub)
+			}
+		}
+	default:
+		err = errors.New("give lock, assign or remove")
+	}
+	c.mu.Unlock()
+	if err != nil {
+		replyError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	c.pushViews()
+	replyJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
