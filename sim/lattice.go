@@ -334,11 +334,19 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 
 // configure sets the parameters and the lattice settings (same side),
 // keeping the agents and their layers: everything derived from the
-// settings is rebuilt. It draws no random numbers.
+// settings is rebuilt, but neighbour lists and selection blocks only when
+// the shape (or the selection) changed, so that a slider moved on a large
+// lattice costs its fitness table, not its lists. It draws no random
+// numbers.
 func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 	cfg = cfg.WithDefaults()
+	old := lt.cfg
+	sameShape := lt.nbrStart != nil && cfg.Graph == old.Graph && cfg.Side == old.Side && cfg.Radius == old.Radius &&
+		cfg.Neighborhood == old.Neighborhood && cfg.Boundary == old.Boundary
 	lt.p, lt.cfg = p, cfg
-	if g := cfg.Graph; g != nil {
+	if sameShape {
+		// The lists, offsets and interior marks stand.
+	} else if g := cfg.Graph; g != nil {
 		lt.nbrStart, lt.nbr = g.Start, g.Adj
 		// No site is "interior": every neighbour comes from the lists.
 		lt.off, lt.interior = nil, make([]uint8, lt.N)
@@ -352,15 +360,19 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		lt.off, lt.interior = interiorOffsets(cfg)
 	}
 	lt.initCounters()
-	lt.blkStart, lt.blk, lt.local = nil, nil, nil
-	if cfg.Selection == Local {
-		if !lt.box() {
-			lt.blkStart, lt.blk = lt.blocks()
+	if !sameShape || cfg.Selection != old.Selection {
+		lt.blkStart, lt.blk, lt.local = nil, nil, nil
+		if cfg.Selection == Local {
+			if !lt.box() {
+				lt.blkStart, lt.blk = lt.blocks()
+			}
+			lt.local = newLocalSel(lt)
 		}
-		lt.local = newLocalSel(lt)
 	}
-	lt.feedAlias = nil
-	if cfg.Feed > 0 && cfg.FeedBias == FeedDegree {
+	if !sameShape || cfg.Feed <= 0 || cfg.FeedBias != FeedDegree {
+		lt.feedAlias = nil
+	}
+	if cfg.Feed > 0 && cfg.FeedBias == FeedDegree && lt.feedAlias == nil {
 		lt.feedAlias = newDegreeAlias(lt.nbrStart)
 	}
 	lt.recount = true

@@ -534,6 +534,28 @@ func TestSetPlatformEveryKind(t *testing.T) {
 			t.Fatalf("generation %d after SetPlatform: world %+v, new lattice %+v", g, a, b)
 		}
 	}
+
+	// A change of the live settings only (the model, the feed) keeps the
+	// lists and blocks; it still steps as a new lattice of those settings.
+	pc.Model = pOld
+	pc.Lattice.Feed, pc.Lattice.FeedBias = 0.3, FeedDegree
+	if err := one.SetPlatform(0, pc); err != nil {
+		t.Fatal(err)
+	}
+	lc := newLC
+	lc.Feed, lc.FeedBias = 0.3, FeedDegree
+	lt2, err := NewLattice(pOld, lc, 0.5, rng.New(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ph, _, _, _ := one.Agents(0); lt2.SetPhenotypes(ph) != nil {
+		t.Fatal(err)
+	}
+	for g := range 10 {
+		if a, b := one.Step(ra), lt2.Step(rb); a != b {
+			t.Fatalf("generation %d after a live change: world %+v, new lattice %+v", g, a, b)
+		}
+	}
 }
 
 // When a lattice runs out of empty sites, the refused movers are a

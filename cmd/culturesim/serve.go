@@ -18,6 +18,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "", "address to listen on (default 127.0.0.1:8080, loopback: the page controls simulations on this machine; 0.0.0.0:8080 with --classroom)")
 	classroom := fs.Bool("classroom", false, "one shared world that students join from their browsers on the local network, with the code the teacher's page shows; each student sets one platform's culture")
 	students := fs.Int("students", serve.DefaultStudents, fmt.Sprintf("with --classroom: the most participants, [1, %d]", serve.MaxStudents))
+	perAddress := fs.Int("per-address", serve.DefaultPerAddress, fmt.Sprintf("with --classroom: the most students joining from one address, [1, %d] (raise it where a school's network shows every device as one address)", serve.MaxStudents))
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -42,10 +43,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch {
 	case !loopback && !*classroom:
 		return usagef("serve: --addr = %q is beyond loopback: only a classroom (--classroom, with its join code) listens there; without it, use 127.0.0.1:PORT", *addr)
-	case !*classroom && flagGiven(fs, "students"):
-		return usagef("serve: --students is a classroom's (--classroom)")
+	case !*classroom && (flagGiven(fs, "students") || flagGiven(fs, "per-address")):
+		return usagef("serve: --students and --per-address are a classroom's (--classroom)")
 	case *students < 1 || *students > serve.MaxStudents:
 		return usagef("serve: --students = %d is outside its allowed range [1, %d]", *students, serve.MaxStudents)
+	case *perAddress < 1 || *perAddress > serve.MaxStudents:
+		return usagef("serve: --per-address = %d is outside its allowed range [1, %d]", *perAddress, serve.MaxStudents)
 	}
 	var sc *scenarios.Scenario
 	if len(pos) == 1 {
@@ -55,7 +58,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var srv *serve.Server
 	if *classroom {
-		srv, err = serve.NewClassroom(ctx, sc, serve.ClassOptions{Students: *students})
+		srv, err = serve.NewClassroom(ctx, sc, serve.ClassOptions{Students: *students, PerAddress: *perAddress})
 	} else {
 		srv, err = serve.New(sc)
 	}
@@ -78,9 +81,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		srv.SetJoinURLs(joins)
-		teacher := "http://" + net.JoinHostPort("127.0.0.1", u.Port()) + srv.TeacherPath()
-		if loopback {
-			teacher = strings.TrimSuffix(page, "/") + srv.TeacherPath()
+		// On this computer: loopback when listening on every address,
+		// else the address it listens on.
+		teacher := strings.TrimSuffix(page, "/") + srv.TeacherPath()
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			teacher = "http://" + net.JoinHostPort("127.0.0.1", u.Port()) + srv.TeacherPath()
 		}
 		fmt.Fprintf(stdout, "culturesim classroom: the teacher opens %s on this computer (keep it to yourself: it controls the class)\n", teacher)
 		fmt.Fprintf(stdout, "students open %s and enter the code %s (up to %d participants; Ctrl-C ends the class)\n", strings.Join(joins, " or "), srv.JoinCode(), *students)

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -11,6 +12,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,17 +45,19 @@ import (
 
 // Limits of a classroom.
 const (
-	DefaultStudents = 40  // participants, unless --students says otherwise
-	MaxStudents     = 500 // the most --students may allow
-	streamsPerPupil = 3   // a student's tabs
-	teacherStreams  = 8   // the teacher's tabs
-	maxNameLen      = 24  // a student's (or group's) name, in characters
-	subscriberQueue = 64  // messages a stream may fall behind before it is dropped
-	maxLimiters     = 4096
-	codeAlphabet    = "ACDEFHJKMNPRTUVWXY34679" // no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G)
-	codeLength      = 6
-	studentCookie   = "culturesim_class"
-	teacherCookie   = "culturesim_teacher"
+	DefaultStudents   = 40  // participants, unless --students says otherwise
+	MaxStudents       = 500 // the most --students may allow
+	DefaultPerAddress = 3   // students joining from one address, unless --per-address says otherwise
+	streamsPerPupil   = 3   // a student's tabs
+	teacherStreams    = 8   // the teacher's tabs
+	maxNameLen        = 24  // a student's (or group's) name, in characters
+	subscriberQueue   = 64  // messages a stream may fall behind before it is dropped
+	maxLimiters       = 4096
+	codeAlphabet      = "ACDEFHJKMNPRTUVWXY34679" // no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G)
+	codeLength        = 6
+	studentCookie     = "culturesim_class"   // and the port: two classes on one machine keep theirs
+	teacherCookie     = "culturesim_teacher" // and the port
+	viewInterval      = 100 * time.Millisecond
 )
 
 // Rates of a classroom's limits: requests of a client address (students
@@ -61,13 +65,17 @@ const (
 // join attempts of an address. A page's slider sends at most about 8
 // controls a second.
 var (
-	addressRate   = rate.Limit(40)
-	addressBurst  = 80
-	controlRate   = rate.Limit(10)
-	controlBurst  = 20
-	joinRate      = rate.Limit(1)
-	joinBurst     = 20
-	errNotStudent = errors.New("not a participant")
+	addressRate  = rate.Limit(40)
+	addressBurst = 80
+	controlRate  = rate.Limit(10)
+	controlBurst = 20
+	joinRate     = rate.Limit(1)
+	joinBurst    = 20
+	// Every address's join attempts together: guessing from many
+	// addresses at once is as slow as from few.
+	classJoinRate  = rate.Limit(5)
+	classJoinBurst = 100
+	errNotStudent  = errors.New("not a participant")
 )
 
 // ClassOptions configure a classroom.
@@ -75,18 +83,27 @@ type ClassOptions struct {
 	// Students caps the participants: [1, MaxStudents], 0 for
 	// DefaultStudents.
 	Students int
+	// PerAddress caps the students joining from one client address:
+	// [1, MaxStudents], 0 for DefaultPerAddress (a student cannot take
+	// every platform or fill the class).
+	PerAddress int
 	// JoinURLs are the addresses students open, shown on the teacher's
 	// page (ListenAndServe fills them in when empty).
 	JoinURLs []string
 }
 
 type classroom struct {
-	code    string // students' join code
-	teacher string // the teacher's secret
-	cap     int
-	ses     *session
+	teacher    string // the teacher's secret
+	cap        int
+	perAddress int
+	ses        *session
+	// platforms is held (read) while a student's platform is chosen or
+	// used, and (write) while the teacher changes the scenario, so that
+	// no student is ever on a platform the world does not have.
+	platforms sync.RWMutex
 
 	mu       sync.Mutex
+	code     string // students' join code (the teacher may draw a new one)
 	joinURLs []string
 	students map[string]*student // by token
 	joined   []*student          // in order of joining
@@ -100,12 +117,16 @@ type classroom struct {
 	lastFrame  []byte
 	addresses  map[string]*rate.Limiter
 	joins      map[string]*rate.Limiter
+	classJoins *rate.Limiter
+	viewsDue   bool // a view push is scheduled (at most one a viewInterval)
 	// Dropped counts subscribers dropped for not keeping up (tests).
 	dropped int
 }
 
 type student struct {
 	token    string
+	code     string // the code it joined with
+	address  string
 	id       int
 	name     string
 	platform int
@@ -114,8 +135,9 @@ type student struct {
 }
 
 type subscriber struct {
-	ch      chan []byte
-	student *student // nil: the teacher
+	ch       chan []byte
+	student  *student // nil: the teacher
+	lastView []byte   // the class view it was sent last
 }
 
 // ClassView is what a participant's page learns about the class: sent
@@ -152,6 +174,12 @@ func NewClassroom(ctx context.Context, sc *scenarios.Scenario, opt ClassOptions)
 	case opt.Students < 1 || opt.Students > MaxStudents:
 		return nil, fmt.Errorf("serve: --students = %d is outside its allowed range [1, %d]", opt.Students, MaxStudents)
 	}
+	switch {
+	case opt.PerAddress == 0:
+		opt.PerAddress = DefaultPerAddress
+	case opt.PerAddress < 1 || opt.PerAddress > MaxStudents:
+		return nil, fmt.Errorf("serve: --per-address = %d is outside its allowed range [1, %d]", opt.PerAddress, MaxStudents)
+	}
 	s, err := New(sc)
 	if err != nil {
 		return nil, err
@@ -160,9 +188,9 @@ func NewClassroom(ctx context.Context, sc *scenarios.Scenario, opt ClassOptions)
 	if err != nil {
 		return nil, err
 	}
-	c := &classroom{code: newCode(), teacher: newID() + newID(), cap: opt.Students, ses: ses, joinURLs: opt.JoinURLs,
+	c := &classroom{code: newCode(), teacher: newID() + newID(), cap: opt.Students, perAddress: opt.PerAddress, ses: ses, joinURLs: opt.JoinURLs,
 		students: map[string]*student{}, subs: map[*subscriber]bool{}, lastPhases: map[int][]byte{},
-		addresses: map[string]*rate.Limiter{}, joins: map[string]*rate.Limiter{}}
+		addresses: map[string]*rate.Limiter{}, joins: map[string]*rate.Limiter{}, classJoins: rate.NewLimiter(classJoinRate, classJoinBurst)}
 	s.class = c
 	go ses.run(ctx, c.broadcast)
 	return s, nil
@@ -186,6 +214,8 @@ func (s *Server) JoinCode() string {
 	if s.class == nil {
 		return ""
 	}
+	s.class.mu.Lock()
+	defer s.class.mu.Unlock()
 	return s.class.code
 }
 
@@ -312,13 +342,37 @@ func (c *classroom) viewMessage(st *student) []byte {
 	return fmt.Appendf(nil, "event: class\ndata: %s\n\n", b)
 }
 
-// pushViews sends every subscriber its view of the class again.
+// pushViews has every subscriber sent its view of the class, if it
+// changed, within viewInterval: a burst of joins or reconnections makes
+// one push, not one per subscriber per change.
 func (c *classroom) pushViews() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for sub := range c.subs {
-		c.deliver(sub, c.viewMessage(sub.student))
+	if c.viewsDue {
+		return
 	}
+	c.viewsDue = true
+	time.AfterFunc(viewInterval, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.viewsDue = false
+		var teacher []byte // the teacher's view, made once
+		for sub := range c.subs {
+			var msg []byte
+			if sub.student == nil {
+				if teacher == nil {
+					teacher = c.viewMessage(nil)
+				}
+				msg = teacher
+			} else {
+				msg = c.viewMessage(sub.student)
+			}
+			if !bytes.Equal(msg, sub.lastView) {
+				sub.lastView = msg
+				c.deliver(sub, msg)
+			}
+		}
+	})
 }
 
 // cultureKeys lists the settings students control.
@@ -335,45 +389,92 @@ func cultureKeys() []string {
 // who identifies a request's participant: the teacher (teacher true), a
 // student, or nobody (errNotStudent).
 func (c *classroom) who(r *http.Request) (st *student, teacher bool, err error) {
-	if ck, err := r.Cookie(teacherCookie); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.teacher)) == 1 {
+	if ck, err := r.Cookie(cookieName(teacherCookie, r)); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.teacher)) == 1 {
 		return nil, true, nil
 	}
-	ck, err := r.Cookie(studentCookie)
+	ck, err := r.Cookie(cookieName(studentCookie, r))
 	if err != nil {
 		return nil, false, errNotStudent
 	}
 	code, token, ok := strings.Cut(ck.Value, "-")
-	if !ok || subtle.ConstantTimeCompare([]byte(code), []byte(c.code)) != 1 {
+	if !ok {
 		return nil, false, errNotStudent
 	}
 	c.mu.Lock()
 	st = c.students[token]
 	c.mu.Unlock()
-	if st == nil {
+	// The code it joined with: a new code keeps those who joined, and
+	// keeps out whom the teacher removed.
+	if st == nil || subtle.ConstantTimeCompare([]byte(code), []byte(st.code)) != 1 {
 		return nil, false, errNotStudent
 	}
 	return st, false, nil
 }
 
-// limiter returns the rate limiter of key in m (call with c.mu held),
-// forgetting every one when the map outgrows maxLimiters (a flood of
-// addresses must not grow the heap without bound).
-func limiter(m map[string]*rate.Limiter, key string, r rate.Limit, burst int) *rate.Limiter {
+// cookieName is a cookie's name for the port the request came to:
+// browsers share cookies between the ports of a host.
+func cookieName(base string, r *http.Request) string {
+	_, port, err := net.SplitHostPort(r.Host)
+	if err != nil || port == "" {
+		port = "80"
+	}
+	return base + "_" + port
+}
+
+// hostAllowed refuses a Host header that is not an address, localhost
+// or this machine's name: a page elsewhere that rebinds its own name to
+// this machine's address cannot reach the class (DNS rebinding).
+func hostAllowed(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if net.ParseIP(host) != nil || host == "localhost" {
+		return true
+	}
+	name, err := os.Hostname()
+	if err != nil {
+		return false
+	}
+	name = strings.ToLower(name)
+	short, _, _ := strings.Cut(name, ".")
+	return host == name || host == short || strings.HasPrefix(host, short+".")
+}
+
+// allow takes a token from key's limiter in m (call with c.mu held).
+// When m holds maxLimiters addresses, only idle ones (a full bucket:
+// forgetting them forgets nothing) make room; if none is idle, a new
+// address waits (a flood of addresses can neither grow the heap nor
+// reset the limits of others).
+func allow(m map[string]*rate.Limiter, key string, r rate.Limit, burst int) bool {
 	l := m[key]
 	if l == nil {
 		if len(m) >= maxLimiters {
-			clear(m)
+			for k, x := range m {
+				if x.Tokens() >= float64(burst) {
+					delete(m, k)
+				}
+			}
+			if len(m) >= maxLimiters {
+				return false
+			}
 		}
 		l = rate.NewLimiter(r, burst)
 		m[key] = l
 	}
-	return l
+	return l.Allow()
 }
 
+// clientAddress is the address a client's limits count under: its IP,
+// or for IPv6 its /64 (one device may take any address of its subnet).
 func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return host
 }
@@ -392,10 +493,14 @@ func replyError(w http.ResponseWriter, code int, format string, a ...any) {
 // checks of ServeHTTP).
 func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 	c := s.class
+	if !hostAllowed(r) {
+		http.Error(w, "this class answers its own addresses only (Host: "+r.Host+")", http.StatusForbidden)
+		return
+	}
 	st, teacher, err := c.who(r)
 	if !teacher {
 		c.mu.Lock()
-		ok := limiter(c.addresses, clientAddress(r), addressRate, addressBurst).Allow()
+		ok := allow(c.addresses, clientAddress(r), addressRate, addressBurst)
 		c.mu.Unlock()
 		if !ok {
 			w.Header().Set("Retry-After", "1")
@@ -413,7 +518,10 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "this is not the teacher's address: open the one culturesim printed on the teacher's terminal", http.StatusForbidden)
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: teacherCookie, Value: c.teacher, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		// Lax: a link followed from elsewhere (a chat, a course page)
+		// arrives with its cookie; crossSite guards every request that
+		// changes anything.
+		http.SetCookie(w, &http.Cookie{Name: cookieName(teacherCookie, r), Value: c.teacher, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	case path == "/api/join":
@@ -421,7 +529,7 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 			replyError(w, http.StatusMethodNotAllowed, "join with POST")
 			return
 		}
-		c.join(w, r)
+		c.join(w, r, st)
 		return
 	case err != nil && page:
 		serveJoinPage(w)
@@ -431,6 +539,12 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case path == "/api/whoami" && r.Method == http.MethodGet:
+		// The page asks after a refused stream: still in the class?
+		c.mu.Lock()
+		v := c.view(st)
+		c.mu.Unlock()
+		replyJSON(w, http.StatusOK, map[string]any{"role": v.Role, "platform": v.Platform})
 	case path == "/api/stream" && r.Method == http.MethodGet:
 		c.stream(w, r, st)
 	case path == "/api/control" && r.Method == http.MethodPost:
@@ -442,6 +556,12 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 		}
 		c.manage(w, r)
 	case path == "/api/series.csv" && r.Method == http.MethodGet:
+		// Formatting a long series takes memory and time: the teacher's
+		// to ask for (and to share).
+		if !teacher {
+			replyError(w, http.StatusForbidden, "the teacher downloads the class's series")
+			return
+		}
 		c.ses.mu.Lock()
 		recs, names := c.ses.series()
 		name, seed := c.ses.sc.Name, c.ses.seed
@@ -475,14 +595,17 @@ type JoinRequest struct {
 }
 
 // join admits a student with the right code while the class has room,
-// on the platform with the fewest students.
-func (c *classroom) join(w http.ResponseWriter, r *http.Request) {
+// on the platform with the fewest students; a student already in the
+// class (its cookie) stays who it is, and one address may hold at most
+// perAddress students.
+func (c *classroom) join(w http.ResponseWriter, r *http.Request, already *student) {
+	addr := clientAddress(r)
 	c.mu.Lock()
-	ok := limiter(c.joins, clientAddress(r), joinRate, joinBurst).Allow()
+	ok := allow(c.joins, addr, joinRate, joinBurst) && c.classJoins.Allow()
 	c.mu.Unlock()
 	if !ok {
 		w.Header().Set("Retry-After", "2")
-		replyError(w, http.StatusTooManyRequests, "too many attempts to join from %s; wait a few seconds", clientAddress(r))
+		replyError(w, http.StatusTooManyRequests, "too many attempts to join; wait a few seconds")
 		return
 	}
 	var jr JoinRequest
@@ -492,8 +615,18 @@ func (c *classroom) join(w http.ResponseWriter, r *http.Request) {
 		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
 		return
 	}
+	if already != nil {
+		c.mu.Lock()
+		name, platform := already.name, already.platform
+		c.mu.Unlock()
+		replyJSON(w, http.StatusOK, map[string]any{"name": name, "platform": platform, "again": true})
+		return
+	}
 	code := strings.ToUpper(strings.Join(strings.Fields(jr.Code), ""))
-	if subtle.ConstantTimeCompare([]byte(code), []byte(c.code)) != 1 {
+	c.mu.Lock()
+	current := c.code
+	c.mu.Unlock()
+	if subtle.ConstantTimeCompare([]byte(code), []byte(current)) != 1 {
 		replyError(w, http.StatusForbidden, "%q is not this class's code: it is the %d letters and digits on the teacher's screen", jr.Code, codeLength)
 		return
 	}
@@ -502,22 +635,36 @@ func (c *classroom) join(w http.ResponseWriter, r *http.Request) {
 		replyError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
+	c.platforms.RLock() // no scenario change until the student has its platform
+	defer c.platforms.RUnlock()
 	n := c.ses.platformCount()
 	c.mu.Lock()
-	if len(c.joined) >= c.cap {
+	fromHere := 0
+	for _, p := range c.joined {
+		if p.address == addr {
+			fromHere++
+		}
+	}
+	switch {
+	case len(c.joined) >= c.cap:
 		c.mu.Unlock()
 		replyError(w, http.StatusServiceUnavailable, "the class is full (%d participants); ask the teacher", c.cap)
+		return
+	case fromHere >= c.perAddress:
+		c.mu.Unlock()
+		replyError(w, http.StatusServiceUnavailable, "%d students have joined from this device's address; that is the most (ask the teacher)", c.perAddress)
 		return
 	}
 	c.nextID++
 	if name == "" {
 		name = "student " + strconv.Itoa(c.nextID)
 	}
-	st := &student{token: newID(), id: c.nextID, name: name, platform: c.leastTaken(n), limiter: rate.NewLimiter(controlRate, controlBurst)}
+	st := &student{token: newID(), code: current, address: addr, id: c.nextID, name: name, platform: c.leastTaken(n),
+		limiter: rate.NewLimiter(controlRate, controlBurst)}
 	c.students[st.token] = st
 	c.joined = append(c.joined, st)
 	c.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: studentCookie, Value: c.code + "-" + st.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName(studentCookie, r), Value: current + "-" + st.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	replyJSON(w, http.StatusOK, map[string]any{"name": st.name, "platform": st.platform})
 	c.pushViews()
 }
@@ -547,14 +694,12 @@ func (c *classroom) leastTaken(n int) int {
 }
 
 // rebalance assigns students again when the world's platforms changed
-// in number (another scenario).
+// in number (another scenario); the caller holds c.platforms.
 func (c *classroom) rebalance() {
 	n := c.ses.platformCount()
 	c.mu.Lock()
-	moved := false
 	for i, p := range c.joined {
-		if p.platform >= n || moved {
-			moved = true
+		if p.platform >= n {
 			p.platform = i % n
 		}
 	}
@@ -586,7 +731,8 @@ func (c *classroom) stream(w http.ResponseWriter, r *http.Request, st *student) 
 		replyError(w, http.StatusServiceUnavailable, "%d teacher's pages are open; close one first", teacherStreams)
 		return
 	}
-	first := [][]byte{c.lastHello, c.viewMessage(st)}
+	sub.lastView = c.viewMessage(st)
+	first := [][]byte{c.lastHello, sub.lastView}
 	for k := range len(c.lastPhases) {
 		first = append(first, c.lastPhases[k])
 	}
@@ -662,6 +808,15 @@ func (c *classroom) control(w http.ResponseWriter, r *http.Request, st *student)
 		replyError(w, http.StatusBadRequest, "invalid control: more than one JSON value")
 		return
 	}
+	// A student's platform holds until its control is applied; the
+	// teacher's new scenario waits for those under way (and they for it).
+	if ctl.Action == "scenario" || ctl.Action == "reload" {
+		c.platforms.Lock()
+		defer c.platforms.Unlock()
+	} else {
+		c.platforms.RLock()
+		defer c.platforms.RUnlock()
+	}
 	if st != nil {
 		if code, err := c.studentMay(st, ctl); err != nil {
 			replyError(w, code, "%v", err)
@@ -712,7 +867,8 @@ func (c *classroom) studentMay(st *student, ctl Control) (int, error) {
 }
 
 // Manage is the body of POST /api/class (the teacher's): lock or unlock
-// the students' controls, move a student to a platform, or remove one.
+// the students' controls, move a student to a platform, remove one, or
+// draw a new code.
 type Manage struct {
 	Lock   *bool `json:"lock,omitempty"`
 	Assign *struct {
@@ -720,6 +876,9 @@ type Manage struct {
 		Platform int `json:"platform"`
 	} `json:"assign,omitempty"`
 	Remove int `json:"remove,omitempty"` // a student's id
+	// NewCode draws another join code: those who joined stay; a removed
+	// student cannot join again with the old one.
+	NewCode bool `json:"newCode,omitempty"`
 }
 
 func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
@@ -730,6 +889,8 @@ func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
 		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
 		return
 	}
+	c.platforms.RLock()
+	defer c.platforms.RUnlock()
 	n := c.ses.platformCount()
 	c.mu.Lock()
 	find := func(id int) *student {
@@ -767,8 +928,10 @@ func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
 				c.unsubscribe(sub)
 			}
 		}
+	case m.NewCode:
+		c.code = newCode()
 	default:
-		err = errors.New("give lock, assign or remove")
+		err = errors.New("give lock, assign, remove or newCode")
 	}
 	c.mu.Unlock()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -23,14 +24,21 @@ type participant struct {
 	base string
 }
 
-func newClass(t *testing.T, name string, students int) (*Server, *httptest.Server) {
+// newClass serves a classroom of a built-in scenario; every test client
+// comes from 127.0.0.1, so one address may hold every student unless
+// perAddress says otherwise.
+func newClass(t *testing.T, name string, students int, perAddress ...int) (*Server, *httptest.Server) {
 	t.Helper()
+	per := students
+	if len(perAddress) > 0 {
+		per = perAddress[0]
+	}
 	sc, err := scenarios.Builtin(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := NewClassroom(ctx, sc, ClassOptions{Students: students, JoinURLs: []string{"http://example.test/"}})
+	srv, err := NewClassroom(ctx, sc, ClassOptions{Students: students, PerAddress: per, JoinURLs: []string{"http://192.168.1.23:8080/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,17 +49,24 @@ func newClass(t *testing.T, name string, students int) (*Server, *httptest.Serve
 
 func browser(t *testing.T, ts *httptest.Server) *participant {
 	jar, _ := cookiejar.New(nil)
-	return &participant{t: t, hc: &http.Client{Jar: jar, Timeout: 10 * time.Second}, base: ts.URL}
+	// No client timeout: it would end streams too; do bounds requests.
+	return &participant{t: t, hc: &http.Client{Jar: jar}, base: ts.URL}
 }
 
 // do sends a request and returns its status and body.
 func (p *participant) do(method, path, body string, header ...string) (int, string) {
 	p.t.Helper()
-	req, _ := http.NewRequest(method, p.base+path, strings.NewReader(body))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, method, p.base+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1] // the client sends req.Host, not a Host header
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := p.hc.Do(req)
@@ -97,7 +112,7 @@ func TestClassroomRoles(t *testing.T) {
 	if st, body := stranger.do("GET", "/", ""); st != 200 || !strings.Contains(body, "join the class") {
 		t.Fatalf("stranger's /: %d", st)
 	}
-	for _, path := range []string{"/app.js", "/style.css", "/api/stream", "/api/series.csv"} {
+	for _, path := range []string{"/app.js", "/style.css", "/api/stream", "/api/series.csv", "/api/whoami"} {
 		if st, _ := stranger.do("GET", path, ""); st != http.StatusUnauthorized {
 			t.Fatalf("stranger's %s: %d", path, st)
 		}
@@ -110,7 +125,7 @@ func TestClassroomRoles(t *testing.T) {
 	}
 	teacher := teacherOf(t, srv, ts)
 	tc := openWith(t, teacher.hc, ts.URL)
-	if v := tc.class(time.Second); v.Role != "teacher" || v.Code != code || len(v.JoinURLs) != 1 || v.Cap != 4 {
+	if v := tc.class(5 * time.Second); v.Role != "teacher" || v.Code != code || len(v.JoinURLs) != 1 || v.Cap != 4 {
 		t.Fatalf("teacher's view %+v", v)
 	}
 	// Three students: one platform each, in order; the code is read as
@@ -125,7 +140,7 @@ func TestClassroomRoles(t *testing.T) {
 		}
 		pupils = append(pupils, p)
 		c := openWith(t, p.hc, ts.URL)
-		if v := c.class(time.Second); v.Role != "student" || v.Platform != i || v.Code != "" || v.Students != nil {
+		if v := c.class(5 * time.Second); v.Role != "student" || v.Platform != i || v.Code != "" || v.Students != nil {
 			t.Fatalf("student %d's view %+v", i, v)
 		}
 		streams = append(streams, c)
@@ -137,7 +152,7 @@ func TestClassroomRoles(t *testing.T) {
 	if st, msg := streams[1].post(`{"action":"set","platform":1,"params":{"alpha":0.2,"tb":0.25}}`); st != 200 {
 		t.Fatalf("own culture: %d %s", st, msg)
 	}
-	for f := tc.frame(time.Second); f.Params[1].Params["alpha"] != 0.2; f = tc.frame(time.Second) {
+	for f := tc.frame(5 * time.Second); f.Params[1].Params["alpha"] != 0.2; f = tc.frame(5 * time.Second) {
 	}
 	refused := map[string]int{
 		`{"action":"set","platform":0,"params":{"alpha":0.2}}`:      403, // another platform
@@ -164,7 +179,7 @@ func TestClassroomRoles(t *testing.T) {
 	if st, msg := teacher.do("POST", "/api/class", `{"lock":true}`); st != 200 {
 		t.Fatalf("lock: %d %s", st, msg)
 	}
-	for v := streams[0].class(time.Second); !v.Locked; v = streams[0].class(time.Second) {
+	for v := streams[0].class(5 * time.Second); !v.Locked; v = streams[0].class(5 * time.Second) {
 	}
 	if st, msg := streams[0].post(`{"action":"set","platform":0,"params":{"ta":0.4}}`); st != http.StatusConflict || !strings.Contains(msg, "locked") {
 		t.Fatalf("locked: %d %s", st, msg)
@@ -177,9 +192,9 @@ func TestClassroomRoles(t *testing.T) {
 		t.Fatalf("unlocked: %d %s", st, msg)
 	}
 	// The teacher moves a student and removes another.
-	v := tc.class(time.Second)
+	v := tc.class(5 * time.Second)
 	for len(v.Students) < 3 {
-		v = tc.class(time.Second)
+		v = tc.class(5 * time.Second)
 	}
 	if st, msg := teacher.do("POST", "/api/class", fmt.Sprintf(`{"assign":{"id":%d,"platform":0}}`, v.Students[2].ID)); st != 200 {
 		t.Fatalf("assign: %d %s", st, msg)
@@ -207,7 +222,7 @@ func TestClassroomRoles(t *testing.T) {
 			t.Fatalf("teacher's %s: %d %s", body, st, msg)
 		}
 	}
-	for f := tc.frame(time.Second); !f.Replaying; f = tc.frame(time.Second) {
+	for f := tc.frame(5 * time.Second); !f.Replaying; f = tc.frame(5 * time.Second) {
 	}
 	if st, msg := streams[0].post(`{"action":"set","platform":0,"params":{"ta":0.3}}`); st != http.StatusConflict || !strings.Contains(msg, "replaying") {
 		t.Fatalf("a student during the replay: %d %s", st, msg)
@@ -280,8 +295,8 @@ func TestClassroomSurvivesHostileRequests(t *testing.T) {
 	// 120 generations at 20 a second: it plays on through the test.
 	tc.post(`{"action":"speed","speed":20}`)
 	tc.post(`{"action":"play"}`)
-	before := tc.frame(time.Second)
-	for ; !before.Running; before = tc.frame(time.Second) {
+	before := tc.frame(5 * time.Second)
+	for ; !before.Running; before = tc.frame(5 * time.Second) {
 	}
 	stranger := browser(t, ts)
 	huge := `{"action":"set","platform":0,"params":{"alpha":0.1},"scenario":"` + strings.Repeat("x", 100_000) + `"}`
@@ -300,9 +315,10 @@ func TestClassroomSurvivesHostileRequests(t *testing.T) {
 		}
 	}
 	no := []int{400, 401, 403, 404, 405, 409, 413, 429, 503}
-	add(20, req{stranger, "POST", "/api/join", `{"code":"ZZZZZZ"}`, nil, no})     // guessing the code
-	add(10, req{stranger, "GET", "/app.js", "", nil, no})                         // files without joining
-	add(10, req{stranger, "POST", "/api/control", `{"action":"reset"}`, nil, no}) // controls without joining
+	add(10, req{stranger, "POST", "/api/join", `{"code":"ZZZZZZ"}`, nil, no})              // guessing the code
+	add(10, req{pupil, "GET", "/api/stream", "", []string{"Host", "rebound.example"}, no}) // DNS rebinding
+	add(10, req{stranger, "GET", "/app.js", "", nil, no})                                  // files without joining
+	add(10, req{stranger, "POST", "/api/control", `{"action":"reset"}`, nil, no})          // controls without joining
 	add(10, req{stranger, "GET", "/api/stream", "", []string{"Cookie", studentCookie + "=" + code + "-forged"}, no})
 	add(10, req{stranger, "GET", "/api/stream", "", []string{"Cookie", teacherCookie + "=forged"}, no})
 	add(10, req{pupil, "POST", "/api/control", `{"action":"reset"}`, nil, no}) // the teacher's
@@ -313,7 +329,7 @@ func TestClassroomSurvivesHostileRequests(t *testing.T) {
 	add(10, req{pupil, "POST", "/api/control", `{"action":"set","platform":0,"params":{"alpha":0.1}`, nil, no}) // truncated JSON
 	add(10, req{pupil, "POST", "/api/control", huge, nil, no})
 	add(10, req{pupil, "POST", "/api/class", `{"lock":true}`, nil, no})
-	add(10, req{pupil, "POST", "/api/join", `{"code":"` + code + `","name":"` + long + `"}`, nil, no}) // a long name
+	add(10, req{stranger, "POST", "/api/join", `{"code":"` + code + `","name":"` + long + `"}`, nil, no}) // a long name
 	add(10, req{pupil, "POST", "/api/control", `{"action":"set","platform":0,"params":{"alpha":0.1}}`, []string{"Origin", "http://evil.test"}, no})
 	add(10, req{pupil, "POST", "/api/control", `{"action":"set","platform":0,"params":{"alpha":0.1}}`, []string{"Sec-Fetch-Site", "cross-site"}, no})
 	add(10, req{pupil, "DELETE", "/api/stream", "", nil, no})
@@ -358,7 +374,7 @@ func TestClassroomSurvivesHostileRequests(t *testing.T) {
 		t.Fatalf("the teacher waited %v", el)
 	}
 	var after Frame
-	for after = tc.frame(time.Second); after.Running; after = tc.frame(time.Second) {
+	for after = tc.frame(5 * time.Second); after.Running; after = tc.frame(5 * time.Second) {
 	}
 	if after.Generation <= before.Generation+5 {
 		t.Fatalf("the world stalled: generation %d → %d", before.Generation, after.Generation)
@@ -387,7 +403,7 @@ func TestClassroomDropsSlowStreams(t *testing.T) {
 	srv.class.mu.Unlock()
 	tc.post(`{"action":"speed","speed":10}`) // 120 generations: it plays through the test
 	tc.post(`{"action":"play"}`)
-	g0 := tc.frame(time.Second).Generation
+	g0 := tc.frame(5 * time.Second).Generation
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		srv.class.mu.Lock()
@@ -399,9 +415,101 @@ func TestClassroomDropsSlowStreams(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the stream that does not read was never dropped")
 		}
-		tc.frame(time.Second)
+		tc.frame(5 * time.Second)
 	}
-	if g := tc.frame(time.Second).Generation; g <= g0 {
+	if g := tc.frame(5 * time.Second).Generation; g <= g0 {
 		t.Fatalf("the world stalled at %d", g)
+	}
+}
+
+// Regressions from review: a student cannot join twice, one address
+// holds at most PerAddress students, a new code keeps those who joined
+// and keeps out those removed, other Host names are refused, cookies are
+// the port's, the series is the teacher's, and a replay plays through
+// the pauses the history went past.
+func TestClassroomReviewRegressions(t *testing.T) {
+	srv, ts := newClass(t, "tiktok_three_platforms", 10, 2)
+	code := srv.JoinCode()
+	teacher := teacherOf(t, srv, ts)
+	tc := openWith(t, teacher.hc, ts.URL)
+	a := browser(t, ts)
+	if st, body := a.join(code, "a"); st != 200 || !strings.Contains(body, `"platform":0`) {
+		t.Fatalf("join: %d %s", st, body)
+	}
+	// Joining again with the cookie: the same student, the same platform.
+	if st, body := a.join(code, "a again"); st != 200 || !strings.Contains(body, `"again":true`) || !strings.Contains(body, `"platform":0`) {
+		t.Fatalf("join again: %d %s", st, body)
+	}
+	b := browser(t, ts)
+	if st, _ := b.join(code, "b"); st != 200 {
+		t.Fatalf("a second student from the address: %d", st)
+	}
+	if st, msg := browser(t, ts).join(code, "c"); st != http.StatusServiceUnavailable || !strings.Contains(msg, "from this device's address") {
+		t.Fatalf("a third from the address: %d %s", st, msg)
+	}
+	if srv.Participants() != 2 {
+		t.Fatalf("%d participants", srv.Participants())
+	}
+	u, _ := url.Parse(ts.URL)
+	for _, ck := range a.hc.Jar.Cookies(u) {
+		if ck.Name != studentCookie+"_"+u.Port() {
+			t.Errorf("cookie %q, want the port's", ck.Name)
+		}
+	}
+	// Remove b and draw a new code: a stays, b cannot come back with the
+	// old code, a newcomer joins with the new one.
+	v := tc.class(5 * time.Second)
+	for len(v.Students) < 2 {
+		v = tc.class(5 * time.Second)
+	}
+	teacher.do("POST", "/api/class", fmt.Sprintf(`{"remove":%d}`, v.Students[1].ID))
+	if st, msg := teacher.do("POST", "/api/class", `{"newCode":true}`); st != 200 {
+		t.Fatalf("new code: %d %s", st, msg)
+	}
+	fresh := srv.JoinCode()
+	if fresh == code {
+		t.Fatal("the same code again")
+	}
+	if st, _ := a.do("GET", "/api/whoami", ""); st != 200 {
+		t.Fatalf("a joined student after a new code: %d", st)
+	}
+	if st, _ := b.join(code, "b"); st != http.StatusForbidden {
+		t.Fatalf("a removed student with the old code: %d", st)
+	}
+	if st, _ := browser(t, ts).join(fresh, "d"); st != 200 {
+		t.Fatalf("a newcomer with the new code: %d", st)
+	}
+	// DNS rebinding: a name that is not this machine's is refused.
+	if st, _ := a.do("GET", "/api/whoami", "", "Host", "evil.example:"+u.Port()); st != http.StatusForbidden {
+		t.Fatalf("a foreign Host: %d", st)
+	}
+	if st, _ := a.do("GET", "/api/series.csv", ""); st != http.StatusForbidden {
+		t.Fatalf("a student's series: %d", st)
+	}
+	if st, _ := teacher.do("GET", "/api/series.csv", ""); st != 200 {
+		t.Fatalf("the teacher's series: %d", st)
+	}
+	// A history past the scenario's last generation (120) replays past
+	// it without pausing there.
+	tc.post(`{"action":"step","steps":5}`)
+	for f := tc.frame(5 * time.Second); f.Generation != 5; f = tc.frame(5 * time.Second) {
+	}
+	tc.post(`{"action":"set","platform":0,"params":{"ta":0.35}}`)
+	tc.post(`{"action":"step","steps":125}`)
+	for f := tc.frame(5 * time.Second); f.Generation != 120; f = tc.frame(5 * time.Second) {
+	}
+	tc.post(`{"action":"step","steps":10}`)
+	for f := tc.frame(5 * time.Second); f.Generation != 130; f = tc.frame(5 * time.Second) {
+	}
+	tc.post(`{"action":"set","platform":1,"params":{"ta":0.35}}`)
+	tc.post(`{"action":"speed","speed":1000}`)
+	tc.post(`{"action":"replay"}`)
+	f := tc.frame(10 * time.Second)
+	for ; f.Generation >= 130; f = tc.frame(10 * time.Second) { // frames from before the replay
+	}
+	for ; f.Generation < 131; f = tc.frame(10 * time.Second) {
+		if !f.Running && f.Generation > 0 {
+			t.Fatalf("the replay paused at generation %d: %s", f.Generation, f.Notice)
+		}
 	}
 }

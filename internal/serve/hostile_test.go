@@ -157,12 +157,11 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 // frame cannot be written in WriteTimeout, and so does one left paused
 // (its pings fill the connection).
 func TestClientThatNeverReadsIsDropped(t *testing.T) {
-	defer func(w, p time.Duration) { WriteTimeout, PingInterval = w, p }(WriteTimeout, PingInterval)
-	WriteTimeout, PingInterval = 300*time.Millisecond, time.Millisecond
 	srv, err := New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.writeTimeout, srv.pingInterval = 300*time.Millisecond, time.Millisecond
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Listener = smallBuffers{ts.Listener}
 	ts.Start()

@@ -438,3 +438,93 @@ func TestStaticSite(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserLessonPlan follows the README's 10-minute lesson on a
+// projector (1024×768), step by step, and checks what each step tells
+// the class they will see.
+func TestBrowserLessonPlan(t *testing.T) {
+	p := openPage(t, nil, nil, 1024, 768) // culturesim serve: fig4c
+	slider := func(key string, v float64) {
+		t.Helper()
+		p.do(`const el = document.querySelector("#sliders [data-key=` + key + `] input"); el.value = "` + ftoa(v) + `"; el.dispatchEvent(new Event("input"))`)
+	}
+	pick := func(name string) {
+		t.Helper()
+		if err := chromedp.Do(p.ctx, chromedp.SetValue("#scenarioPick", name)); err != nil {
+			t.Fatal(err)
+		}
+		p.do(`document.getElementById("scenarioPick").onchange()`)
+		p.poll(`culturesim.hello.scenario === "`+name+`" && culturesim.phaseList.length === culturesim.hello.platforms.length && culturesim.lastFrame && culturesim.lastFrame.g === 0`, "the picked "+name)
+	}
+	fast := func() {
+		t.Helper()
+		p.do(`const el = document.getElementById("speed"); el.value = "1000"; el.oninput()`)
+	}
+	// 1. The crosshairs sit in the thin gold sliver of coexistence.
+	p.poll(`culturesim.lastPhase.outcome === "coexistence"`, "step 1: coexistence")
+	p.click("#play")
+	p.poll(`culturesim.lastFrame.g >= 10`, "step 1: play")
+	// 2. c = 0.1: defection; the header and the chart note it; the grid
+	// turns red and play pauses at fixation. Reset keeps the sliders;
+	// T_A = 0.6 crosses into cooperation, and cooperators take over.
+	slider("c", 0.1)
+	p.poll(`culturesim.lastPhase.outcome === "defection" && document.getElementById("scenario").textContent.includes("c = 0.1")`, "step 2: defection")
+	fast()
+	p.poll(`document.getElementById("noticeText").textContent.includes("defectors (B)") && !culturesim.lastFrame.running`, "step 2: fixation of defectors", 100*time.Second)
+	t.Logf("step 2: defectors fixed at generation %d", evalJS[int](p, `culturesim.lastFrame.g`))
+	p.click("#noticeReset")
+	p.poll(`culturesim.lastFrame.g === 0 && culturesim.lastFrame.params[0].params.c === 0.1`, "step 2: reset keeps the sliders")
+	slider("ta", 0.6)
+	p.poll(`culturesim.lastPhase.outcome === "cooperation"`, "step 2: cooperation")
+	p.click("#play")
+	p.poll(`document.getElementById("noticeText").textContent.includes("cooperators (A)")`, "step 2: fixation of cooperators", 100*time.Second)
+	t.Logf("step 2: cooperators fixed at generation %d", evalJS[int](p, `culturesim.lastFrame.g`))
+	// 3. Reload: the scenario's own values; the (v, c) axes; local
+	// selection.
+	p.click("#reload")
+	p.poll(`culturesim.lastFrame.params[0].params.c === 0.02 && culturesim.lastFrame.params[0].params.ta === 0.4 && !document.getElementById("scenario").textContent.includes("changed")`, "step 3: reload")
+	p.click(`input[name=phase][value=v]`)
+	p.poll(`culturesim.lastPhase.mode === "v"`, "step 3: (v, c)")
+	p.click(`input[name=selection][value=local]`)
+	p.poll(`culturesim.lastFrame.params[0].params.selection === "local"`, "step 3: local selection")
+	p.click("#play")
+	p.poll(`culturesim.lastFrame.g >= 20`, "step 3: play")
+	p.click("#pause")
+	// 4. A crowd of 100,000: b = 12 on its slider; it settles at p̂*
+	// ≈ 0.49, the chart's dashed line, by the scenario's last generation.
+	pick("wellmixed_coexistence")
+	if b := evalJS[float64](p, `+document.querySelector("#sliders [data-key=b] input").value`); b != 12 {
+		t.Errorf("step 4: the b slider shows %v, want 12", b)
+	}
+	fast()
+	p.click("#play")
+	p.poll(`document.getElementById("noticeText").textContent.includes("last generation")`, "step 4: the scenario's end", 60*time.Second)
+	if a, ps := evalJS[float64](p, `culturesim.lastFrame.platforms[0].a / culturesim.lastFrame.platforms[0].size`), evalJS[float64](p, `culturesim.lastPhase.pstar`); ps < 0.45 || ps > 0.53 || a < ps-0.03 || a > ps+0.03 {
+		t.Errorf("step 4: frequency %.3f at the end, p̂* %.3f", a, ps)
+	}
+	before := evalJS[float64](p, `culturesim.lastPhase.pstar`)
+	slider("alpha", 0.6)
+	p.poll(`culturesim.lastPhase.pstar > `+ftoa(before+0.02), "step 4: a higher α moves p̂*")
+	// 5. Two platforms, each with its own diagram: tiktok's defection,
+	// xiaohongshu's cooperation. After the ban (generation 30) the
+	// refugees turn green within a few generations. Lowering
+	// xiaohongshu's α turns its small diagram red.
+	pick("tiktok_refugees")
+	caps := evalJS[string](p, `[...document.querySelectorAll("#phaseThumbs figcaption")].map((c) => c.textContent).join("|")`)
+	if caps != "tiktok: defection|xiaohongshu: cooperation" {
+		t.Errorf("step 5: the platforms' diagrams say %q", caps)
+	}
+	fast()
+	p.click("#play")
+	p.poll(`culturesim.lastFrame.g >= 40`, "step 5: past the ban", 60*time.Second)
+	p.click("#pause")
+	if f := evalJS[float64](p, `(() => { const x = culturesim.lastFrame.platforms[1]; return x.migrantsA / x.migrants; })()`); f < 0.7 {
+		t.Errorf("step 5: the refugees on xiaohongshu are %.2f cooperators ten generations after the ban, want most", f)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.SetValue("#platform", "1")); err != nil {
+		t.Fatal(err)
+	}
+	p.do(`document.getElementById("platform").onchange()`)
+	slider("alpha", 0.05)
+	p.poll(`document.querySelectorAll("#phaseThumbs figcaption")[1].textContent === "xiaohongshu: defection"`, "step 5: xiaohongshu's diagram turns red")
+}

@@ -78,6 +78,9 @@ type Server struct {
 	freed     time.Time      // when memory was last returned to the system
 	// Started and Ended count sessions over the server's life (tests).
 	started, ended int
+	// writeTimeout and pingInterval are WriteTimeout and PingInterval
+	// (tests shorten them on their own server).
+	writeTimeout, pingInterval time.Duration
 }
 
 // New makes a server for a scenario (nil: the built-in fig4c lattice).
@@ -91,7 +94,8 @@ func New(sc *scenarios.Scenario) (*Server, error) {
 	if _, err := newSession(sc, ""); err != nil {
 		return nil, fmt.Errorf("serve: scenario %s: %w", sc.Name, err)
 	}
-	s := &Server{scenario: sc, mux: http.NewServeMux(), sessions: map[string]*session{}, perClient: map[string]int{}}
+	s := &Server{scenario: sc, mux: http.NewServeMux(), sessions: map[string]*session{}, perClient: map[string]int{},
+		writeTimeout: WriteTimeout, pingInterval: PingInterval}
 	files, err := fs.Sub(static, "static")
 	if err != nil {
 		return nil, err
@@ -112,12 +116,12 @@ const MaxSessions = 64
 const MaxSessionsPerClient = 16
 
 // WriteTimeout bounds the writing of one frame: a tab that stops reading
-// loses its session after it (a variable for tests).
-var WriteTimeout = 10 * time.Second
+// loses its session after it.
+const WriteTimeout = 10 * time.Second
 
 // PingInterval: a paused session sends a comment this often, so that a
 // client that never reads fills its connection and meets WriteTimeout.
-var PingInterval = 15 * time.Second
+const PingInterval = 15 * time.Second
 
 // returnMemory gives the heap of ended sessions back to the system when
 // the last session ends (at most every 10 s): the server's memory after a
@@ -243,6 +247,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	s.perClient[client]++
 	s.mu.Unlock()
 	ses, err := newSession(s.scenario, newID())
+	if ses != nil {
+		ses.pingInterval = s.pingInterval
+	}
 	s.mu.Lock()
 	s.building--
 	if err != nil {
@@ -279,7 +286,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+		rc.SetWriteDeadline(time.Now().Add(s.writeTimeout))
 		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
 			return err
 		}
@@ -291,7 +298,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 // Control is the body of POST /api/control.
 type Control struct {
 	// Action: play, pause, step, reset, replay, set, speed, event,
-	// scenario or structure.
+	// scenario, reload (the scenario again, as loaded) or structure.
 	Action string `json:"action"`
 	// Seed for reset (0: the scenario's).
 	Seed uint64 `json:"seed,omitempty"`

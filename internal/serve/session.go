@@ -84,6 +84,7 @@ type session struct {
 	// static site's page draws at 30 a second, as nothing crosses a
 	// network.
 	frameInterval time.Duration
+	pingInterval  time.Duration // PingInterval, unless a test's server says otherwise
 	// records are the generations played since the last reset, as a
 	// run's series records them (at most maxRecords), for the CSV.
 	records []artifact.Record
@@ -119,7 +120,7 @@ const maxRecordRows = 1_000_000
 
 func newSession(sc *scenarios.Scenario, id string) (*session, error) {
 	s := &session{id: id, sc: sc, cfg: sc.Point(0), seed: sc.Seed, speed: 1 / FrameInterval.Seconds(),
-		phase: "bias", wake: make(chan struct{}, 1), dirty: true}
+		phase: "bias", wake: make(chan struct{}, 1), dirty: true, pingInterval: PingInterval}
 	// Teaching runs go on until stopped; events may come at any time.
 	s.cfg.Generations = math.MaxInt32
 	if err := s.reset(s.seed); err != nil {
@@ -337,6 +338,9 @@ func (s *session) pauseIfDone() bool {
 	if g == s.noticed {
 		return false
 	}
+	if s.replayAt >= 0 {
+		return false // the history went on past these; so does its replay
+	}
 	n, a := s.world.Size(), s.world.CountA()
 	switch {
 	case s.sc.Run.Stop == sim.StopFixation && (a == 0 || a == n) && !s.fixNoticed:
@@ -399,6 +403,10 @@ func (s *session) apply(c Control) (err error) {
 		s.notice = "" // an earlier pause's notice no longer holds
 	case "scenario":
 		return s.loadScenario(c.parsed)
+	case "reload":
+		// The scenario again, as it was loaded: its parameters, its seed
+		// and its structure.
+		return s.loadScenario(s.sc)
 	case "structure":
 		return s.setStructure(c.Platform, c.Params)
 	case "reset":
@@ -477,7 +485,7 @@ func (s *session) apply(c Control) (err error) {
 		}
 		s.remember(change{g: ev.Generation, event: &ev})
 	default:
-		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event, replay, scenario, structure)", c.Action)
+		return userErrorf("unknown action %q (play, pause, step, reset, speed, set, event, replay, scenario, reload, structure)", c.Action)
 	}
 	return nil
 }
@@ -644,7 +652,7 @@ func (s *session) run(ctx context.Context, send func(event string, v any) error)
 		}
 		if phases != nil || frame != nil {
 			lastSent = time.Now()
-		} else if time.Since(lastSent) >= PingInterval {
+		} else if time.Since(lastSent) >= s.pingInterval {
 			if send("ping", struct{}{}) != nil {
 				return
 			}

@@ -79,6 +79,7 @@ function build(h) {
   marks.length = 0;
   cs.lastParams = null;
   focus = 0;
+  editing = -Infinity; // a new world: its values, even if a slider just moved
   // The scenario picker: the built-ins, and an uploaded one by its name.
   const pickS = $("scenarioPick");
   pickS.innerHTML = "";
@@ -649,7 +650,7 @@ function wire() {
   $("step").onclick = () => post({action: "step"});
   $("reset").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; post({action: "reset", seed: +$("seed").value || 0}); };
   $("noticeReset").onclick = () => $("reset").onclick();
-  $("replay").onclick = () => { series.forEach((s) => (s.length = 0)); return post({action: "replay"}); };
+  $("replay").onclick = () => { series.forEach((s) => (s.length = 0)); marks.length = 0; return post({action: "replay"}); };
   $("rebuild").onclick = () => rebuild();
   $("csv").onclick = () => {
     const a = document.createElement("a");
@@ -663,6 +664,7 @@ function wire() {
     a.click();
   };
   $("png").onclick = () => savePNG();
+  $("reload").onclick = () => post({action: "reload"});
   $("fitnessBox").ontoggle = () => $("fitnessBox").open && drawFitness();
   $("scenarioPick").onchange = () => { if ($("scenarioPick").value) post({action: "scenario", scenario: $("scenarioPick").value}); };
   $("upload").onchange = async () => {
@@ -690,6 +692,7 @@ function wire() {
       .then((ok) => { if (ok) { addMark(g, `event: ${pct}% moved`); message("event queued: it acts in the next generation", "info"); } });
   };
   $("lock").onclick = () => manage({lock: !(cs.class && cs.class.locked)});
+  $("newCode").onclick = () => manage({newCode: true});
   document.addEventListener("keydown", (e) => {
     if (e.code === "Space" && e.target.tagName !== "INPUT" && cs.role !== "student") {
       e.preventDefault();
@@ -697,6 +700,8 @@ function wire() {
     }
   });
 }
+
+let retry = 3000; // a classroom page's wait before it reconnects (doubling to a minute)
 
 function connect() {
   if (STATIC) {
@@ -727,20 +732,34 @@ function connect() {
     return;
   }
   const es = new EventSource("api/stream");
-  es.addEventListener("hello", (e) => { const h = JSON.parse(e.data); cs.session = h.session; build(h); applyRole(); $("status").textContent = "connected"; });
+  es.addEventListener("hello", (e) => {
+    // A classroom's page that reconnects gets the same hello: it keeps
+    // its chart (a new scenario's hello differs).
+    if (cs.class && e.data === cs.helloData) { $("status").textContent = "connected"; retry = 3000; return; }
+    cs.helloData = e.data;
+    const h = JSON.parse(e.data); cs.session = h.session; build(h); applyRole(); $("status").textContent = "connected"; retry = 3000;
+  });
   es.addEventListener("frame", (e) => onFrame(JSON.parse(e.data)));
   es.addEventListener("phase", (e) => onPhase(JSON.parse(e.data)));
   es.addEventListener("class", (e) => { cs.class = JSON.parse(e.data); cs.role = cs.class.role; applyRole(); });
-  es.onerror = () => {
-    if (cs.class) {
-      // A classroom's world goes on without this page: the browser
-      // reconnects by itself; a refused stream (removed from the class,
-      // the server restarted) reloads to the join form.
-      $("status").textContent = "reconnecting to the class…";
-      if (es.readyState === EventSource.CLOSED) setTimeout(() => location.reload(), 3000);
+  es.onerror = async () => {
+    if (es.readyState !== EventSource.CLOSED && cs.class) {
+      $("status").textContent = "reconnecting to the class…"; // the browser retries by itself
       return;
     }
-    $("status").textContent = "disconnected — reload the page for a new simulation"; es.close(); cs.session = null;
+    es.close();
+    // Refused or closed: in a classroom the world goes on without this
+    // page; ask whether it is still in the class.
+    let who = null;
+    try { const r = await fetch("api/whoami"); who = r.status === 401 ? "out" : r.ok ? "in" : null; } catch (x) { who = null; }
+    if (who === "out") { location.reload(); return; } // removed, or a new server: the join form
+    if (who === "in" || cs.class) {
+      $("status").textContent = `the class did not take this page (too many of your pages open, or too many requests); trying again in ${retry / 1000} s`;
+      setTimeout(connect, retry);
+      retry = Math.min(2 * retry, 60000);
+      return;
+    }
+    $("status").textContent = "disconnected — reload the page for a new simulation"; cs.session = null;
   };
 }
 
