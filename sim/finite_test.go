@@ -1,8 +1,8 @@
 package sim_test
 
 import (
+	"github.com/culturesim/culturesim/internal/testgate"
 	"math"
-	"os"
 	"sync"
 	"testing"
 
@@ -30,10 +30,13 @@ var finiteRegions = model.FiniteRegions
 // probability below 10⁻⁴ (binomial(m, 0.001)).
 func TestWellMixedFixationMatchesExactChain(t *testing.T) {
 	sizes := []int{10, 11, 25}
-	if os.Getenv("CULTURESIM_EXACT") != "" {
+	if testgate.Exact.Enabled() {
 		sizes = append(sizes, 60, 61)
-	} else if testing.Short() {
-		sizes = sizes[:2]
+	} else {
+		testgate.Skipped(testgate.Exact)
+		if testing.Short() {
+			sizes = sizes[:2]
+		}
 	}
 	const replicates = 10000
 	type check struct {

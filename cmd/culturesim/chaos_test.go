@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/culturesim/culturesim/internal/testgate"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -49,9 +50,7 @@ alpha = [0.2, 0.4, 0.6, 0.8]
 
 func chaos(t *testing.T) (scenario string, want map[string][]byte) {
 	t.Helper()
-	if os.Getenv("CULTURESIM_CHAOS") != "1" {
-		t.Skip("set CULTURESIM_CHAOS=1 (as root) to run the chaos suite")
-	}
+	testgate.Require(t, testgate.Chaos)
 	dir := t.TempDir()
 	scenario = writeFile(t, dir, "chaos.toml", chaosScenario)
 	ref := filepath.Join(dir, "ref")
@@ -381,9 +380,7 @@ func rss(t *testing.T, pid int) (now, peak float64) {
 // controls): its peak RSS stays under that of 64 legitimate tabs plus
 // 100 MB, and it returns to it.
 func TestChaosServer(t *testing.T) {
-	if os.Getenv("CULTURESIM_CHAOS") != "1" {
-		t.Skip("set CULTURESIM_CHAOS=1 to run the chaos suite")
-	}
+	testgate.Require(t, testgate.Chaos)
 	cmd := culturesimProcess("serve", "--addr", "127.0.0.1:0")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

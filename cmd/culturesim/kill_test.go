@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/culturesim/culturesim/internal/testgate"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,12 +15,13 @@ import (
 
 // TestMain lets a test start this binary as culturesim itself (for the
 // kill and interrupt tests): with CULTURESIM_TEST_MAIN=1 it runs the
-// command line and exits.
+// command line and exits. Otherwise it runs the tests and reports the
+// suites skipped here (testgate).
 func TestMain(m *testing.M) {
 	if os.Getenv("CULTURESIM_TEST_MAIN") == "1" {
 		os.Exit(runMain())
 	}
-	os.Exit(m.Run())
+	os.Exit(testgate.Main(m))
 }
 
 const slowScenario = `name = "slow"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/culturesim/culturesim/internal/testgate"
 	"math"
 	"os"
 	"os/exec"
@@ -30,9 +31,7 @@ import (
 // The polars recipe is not run: no polars for Python can be installed
 // from the registries CI reaches.
 func TestReadmeRecipes(t *testing.T) {
-	if os.Getenv("CULTURESIM_READERS") != "1" {
-		t.Skip("set CULTURESIM_READERS=1 (and CULTURESIM_DUCKDB_NODE) to run the README's recipes in DuckDB, pandas and R")
-	}
+	testgate.Require(t, testgate.Readers)
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)

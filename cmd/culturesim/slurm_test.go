@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/culturesim/culturesim/internal/testgate"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,9 +100,7 @@ func TestSlurmScripts(t *testing.T) {
 // byte. It needs sbatch and a running cluster: .ci/run starts one
 // (.ci/slurm/start.sh) and sets CULTURESIM_SLURM=1; elsewhere it skips.
 func TestSlurmCluster(t *testing.T) {
-	if os.Getenv("CULTURESIM_SLURM") != "1" {
-		t.Skip("set CULTURESIM_SLURM=1 with a running Slurm cluster (.ci/slurm/start.sh)")
-	}
+	testgate.Require(t, testgate.Slurm)
 	if _, err := exec.LookPath("sbatch"); err != nil {
 		t.Fatal("CULTURESIM_SLURM=1 but sbatch is not on PATH")
 	}
@@ -179,9 +178,7 @@ func waitMerged(t *testing.T, job, merged, script string) {
 // beside it (a relative path) as a Slurm job: the job copies the file
 // beside its scenario, and the merged result equals a local sweep's.
 func TestSlurmClusterNetwork(t *testing.T) {
-	if os.Getenv("CULTURESIM_SLURM") != "1" {
-		t.Skip("set CULTURESIM_SLURM=1 with a running Slurm cluster (.ci/slurm/start.sh)")
-	}
+	testgate.Require(t, testgate.Slurm)
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
 	bin := filepath.Join(dir, "culturesim")

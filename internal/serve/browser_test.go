@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"github.com/culturesim/culturesim/internal/testgate"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -27,9 +28,10 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("CULTURESIM_BROWSER") == "1" {
+	if testgate.Browser.Enabled() {
 		t.Fatal("CULTURESIM_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
 	}
+	testgate.Skipped(testgate.Browser)
 	t.Skip("no chromium on PATH; set CULTURESIM_BROWSER=1 to require the browser tests")
 	return ""
 }
@@ -214,3 +216,6 @@ func screenshot(t *testing.T, ctx context.Context, env, name string) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 }
+
+// TestMain reports the suites skipped here (testgate).
+func TestMain(m *testing.M) { os.Exit(testgate.Main(m)) }

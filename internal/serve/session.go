@@ -313,7 +313,8 @@ func (s *session) loadScenario(sc *scenarios.Scenario) error {
 }
 
 // rebuildWorld replaces the session's world by one of sc and cfg from
-// seed, paused, and has the page rebuilt from a new hello; if the world cannot be made, the session keeps its own.
+// seed, paused, and has the page rebuilt from a new hello; if the world
+// cannot be made, the session keeps its own.
 func (s *session) rebuildWorld(sc *scenarios.Scenario, cfg sim.WorldConfig, seed uint64) error {
 	oldSc, oldCfg := s.sc, s.cfg
 	s.sc, s.cfg = sc, cfg
