@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -276,11 +275,10 @@ func LANURLs(port string) []string {
 // broadcast is the shared session's send: every subscriber gets the
 // message, without waiting for any of them.
 func (c *classroom) broadcast(event string, v any) error {
-	b, err := json.Marshal(v)
+	msg, err := sseMessage(event, v)
 	if err != nil {
 		return err
 	}
-	msg := fmt.Appendf(nil, "event: %s\ndata: %s\n\n", event, b)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch event {
@@ -338,8 +336,8 @@ func (c *classroom) view(st *student) ClassView {
 }
 
 func (c *classroom) viewMessage(st *student) []byte {
-	b, _ := json.Marshal(c.view(st)) // a ClassView always marshals
-	return fmt.Appendf(nil, "event: class\ndata: %s\n\n", b)
+	msg, _ := sseMessage("class", c.view(st)) // a ClassView always marshals
+	return msg
 }
 
 // pushViews has every subscriber sent its view of the class, if it
@@ -479,16 +477,6 @@ func clientAddress(r *http.Request) string {
 	return host
 }
 
-func replyJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
-}
-
-func replyError(w http.ResponseWriter, code int, format string, a ...any) {
-	replyJSON(w, code, map[string]string{"error": fmt.Sprintf(format, a...)})
-}
-
 // serveClass answers a classroom's requests (after the cross-site
 // checks of ServeHTTP).
 func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
@@ -609,10 +597,7 @@ func (c *classroom) join(w http.ResponseWriter, r *http.Request, already *studen
 		return
 	}
 	var jr JoinRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&jr); err != nil {
-		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
+	if !decodeBody(w, r, 1024, &jr, "request") {
 		return
 	}
 	if already != nil {
@@ -749,23 +734,9 @@ func (c *classroom) stream(w http.ResponseWriter, r *http.Request, st *student) 
 		c.mu.Unlock()
 		c.pushViews()
 	}()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	write := func(msg []byte) error {
-		if msg == nil {
-			return nil
-		}
-		rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
-		if _, err := w.Write(msg); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
+	write := eventStream(w, WriteTimeout)
 	for _, m := range first {
-		if write(m) != nil {
+		if m != nil && write(m) != nil { // nil: no frame yet
 			return
 		}
 	}
@@ -796,16 +767,8 @@ func (c *classroom) control(w http.ResponseWriter, r *http.Request, st *student)
 			return
 		}
 	}
-	var ctl Control
-	ctl.Platform = -1
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ctl); err != nil {
-		replyError(w, http.StatusBadRequest, "invalid control: %v", err)
-		return
-	}
-	if dec.More() {
-		replyError(w, http.StatusBadRequest, "invalid control: more than one JSON value")
+	ctl := Control{Platform: -1}
+	if !decodeBody(w, r, limit, &ctl, "control") {
 		return
 	}
 	// A student's platform holds until its control is applied; the
@@ -825,15 +788,7 @@ func (c *classroom) control(w http.ResponseWriter, r *http.Request, st *student)
 		ctl.student = true
 	}
 	if err := c.ses.apply(ctl); err != nil {
-		var ue userError
-		switch {
-		case errors.As(err, &ue) && errors.Is(err, errReplaying):
-			replyError(w, http.StatusConflict, "%v", err)
-		case errors.As(err, &ue):
-			replyError(w, http.StatusBadRequest, "%v", err)
-		default:
-			replyError(w, http.StatusInternalServerError, "%v", err)
-		}
+		replyError(w, applyStatus(err), "%v", err)
 		return
 	}
 	if ctl.Action == "scenario" {
@@ -883,10 +838,7 @@ type Manage struct {
 
 func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
 	var m Manage
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		replyError(w, http.StatusBadRequest, "invalid request: %v", err)
+	if !decodeBody(w, r, 4096, &m, "request") {
 		return
 	}
 	c.platforms.RLock()

@@ -122,6 +122,9 @@ func TestBrowserClassroom(t *testing.T) {
 	}
 	screenshot(t, teacher.ctx, "CULTURESIM_CLASSROOM_SCREENSHOT", "classroom-teacher.png")
 	screenshot(t, pupils[1].ctx, "CULTURESIM_STUDENT_SCREENSHOT", "classroom-student.png")
+	// Slowly: the replay's last change (the event) is a few generations
+	// in, and every page must see it under way.
+	teacher.do(`culturesim.post({action: "speed", speed: 1})`)
 	teacher.click("#replay")
 	for i, p := range pupils {
 		p.poll(`culturesim.lastFrame.replaying && document.getElementById("status").textContent.includes("replaying")`, fmt.Sprintf("student %d sees the replay", i))

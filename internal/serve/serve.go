@@ -274,25 +274,42 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			s.returnMemory()
 		}
 	}()
+	write := eventStream(w, s.writeTimeout)
+	ses.run(r.Context(), func(event string, v any) error {
+		msg, err := sseMessage(event, v)
+		if err != nil {
+			return err
+		}
+		return write(msg)
+	})
+}
+
+// eventStream starts a response of server-sent events and returns the
+// function that writes one message. A client that stops reading would
+// block a write forever and hold its slot: every message must be
+// written within timeout.
+func eventStream(w http.ResponseWriter, timeout time.Duration) func(msg []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	// A client that stops reading would block a write forever and hold
-	// its slot: every frame must be written within WriteTimeout.
 	rc := http.NewResponseController(w)
-	send := func(event string, v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		rc.SetWriteDeadline(time.Now().Add(s.writeTimeout))
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
+	return func(msg []byte) error {
+		rc.SetWriteDeadline(time.Now().Add(timeout))
+		if _, err := w.Write(msg); err != nil {
 			return err
 		}
 		return rc.Flush()
 	}
-	ses.run(r.Context(), send)
+}
+
+// sseMessage is one server-sent event: its name and v as JSON.
+func sseMessage(event string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return fmt.Appendf(nil, "event: %s\ndata: %s\n\n", event, b), nil
 }
 
 // Control is the body of POST /api/control.
@@ -356,45 +373,65 @@ func (s *Server) seriesCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
-	reply := func(code int, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		json.NewEncoder(w).Encode(v)
-	}
 	id := r.URL.Query().Get("session")
 	s.mu.Lock()
 	ses := s.sessions[id]
 	s.mu.Unlock()
 	if ses == nil {
-		reply(http.StatusNotFound, map[string]string{"error": "no such session (it ends when its page is closed); reload the page"})
+		replyError(w, http.StatusNotFound, "no such session (it ends when its page is closed); reload the page")
 		return
 	}
-	var c Control
-	c.Platform = -1
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		reply(http.StatusBadRequest, map[string]string{"error": "invalid control: " + err.Error()})
-		return
-	}
-	if dec.More() {
-		reply(http.StatusBadRequest, map[string]string{"error": "invalid control: more than one JSON value"})
+	c := Control{Platform: -1}
+	if !decodeBody(w, r, 1<<16, &c, "control") {
 		return
 	}
 	if err := ses.apply(c); err != nil {
-		if errors.Is(err, errClosed) {
-			reply(http.StatusNotFound, map[string]string{"error": err.Error()})
-			return
-		}
-		var ue userError
-		if errors.As(err, &ue) {
-			reply(http.StatusBadRequest, map[string]string{"error": err.Error()})
-			return
-		}
-		reply(http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		replyError(w, applyStatus(err), "%v", err)
 		return
 	}
-	reply(http.StatusOK, map[string]bool{"ok": true})
+	replyJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// decodeBody reads r's body, of at most limit bytes, as exactly one JSON
+// value of v's fields; otherwise it answers 400 (naming what) and
+// reports false.
+func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any, what string) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		replyError(w, http.StatusBadRequest, "invalid %s: %v", what, err)
+		return false
+	}
+	if dec.More() {
+		replyError(w, http.StatusBadRequest, "invalid %s: more than one JSON value", what)
+		return false
+	}
+	return true
+}
+
+// applyStatus is the status that answers a control apply refused: the
+// one table of the teaching server's errors.
+func applyStatus(err error) int {
+	var ue userError
+	switch {
+	case errors.Is(err, errClosed):
+		return http.StatusNotFound
+	case errors.Is(err, errReplaying):
+		return http.StatusConflict
+	case errors.As(err, &ue):
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+func replyJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func replyError(w http.ResponseWriter, code int, format string, a ...any) {
+	replyJSON(w, code, map[string]string{"error": fmt.Sprintf(format, a...)})
 }
 
 // userError is a control the user can fix (status 400).
