@@ -11,5 +11,6 @@ CULTURESIM_PROJECTOR_SCREENSHOT="$d/teaching-mode-projector.png" \
 CULTURESIM_NETWORK_SCREENSHOT="$d/teaching-mode-network.png" \
 CULTURESIM_CLASSROOM_SCREENSHOT="$d/classroom-teacher.png" \
 CULTURESIM_STUDENT_SCREENSHOT="$d/classroom-student.png" \
+CULTURESIM_PHONE_SCREENSHOT="$d/classroom-phone.png" \
 	go test ./internal/serve/ -count=1 -run 'TestBrowser$|TestBrowserPlatforms|TestBrowserProjector|TestBrowserNetwork|TestBrowserClassroom' "$@"
 ls -l "$d"/*.png

@@ -14,7 +14,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "[SCENARIO.toml|BUILTIN] [--addr 127.0.0.1:8080] [--classroom [--students N]]", stdout)
+	fs := newFlagSet("serve", "[SCENARIO.toml|BUILTIN] [--addr 127.0.0.1:8080] [--classroom [--students N] [--per-address N]]", stdout)
 	addr := fs.String("addr", "", "address to listen on (default 127.0.0.1:8080, loopback: the page controls simulations on this machine; 0.0.0.0:8080 with --classroom)")
 	classroom := fs.Bool("classroom", false, "one shared world that students join from their browsers on the local network, with the code the teacher's page shows; each student sets one platform's culture")
 	students := fs.Int("students", serve.DefaultStudents, fmt.Sprintf("with --classroom: the most participants, [1, %d]", serve.MaxStudents))
@@ -58,7 +58,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var srv *serve.Server
 	if *classroom {
-		srv, err = serve.NewClassroom(ctx, sc, serve.ClassOptions{Students: *students, PerAddress: *perAddress})
+		srv, err = serve.NewClassroom(ctx, sc, serve.ClassOptions{Students: *students, PerAddress: *perAddress,
+			OnCode: func(code string) {
+				fmt.Fprintf(stdout, "culturesim classroom: the teacher drew a new code: %s\n", code)
+			}})
 	} else {
 		srv, err = serve.New(sc)
 	}
@@ -89,6 +92,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "culturesim classroom: the teacher opens %s on this computer (keep it to yourself: it controls the class)\n", teacher)
 		fmt.Fprintf(stdout, "students open %s and enter the code %s (up to %d participants; Ctrl-C ends the class)\n", strings.Join(joins, " or "), srv.JoinCode(), *students)
+		if loopback {
+			fmt.Fprintf(stderr, "culturesim: warning: %s is this computer's own address: students' devices cannot reach it (use --addr 0.0.0.0:%s, the default, for a class)\n", host, u.Port())
+		}
 	})
 	if err == nil && ctx.Err() != nil {
 		return ctx.Err() // stopped by a signal: exit 130, as the table says

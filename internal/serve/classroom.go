@@ -87,8 +87,11 @@ type ClassOptions struct {
 	// every platform or fill the class).
 	PerAddress int
 	// JoinURLs are the addresses students open, shown on the teacher's
-	// page (ListenAndServe fills them in when empty).
+	// page.
 	JoinURLs []string
+	// OnCode, if set, is told every new join code the teacher draws (the
+	// command line prints it).
+	OnCode func(code string)
 }
 
 type classroom struct {
@@ -118,6 +121,9 @@ type classroom struct {
 	joins      map[string]*rate.Limiter
 	classJoins *rate.Limiter
 	viewsDue   bool // a view push is scheduled (at most one a viewInterval)
+	refused    []Refusal
+	blocked    map[string]bool // addresses the teacher blocked
+	onCode     func(code string)
 	// Dropped counts subscribers dropped for not keeping up (tests).
 	dropped int
 }
@@ -150,11 +156,26 @@ type ClassView struct {
 	Culture []string `json:"culture"`
 	Cap     int      `json:"cap"`
 	Joined  int      `json:"joined"`
-	// For the teacher: the code, where to join, and who has.
-	Code     string        `json:"code,omitempty"`
-	JoinURLs []string      `json:"joinURLs,omitempty"`
-	Students []StudentInfo `json:"students,omitempty"`
+	// For the teacher: the code, where to join, who has, the most
+	// students an address may hold, the joins refused lately and the
+	// addresses blocked.
+	Code       string        `json:"code,omitempty"`
+	JoinURLs   []string      `json:"joinURLs,omitempty"`
+	Students   []StudentInfo `json:"students,omitempty"`
+	PerAddress int           `json:"perAddress,omitempty"`
+	Refused    []Refusal     `json:"refused,omitempty"`
+	Blocked    []string      `json:"blocked,omitempty"`
 }
+
+// Refusal counts the joins refused from an address, for one reason.
+type Refusal struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"` // "full", "address" (the per-address limit) or "blocked"
+	Count   int    `json:"count"`
+}
+
+// maxRefusals bounds the refusals the teacher's view keeps (the latest).
+const maxRefusals = 10
 
 // StudentInfo is a participant in the teacher's list.
 type StudentInfo struct {
@@ -189,7 +210,8 @@ func NewClassroom(ctx context.Context, sc *scenarios.Scenario, opt ClassOptions)
 	}
 	c := &classroom{code: newCode(), teacher: newID() + newID(), cap: opt.Students, perAddress: opt.PerAddress, ses: ses, joinURLs: opt.JoinURLs,
 		students: map[string]*student{}, subs: map[*subscriber]bool{}, lastPhases: map[int][]byte{},
-		addresses: map[string]*rate.Limiter{}, joins: map[string]*rate.Limiter{}, classJoins: rate.NewLimiter(classJoinRate, classJoinBurst)}
+		addresses: map[string]*rate.Limiter{}, joins: map[string]*rate.Limiter{}, classJoins: rate.NewLimiter(classJoinRate, classJoinBurst),
+		blocked: map[string]bool{}, onCode: opt.OnCode}
 	s.class = c
 	go ses.run(ctx, c.broadcast)
 	return s, nil
@@ -327,7 +349,11 @@ func (c *classroom) view(st *student) ClassView {
 		v.Role, v.Name, v.Platform = "student", st.name, st.platform
 		return v
 	}
-	v.Code, v.JoinURLs = c.code, c.joinURLs
+	v.Code, v.JoinURLs, v.PerAddress, v.Refused = c.code, c.joinURLs, c.perAddress, c.refused
+	for a := range c.blocked {
+		v.Blocked = append(v.Blocked, a)
+	}
+	slices.Sort(v.Blocked)
 	v.Students = []StudentInfo{}
 	for _, p := range c.joined {
 		v.Students = append(v.Students, StudentInfo{ID: p.id, Name: p.name, Platform: p.platform, Online: p.streams > 0})
@@ -630,14 +656,21 @@ func (c *classroom) join(w http.ResponseWriter, r *http.Request, already *studen
 			fromHere++
 		}
 	}
-	switch {
-	case len(c.joined) >= c.cap:
+	refuse := func(reason, format string, a ...any) {
+		c.noteRefusal(addr, reason)
 		c.mu.Unlock()
-		replyError(w, http.StatusServiceUnavailable, "the class is full (%d participants); ask the teacher", c.cap)
+		c.pushViews() // the teacher sees who was turned away, and why
+		replyError(w, http.StatusServiceUnavailable, format, a...)
+	}
+	switch {
+	case c.blocked[addr]:
+		refuse("blocked", "the teacher has blocked this device's address; ask the teacher")
+		return
+	case len(c.joined) >= c.cap:
+		refuse("full", "the class is full (%d participants); ask the teacher", c.cap)
 		return
 	case fromHere >= c.perAddress:
-		c.mu.Unlock()
-		replyError(w, http.StatusServiceUnavailable, "%d students have joined from this device's address; that is the most (ask the teacher)", c.perAddress)
+		refuse("address", "%d students have joined from this device's address; that is the most (ask the teacher)", c.perAddress)
 		return
 	}
 	c.nextID++
@@ -652,6 +685,21 @@ func (c *classroom) join(w http.ResponseWriter, r *http.Request, already *studen
 	http.SetCookie(w, &http.Cookie{Name: cookieName(studentCookie, r), Value: current + "-" + st.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	replyJSON(w, http.StatusOK, map[string]any{"name": st.name, "platform": st.platform})
 	c.pushViews()
+}
+
+// noteRefusal counts a refused join for the teacher's view (call with
+// c.mu held).
+func (c *classroom) noteRefusal(addr, reason string) {
+	for i := range c.refused {
+		if c.refused[i].Address == addr && c.refused[i].Reason == reason {
+			c.refused[i].Count++
+			return
+		}
+	}
+	c.refused = append(c.refused, Refusal{Address: addr, Reason: reason, Count: 1})
+	if len(c.refused) > maxRefusals {
+		c.refused = c.refused[1:]
+	}
 }
 
 // cleanName keeps a student's name short and printable.
@@ -678,15 +726,18 @@ func (c *classroom) leastTaken(n int) int {
 	return slices.Index(count, slices.Min(count))
 }
 
-// rebalance assigns students again when the world's platforms changed
-// in number (another scenario); the caller holds c.platforms.
-func (c *classroom) rebalance() {
+// rebalance deals the students out again, in the order they joined,
+// when the world's platforms changed in number (another scenario): so
+// the groups of a three-platform scenario come back as they were after
+// a one-platform one. The caller holds c.platforms.
+func (c *classroom) rebalance(before int) {
 	n := c.ses.platformCount()
+	if n == before {
+		return
+	}
 	c.mu.Lock()
 	for i, p := range c.joined {
-		if p.platform >= n {
-			p.platform = i % n
-		}
+		p.platform = i % n
 	}
 	c.mu.Unlock()
 	c.pushViews()
@@ -699,6 +750,9 @@ func (c *classroom) stream(w http.ResponseWriter, r *http.Request, st *student) 
 		return
 	}
 	sub := &subscriber{ch: make(chan []byte, subscriberQueue), student: st}
+	// The series so far, before the latest frame (taken after it, under
+	// c.mu): the page's chart starts where the class is.
+	history, _ := sseMessage("history", c.ses.historySoFar())
 	c.mu.Lock()
 	teacherSubs := 0
 	for x := range c.subs {
@@ -721,7 +775,7 @@ func (c *classroom) stream(w http.ResponseWriter, r *http.Request, st *student) 
 	for k := range len(c.lastPhases) {
 		first = append(first, c.lastPhases[k])
 	}
-	first = append(first, c.lastFrame)
+	first = append(first, history, c.lastFrame)
 	c.subs[sub] = true
 	if st != nil {
 		st.streams++
@@ -787,12 +841,13 @@ func (c *classroom) control(w http.ResponseWriter, r *http.Request, st *student)
 		}
 		ctl.student = true
 	}
+	before := c.ses.platformCount()
 	if err := c.ses.apply(ctl); err != nil {
 		replyError(w, applyStatus(err), "%v", err)
 		return
 	}
 	if ctl.Action == "scenario" {
-		c.rebalance()
+		c.rebalance(before)
 	}
 	replyJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
@@ -830,7 +885,13 @@ type Manage struct {
 		ID       int `json:"id"`
 		Platform int `json:"platform"`
 	} `json:"assign,omitempty"`
-	Remove int `json:"remove,omitempty"` // a student's id
+	Remove int `json:"remove,omitempty"` // a student's id: it may join again
+	// Block removes a student (by id) and refuses its address's joins;
+	// Unblock lets an address join again.
+	Block   int    `json:"block,omitempty"`
+	Unblock string `json:"unblock,omitempty"`
+	// PerAddress sets the most students one address may hold.
+	PerAddress int `json:"perAddress,omitempty"`
 	// NewCode draws another join code: those who joined stay; a removed
 	// student cannot join again with the old one.
 	NewCode bool `json:"newCode,omitempty"`
@@ -867,11 +928,15 @@ func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
 		default:
 			p.platform = m.Assign.Platform
 		}
-	case m.Remove != 0:
-		p := find(m.Remove)
+	case m.Remove != 0 || m.Block != 0:
+		id := max(m.Remove, m.Block)
+		p := find(id)
 		if p == nil {
-			err = fmt.Errorf("remove: there is no student %d", m.Remove)
+			err = fmt.Errorf("remove: there is no student %d", id)
 			break
+		}
+		if m.Block != 0 {
+			c.blocked[p.address] = true
 		}
 		delete(c.students, p.token)
 		c.joined = slices.DeleteFunc(c.joined, func(x *student) bool { return x == p })
@@ -880,10 +945,21 @@ func (c *classroom) manage(w http.ResponseWriter, r *http.Request) {
 				c.unsubscribe(sub)
 			}
 		}
+	case m.Unblock != "":
+		delete(c.blocked, m.Unblock)
+	case m.PerAddress != 0:
+		if m.PerAddress < 1 || m.PerAddress > MaxStudents {
+			err = fmt.Errorf("perAddress = %d is outside its allowed range [1, %d]", m.PerAddress, MaxStudents)
+			break
+		}
+		c.perAddress = m.PerAddress
 	case m.NewCode:
 		c.code = newCode()
+		if c.onCode != nil {
+			c.onCode(c.code)
+		}
 	default:
-		err = errors.New("give lock, assign, remove or newCode")
+		err = errors.New("give lock, assign, remove, block, unblock, perAddress or newCode")
 	}
 	c.mu.Unlock()
 	if err != nil {

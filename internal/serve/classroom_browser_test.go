@@ -39,10 +39,17 @@ func TestBrowserClassroom(t *testing.T) {
 		}
 		return p
 	}
-	teacher := open(ts.URL+srv.TeacherPath(), 1280, 800)
+	teacher := open(ts.URL+srv.TeacherPath(), 1024, 768) // the projector
 	teacher.poll(`!!(window.culturesim && culturesim.class && culturesim.class.role === "teacher" && culturesim.frames > 0 && culturesim.phaseList.length === 3)`, "the teacher's page", 60*time.Second)
 	if u := evalJS[string](teacher, `location.href`); strings.Contains(u, "teacher=") {
 		t.Fatalf("the teacher's secret stays in the address bar: %s", u)
+	}
+	// On the projector: the code, Play, the population, the chart and
+	// the diagram, without scrolling.
+	if off := evalJS[string](teacher, `["#classJoin .code", "#play", "#world canvas", "#chart", "#phase"].filter((q) => {
+		const r = document.querySelector(q).getBoundingClientRect();
+		return r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth; }).join(" ")`); off != "" {
+		t.Errorf("the teacher's page at 1024×768: %s off the screen", off)
 	}
 	code := evalJS[string](teacher, `document.querySelector("#classJoin .code").textContent`)
 	if code != srv.JoinCode() {
@@ -56,18 +63,7 @@ func TestBrowserClassroom(t *testing.T) {
 		if err := chromedp.Do(p.ctx, chromedp.SendKeys("#name", fmt.Sprintf("group %c", 'A'+i)), chromedp.Click("button[type=submit]")); err != nil {
 			t.Fatal(err)
 		}
-		// The form navigates to the page: wait through the navigation.
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`!!window.culturesim`))
-			if err == nil && ok {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("student %d never reached the page: %v", i, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		waitPage(t, p)
 		p.poll(fmt.Sprintf(`!!(window.culturesim && culturesim.class && culturesim.class.platform === %d && culturesim.frames > 0 && culturesim.lastPhase && culturesim.lastPhase.index === %d)`, i, i),
 			fmt.Sprintf("student %d's page", i), 60*time.Second)
 		// Only the culture's sliders; none of the teacher's controls.
@@ -80,6 +76,11 @@ func TestBrowserClassroom(t *testing.T) {
 		}
 		if got := evalJS[string](p, `document.querySelector(".thumbs figure.mine figcaption").textContent`); !strings.HasPrefix(got, []string{"tiktok", "xiaohongshu", "lemon8"}[i]+":") {
 			t.Errorf("student %d's own diagram: %q", i, got)
+		}
+		// Nothing wider than the screen (a phone's too), and sliders
+		// wide enough to hold.
+		if w := evalJS[[]float64](p, `[document.documentElement.scrollWidth, innerWidth, document.querySelector("[data-key=tb] input").getBoundingClientRect().width]`); w[0] > w[1]+1 || w[2] < 120 {
+			t.Errorf("student %d at %d×%d: the page is %.0f px wide in %.0f, the T_B slider %.0f px", i, sz[0], sz[1], w[0], w[1], w[2])
 		}
 		pupils = append(pupils, p)
 	}
@@ -120,13 +121,38 @@ func TestBrowserClassroom(t *testing.T) {
 	for i, p := range pupils {
 		p.poll(fmt.Sprintf(`culturesim.lastFrame.g === %d && !culturesim.lastFrame.running`, g), fmt.Sprintf("student %d at the teacher's generation %d", i, g))
 	}
+	// A latecomer's chart starts where the class is.
+	late := open(ts.URL+"/?code="+code, 1280, 800)
+	late.poll(`document.getElementById("code") && document.getElementById("code").value.length === 6`, "the latecomer's form")
+	if err := chromedp.Do(late.ctx, chromedp.SendKeys("#name", "late"), chromedp.Click("button[type=submit]")); err != nil {
+		t.Fatal(err)
+	}
+	waitPage(t, late)
+	late.poll(fmt.Sprintf(`culturesim.histories >= 1 && culturesim.lastFrame && culturesim.lastFrame.g === %d && culturesim.series[0].length >= %d && culturesim.series[0][0][0] === 0`, g, g), "the latecomer's chart from generation 0")
 	screenshot(t, teacher.ctx, "CULTURESIM_CLASSROOM_SCREENSHOT", "classroom-teacher.png")
 	screenshot(t, pupils[1].ctx, "CULTURESIM_STUDENT_SCREENSHOT", "classroom-student.png")
+	screenshot(t, pupils[2].ctx, "CULTURESIM_PHONE_SCREENSHOT", "classroom-phone.png")
 	// Slowly: the replay's last change (the event) is a few generations
 	// in, and every page must see it under way.
 	teacher.do(`culturesim.post({action: "speed", speed: 1})`)
 	teacher.click("#replay")
 	for i, p := range pupils {
-		p.poll(`culturesim.lastFrame.replaying && document.getElementById("status").textContent.includes("replaying")`, fmt.Sprintf("student %d sees the replay", i))
+		p.poll(`culturesim.lastFrame.replaying && document.getElementById("status").textContent.includes("replaying") && document.getElementById("classJoin").textContent.includes("replaying") && document.querySelector("[data-key=tb] input").disabled`, fmt.Sprintf("student %d sees the replay", i))
+	}
+}
+
+// waitPage waits through the join form's navigation to the page.
+func waitPage(t *testing.T, p *page) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`!!window.culturesim`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page never came after joining: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

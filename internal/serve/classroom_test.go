@@ -218,6 +218,10 @@ func TestClassroomRoles(t *testing.T) {
 	}
 	// The teacher controls everything, triggers events and replays.
 	for _, body := range []string{`{"action":"play"}`, `{"action":"event","event":{"from":0,"to":2,"fraction":0.1}}`, `{"action":"pause"}`, `{"action":"replay"}`} {
+		if body == `{"action":"pause"}` {
+			for f := tc.frame(5 * time.Second); f.Generation < 3; f = tc.frame(5 * time.Second) {
+			}
+		}
 		if st, msg := tc.post(body); st != 200 {
 			t.Fatalf("teacher's %s: %d %s", body, st, msg)
 		}
@@ -426,7 +430,7 @@ func TestClassroomDropsSlowStreams(t *testing.T) {
 // holds at most PerAddress students, a new code keeps those who joined
 // and keeps out those removed, other Host names are refused, cookies are
 // the port's, the series is the teacher's, and a replay plays through
-// the pauses the history went past.
+// the pauses the history went past, to where it was started.
 func TestClassroomReviewRegressions(t *testing.T) {
 	srv, ts := newClass(t, "tiktok_three_platforms", 10, 2)
 	code := srv.JoinCode()
@@ -507,9 +511,89 @@ func TestClassroomReviewRegressions(t *testing.T) {
 	f := tc.frame(10 * time.Second)
 	for ; f.Generation >= 130; f = tc.frame(10 * time.Second) { // frames from before the replay
 	}
-	for ; f.Generation < 131; f = tc.frame(10 * time.Second) {
-		if !f.Running && f.Generation > 0 {
-			t.Fatalf("the replay paused at generation %d: %s", f.Generation, f.Notice)
+	for ; f.Running || f.Generation == 0; f = tc.frame(10 * time.Second) {
+	}
+	if f.Generation != 130 || f.Replaying || !strings.Contains(f.Notice, "where it started") {
+		t.Fatalf("the replay paused at generation %d (replaying %v): %s; want 130, where it started", f.Generation, f.Replaying, f.Notice)
+	}
+}
+
+// The teacher's tools from a class's trial: refused joins are shown and
+// the per-address limit raised live; block keeps a device's address out
+// until unblocked; another scenario deals the groups out again in the
+// order they joined; a page that joins late gets the series so far; a
+// new code reaches OnCode.
+func TestClassroomTeacherTools(t *testing.T) {
+	sc, err := scenarios.Builtin("tiktok_three_platforms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var codes []string
+	var codesMu sync.Mutex
+	srv, err := NewClassroom(ctx, sc, ClassOptions{Students: 10, PerAddress: 2, OnCode: func(c string) { codesMu.Lock(); codes = append(codes, c); codesMu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { ts.Close(); cancel() }) // after the streams' cleanups
+	code := srv.JoinCode()
+	teacher := teacherOf(t, srv, ts)
+	tc := openWith(t, teacher.hc, ts.URL)
+	var pupils []*participant
+	for i := range 3 {
+		p := browser(t, ts)
+		st, _ := p.join(code, fmt.Sprintf("p%d", i))
+		if want := map[bool]int{true: 200, false: http.StatusServiceUnavailable}[i < 2]; st != want {
+			t.Fatalf("join %d: %d", i, st)
 		}
+		pupils = append(pupils, p)
+	}
+	v := tc.class(5 * time.Second)
+	for len(v.Refused) == 0 {
+		v = tc.class(5 * time.Second)
+	}
+	if r := v.Refused[0]; r.Reason != "address" || r.Count != 1 || r.Address != "127.0.0.1" || v.PerAddress != 2 {
+		t.Fatalf("refusals %+v, per address %d", v.Refused, v.PerAddress)
+	}
+	teacher.do("POST", "/api/class", `{"perAddress":3}`)
+	if st, _ := pupils[2].join(code, "p2"); st != 200 {
+		t.Fatalf("after raising the limit: %d", st)
+	}
+	// Another scenario and back: 0, 1, 2 → all on 0 → 0, 1, 2.
+	tc.post(`{"action":"scenario","scenario":"fig4c"}`)
+	tc.post(`{"action":"scenario","scenario":"tiktok_three_platforms"}`)
+	for v = tc.class(5 * time.Second); len(v.Students) != 3 || v.Students[1].Platform != 1 || v.Students[2].Platform != 2; v = tc.class(5 * time.Second) {
+	}
+	// Block: the student is out and its address cannot join; unblock.
+	teacher.do("POST", "/api/class", fmt.Sprintf(`{"block":%d}`, v.Students[0].ID))
+	if st, msg := browser(t, ts).join(code, "again"); st != http.StatusServiceUnavailable || !strings.Contains(msg, "blocked") {
+		t.Fatalf("a blocked address joins: %d %s", st, msg)
+	}
+	teacher.do("POST", "/api/class", `{"unblock":"127.0.0.1"}`)
+	if st, _ := browser(t, ts).join(code, "again"); st != 200 {
+		t.Fatalf("after unblocking: %d", st)
+	}
+	// A late page's history: the generations played and the changes.
+	tc.post(`{"action":"step","steps":4}`)
+	for f := tc.frame(5 * time.Second); f.Generation != 4; f = tc.frame(5 * time.Second) {
+	}
+	tc.post(`{"action":"set","platform":2,"params":{"ta":0.4}}`)
+	tc.post(`{"action":"step","steps":3}`)
+	for f := tc.frame(5 * time.Second); f.Generation != 7; f = tc.frame(5 * time.Second) {
+	}
+	late := openWith(t, pupils[1].hc, ts.URL)
+	var h History
+	if err := json.Unmarshal(late.next("history", 5*time.Second).data, &h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Points) != 3 || len(h.Points[0]) != 7 || h.Points[0][6][0] != 6 || len(h.Marks) != 1 || h.Marks[0].Generation != 4 || h.Marks[0].Label != "lemon8 ta = 0.4" {
+		t.Fatalf("history: %d platforms, %d points, marks %+v", len(h.Points), len(h.Points[0]), h.Marks)
+	}
+	teacher.do("POST", "/api/class", `{"newCode":true}`)
+	codesMu.Lock()
+	defer codesMu.Unlock()
+	if len(codes) != 1 || codes[0] != srv.JoinCode() {
+		t.Fatalf("OnCode got %v, the code is %s", codes, srv.JoinCode())
 	}
 }

@@ -91,11 +91,13 @@ type session struct {
 	// history lists the changes made to the running world since the
 	// last reset (parameters set, events triggered), at the generations
 	// they acted in, so that replay can play the same history again from
-	// the seed; historyCut says it outgrew maxHistory. replayAt is the
-	// next change a replay applies (-1: not replaying).
+	// the seed; historyCut says it outgrew maxHistory. A replay plays
+	// from the seed to replayEnd, the generation it was started at (-1:
+	// no replay), applying history[replayAt:] as their generations come.
 	history    []change
 	historyCut bool
 	replayAt   int
+	replayEnd  int
 	// startCfg is the configuration the world was last reset with (a
 	// reset keeps the sliders' values; a replay starts from these).
 	startCfg sim.WorldConfig
@@ -140,7 +142,7 @@ func (s *session) reset(seed uint64) error {
 	s.dirty, s.carry, s.steps = true, 0, 0
 	s.notice, s.noticed, s.fixNoticed = "", -1, false
 	s.records = nil // the old run's memory goes
-	s.history, s.historyCut, s.replayAt = nil, false, -1
+	s.history, s.historyCut, s.replayAt, s.replayEnd = nil, false, 0, -1
 	s.startCfg = s.cfg // setParams replaces cfg.Platforms, never writes into it
 	return nil
 }
@@ -163,8 +165,8 @@ func (s *session) markPhases(k int) {
 // over: the rest of the replayed history is dropped, and the change
 // starts a new branch of it.
 func (s *session) remember(c change) {
-	if s.replayAt >= 0 {
-		s.history, s.replayAt = s.history[:s.replayAt], -1
+	if s.replayEnd >= 0 {
+		s.history, s.replayEnd = s.history[:s.replayAt], -1
 	}
 	if len(s.history) >= maxHistory {
 		s.historyCut = true
@@ -174,10 +176,10 @@ func (s *session) remember(c change) {
 }
 
 // replayDue applies, while replaying, the changes recorded for the
-// generation about to be played; the replay ends with the last one.
+// generation about to be played.
 func (s *session) replayDue() {
 	g := s.world.Generation()
-	for s.replayAt >= 0 && s.replayAt < len(s.history) && s.history[s.replayAt].g <= g {
+	for s.replayEnd >= 0 && s.replayAt < len(s.history) && s.history[s.replayAt].g <= g {
 		c := s.history[s.replayAt]
 		s.replayAt++
 		// They were valid when first applied, from the same state.
@@ -189,12 +191,9 @@ func (s *session) replayDue() {
 		}
 		if err != nil {
 			s.notice = fmt.Sprintf("The replay stopped at generation %d: %v", g, err)
-			s.replayAt, s.running = -1, false
+			s.replayEnd, s.running = -1, false
 			return
 		}
-	}
-	if s.replayAt >= len(s.history) {
-		s.replayAt = -1
 	}
 }
 
@@ -215,6 +214,61 @@ func (s *session) record() {
 func (s *session) series() ([]artifact.Record, []string) {
 	recs := append(append([]artifact.Record(nil), s.records...), artifact.Record{Generation: s.world.Generation(), Rows: execute.StatsRows(s.world.State())})
 	return recs, s.cfg.Names()
+}
+
+// History is the series so far, for a page that joins a running world
+// (a classroom's late student, a reloaded page): every step-th
+// generation played since the reset, at most maxHistoryPoints, per
+// platform as [generation, frequency of A, the migrants' frequency of A,
+// the mean fitness of the generation before] (-1 where there is none),
+// and the changes made, as the chart's marks.
+type History struct {
+	Points [][][4]float64 `json:"points"`
+	Marks  []EventMark    `json:"marks"`
+}
+
+const maxHistoryPoints = 2000
+
+func (s *session) historySoFar() *History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	K := len(s.cfg.Platforms)
+	h := &History{Points: make([][][4]float64, K)}
+	n := len(s.records)
+	step := max(1, (n+maxHistoryPoints-1)/maxHistoryPoints)
+	orNone := func(x float64) float64 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return -1
+		}
+		return x
+	}
+	for i := 0; i < n; i += step {
+		r := s.records[i]
+		for k := range K {
+			row := r.Rows[k+min(1, len(r.Rows)-1)] // rows[0] is the world's when there are several
+			w := -1.0
+			if i > 0 {
+				w = orNone(s.records[i-1].Rows[k+min(1, len(r.Rows)-1)].MeanFitness)
+			}
+			h.Points[k] = append(h.Points[k], [4]float64{float64(r.Generation), orNone(row.FreqA), orNone(row.FreqMigrants), w})
+		}
+	}
+	for _, c := range s.history {
+		if c.event != nil {
+			h.Marks = append(h.Marks, EventMark{Generation: c.g, Label: fmt.Sprintf("event: %.3g%% %s → %s", 100*c.event.Fraction, s.cfg.Platforms[c.event.From].Name, s.cfg.Platforms[c.event.To].Name)})
+			continue
+		}
+		var parts []string
+		for _, key := range slices.Sorted(maps.Keys(c.params)) {
+			parts = append(parts, fmt.Sprintf("%v = %v", key, c.params[key]))
+		}
+		who := "every platform"
+		if c.platform >= 0 {
+			who = s.cfg.Platforms[c.platform].Name
+		}
+		h.Marks = append(h.Marks, EventMark{Generation: c.g, Label: who + " " + strings.Join(parts, ", ")})
+	}
+	return h
 }
 
 func seriesTable(recs []artifact.Record, names []string) []byte {
@@ -339,8 +393,14 @@ func (s *session) pauseIfDone() bool {
 	if g == s.noticed {
 		return false
 	}
-	if s.replayAt >= 0 {
-		return false // the history went on past these; so does its replay
+	if s.replayEnd >= 0 {
+		if g < s.replayEnd {
+			return false // the history went on past these; so does its replay
+		}
+		s.notice = fmt.Sprintf("The replay is back at generation %d, where it started: the same history, generation for generation. Press Play to go on from here.", g)
+		s.replayEnd = -1
+		s.running, s.steps, s.noticed, s.dirty = false, 0, g, true
+		return true
 	}
 	n, a := s.world.Size(), s.world.CountA()
 	switch {
@@ -425,7 +485,7 @@ func (s *session) apply(c Control) (err error) {
 		}
 		s.speed = c.Speed
 	case "set":
-		if c.student && s.replayAt >= 0 {
+		if c.student && s.replayEnd >= 0 {
 			return userError{errReplaying}
 		}
 		// Check everything before changing anything.
@@ -449,8 +509,9 @@ func (s *session) apply(c Control) (err error) {
 		if s.historyCut {
 			return userErrorf("replay: more than %d changes since the last reset; this history is too long to replay", maxHistory)
 		}
-		if len(s.history) == 0 {
-			return userErrorf("nothing to replay: no parameter was changed and no event triggered since the last reset")
+		end := s.world.Generation()
+		if end == 0 {
+			return userErrorf("nothing to replay: no generation has been played since the last reset")
 		}
 		h, now := s.history, s.cfg
 		s.cfg = s.startCfg
@@ -458,7 +519,7 @@ func (s *session) apply(c Control) (err error) {
 			s.cfg = now
 			return err
 		}
-		s.history, s.replayAt, s.running = h, 0, true
+		s.history, s.replayAt, s.replayEnd, s.running = h, 0, end, true
 		s.markPhases(-1)
 	case "event":
 		e := c.Event
@@ -916,7 +977,7 @@ type PlatformFrame struct {
 
 func (s *session) frame() *Frame {
 	f := &Frame{Generation: s.world.Generation(), Running: s.running, Seed: s.seed, Params: s.platformInfo(), Notice: s.notice,
-		Changes: len(s.history), Replaying: s.replayAt >= 0}
+		Changes: len(s.history), Replaying: s.replayEnd >= 0}
 	state := s.world.State()
 	last := s.world.LastStats()
 	for k, st := range state {

@@ -21,6 +21,7 @@ const cs = window.culturesim = {frames: 0, phases: 0, lastFrame: null, hello: nu
 let focus = 0;          // platform whose parameters the sliders show (-1: all)
 let editing = -Infinity; // time of the last slider move: do not overwrite it from frames (none yet: the page may load within 600 ms)
 const series = [];      // per platform: [[generation, freq], ...]
+cs.series = series;
 const marks = [];       // the chart's marks of this page: {g, label}
 const $ = (id) => document.getElementById(id);
 
@@ -186,7 +187,7 @@ function syncControls(params) {
     // the controls.
     const student = cs.role === "student";
     row.classList.toggle("hidden", student && (off || !cs.class.culture.includes(s.key)));
-    input.disabled = off || (student && cs.class.locked);
+    input.disabled = off || (student && (cs.class.locked || !!(cs.lastFrame && cs.lastFrame.replaying)));
     row.title = off ? (lattice ? "on a lattice or network α emerges from the structure (1/8 for 8 neighbours)" : "lattices and networks only") : "";
     row.style.opacity = off ? 0.45 : 1;
   }
@@ -357,11 +358,13 @@ function noteChanges(f) {
     });
     return out;
   };
-  if (cs.lastParams) {
+  // A reset or a replay starts again: its parameters are no change.
+  if (cs.lastParams && f.g >= cs.lastG) {
     const moved = changed(f.params, cs.lastParams);
     if (moved.length) addMark(f.g, moved.join(", "));
   }
   cs.lastParams = f.params;
+  cs.lastG = f.g;
   const h = cs.hello;
   const now = changed(f.params, h.platforms);
   $("scenario").textContent = h.scenario + " — " + (now.length ? "changed from the scenario: " + now.join(", ") : h.description);
@@ -407,8 +410,9 @@ function onFrame(f) {
   if ($("fitnessBox").open) drawFitness();
   syncControls(f.params);
   $("status").textContent = `generation ${f.g} · ${f.replaying ? "replaying" : f.running ? "playing" : "paused"} · seed ${f.seed}`;
-  $("replay").disabled = !f.changes;
+  $("replay").disabled = !f.g || f.replaying;
   $("replay").textContent = f.changes ? `Replay (${f.changes} change${f.changes > 1 ? "s" : ""})` : "Replay";
+  if (cs.role === "student" && !!f.replaying !== !!cs.wasReplaying) { cs.wasReplaying = !!f.replaying; applyRole(); }
   // Why play paused by itself (fixation, the scenario's last generation).
   $("noticeText").textContent = f.notice || "";
   $("notice").classList.toggle("hidden", !f.notice);
@@ -438,10 +442,19 @@ function drawChart() {
   // an event triggered), as dotted verticals; p̂* of the diagram's
   // platform as a dashed horizontal.
   ctx.save(); ctx.setLineDash([2, 3]); ctx.strokeStyle = "#888"; ctx.fillStyle = "#555";
-  for (const m of marks.concat(cs.hello ? cs.hello.events || [] : [])) {
-    if (m.g < g0 || m.g > g1) continue;
-    ctx.beginPath(); ctx.moveTo(X(m.g), T); ctx.lineTo(X(m.g), H - B); ctx.stroke();
-    ctx.fillText(m.label, Math.min(X(m.g) + 3, W - R - 120), T + 10);
+  // Labels of marks close together go on rows below each other (three,
+  // then again from the top), each kept within the chart.
+  let lastX = -Infinity, row = 0;
+  const all = marks.concat(cs.hello ? cs.hello.events || [] : []).filter((m) => m.g >= g0 && m.g <= g1).sort((a, b) => a.g - b.g);
+  for (const m of all) {
+    const x = X(m.g);
+    ctx.beginPath(); ctx.moveTo(x, T); ctx.lineTo(x, H - B); ctx.stroke();
+    row = x - lastX < 140 ? (row + 1) % 3 : 0;
+    lastX = x;
+    let label = m.label;
+    while (label.length > 8 && ctx.measureText(label).width > W - L - R - 6) label = label.slice(0, -2);
+    if (label !== m.label) label += "…";
+    ctx.fillText(label, Math.max(L + 2, Math.min(x + 3, W - R - ctx.measureText(label).width)), T + 10 + 12 * row);
   }
   // Each platform's p̂* (in its colour when there are several).
   const several = cs.phaseList.length > 1;
@@ -571,6 +584,20 @@ function crosshairs(ctx, px, py, scale) {
 
 // ---- a classroom ----
 
+// onHistory fills the chart with the series so far (a page joining a
+// running class): -1 marks a value there is none of.
+function onHistory(h) {
+  h.points.forEach((pts, k) => {
+    if (!series[k]) return;
+    series[k].length = 0;
+    for (const p of pts) series[k].push(p.map((x, i) => (i > 0 && x < 0 ? NaN : x)));
+  });
+  marks.length = 0;
+  for (const m of h.marks || []) marks.push({g: m.g, label: m.label, event: m.label.startsWith("event")});
+  cs.histories = (cs.histories || 0) + 1;
+  drawChart();
+}
+
 // manage posts a teacher's class request (lock, assign, remove).
 async function manage(body) {
   const r = await fetch("api/class", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
@@ -607,15 +634,33 @@ function applyRole() {
     const mine = SLIDERS.filter((x) => v.culture.includes(x.key) && !((x.wellMixedOnly && p.lattice) || (x.latticeOnly && !p.lattice)))
       .map((x) => x.label.split(" (")[0]);
     box.append(`You are ${v.name}, on `, b, `: you set its culture (${mine.join(", ")}); everyone sees the same world. `);
-    if (v.locked) box.append("The teacher has locked the controls.");
+    if (cs.lastFrame && cs.lastFrame.replaying) box.append("The teacher is replaying the class's history from the start: watch; your controls return when it ends.");
+    else if (v.locked) box.append("The teacher has locked the controls.");
   } else {
     const urls = document.createElement("div");
     urls.className = "urls";
-    urls.textContent = "Students: open " + ((v.joinURLs && v.joinURLs.length) ? v.joinURLs.join(" or ") : "this server's address") + " and enter";
-    const code = document.createElement("div");
+    const where = document.createElement("b");
+    where.textContent = (v.joinURLs && v.joinURLs.length) ? v.joinURLs.join(" or ") : "this server's address";
+    const code = document.createElement("span");
     code.className = "code";
     code.textContent = v.code;
-    box.append(urls, code);
+    urls.append("Students: open ", where, " and enter ", code);
+    box.append(urls);
+    // Who was turned away, and why: the teacher can let them in.
+    const why = {full: "the class is full", address: "the most students from one address", blocked: "blocked"};
+    if ((v.refused && v.refused.length) || (v.blocked && v.blocked.length)) {
+      const r = document.createElement("div");
+      r.className = "refused";
+      for (const x of v.refused || []) r.append(`refused ${x.count}× from ${x.address} (${why[x.reason] || x.reason}) · `);
+      for (const a of v.blocked || []) {
+        const ub = document.createElement("button");
+        ub.textContent = `unblock ${a}`;
+        ub.onclick = () => manage({unblock: a});
+        r.append(ub, " ");
+      }
+      box.append(r);
+    }
+    $("perAddress").value = v.perAddress;
     $("lock").textContent = v.locked ? "Unlock students' controls" : "Lock students' controls";
     $("lock").classList.toggle("on", v.locked);
     $("classCount").textContent = ` ${v.joined} of ${v.cap} joined` + (v.locked ? " · locked" : "");
@@ -632,8 +677,13 @@ function applyRole() {
       tr.insertCell().append(sel);
       const rm = document.createElement("button");
       rm.textContent = "remove";
+      rm.title = "out of the class (they may join again with the code)";
       rm.onclick = () => manage({remove: p.id});
-      tr.insertCell().append(rm);
+      const bl = document.createElement("button");
+      bl.textContent = "block";
+      bl.title = "out of the class, and no more joins from their device's address";
+      bl.onclick = () => manage({block: p.id});
+      tr.insertCell().append(rm, " ", bl);
     }
   }
   if (cs.lastFrame) syncControls(cs.lastFrame.params);
@@ -693,6 +743,7 @@ function wire() {
   };
   $("lock").onclick = () => manage({lock: !(cs.class && cs.class.locked)});
   $("newCode").onclick = () => manage({newCode: true});
+  $("perAddress").onchange = () => manage({perAddress: +$("perAddress").value});
   document.addEventListener("keydown", (e) => {
     if (e.code === "Space" && e.target.tagName !== "INPUT" && cs.role !== "student") {
       e.preventDefault();
@@ -741,6 +792,7 @@ function connect() {
   });
   es.addEventListener("frame", (e) => onFrame(JSON.parse(e.data)));
   es.addEventListener("phase", (e) => onPhase(JSON.parse(e.data)));
+  es.addEventListener("history", (e) => onHistory(JSON.parse(e.data)));
   es.addEventListener("class", (e) => { cs.class = JSON.parse(e.data); cs.role = cs.class.role; applyRole(); });
   es.onerror = async () => {
     if (es.readyState !== EventSource.CLOSED && cs.class) {
@@ -752,7 +804,7 @@ function connect() {
     // page; ask whether it is still in the class.
     let who = null;
     try { const r = await fetch("api/whoami"); who = r.status === 401 ? "out" : r.ok ? "in" : null; } catch (x) { who = null; }
-    if (who === "out") { location.reload(); return; } // removed, or a new server: the join form
+    if (who === "out") { location.href = "./?left=1"; return; } // removed, or a new server: the join form
     if (who === "in" || cs.class) {
       $("status").textContent = `the class did not take this page (too many of your pages open, or too many requests); trying again in ${retry / 1000} s`;
       setTimeout(connect, retry);
