@@ -576,14 +576,7 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 			replyError(w, http.StatusForbidden, "the teacher downloads the class's series")
 			return
 		}
-		c.ses.mu.Lock()
-		recs, names := c.ses.series()
-		name, seed := c.ses.sc.Name, c.ses.seed
-		c.ses.mu.Unlock()
-		b := seriesTable(recs, names)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("%s-seed-%d-series.csv", name, seed)))
-		w.Write(b)
+		writeSeriesCSV(w, c.ses)
 	case strings.HasPrefix(path, "/api/"):
 		replyError(w, http.StatusNotFound, "no such API: %s %s", r.Method, path)
 	case r.Method == http.MethodGet || r.Method == http.MethodHead:

@@ -362,11 +362,17 @@ func (s *Server) seriesCSV(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such session (it ends when its page is closed); reload the page", http.StatusNotFound)
 		return
 	}
+	writeSeriesCSV(w, ses)
+}
+
+// writeSeriesCSV answers with a session's series as a download, formatted
+// outside the session's lock (its world plays on).
+func writeSeriesCSV(w http.ResponseWriter, ses *session) {
 	ses.mu.Lock()
 	recs, names := ses.series()
 	name, seed := ses.sc.Name, ses.seed
 	ses.mu.Unlock()
-	b := seriesTable(recs, names) // formatted outside the lock
+	b := seriesTable(recs, names)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("%s-seed-%d-series.csv", name, seed)))
 	w.Write(b)
