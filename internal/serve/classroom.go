@@ -553,6 +553,8 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case path == "/join":
+		http.Redirect(w, r, "/", http.StatusSeeOther) // already in the class
 	case path == "/api/whoami" && r.Method == http.MethodGet:
 		// The page asks after a refused stream: still in the class?
 		c.mu.Lock()
