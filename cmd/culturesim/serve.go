@@ -32,14 +32,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			*addr = "0.0.0.0:8080"
 		}
 	}
-	host, _, err := net.SplitHostPort(*addr)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: --addr = %q is not host:port (e.g. 127.0.0.1:8080)", *addr)
 	}
-	loopback := host == "localhost"
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		loopback = true
-	}
+	host := serve.HostOf(*addr)
+	loopback, everywhere := serve.IsLoopbackHost(host), serve.IsEveryAddress(host)
 	switch {
 	case !loopback && !*classroom:
 		return usagef("serve: --addr = %q is beyond loopback: only a classroom (--classroom, with its join code) listens there; without it, use 127.0.0.1:PORT", *addr)
@@ -78,7 +75,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		u, _ := url.Parse(page)
 		joins := []string{page}
-		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		if everywhere {
 			if lan := serve.LANURLs(u.Port()); len(lan) > 0 {
 				joins = lan
 			}
@@ -87,7 +84,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// On this computer: loopback when listening on every address,
 		// else the address it listens on.
 		teacher := strings.TrimSuffix(page, "/") + srv.TeacherPath()
-		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		if everywhere {
 			teacher = "http://" + net.JoinHostPort("127.0.0.1", u.Port()) + srv.TeacherPath()
 		}
 		fmt.Fprintf(stdout, "culturesim classroom: the teacher opens %s on this computer (keep it to yourself: it controls the class)\n", teacher)

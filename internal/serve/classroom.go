@@ -449,11 +449,7 @@ func cookieName(base string, r *http.Request) string {
 // or this machine's name: a page elsewhere that rebinds its own name to
 // this machine's address cannot reach the class (DNS rebinding).
 func hostAllowed(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.Host)
-	if err != nil {
-		host = r.Host
-	}
-	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	host := strings.TrimSuffix(strings.ToLower(HostOf(r.Host)), ".")
 	if net.ParseIP(host) != nil || host == "localhost" {
 		return true
 	}

@@ -148,15 +148,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, http.StatusForbidden)
 		return
 	}
-	if s.loopback {
-		host, _, err := net.SplitHostPort(r.Host)
-		if err != nil {
-			host = r.Host
-		}
-		if ip := net.ParseIP(strings.Trim(host, "[]")); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			http.Error(w, "this teaching server answers loopback addresses only", http.StatusForbidden)
-			return
-		}
+	if s.loopback && !IsLoopbackHost(HostOf(r.Host)) {
+		http.Error(w, "this teaching server answers loopback addresses only", http.StatusForbidden)
+		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY") // never inside another page's frame
@@ -456,14 +450,38 @@ func (e *BusyError) Error() string {
 	return fmt.Sprintf("serve: %s is in use by another program (another culturesim serve?): stop it, or choose another port with --addr HOST:PORT", e.Addr)
 }
 
+// HostOf is the host of a "host:port" (or a bare host, as a Host header
+// may be), without IPv6 brackets.
+func HostOf(hostport string) string {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	return strings.Trim(host, "[]")
+}
+
+// IsLoopbackHost reports whether host names this machine only:
+// localhost or a loopback address.
+func IsLoopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+// IsEveryAddress reports whether a listening host means every address
+// (empty, 0.0.0.0, ::).
+func IsEveryAddress(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "" || (ip != nil && ip.IsUnspecified())
+}
+
 // PageURL is the address to open for a server asked to listen on asked
 // and listening on bound: an unspecified host (0.0.0.0, ::, empty) is
 // shown as this machine's name, which others on the network can reach,
 // with the bound port; a named host is kept.
 func PageURL(asked, bound string) string {
-	host, _, _ := net.SplitHostPort(asked)
+	host := HostOf(asked)
 	_, port, _ := net.SplitHostPort(bound)
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+	if IsEveryAddress(host) {
 		name, err := os.Hostname()
 		if err != nil || name == "" {
 			name = "localhost"
