@@ -400,15 +400,7 @@ func (c *classroom) pushViews() {
 }
 
 // cultureKeys lists the settings students control.
-func cultureKeys() []string {
-	var out []string
-	for _, st := range sim.Settings {
-		if st.Culture {
-			out = append(out, st.Key)
-		}
-	}
-	return out
-}
+func cultureKeys() []string { return settingKeys(func(st sim.Setting) bool { return st.Culture }) }
 
 // who identifies a request's participant: the teacher (teacher true), a
 // student, or nobody (errNotStudent).
@@ -553,10 +545,11 @@ func (s *Server) serveClass(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther) // already in the class
 	case path == "/api/whoami" && r.Method == http.MethodGet:
 		// The page asks after a refused stream: still in the class?
-		c.mu.Lock()
-		v := c.view(st)
-		c.mu.Unlock()
-		replyJSON(w, http.StatusOK, map[string]any{"role": v.Role, "platform": v.Platform})
+		role := "teacher"
+		if !teacher {
+			role = "student"
+		}
+		replyJSON(w, http.StatusOK, map[string]string{"role": role})
 	case path == "/api/stream" && r.Method == http.MethodGet:
 		c.stream(w, r, st)
 	case path == "/api/control" && r.Method == http.MethodPost:

@@ -9,7 +9,6 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -242,13 +241,14 @@ func (s *session) historySoFar() *History {
 		}
 		return x
 	}
+	off := min(1, K-1) // a record's rows[0] is the world's when there are several platforms
 	for i := 0; i < n; i += step {
 		r := s.records[i]
 		for k := range K {
-			row := r.Rows[k+min(1, len(r.Rows)-1)] // rows[0] is the world's when there are several
+			row := r.Rows[k+off]
 			w := -1.0
 			if i > 0 {
-				w = orNone(s.records[i-1].Rows[k+min(1, len(r.Rows)-1)].MeanFitness)
+				w = orNone(s.records[i-1].Rows[k+off].MeanFitness)
 			}
 			h.Points[k] = append(h.Points[k], [4]float64{float64(r.Generation), orNone(row.FreqA), orNone(row.FreqMigrants), w})
 		}
@@ -393,17 +393,13 @@ func (s *session) pauseIfDone() bool {
 	if g == s.noticed {
 		return false
 	}
-	if s.replayEnd >= 0 {
-		if g < s.replayEnd {
-			return false // the history went on past these; so does its replay
-		}
-		s.notice = fmt.Sprintf("The replay is back at generation %d, where it started: the same history, generation for generation. Press Play to go on from here.", g)
-		s.replayEnd = -1
-		s.running, s.steps, s.noticed, s.dirty = false, 0, g, true
-		return true
-	}
 	n, a := s.world.Size(), s.world.CountA()
 	switch {
+	case s.replayEnd >= 0 && g < s.replayEnd:
+		return false // the history went on past these; so does its replay
+	case s.replayEnd >= 0:
+		s.notice = fmt.Sprintf("The replay is back at generation %d, where it started: the same history, generation for generation. Press Play to go on from here.", g)
+		s.replayEnd = -1
 	case s.sc.Run.Stop == sim.StopFixation && (a == 0 || a == n) && !s.fixNoticed:
 		s.fixNoticed = true
 		what := "defectors (B)"
@@ -559,22 +555,11 @@ func (s *session) apply(c Control) (err error) {
 // scenario files are.
 func (s *session) setParams(k int, params map[string]any) error {
 	plats := append([]sim.PlatformConfig(nil), s.cfg.Platforms...)
-	targets := []int{k}
-	if k < 0 {
-		targets = targets[:0]
-		for i := range plats {
-			targets = append(targets, i)
-		}
-	}
-	keys := make([]string, 0, len(params))
-	for key := range params {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys) // the same error for the same request
-	for _, key := range keys {
+	targets := platforms(k, len(plats))
+	for _, key := range slices.Sorted(maps.Keys(params)) { // the same error for the same request
 		st, ok := sim.LookupSetting(key)
 		if !ok || !st.Live {
-			return userErrorf("unknown parameter %q (the page can set %s)", key, strings.Join(liveKeys(), ", "))
+			return userErrorf("unknown parameter %q (the page can set %s)", key, strings.Join(settingKeys(func(st sim.Setting) bool { return st.Live }), ", "))
 		}
 		v, err := st.Parse(params[key])
 		if err != nil {
@@ -623,15 +608,30 @@ func fieldMessage(err error) error {
 	return errors.New(strings.Join(lines, "; "))
 }
 
-// liveKeys lists the settings the page can change.
-func liveKeys() []string {
+// settingKeys lists the keys of the settings that are (the page can
+// change those that are Live; a classroom's students those that are
+// Culture).
+func settingKeys(are func(sim.Setting) bool) []string {
 	var out []string
 	for _, st := range sim.Settings {
-		if st.Live {
+		if are(st) {
 			out = append(out, st.Key)
 		}
 	}
 	return out
+}
+
+// platforms lists the platforms a control with platform k acts on, of
+// n: k itself, or every one for k = −1.
+func platforms(k, n int) []int {
+	if k >= 0 {
+		return []int{k}
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
 }
 
 // run is the session's loop: it plays generations at the requested speed
@@ -853,21 +853,11 @@ func structureFields(p sim.PlatformConfig) []StructureField {
 func (s *session) setStructure(k int, params map[string]any) error {
 	cfg := s.cfg
 	cfg.Platforms = append([]sim.PlatformConfig(nil), s.cfg.Platforms...)
-	targets := []int{k}
-	if k < 0 {
-		targets = targets[:0]
-		for i := range cfg.Platforms {
-			targets = append(targets, i)
-		}
-	} else if k >= len(cfg.Platforms) {
+	if k >= len(cfg.Platforms) {
 		return userErrorf("no platform %d", k)
 	}
-	keys := make([]string, 0, len(params))
-	for key := range params {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
+	targets := platforms(k, len(cfg.Platforms))
+	for _, key := range slices.Sorted(maps.Keys(params)) {
 		st, ok := sim.LookupSetting(key)
 		if !ok || st.Table != "population" || st.Stage == sim.StageKind || st.Type == sim.Text {
 			return userErrorf("%q is not a structure setting the page can change", key)
