@@ -24,6 +24,7 @@ const series = [];      // per platform: [[generation, freq], ...]
 cs.series = series;
 const marks = [];       // the chart's marks of this page: {g, label}
 const $ = (id) => document.getElementById(id);
+const NARROW = "(max-width: 1439px)"; // style.css's three-column layout
 
 function message(text, kind) {
   const m = $("message");
@@ -35,15 +36,17 @@ function message(text, kind) {
 // this page as WebAssembly (window.culturesimWasm) instead of on a server.
 const STATIC = window.CULTURESIM_STATIC || null;
 
-async function post(body) {
+// post sends a control (or, with url, a classroom's request) and shows
+// a refusal's message.
+async function post(body, url) {
   if (!cs.session) return false;
   try {
     let j, ok;
-    if (STATIC) {
+    if (STATIC && !url) {
       j = JSON.parse(window.culturesimWasm.control(JSON.stringify(body)));
       ok = !j.error;
     } else {
-      const r = await fetch("api/control?session=" + cs.session, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+      const r = await fetch(url || "api/control?session=" + cs.session, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
       j = await r.json();
       ok = r.ok;
       if (!ok && !j.error) j.error = "error " + r.status;
@@ -104,7 +107,7 @@ function build(h) {
     // 300 px on a small screen (the three-column layout of style.css) or
     // beside another platform, 460 otherwise.
     // Beside other platforms in the small layout, two fit side by side.
-    const small = matchMedia("(max-width: 1439px)").matches;
+    const small = matchMedia(NARROW).matches;
     const px = small && several ? 140 : several || small ? 300 : 460;
     if (p.network) {
       cv.width = cv.height = 460;
@@ -137,7 +140,7 @@ function build(h) {
   buildStructure();
   syncControls(h.platforms);
   setSpeedLabel();
-  if (matchMedia("(max-width: 1439px)").matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
+  if (matchMedia(NARROW).matches) { $("chart").width = 310; $("chart").height = 170; } // drawn at its size: legible text
   $("chartLegend").innerHTML = h.platforms.map((p, k) =>
     `<span><i style="background:${PLATFORM_COLORS[k % 5]}"></i>${p.name}</span>`).join("") +
     `<span>dashed: migrants' frequency</span>`;
@@ -599,12 +602,7 @@ function onHistory(h) {
 }
 
 // manage posts a teacher's class request (lock, assign, remove).
-async function manage(body) {
-  const r = await fetch("api/class", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
-  const j = await r.json();
-  if (!r.ok) { message(j.error || "error " + r.status, "error"); return false; }
-  return true;
-}
+function manage(body) { return post(body, "api/class"); }
 cs.manage = manage;
 
 // applyRole shows a classroom participant's part: the teacher sees the
