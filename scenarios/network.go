@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,14 +21,17 @@ import (
 //go:embed data/*
 var builtinData embed.FS
 
-// EdgeFile is an edge-list file a scenario reads: where it was found, its
-// graph and the SHA-256 of its bytes (recorded with every output, as the
-// scenario text is).
-type EdgeFile struct {
+// DataFile is a file a scenario reads, an edge list or a sweep's design
+// (points = FILE): where it was found and the SHA-256 of its bytes,
+// recorded with every output as the scenario text is (its content is
+// part of what the scenario means).
+type DataFile struct {
 	Name   string // as the scenario writes it
 	Path   string // where it was read ("builtin:data/…" for the built-in data)
 	SHA256 string
-	Graph  *sim.Graph
+	Graph  *sim.Graph // an edge list's graph (nil for a design)
+
+	content []byte // a design file's bytes
 }
 
 // MaxEdgeFileBytes bounds an edge-list file (before decompression).
@@ -42,7 +46,7 @@ func GraphSeed(seed uint64, k int) uint64 { return rng.StreamSeed(seed, -1-k, 0)
 // relative to the scenario file's directory (built-in scenarios read
 // their data from the embedded data directory).
 func (p *parser) loadEdges(w *world) {
-	w.edges = map[string]*EdgeFile{}
+	w.files = map[string]*DataFile{}
 	layers := []layer{w.defaults}
 	for _, ps := range w.platforms {
 		layers = append(layers, ps.own)
@@ -53,7 +57,7 @@ func (p *parser) loadEdges(w *world) {
 			continue
 		}
 		name := a.val.Str
-		if _, done := w.edges[name]; done {
+		if _, done := w.files[name]; done {
 			continue
 		}
 		ef, err := p.readEdges(name)
@@ -61,11 +65,25 @@ func (p *parser) loadEdges(w *world) {
 			p.fail(a.key, "%v", err)
 			continue
 		}
-		w.edges[name] = ef
+		w.files[name] = ef
 	}
 }
 
-func (p *parser) readEdges(name string) (*EdgeFile, error) {
+func (p *parser) readEdges(name string) (*DataFile, error) {
+	return p.readDataFile(name, "an edge-list file", func(path string, r io.Reader) (*sim.Graph, error) {
+		g, _, err := sim.ReadEdgeList(path, r)
+		return g, err
+	})
+}
+
+// MaxDesignFileBytes bounds a design file (10⁶ points of a few columns).
+const MaxDesignFileBytes = 256 << 20
+
+// readDataFile reads a file the scenario names: relative to the scenario
+// file's directory (from the recorded path, for a recorded scenario; from
+// the embedded data, for a built-in). parse decodes an edge list as it is
+// read; without parse the bytes are kept (a design file).
+func (p *parser) readDataFile(name, what string, parse func(path string, r io.Reader) (*sim.Graph, error)) (*DataFile, error) {
 	if p.noFiles {
 		return nil, &sim.EdgeListError{File: name, Msg: "an uploaded scenario cannot read files on the server; run it from the command line (culturesim serve FILE)"}
 	}
@@ -73,8 +91,6 @@ func (p *parser) readEdges(name string) (*EdgeFile, error) {
 	path := name
 	recorded, isRecorded := p.edgePaths[name]
 	switch {
-	case isRecorded && strings.HasPrefix(recorded, "builtin:"):
-		path = recorded
 	case isRecorded:
 		path = recorded
 	case strings.HasPrefix(p.file, "builtin:") && !filepath.IsAbs(name):
@@ -86,6 +102,10 @@ func (p *parser) readEdges(name string) (*EdgeFile, error) {
 			path = abs
 		}
 	}
+	limit := int64(MaxEdgeFileBytes)
+	if parse == nil {
+		limit = MaxDesignFileBytes
+	}
 	if strings.HasPrefix(path, "builtin:") {
 		f, err := builtinData.Open(strings.TrimPrefix(path, "builtin:"))
 		if err != nil {
@@ -96,16 +116,16 @@ func (p *parser) readEdges(name string) (*EdgeFile, error) {
 	} else {
 		st, err := os.Stat(path)
 		if os.IsNotExist(err) {
-			return nil, &sim.EdgeListError{File: path, Msg: "no such file (a relative edges path is read from the scenario file's directory)"}
+			return nil, &sim.EdgeListError{File: path, Msg: "no such file (a relative path is read from the scenario file's directory)"}
 		}
 		if err != nil {
 			return nil, err
 		}
 		if !st.Mode().IsRegular() {
-			return nil, &sim.EdgeListError{File: path, Msg: fileKind(st.Mode()) + ", not an edge-list file"}
+			return nil, &sim.EdgeListError{File: path, Msg: fileKind(st.Mode()) + ", not " + what}
 		}
-		if st.Size() > MaxEdgeFileBytes {
-			return nil, &sim.EdgeListError{File: path, Msg: "larger than 1 GiB"}
+		if st.Size() > limit {
+			return nil, &sim.EdgeListError{File: path, Msg: fmt.Sprintf("larger than %d MiB", limit>>20)}
 		}
 		f, err := os.Open(path)
 		if err != nil {
@@ -115,16 +135,30 @@ func (p *parser) readEdges(name string) (*EdgeFile, error) {
 		rd = f
 	}
 	h := sha256.New()
-	g, _, err := sim.ReadEdgeList(path, io.TeeReader(rd, h))
-	if err != nil {
-		return nil, err
+	df := &DataFile{Name: name, Path: path}
+	if parse != nil {
+		g, err := parse(path, io.TeeReader(rd, h))
+		if err != nil {
+			return nil, err
+		}
+		df.Graph = g
+	} else {
+		b, err := io.ReadAll(io.TeeReader(io.LimitReader(rd, limit+1), h))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(b)) > limit {
+			return nil, &sim.EdgeListError{File: path, Msg: fmt.Sprintf("larger than %d MiB", limit>>20)}
+		}
+		df.content = b
 	}
-	return &EdgeFile{Name: name, Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Graph: g}, nil
+	df.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return df, nil
 }
 
 // Bytes reads the file's bytes again (for copying it with the scenario),
 // checking that they are those the scenario read.
-func (ef *EdgeFile) Bytes() ([]byte, error) {
+func (ef *DataFile) Bytes() ([]byte, error) {
 	var b []byte
 	var err error
 	if rest, ok := strings.CutPrefix(ef.Path, "builtin:"); ok {
@@ -142,8 +176,9 @@ func (ef *EdgeFile) Bytes() ([]byte, error) {
 	return b, nil
 }
 
-// EdgeFiles lists the edge-list files the scenario read, by name.
-func (sc *Scenario) EdgeFiles() map[string]*EdgeFile { return sc.world.edges }
+// DataFiles lists the files the scenario read (edge lists, a design), by
+// name.
+func (sc *Scenario) DataFiles() map[string]*DataFile { return sc.world.files }
 
 // setGraphs gives every network platform of cfg its fixed graph's seed
 // and its edge list's graph, then finishes it (its effective α is its
@@ -155,7 +190,7 @@ func (w *world) setGraphs(cfg *sim.WorldConfig) {
 			continue
 		}
 		pc.Network.Seed = GraphSeed(w.seed, k)
-		if ef := w.edges[pc.Network.EdgesFile]; ef != nil {
+		if ef := w.files[pc.Network.EdgesFile]; ef != nil {
 			pc.Network.EdgesGraph = ef.Graph
 		}
 		if w.bounds != nil && w.bounds(*pc) != nil {

@@ -40,11 +40,11 @@ func TestEdgeFileErrors(t *testing.T) {
 	if pc.Sites() != 4 || pc.Graph().Edges() != 4 {
 		t.Errorf("ok.txt: %d nodes, %v", pc.Sites(), pc.Graph())
 	}
-	if ef := sc.EdgeFiles()["ok.txt"]; ef == nil || len(ef.SHA256) != 64 {
+	if ef := sc.DataFiles()["ok.txt"]; ef == nil || len(ef.SHA256) != 64 {
 		t.Errorf("edge file not recorded: %+v", ef)
 	}
 	for _, c := range []struct{ src, want string }{
-		{net("missing.txt", ""), "population.edges: " + filepath.Join(dir, "missing.txt") + ": no such file (a relative edges path"},
+		{net("missing.txt", ""), "population.edges: " + filepath.Join(dir, "missing.txt") + ": no such file (a relative path"},
 		{net("", ""), "population.edges: an empty file name; give the path of an edge list"},
 		{net("bad.txt", ""), `bad.txt:2: "three" is not an integer node id`},
 		{net("empty.txt", ""), "empty.txt: no nodes: the edge list is empty"},

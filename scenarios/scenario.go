@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,8 +50,21 @@ type Scenario struct {
 	// without a sweep: one point.
 	Axes []Axis
 
+	// Design is how the points were chosen: a grid of the axes' values,
+	// or a design's rows (then each axis's Values are the distinct values
+	// its rows take, ascending).
+	Design Design
+
+	// Fit is the [fit] table (nil without one): the priors and settings
+	// of "culturesim fit".
+	Fit *FitSpec
+
 	// Warnings are accepted but suspicious settings, for the user.
 	Warnings []string
+
+	rows      [][]sim.Value // a design's points (nil for a grid)
+	indexOnce sync.Once
+	rowIndex  map[string]int // PointIndex of a design's rows
 
 	world world // the layered configuration every point is resolved from
 }
@@ -303,7 +317,7 @@ func (p *parser) parse(src []byte) (*Scenario, error) {
 
 // topKeys are the keys a scenario file may have at its top level.
 var topKeys = []string{"name", "description", "seed", "generations", "replicates", "record_every",
-	"model", "population", "platform", "migration", "event", "cross_exposure", "sweep"}
+	"model", "population", "platform", "migration", "event", "cross_exposure", "sweep", "fit"}
 
 // usableName reports whether s can name a scenario, and so its default
 // output directory out/NAME: no path separators, no "." or ".." (which
@@ -352,6 +366,7 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 	// The axes are decoded whatever else is wrong, so that every problem
 	// is reported at once and points are checked with their values.
 	p.sweep(p.table("sweep", tree), sc)
+	p.fit(p.table("fit", tree), sc)
 	p.checkRequired(sc)
 	// A grid too large to run (or to check point by point) is refused
 	// before anything counts its points one by one.
@@ -368,12 +383,12 @@ func (p *parser) scenario(tree map[string]any, sc *Scenario) {
 			key = "replicates"
 		}
 		p.fail(key, "%s: more than the %d runs one sweep can hold (split it into several scenarios)", what, MaxRuns)
-		sc.Axes = nil // nothing below counts the points
+		sc.Axes, sc.rows = nil, nil // nothing below counts the points
 		return
 	}
 	if p.noFiles && sc.NumPoints() > MaxUploadPoints {
 		p.fail("sweep", "%d points; an uploaded scenario has at most %d", sc.NumPoints(), MaxUploadPoints)
-		sc.Axes = nil
+		sc.Axes, sc.rows = nil, nil
 		return
 	}
 	// Ranges are checked even when something else is wrong (every

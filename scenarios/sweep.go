@@ -89,15 +89,22 @@ func (sc *Scenario) axisSets(vals []sim.Value) []axisSet {
 		if vals != nil {
 			v = vals[k]
 		}
+		key := "sweep." + a.Key
+		if sc.Design.Kind == DesignFile {
+			key = "sweep.points" // the file's column has no key of its own
+		}
 		out[k] = axisSet{platform: a.Platform, setting: a.Setting, table: a.Table, index: a.Index, field: a.Field,
-			at: setAt{val: v, key: "sweep." + a.Key}}
+			at: setAt{val: v, key: key}}
 	}
 	return out
 }
 
 // NumPoints is the number of parameter points: the product of the axes'
-// lengths (1 without a sweep).
+// lengths for a grid (1 without a sweep), a design's rows otherwise.
 func (sc *Scenario) NumPoints() int {
+	if sc.rows != nil {
+		return len(sc.rows)
+	}
 	n := 1
 	for _, a := range sc.Axes {
 		n *= len(a.Values)
@@ -107,6 +114,9 @@ func (sc *Scenario) NumPoints() int {
 
 // pointCount is NumPoints, with ok false where the product overflows.
 func (sc *Scenario) pointCount() (n int, ok bool) {
+	if sc.rows != nil {
+		return len(sc.rows), true
+	}
 	n = 1
 	for _, a := range sc.Axes {
 		k := len(a.Values)
@@ -121,9 +131,12 @@ func (sc *Scenario) pointCount() (n int, ok bool) {
 // NumRuns is points × replicates.
 func (sc *Scenario) NumRuns() int { return sc.NumPoints() * sc.Replicates }
 
-// PointValues returns the axis values of point i: the first axis varies
-// slowest.
+// PointValues returns the axis values of point i: a design's row i; on
+// a grid, the first axis varies slowest.
 func (sc *Scenario) PointValues(i int) []sim.Value {
+	if sc.rows != nil {
+		return slices.Clone(sc.rows[i])
+	}
 	vals := make([]sim.Value, len(sc.Axes))
 	for k := len(sc.Axes) - 1; k >= 0; k-- {
 		n := len(sc.Axes[k].Values)
@@ -136,6 +149,16 @@ func (sc *Scenario) PointValues(i int) []sim.Value {
 // PointIndex inverts PointValues; ok is false if a value is not on its
 // axis.
 func (sc *Scenario) PointIndex(vals []sim.Value) (int, bool) {
+	if sc.rows != nil {
+		sc.indexOnce.Do(func() {
+			sc.rowIndex = make(map[string]int, len(sc.rows))
+			for i, r := range sc.rows {
+				sc.rowIndex[rowID(r)] = i
+			}
+		})
+		i, ok := sc.rowIndex[rowID(vals)]
+		return i, ok
+	}
 	idx := 0
 	for k, a := range sc.Axes {
 		pos := -1
@@ -373,9 +396,24 @@ func (a Axis) writes() []string {
 
 // sweep decodes [sweep]: axes in file order.
 func (p *parser) sweep(raw map[string]any, sc *Scenario) {
+	sc.Design = Design{Kind: DesignGrid}
 	if len(raw) == 0 {
 		return
 	}
+	raw = maps.Clone(raw)
+	spec := p.designOf(raw)
+	if spec.kind == DesignFile {
+		if len(raw) > 0 {
+			p.fail("sweep", "points = %q gives the axes (its header); [sweep] lists no other key, but has %s", spec.file, model.QuoteList(slices.Sorted(maps.Keys(flattenSweep("", raw))), "and"))
+			return
+		}
+		p.importDesign(sc, spec)
+		sc.Design = Design{Kind: DesignFile, File: spec.file}
+		p.checkDesignSize(sc)
+		return
+	}
+	random := spec.kind != DesignGrid && spec.kind != ""
+	var ranges []axisRange
 	raw = flattenSweep("", raw)
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
@@ -415,6 +453,21 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 			}
 			setBy[w] = k
 		}
+		if random {
+			r, good := p.designRange(key, s, raw[k])
+			if !good || clash {
+				continue
+			}
+			// Until the design is drawn, a range stands at its lower end
+			// (later keys are checked against the values so far).
+			a.Values, a.Line, a.Type = r.list, p.keys.line(key), s.Type
+			if r.list == nil {
+				a.Values = []sim.Value{sim.Num(r.from)}
+			}
+			sc.Axes = append(sc.Axes, a)
+			ranges = append(ranges, r)
+			continue
+		}
 		vals, good := p.axisValues(key, s, raw[k])
 		if !good || clash {
 			continue
@@ -436,6 +489,21 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 					d.Key, a.Setting, name, name, d.Key, d.Key)
 			}
 		}
+	}
+	if random {
+		p.designPoints(sc, spec, ranges)
+		if sc.rows == nil {
+			sc.Axes = nil // the design was not drawn: nothing below counts its points
+		}
+		return
+	}
+	p.checkDesignSize(sc)
+}
+
+// checkDesignSize refuses a grid of more than MaxPoints points.
+func (p *parser) checkDesignSize(sc *Scenario) {
+	if sc.rows != nil {
+		return
 	}
 	n := 1
 	for _, a := range sc.Axes {

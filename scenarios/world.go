@@ -53,7 +53,7 @@ type world struct {
 	platforms []platformSpec
 	migration model.Migration
 	seed      uint64               // the scenario's seed, which fixed graphs derive theirs from
-	edges     map[string]*EdgeFile // edge-list files, by the name the scenario gives
+	files     map[string]*DataFile // edge-list files, by the name the scenario gives
 	// bounds refuses platforms too costly to build (uploads): such a
 	// platform's graph is never built.
 	bounds func(sim.PlatformConfig) error

@@ -154,15 +154,15 @@ type slurmManifest struct {
 }
 
 // installBinary writes the binary's bytes to dst, executable.
-// stageEdgeFiles copies the edge-list files the scenario names by a
+// stageDataFiles copies the edge-list files the scenario names by a
 // relative path beside the job's scenario.toml, at that path, so that the
 // tasks' copy of the scenario reads the same graphs (the journal's
 // scenario hash covers their content: a different file would be refused
 // at merge). Absolute paths are left to the cluster's shared file system.
 // It returns the copies, relative to dir.
-func stageEdgeFiles(sc *scenarios.Scenario, dir string) ([]string, error) {
+func stageDataFiles(sc *scenarios.Scenario, dir string) ([]string, error) {
 	var out []string
-	for name, ef := range sc.EdgeFiles() {
+	for name, ef := range sc.DataFiles() {
 		if filepath.IsAbs(name) {
 			continue
 		}
@@ -275,7 +275,7 @@ func runSlurm(ctx context.Context, o slurmOptions, stdout, stderr io.Writer) err
 	if err := artifact.WriteFile(filepath.Join(dir, "scenario.toml"), []byte(sc.Source)); err != nil {
 		return err
 	}
-	staged, err := stageEdgeFiles(sc, dir)
+	staged, err := stageDataFiles(sc, dir)
 	if err != nil {
 		return err
 	}

@@ -54,9 +54,9 @@ type ScenarioInfo struct {
 	// platform and distinct graph (a sweep over graph settings has
 	// several; FirstPoint is the first point that uses it).
 	Networks []NetworkInfo `json:"networks,omitempty"`
-	// EdgeFiles are the edge-list files the scenario read, with their
+	// DataFiles are the edge-list files the scenario read, with their
 	// hashes: the scenario text alone does not fix their content.
-	EdgeFiles []EdgeFileInfo `json:"edge_files,omitempty"`
+	DataFiles []DataFileInfo `json:"edge_files,omitempty"`
 }
 
 // NetworkInfo is one network platform's graph.
@@ -66,8 +66,8 @@ type NetworkInfo struct {
 	sim.GraphSummary
 }
 
-// EdgeFileInfo is an edge-list file a scenario read.
-type EdgeFileInfo struct {
+// DataFileInfo is an edge-list file a scenario read.
+type DataFileInfo struct {
 	Name   string `json:"name"`
 	Path   string `json:"path"`
 	SHA256 string `json:"sha256"`
@@ -79,7 +79,7 @@ type EdgeFileInfo struct {
 // scenario (resume refuses it, verify reports it). A scenario without
 // edge lists keeps the text's hash.
 func ScenarioHash(sc *scenarios.Scenario) string {
-	files := sc.EdgeFiles()
+	files := sc.DataFiles()
 	if len(files) == 0 {
 		return TextHash(sc.Source)
 	}
@@ -101,17 +101,17 @@ func ScenarioHash(sc *scenarios.Scenario) string {
 // relative to another directory).
 func (info *ScenarioInfo) Parse() (*scenarios.Scenario, error) {
 	paths := map[string]string{}
-	for _, ef := range info.EdgeFiles {
+	for _, ef := range info.DataFiles {
 		paths[ef.Name] = ef.Path
 	}
 	sc, err := scenarios.ParseWithEdges(info.File, []byte(info.Text), paths)
 	if err != nil {
 		return nil, fmt.Errorf("the recorded scenario no longer parses: %w", err)
 	}
-	if len(info.EdgeFiles) > 0 && ScenarioHash(sc) != info.SHA256 {
+	if len(info.DataFiles) > 0 && ScenarioHash(sc) != info.SHA256 {
 		var changed []string
-		for _, ef := range info.EdgeFiles {
-			if now := sc.EdgeFiles()[ef.Name]; now != nil && now.SHA256 != ef.SHA256 {
+		for _, ef := range info.DataFiles {
+			if now := sc.DataFiles()[ef.Name]; now != nil && now.SHA256 != ef.SHA256 {
 				changed = append(changed, fmt.Sprintf("%s (sha256 %.12s… when it ran, %.12s… now)", ef.Path, ef.SHA256, now.SHA256))
 			}
 		}
@@ -151,14 +151,14 @@ func ScenarioOf(sc *scenarios.Scenario) *ScenarioInfo {
 			break // no network platform: nothing to record
 		}
 	}
-	names := make([]string, 0, len(sc.EdgeFiles()))
-	for n := range sc.EdgeFiles() {
+	names := make([]string, 0, len(sc.DataFiles()))
+	for n := range sc.DataFiles() {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		ef := sc.EdgeFiles()[n]
-		info.EdgeFiles = append(info.EdgeFiles, EdgeFileInfo{Name: ef.Name, Path: ef.Path, SHA256: ef.SHA256})
+		ef := sc.DataFiles()[n]
+		info.DataFiles = append(info.DataFiles, DataFileInfo{Name: ef.Name, Path: ef.Path, SHA256: ef.SHA256})
 	}
 	return info
 }

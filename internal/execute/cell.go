@@ -20,19 +20,40 @@ const SeedDerivation = "run (point i, replicate j) draws from xoshiro256++ seede
 // generation, for acculturation.
 func cell(ctx context.Context, sc *scenarios.Scenario, point, rep, every int, deterministic bool) (artifact.RunResult, error) {
 	seed := rng.StreamSeed(sc.Seed, point, rep)
-	res := artifact.RunResult{Run: point*sc.Replicates + rep, Point: point, Rep: rep, Seed: seed}
-	cfg := sc.Point(point)
+	id := artifact.RunResult{Run: point*sc.Replicates + rep, Point: point, Rep: rep, Seed: seed}
 	if deterministic {
-		return detCell(sc, point, res, every)
+		return detCell(sc, point, id, every)
 	}
+	res, err := Simulate(ctx, sc.Point(point), sc.Run, seed, every)
+	res.Run, res.Point, res.Rep = id.Run, id.Point, id.Rep
+	return res, err
+}
+
+// Simulate plays one run of the world cfg under the run's rules, drawing
+// from rng.New(seed), and records every every-th generation (0: no
+// series). A world of several platforms is observed every generation, for
+// acculturation. Sweeps, fits and eval requests all play their runs here.
+func Simulate(ctx context.Context, cfg sim.WorldConfig, run sim.RunConfig, seed uint64, every int) (artifact.RunResult, error) {
+	res, _, err := SimulateWatched(ctx, cfg, run, seed, every, nil)
+	return res, err
+}
+
+// SimulateWatched is Simulate, showing each recorded generation to watch
+// as it is recorded: when watch returns false the run stops there
+// (stopped is true, and the result holds the generations so far). A fit
+// stops a run whose distance to the data already exceeds its tolerance.
+func SimulateWatched(ctx context.Context, cfg sim.WorldConfig, run sim.RunConfig, seed uint64, every int, watch func(artifact.Record) bool) (res artifact.RunResult, stopped bool, err error) {
+	res = artifact.RunResult{Seed: seed}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r := rng.New(seed)
 	w, err := sim.NewWorld(cfg, r)
 	if err != nil {
-		return res, err
+		return res, false, err
 	}
 	K := len(cfg.Platforms)
 	acc := sim.NewAcculturation(K)
-	run := sc.Run
 	run.RecordEvery = every
 	if K > 1 {
 		run.RecordEvery = 1
@@ -46,17 +67,24 @@ func cell(ctx context.Context, sc *scenarios.Scenario, point, rep, every int, de
 		if K > 1 {
 			acc.ObserveStats(rec.Generation, st)
 		}
-		if every > 0 && (final || rec.Generation%every == 0) {
+		if every > 0 && (final || rec.Generation%every == 0) && !stopped {
 			res.Series = append(res.Series, artifact.Record{Generation: rec.Generation, Rows: StatsRows(st)})
+			if watch != nil && !watch(res.Series[len(res.Series)-1]) {
+				stopped = true
+				cancel()
+			}
 		}
 	})
+	if stopped && parent.Err() == nil {
+		return res, true, nil
+	}
 	if err != nil {
-		return res, err
+		return res, false, err
 	}
 	if K > 1 {
 		res.Platforms = finals(StatsRows(w.State()), acc.Times())
 	}
-	return res, nil
+	return res, false, nil
 }
 
 // finals converts each platform's final row (rows[0] is the world's).

@@ -640,8 +640,8 @@ func interruptedCreation(dir, source string, names []string) bool {
 // recorded scenario and sc.
 func edgeChanges(was *artifact.ScenarioInfo, sc *scenarios.Scenario) string {
 	var out []string
-	for _, ef := range was.EdgeFiles {
-		if now := sc.EdgeFiles()[ef.Name]; now == nil || now.SHA256 != ef.SHA256 {
+	for _, ef := range was.DataFiles {
+		if now := sc.DataFiles()[ef.Name]; now == nil || now.SHA256 != ef.SHA256 {
 			cur := "none"
 			if now != nil {
 				cur = fmt.Sprintf("%.12s…", now.SHA256)

@@ -45,6 +45,9 @@ var (
 //     the other axes (…_KEY-VALUE), with the analytic thresholds where
 //     the y axis is c or α, and the cells whose simulation disagrees
 //     with the analytic outcome hatched (summary column agreement).
+//   - A sweep drawn by a design (lhs, sobol, …, or a file that is not a
+//     grid): design.png, the mean final frequency of A at every point
+//     against each numeric axis.
 //   - A sweep over one numeric axis: lines.png, the mean final frequency
 //     of A with ± 1 standard error and the fractions of runs fixed A,
 //     fixed B and neither.
@@ -101,6 +104,8 @@ func PlotDir(dir string) ([]string, error) {
 		}
 		title := Literal(sc.Name) + ": mean final frequency of A"
 		switch n := len(plotAxes(sc)); {
+		case !sc.IsGrid() && n >= 1:
+			figs, err = DesignScatter(sc, summary, title+" at each point of the design", foot)
 		case n >= 2:
 			figs, err = SweepHeatmaps(sc, summary, title, foot, HeatmapOptions{Hatch: true})
 		case n == 1:
