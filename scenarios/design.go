@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -241,25 +242,12 @@ func (r axisRange) at(a Axis, u float64) sim.Value {
 // distinctValues lists the distinct values of column k of rows,
 // ascending.
 func distinctValues(rows [][]sim.Value, k int) []sim.Value {
-	seen := map[sim.Value]bool{}
-	var out []sim.Value
-	for _, r := range rows {
-		if !seen[r[k]] {
-			seen[r[k]] = true
-			out = append(out, r[k])
-		}
-	}
+	out := firstSeen(rows, k)
 	slices.SortFunc(out, func(a, b sim.Value) int {
 		if a.Str != b.Str {
 			return strings.Compare(a.Str, b.Str)
 		}
-		switch {
-		case a.Num < b.Num:
-			return -1
-		case a.Num > b.Num:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.Num, b.Num)
 	})
 	return out
 }

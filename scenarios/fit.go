@@ -3,8 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim"
@@ -104,25 +102,7 @@ func (p *parser) fit(raw map[string]any, sc *Scenario) {
 		}
 	}
 	priors := flattenSweep("", p.table("fit.prior", raw))
-	keys := make([]string, 0, len(priors))
-	for k := range priors {
-		keys = append(keys, k)
-	}
-	pos := func(k string) int {
-		best := 0
-		for full, i := range p.order {
-			if (full == "fit.prior."+k || strings.HasPrefix(full, "fit.prior."+k+".")) && (best == 0 || i < best) {
-				best = i
-			}
-		}
-		return best
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if pi, pj := pos(keys[i]), pos(keys[j]); pi != pj {
-			return pi < pj
-		}
-		return keys[i] < keys[j]
-	})
+	keys := p.inFileOrder("fit.prior", priors)
 	for _, k := range keys {
 		key := "fit.prior." + k
 		a, s, msg := p.axisTarget(sc, k)

@@ -415,27 +415,7 @@ func (p *parser) sweep(raw map[string]any, sc *Scenario) {
 	random := spec.kind != DesignGrid && spec.kind != ""
 	var ranges []axisRange
 	raw = flattenSweep("", raw)
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	// File order: the position of each key (or of its range's first key)
-	// in the document.
-	pos := func(k string) int {
-		best := 0
-		for full, i := range p.order {
-			if (full == "sweep."+k || strings.HasPrefix(full, "sweep."+k+".")) && (best == 0 || i < best) {
-				best = i
-			}
-		}
-		return best
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if pi, pj := pos(keys[i]), pos(keys[j]); pi != pj {
-			return pi < pj
-		}
-		return keys[i] < keys[j]
-	})
+	keys := p.inFileOrder("sweep", raw)
 	setBy := map[string]string{}
 	for _, k := range keys {
 		key := "sweep." + k
@@ -514,6 +494,31 @@ func (p *parser) checkDesignSize(sc *Scenario) {
 			return
 		}
 	}
+}
+
+// inFileOrder lists the keys of the flattened table at prefix in the
+// order the document writes them (a range by its first key).
+func (p *parser) inFileOrder(prefix string, table map[string]any) []string {
+	keys := make([]string, 0, len(table))
+	for k := range table {
+		keys = append(keys, k)
+	}
+	pos := func(k string) int {
+		best := 0
+		for full, i := range p.order {
+			if (full == prefix+"."+k || strings.HasPrefix(full, prefix+"."+k+".")) && (best == 0 || i < best) {
+				best = i
+			}
+		}
+		return best
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if pi, pj := pos(keys[i]), pos(keys[j]); pi != pj {
+			return pi < pj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }
 
 // flattenSweep turns dotted sweep keys written unquoted

@@ -87,20 +87,23 @@ const (
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze":    {"analyse one parameter set of the deterministic model", cmdAnalyze, argNone},
-		"reproduce":  {"regenerate the paper's figure panels", cmdReproduce, argPanels},
-		"run":        {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun, argScenario},
-		"sweep":      {"run a scenario's parameter sweep in parallel, resumably", cmdSweep, argScenario},
-		"validate":   {"check a scenario and count its points and runs", cmdValidate, argScenario},
-		"merge":      {"combine the shards of a sweep", cmdMerge, argDirs},
-		"plot":       {"redraw the plots of any directory culturesim wrote", cmdPlot, argDirs},
-		"slurm":      {"write Slurm job-array scripts for a sweep", cmdSlurm, argScenario},
-		"status":     {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus, argDirs},
-		"verify":     {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify, argDirs},
-		"serve":      {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe, argScenario},
-		"version":    {"print the version and the commit it was built from", cmdVersion, argNone},
-		"completion": {"print a shell completion script (bash, zsh or fish)", cmdCompletion, argShell},
-		"site":       {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite, argDirs},
+		"analyze":     {"analyse one parameter set of the deterministic model", cmdAnalyze, argNone},
+		"reproduce":   {"regenerate the paper's figure panels", cmdReproduce, argPanels},
+		"run":         {"run the replicates of one point of a scenario (agent-based or deterministic), resumably", cmdRun, argScenario},
+		"sweep":       {"run a scenario's parameter sweep in parallel, resumably", cmdSweep, argScenario},
+		"validate":    {"check a scenario and count its points and runs", cmdValidate, argScenario},
+		"merge":       {"combine the shards of a sweep", cmdMerge, argDirs},
+		"plot":        {"redraw the plots of any directory culturesim wrote", cmdPlot, argDirs},
+		"slurm":       {"write Slurm job-array scripts for a sweep", cmdSlurm, argScenario},
+		"status":      {"show how far a run, a sweep or a Slurm job's shards have come", cmdStatus, argDirs},
+		"verify":      {"re-run a finished run or sweep's runs (or a sample) and check they reproduce bit for bit", cmdVerify, argDirs},
+		"serve":       {"teaching mode: a live simulation and its phase diagram in the browser", cmdServe, argScenario},
+		"version":     {"print the version and the commit it was built from", cmdVersion, argNone},
+		"completion":  {"print a shell completion script (bash, zsh or fish)", cmdCompletion, argShell},
+		"fit":         {"fit a scenario's [fit] priors to observed data by ABC-SMC, resumably", cmdFit, argScenario},
+		"eval":        {"answer JSON-line requests to simulate a scenario at given parameters (for external samplers)", cmdEval, argScenario},
+		"sensitivity": {"Sobol or Morris sensitivity indices of a saltelli or morris sweep's outputs", cmdSensitivity, argDirs},
+		"site":        {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite, argDirs},
 	}
 }
 
@@ -132,6 +135,7 @@ func exitStatus(ctx context.Context, err error) int {
 		fe *model.FieldError
 		me *execute.MismatchError
 		le *artifact.LockedError
+		xe *scenarios.SetError
 	)
 	switch {
 	case err == nil, errors.Is(err, errHelp):
@@ -142,7 +146,7 @@ func exitStatus(ctx context.Context, err error) int {
 		return exitInterrupted
 	case errors.As(err, &me):
 		return exitFailure
-	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe), errors.Is(err, artifact.ErrNotRuns):
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &ie), errors.As(err, &fe), errors.As(err, &xe), errors.Is(err, artifact.ErrNotRuns):
 		return exitUsage
 	}
 	return exitFailure

@@ -12,6 +12,7 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/figures"
+	"github.com/culturesim/culturesim/internal/fit"
 	"github.com/culturesim/culturesim/internal/paper"
 )
 
@@ -80,6 +81,8 @@ func plotOne(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 		}
 	case artifact.KindPanel:
 		files, err = paper.Replot(dir)
+	case fit.KindFit:
+		files, err = fit.Replot(dir)
 	default:
 		return usagef("plot: %s holds a culturesim %s, which has no plots", dir, kind)
 	}
