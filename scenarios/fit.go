@@ -12,24 +12,25 @@ import (
 // (the priors) and how (the ABC-SMC settings). The command line may
 // override the settings.
 type FitSpec struct {
-	Priors []Prior
+	Priors []Prior `json:"priors"`
 
-	Particles      int      // particles per population
-	Generations    int      // at most this many populations after the prior's
-	Quantile       float64  // each tolerance is this quantile of the last population's distances
-	MinAcceptance  float64  // stop when a population accepts fewer of its proposals
-	MaxSimulations int      // stop before a population would exceed this many simulations in all
-	Distance       string   // "euclidean", "manhattan" or "max"
-	Stats          []string // observed columns compared: "freq_a" and optionally "size"
+	Particles      int      `json:"particles"`       // particles per population
+	Generations    int      `json:"generations"`     // at most this many populations after the prior's
+	Quantile       float64  `json:"quantile"`        // each tolerance is this quantile of the last population's distances
+	MinAcceptance  float64  `json:"min_acceptance"`  // stop when a population accepts fewer of its proposals
+	MaxSimulations int      `json:"max_simulations"` // stop before a population would exceed this many simulations in all
+	Distance       string   `json:"distance"`        // "euclidean", "manhattan" or "max"
+	Stats          []string `json:"stats"`           // observed columns compared: "freq_a" and optionally "size"
 }
 
 // Prior is a uniform prior on one sweep key: on [From, To], or on
 // [log From, log To] with Log.
 type Prior struct {
-	Key      string
-	From, To float64
-	Log      bool
-	Line     int
+	Key  string  `json:"key"`
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
+	Log  bool    `json:"log,omitempty"`
+	Line int     `json:"-"`
 }
 
 // Fit defaults and choices.

@@ -128,6 +128,33 @@ func TestDesignSweepsReproduce(t *testing.T) {
 	if !bytes.Equal(tables[0], tables[1]) || len(tables[0]) == 0 {
 		t.Error("an lhs design's summary differs between 1 and 2 workers")
 	}
+	// Shards of a design merge into the whole sweep, which verifies, and
+	// one run of it replays alone with its row.
+	for _, sh := range []string{"0/2", "1/2"} {
+		out := filepath.Join(dir, "shard"+sh[:1])
+		if code, _, stderr := runCLI(t, "sweep", lhs, "--shard", sh, "--out", out, "--quiet"); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", sh, code, stderr)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := runCLI(t, "merge", filepath.Join(dir, "shard0"), filepath.Join(dir, "shard1"), "--out", merged); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(merged, "summary.csv")); !bytes.Equal(b, tables[0]) {
+		t.Error("the merged shards' summary differs from the whole sweep's")
+	}
+	if code, stdout, stderr := runCLI(t, "verify", merged); code != 0 {
+		t.Errorf("verify: exit %d: %s %s", code, stdout, stderr)
+	}
+	one := filepath.Join(dir, "one")
+	if code, _, stderr := runCLI(t, "run", lhs, "--point", "7", "--replicate", "2", "--out", one, "--quiet"); code != 0 {
+		t.Fatalf("run --point 7: exit %d: %s", code, stderr)
+	}
+	whole, _ := artifact.ReadTable(filepath.Join(dir, "lhs1", "runs.csv"))
+	alone, _ := artifact.ReadTable(filepath.Join(one, "runs.csv"))
+	if len(alone.Rows) != 1 || strings.Join(alone.Rows[0], ",") != strings.Join(whole.Rows[7*4+2], ",") {
+		t.Errorf("run (7, 2) alone:\n%v\nin the sweep:\n%v", alone.Rows, whole.Rows[7*4+2])
+	}
 
 	writeFile(t, dir, "grid.csv", "c,platform.b.alpha\n0.1,0.2\n0.1,0.7\n0.25,0.2\n0.25,0.7\n")
 	byFile := writeFile(t, dir, "byfile.toml", twoApart+"[sweep]\npoints = \"grid.csv\"\n")
@@ -267,6 +294,15 @@ c = {from = 0.02, to = 0.3, scale = "log"}
 	b, _ := os.ReadFile(filepath.Join(dir, "fit1", "posterior.csv"))
 	if !bytes.Equal(b, posteriors[0]) {
 		t.Error("the resumed fit's posterior differs")
+	}
+	// A finished fit resumed with more generations continues it: its
+	// first populations are the ones it had.
+	if code, _, stderr := runCLI(t, "fit", sc, "--truth", truth, "--out", filepath.Join(dir, "fit1"), "--resume", "--generations", "3"); code != 0 {
+		t.Fatalf("resume with --generations 3: exit %d: %s", code, stderr)
+	}
+	longer, _ := os.ReadFile(filepath.Join(dir, "fit1", "posterior.csv"))
+	if !bytes.HasPrefix(longer, posteriors[0]) || len(longer) <= len(posteriors[0]) {
+		t.Error("the longer fit does not extend the first")
 	}
 	// Without --force a finished fit is not replaced, and another fit's
 	// journal is not resumed.

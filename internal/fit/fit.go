@@ -73,19 +73,20 @@ type Result struct {
 // Manifest is a fit directory's manifest.json.
 type Manifest struct {
 	artifact.Manifest
-	Data        DataInfo          `json:"data"`
-	Settings    scenarios.FitSpec `json:"settings"`
-	Seed        string            `json:"seed"`
-	Derivation  string            `json:"seed_derivation"`
-	Stop        string            `json:"stop"`
-	Populations int               `json:"populations"`
-	Simulations int               `json:"simulations"`
-	Complete    bool              `json:"complete"`
+	Data        DataInfo           `json:"data"`
+	Settings    scenarios.FitSpec  `json:"settings"`
+	Truth       map[string]float64 `json:"truth,omitempty"`
+	Seed        uint64             `json:"seed"`
+	Derivation  string             `json:"seed_derivation"`
+	Stop        string             `json:"stop"`
+	Populations int                `json:"populations"`
+	Simulations int                `json:"simulations"`
+	Complete    bool               `json:"complete"`
 }
 
 // DataInfo records the observed data file.
 type DataInfo struct {
-	Path         string `json:"path"`
+	Path         string `json:"path"` // relative: in the fit's directory
 	SHA256       string `json:"sha256"`
 	Observations int    `json:"observations"`
 }
@@ -147,8 +148,8 @@ func Fit(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	}
 	res := &Result{Resumed: journal.Resumed()}
 	man := Manifest{Manifest: artifact.Manifest{Schema: artifact.Schema, Kind: KindFit, Provenance: o.Provenance, Scenario: artifact.ScenarioOf(sc)},
-		Data: DataInfo{Path: absPath(o.Data), SHA256: obs.SHA256, Observations: len(obs.Obs)}, Settings: spec,
-		Seed: artifact.FormatSeed(o.Seed), Derivation: SeedDerivation}
+		Data: DataInfo{Path: dataPath(o.Dir, o.Data), SHA256: obs.SHA256, Observations: len(obs.Obs)}, Settings: spec,
+		Truth: o.Truth, Seed: o.Seed, Derivation: SeedDerivation}
 	// The manifest comes first: a killed fit's directory is a fit's,
 	// which --resume continues.
 	man.Files = []string{JournalFile}
@@ -274,8 +275,11 @@ func paramValue(a scenarios.Axis, x float64) sim.Value {
 }
 
 // fingerprint names a fit: everything that decides its simulations
-// (not the number of workers).
+// (not the number of workers, nor the rules that only decide when to
+// stop, so that a finished fit resumed with more generations continues
+// it).
 func fingerprint(sc *scenarios.Scenario, obs *Observed, spec scenarios.FitSpec, seed uint64) string {
+	spec.Generations, spec.MinAcceptance, spec.MaxSimulations = 0, 0, 0
 	b, _ := json.Marshal(struct {
 		Scenario, Data string
 		Spec           scenarios.FitSpec
@@ -284,7 +288,13 @@ func fingerprint(sc *scenarios.Scenario, obs *Observed, spec scenarios.FitSpec, 
 	return artifact.TextHash(string(b))
 }
 
-func absPath(p string) string {
+// dataPath records where the data were read: relative to the fit's
+// directory for its own observed.csv (the directory moves with it),
+// absolute otherwise.
+func dataPath(dir, p string) string {
+	if filepath.Dir(p) == filepath.Clean(dir) {
+		return filepath.Base(p)
+	}
 	if a, err := filepath.Abs(p); err == nil {
 		return a
 	}
