@@ -242,23 +242,9 @@ func runReader(t *testing.T, stdin string, name string, args ...string) []byte {
 	return out
 }
 
-// duckdbClient runs each SQL statement of its stdin (a JSON array) and
-// prints a JSON array of frames; 64-bit integers come as decimal text,
-// doubles as JSON numbers in their shortest round-trip form.
-const duckdbClient = `import { DuckDBInstance } from '@duckdb/node-api';
-let text = '';
-for await (const chunk of process.stdin) text += chunk;
-const db = await DuckDBInstance.create(':memory:');
-const con = await db.connect();
-const out = [];
-for (const sql of JSON.parse(text)) {
-  const r = await con.runAndReadAll(sql);
-  out.push({columns: r.columnNames(), types: r.columnTypes().map(String), rows: r.getRowsJson()});
-}
-console.log(JSON.stringify(out));
-`
-
-func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artifact.Table, ints map[string][]string, sha string) {
+// duckdbQuery returns a function that runs SQL statements in DuckDB
+// (its Node client, from CULTURESIM_DUCKDB_NODE) and returns their frames.
+func duckdbQuery(t *testing.T, modules string) func(stmts ...string) []frame {
 	node := needProgram(t, "CULTURESIM_NODE", "node")
 	if modules == "" {
 		t.Fatal("CULTURESIM_READERS=1 but CULTURESIM_DUCKDB_NODE (a directory with node_modules/@duckdb/node-api) is not set")
@@ -278,7 +264,7 @@ func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artif
 	if err := os.WriteFile(script, []byte(duckdbClient), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	query := func(stmts ...string) []frame {
+	return func(stmts ...string) []frame {
 		t.Helper()
 		in, _ := json.Marshal(stmts)
 		var fs []frame
@@ -287,6 +273,26 @@ func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artif
 		}
 		return fs
 	}
+}
+
+// duckdbClient runs each SQL statement of its stdin (a JSON array) and
+// prints a JSON array of frames; 64-bit integers come as decimal text,
+// doubles as JSON numbers in their shortest round-trip form.
+const duckdbClient = `import { DuckDBInstance } from '@duckdb/node-api';
+let text = '';
+for await (const chunk of process.stdin) text += chunk;
+const db = await DuckDBInstance.create(':memory:');
+const con = await db.connect();
+const out = [];
+for (const sql of JSON.parse(text)) {
+  const r = await con.runAndReadAll(sql);
+  out.push({columns: r.columnNames(), types: r.columnTypes().map(String), rows: r.getRowsJson()});
+}
+console.log(JSON.stringify(out));
+`
+
+func duckdbRecipe(t *testing.T, modules, recipe string, tables map[string]*artifact.Table, ints map[string][]string, sha string) {
+	query := duckdbQuery(t, modules)
 	var stmts []string
 	for _, s := range strings.Split(recipe, ";") {
 		if s = strings.TrimSpace(s); s != "" && !strings.HasPrefix(s, "--") {
@@ -602,4 +608,51 @@ func replayRecipe(t *testing.T, recipe string, tables map[string]*artifact.Table
 	if code, out, _ := runCLI(t, lines[1]...); code != exitOK || !strings.Contains(out, "all reproduce") {
 		t.Errorf("%v: %d %q", lines[1], code, out)
 	}
+}
+
+// The tables of a sensitivity analysis and a fit, read from Parquet by
+// DuckDB, hold what their CSV twins hold, cell for cell, with integer
+// columns typed as integers.
+func TestFitAndSensitivityTablesReadByDuckDB(t *testing.T) {
+	testgate.Require(t, testgate.Readers)
+	modules := os.Getenv("CULTURESIM_DUCKDB_NODE")
+	if modules != "" {
+		var err error
+		if modules, err = filepath.Abs(modules); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query := duckdbQuery(t, modules)
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "apart.toml", strings.Replace(twoApart, "generations = 30", "generations = 15", 1)+`[fit]
+particles = 12
+generations = 1
+[fit.prior]
+"platform.a.alpha" = {from = 0.1, to = 0.9}
+[sweep]
+design = "saltelli"
+n = 8
+c = {from = 0.02, to = 0.3}
+"platform.a.alpha" = {from = 0.1, to = 0.9}
+`)
+	sweep, fitDir := filepath.Join(dir, "sweep"), filepath.Join(dir, "fit")
+	for _, args := range [][]string{
+		{"sweep", sc, "--out", sweep, "--quiet"},
+		{"sensitivity", sweep, "--quiet"},
+		{"fit", sc, "--truth", "platform.a.alpha=0.5", "--out", fitDir, "--quiet"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	bases := []string{filepath.Join(sweep, "sensitivity"), filepath.Join(fitDir, "posterior")}
+	fs := query("SELECT * FROM '"+bases[0]+".parquet'", "SELECT * FROM '"+bases[1]+".parquet'")
+	for i, base := range bases {
+		want, err := artifact.ReadTable(base + ".csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameTable(t, filepath.Base(base)+".parquet (DuckDB)", &fs[i], want)
+	}
+	intTypes(t, "posterior.parquet", &fs[1], []string{"generation", "particle"}, "BIGINT", "INTEGER")
 }
