@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -157,5 +158,61 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	}
 	if code, _, serr := runCLI(t, "sweep", sc, "--out", out, "--resume", "--quiet"); code != 0 {
 		t.Fatalf("resume after a hard stop: %s", serr)
+	}
+}
+
+// A fit killed with SIGKILL keeps its finished simulations in its
+// journal; --resume completes it without running them again, with the
+// posterior of a fit never killed.
+func TestFitSurvivesSIGKILL(t *testing.T) {
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "apart.toml", strings.Replace(twoApart, "size = 1000", "size = 3000", 2)+`[fit]
+particles = 40
+generations = 3
+[fit.prior]
+"platform.a.alpha" = {from = 0.1, to = 0.9}
+c = {from = 0.02, to = 0.3}
+`)
+	args := []string{"fit", sc, "--truth", "platform.a.alpha=0.6,c=0.1", "--quiet"}
+	ref := filepath.Join(dir, "ref")
+	if code, _, stderr := runCLI(t, append(args, "--out", ref)...); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "killed")
+	cmd := culturesimProcess(append(args, "--out", out, "--workers", "2")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(out, "fit-journal.jsonl")
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(journal); err == nil && bytes.Count(b, []byte("\n")) > 60 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	b, _ := os.ReadFile(journal)
+	kept := bytes.Count(b, []byte("\n")) - 1
+	if kept < 60 {
+		t.Fatalf("the killed fit's journal holds %d simulations", kept)
+	}
+	if _, err := os.Stat(filepath.Join(out, "estimates.csv")); err == nil {
+		t.Fatal("the fit finished before it was killed: give it more work")
+	}
+	code, stdout, stderr := runCLI(t, "fit", sc, "--truth", "platform.a.alpha=0.6,c=0.1", "--out", out, "--resume")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "in the journal before it") {
+		t.Errorf("resume: %s", stdout)
+	}
+	for _, f := range []string{"posterior.csv", "populations.csv", "estimates.csv"} {
+		want, _ := os.ReadFile(filepath.Join(ref, f))
+		got, _ := os.ReadFile(filepath.Join(out, f))
+		if !bytes.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s of the killed and resumed fit differs from the uninterrupted one", f)
+		}
 	}
 }
