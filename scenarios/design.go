@@ -229,6 +229,9 @@ func (r axisRange) at(a Axis, u float64) sim.Value {
 	if r.list != nil {
 		return r.list[min(int(u*float64(len(r.list))), len(r.list)-1)]
 	}
+	if a.Type == sim.Int && r.log {
+		return sim.Num(math.Round(r.from * math.Exp(u*math.Log(r.to/r.from))))
+	}
 	if a.Type == sim.Int {
 		lo, hi := math.Round(r.from), math.Round(r.to)
 		return sim.Num(min(lo+math.Floor(u*(hi-lo+1)), hi))
@@ -396,11 +399,11 @@ func (p *parser) importDesign(sc *Scenario, spec designSpec) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			p.fail("sweep.points", "%v", designErr(df.Path, err))
 			return
 		}
+		line, _ := r.FieldPos(0)
 		if len(rows) == MaxPoints {
 			p.fail("sweep.points", "%v", &DesignFileError{File: df.Path, Line: line, Msg: fmt.Sprintf("more than %d points", MaxPoints)})
 			return

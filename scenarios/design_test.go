@@ -190,6 +190,7 @@ func TestDesignFileImport(t *testing.T) {
 		{"e5.csv", "c,alpha\n0.1,0.2\n0.1,0.2\n", "points 0 and 1 are the same"},
 		{"e6.csv", "c,c\n0.1,0.2\n", `column "c" appears twice`},
 		{"e7.csv", "c,alpha\n0.1\n", "e7.csv:2: wrong number of fields"},
+		{"e9.csv", "c,alpha\n0.1,0.2\n\"0.2\n", "e9.csv:3: extraneous or missing \" in quoted-field"},
 	} {
 		write(c.file, c.text)
 		_, err := Load(write("e.toml", designBase+`points = "`+c.file+`"`+"\n"))

@@ -100,6 +100,9 @@ func runEval(ctx context.Context, o evalOptions, stdout, stderr io.Writer) error
 // error line, and the next request is read; only reading or writing
 // failing ends it.
 func (ev *evaluator) serve(ctx context.Context, in io.Reader, out io.Writer, workers int) error {
+	// A failed write cancels: the requests still queued are not simulated.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	type job struct {
 		n    int
 		line []byte
@@ -128,6 +131,9 @@ func (ev *evaluator) serve(ctx context.Context, in io.Reader, out io.Writer, wor
 			}
 			if _, err = w.Write(b); err == nil {
 				err = w.Flush()
+			}
+			if err != nil {
+				cancel()
 			}
 		}
 		writeErr <- err
@@ -187,9 +193,10 @@ func (ev *evaluator) answer(ctx context.Context, n int, line []byte) []byte {
 }
 
 // DefaultEvalSeed is a request's seed when it gives none:
-// rng.StreamSeed(scenario seed, −2, n) for the n-th request (from 0), a
-// stream no sweep run, graph or design uses.
-func DefaultEvalSeed(seed uint64, n int) uint64 { return rng.StreamSeed(seed, -2, n) }
+// rng.StreamSeed(scenario seed, −4, n+1) for the n-th request (from 0), a
+// stream no sweep run (points ≥ 0), graph (replicate 0) or design
+// (point −1) uses.
+func DefaultEvalSeed(seed uint64, n int) uint64 { return rng.StreamSeed(seed, -4, n+1) }
 
 func (ev *evaluator) evaluate(ctx context.Context, n int, line []byte) (map[string]float64, json.RawMessage, uint64, error) {
 	var raw map[string]json.RawMessage
@@ -198,10 +205,15 @@ func (ev *evaluator) evaluate(ctx context.Context, n int, line []byte) (map[stri
 	}
 	var req evalRequest
 	req.ID = raw["id"]
+	var unknown []string
 	for k := range raw {
 		if k != "id" && k != "set" && k != "seed" && k != "at" {
-			return nil, req.ID, 0, fmt.Errorf("unknown field %q; a request has set, seed, at and id", k)
+			unknown = append(unknown, strconv.Quote(k))
 		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, req.ID, 0, fmt.Errorf("unknown field %s; a request has set, seed, at and id", strings.Join(unknown, ", "))
 	}
 	dec := func(field string, dst any) error {
 		if b, ok := raw[field]; ok {

@@ -58,7 +58,7 @@ func runValidate(ctx context.Context, o validateOptions, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  sweep %-26s %d values, %s … %s  (%s)\n", a.Key, len(a.Values), first, last, a.Label())
 	}
 	if f := sc.Fit; f != nil {
-		fmt.Fprintf(stdout, "  fit: %d particles, at most %d populations, %s distance on %s\n", f.Particles, f.Generations, f.Distance, strings.Join(f.Stats, " and "))
+		fmt.Fprintf(stdout, "  fit: %d particles, at most %d populations after the prior's, %s distance on %s\n", f.Particles, f.Generations, f.Distance, strings.Join(f.Stats, " and "))
 		for _, pr := range f.Priors {
 			fmt.Fprintf(stdout, "  prior %s\n", pr.Describe())
 		}

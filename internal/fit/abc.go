@@ -102,10 +102,12 @@ type Store interface {
 	Record(Attempt) error
 }
 
-// block is the number of attempts evaluated together: fixed (not the
-// number of workers), so that which attempts run, and the count of
-// simulations, are the same for any number of workers.
-const block = 64
+// maxBlock bounds the attempts evaluated together. A block's size
+// depends on the settings only (not on the workers), and a population
+// keeps the first Particles acceptances in attempt order whatever the
+// block, so the populations are the same for any block size; a block
+// only decides how many simulations run past the last acceptance.
+const maxBlock = 64
 
 // Run performs ABC-SMC (population Monte Carlo, Beaumont et al. 2009,
 // with the adaptive tolerances of Del Moral et al. 2012 taken as a
@@ -194,6 +196,7 @@ func generation(ctx context.Context, t int, eps float64, priors []Prior, s Setti
 		d    float64
 		sims int
 	}
+	block := min(maxBlock, s.Particles)
 	for start := 0; len(pop.Particles) < s.Particles; start += block {
 		res := make([]result, block)
 		for k := range res {

@@ -117,6 +117,9 @@ func Fit(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 			return nil, &execute.InputError{Err: fmt.Errorf("--truth %s: not a fitted parameter (the priors are on %s)", k, strings.Join(keys, ", "))}
 		}
 	}
+	if sc.NumPoints() > 1 {
+		return nil, &execute.InputError{Err: fmt.Errorf("%s has a [sweep] of %d points; a fit starts from one world: drop the [sweep] (or copy the scenario without it)", sc.File, sc.NumPoints())}
+	}
 	setter, err := sc.NewSetter(0, keys)
 	if err != nil {
 		return nil, &execute.InputError{Err: fmt.Errorf("[fit.prior]: %w", err)}
@@ -215,7 +218,7 @@ func Fit(ctx context.Context, sc *scenarios.Scenario, o Options) (*Result, error
 	}
 	res.Wall = time.Since(start)
 	if runErr == nil && len(pops) == 0 {
-		runErr = &execute.InputError{Err: fmt.Errorf("max_simulations = %d is fewer than the prior's population of %d particles", spec.MaxSimulations, spec.Particles)}
+		runErr = &execute.InputError{Err: fmt.Errorf("max_simulations = %d ran out before the prior's population of %d particles was complete (every one of its draws is simulated; a draw the model refuses counts too)", spec.MaxSimulations, spec.Particles)}
 	}
 	return res, runErr
 }
