@@ -322,10 +322,20 @@ c = {from = 0.02, to = 0.3, scale = "log"}
 		{[]string{"fit", sc, "--truth", "c"}, "want KEY=VALUE"},
 		{[]string{"fit", sc, "--data", filepath.Join(dir, "nope.csv")}, "no such file"},
 		{[]string{"fit", sc, "--truth", truth, "--particles", "5"}, "--particles = 5 is outside its allowed range"},
+		{[]string{"fit", writeFile(t, dir, "swept.toml", strings.Replace(string(mustRead(t, sc)), "[fit]", "[sweep]\nb = [1.2, 1.3]\n[fit]", 1)), "--truth", truth}, "has a [sweep] of 2 points"},
 	} {
 		c.args = append(c.args, "--out", filepath.Join(dir, "bad"))
 		if code, _, stderr := runCLI(t, c.args...); code != exitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d: %s, want %q", c.args, code, stderr, c.want)
 		}
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -624,22 +624,24 @@ func TestFitAndSensitivityTablesReadByDuckDB(t *testing.T) {
 	}
 	query := duckdbQuery(t, modules)
 	dir := t.TempDir()
-	sc := writeFile(t, dir, "apart.toml", strings.Replace(twoApart, "generations = 30", "generations = 15", 1)+`[fit]
-particles = 12
-generations = 1
-[fit.prior]
-"platform.a.alpha" = {from = 0.1, to = 0.9}
-[sweep]
+	world := strings.Replace(twoApart, "generations = 30", "generations = 15", 1)
+	swept := writeFile(t, dir, "swept.toml", world+`[sweep]
 design = "saltelli"
 n = 8
 c = {from = 0.02, to = 0.3}
 "platform.a.alpha" = {from = 0.1, to = 0.9}
 `)
+	fitted := writeFile(t, dir, "fitted.toml", world+`[fit]
+particles = 12
+generations = 1
+[fit.prior]
+"platform.a.alpha" = {from = 0.1, to = 0.9}
+`)
 	sweep, fitDir := filepath.Join(dir, "sweep"), filepath.Join(dir, "fit")
 	for _, args := range [][]string{
-		{"sweep", sc, "--out", sweep, "--quiet"},
+		{"sweep", swept, "--out", sweep, "--quiet"},
 		{"sensitivity", sweep, "--quiet"},
-		{"fit", sc, "--truth", "platform.a.alpha=0.5", "--out", fitDir, "--quiet"},
+		{"fit", fitted, "--truth", "platform.a.alpha=0.5", "--out", fitDir, "--quiet"},
 	} {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
