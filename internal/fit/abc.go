@@ -110,8 +110,8 @@ type Store interface {
 const maxBlock = 64
 
 // Run performs ABC-SMC (population Monte Carlo, Beaumont et al. 2009,
-// with the adaptive tolerances of Del Moral et al. 2012 taken as a
-// quantile of the last population's distances). Population 0 is the
+// with each tolerance a quantile of the last population's distances, as
+// Drovandi & Pettitt 2011 adapt them). Population 0 is the
 // prior's, every draw accepted; population t ≥ 1 proposes from
 // population t−1 by weight, perturbed with a normal kernel of twice its
 // weighted covariance, and keeps the first Particles proposals (in

@@ -5,8 +5,10 @@
 // # Algorithm
 //
 // Run is population Monte Carlo ABC (Beaumont, Cornuet, Marin & Robert
-// 2009, Biometrika 96:983) with adaptive tolerances (Del Moral, Doucet &
-// Jasra 2012, Stat. Comput. 22:1009): population 0 draws Particles
+// 2009, Biometrika 96:983) with tolerances adapted as a quantile of the
+// last population's distances (Drovandi & Pettitt 2011, Biometrics
+// 67:225; Del Moral, Doucet & Jasra 2012 adapt them to an effective
+// sample size instead): population 0 draws Particles
 // parameter vectors from the prior and keeps them all; population t ≥ 1
 // sets its tolerance ε_t to the weighted Quantile of population t−1's
 // distances, draws a particle of t−1 by weight, perturbs it with a normal
