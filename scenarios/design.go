@@ -312,10 +312,7 @@ func (p *parser) rangeEnds(key string, s sim.Setting, m map[string]any) (from, t
 			return 0
 		}
 		if _, err := s.Parse(x); err != nil {
-			msg := err.Error()
-			if fe, isField := err.(*model.FieldError); isField {
-				msg = fe.Message()
-			}
+			msg := valueMessage(err)
 			p.fail(key+"."+k, "%s", msg)
 			ok = false
 		}
@@ -412,10 +409,7 @@ func (p *parser) importDesign(sc *Scenario, spec designSpec) {
 		for k, cell := range rec {
 			v, err := settings[k].Parse(csvCell(strings.TrimSpace(cell), settings[k].Type))
 			if err != nil {
-				msg := err.Error()
-				if fe, ok := err.(*model.FieldError); ok {
-					msg = fe.Message()
-				}
+				msg := valueMessage(err)
 				p.fail("sweep.points", "%v", &DesignFileError{File: df.Path, Line: line, Msg: fmt.Sprintf("%s = %q: %s", header[k], cell, msg)})
 				return
 			}

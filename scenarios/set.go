@@ -81,10 +81,7 @@ func (s *Setter) Axis(i int) Axis { return s.axes[i] }
 func (s *Setter) Parse(i int, x any) (sim.Value, error) {
 	v, err := s.settings[i].Parse(x)
 	if err != nil {
-		msg := err.Error()
-		if fe, ok := err.(*model.FieldError); ok {
-			msg = fe.Message()
-		}
+		msg := valueMessage(err)
 		return v, &SetError{Key: s.axes[i].Key, Msg: msg}
 	}
 	return v, nil

@@ -559,10 +559,7 @@ func (p *parser) axisValues(key string, s sim.Setting, v any) ([]sim.Value, bool
 		for i, e := range x {
 			av, err := s.Parse(e)
 			if err != nil {
-				msg := err.Error()
-				if fe, ok := err.(*model.FieldError); ok {
-					msg = fe.Message()
-				}
+				msg := valueMessage(err)
 				p.fail(key, "value %d: %s", i+1, msg)
 				return nil, false
 			}
@@ -579,6 +576,15 @@ func (p *parser) axisValues(key string, s sim.Setting, v any) ([]sim.Value, bool
 	}
 	p.fail(key, "must be a list of values or a range {from, to, step} or {from, to, n}, not %s", tomlType(v))
 	return nil, false
+}
+
+// valueMessage is a setting's parse error as a message after its key:
+// a *model.FieldError without its path, any other error whole.
+func valueMessage(err error) string {
+	if fe, ok := err.(*model.FieldError); ok {
+		return fe.Message()
+	}
+	return err.Error()
 }
 
 // distinct reports an axis that repeats a value (a point would then be
