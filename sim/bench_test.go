@@ -143,3 +143,25 @@ func BenchmarkBuildBA(b *testing.B) {
 	}
 	b.ReportMetric(float64(g.Bytes())/(1<<20), "MiB-adjacency")
 }
+
+// BenchmarkLatticeScale: the per-site cost of a generation (global
+// selection, the paper's parameters) from L = 100 to L = 4000.
+func BenchmarkLatticeScale(b *testing.B) {
+	for _, side := range []int{100, 1000, 4000} {
+		b.Run(itoa(side), func(b *testing.B) {
+			r := rng.New(1)
+			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: side}, 0.5, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if lt.nA == 0 || lt.nA == lt.N {
+					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
+				}
+				lt.Step(r)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(lt.N), "ns/site")
+		})
+	}
+}

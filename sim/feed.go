@@ -24,9 +24,9 @@ func (lt *Lattice) feedStart() {
 		}
 	case FeedFitness:
 		lt.feedGames = 0
-		for s, x := range lt.cnt {
+		for s := range lt.N {
 			if lt.occupied(s) {
-				lt.feedGames = max(lt.feedGames, lt.games(x))
+				lt.feedGames = max(lt.feedGames, lt.games(lt.counter(s)))
 			}
 		}
 	}
@@ -36,7 +36,7 @@ func (lt *Lattice) feedStart() {
 // bound).
 func (lt *Lattice) feedPlayed(i, j int32) {
 	if lt.cfg.FeedBias == FeedFitness {
-		lt.feedGames = max(lt.feedGames, lt.games(lt.cnt[i]), lt.games(lt.cnt[j]))
+		lt.feedGames = max(lt.feedGames, lt.games(lt.counter(int(i))), lt.games(lt.counter(int(j))))
 	}
 }
 
@@ -54,7 +54,7 @@ func (lt *Lattice) games(x uint64) int {
 // fitnessNow is a site's fitness from the games it has played so far (0
 // for an empty site).
 func (lt *Lattice) fitnessNow(s int32) float64 {
-	x := lt.cnt[s]
+	x := lt.counter(int(s))
 	if x == lt.cntEmpty {
 		return 0
 	}

@@ -203,15 +203,21 @@ type Lattice struct {
 	cfg  LatticeConfig
 	L, N int
 
-	phen, next []uint8   // phenotypes by site (0 at empty sites); next is the offspring buffer
-	cnt        []uint64  // packed game counters this generation (see initCounters)
-	inc        [4]uint64 // counter increment by self<<1 | partner
-	cntEmpty   uint64    // the counter value of an empty site, whose fitness is 0
-	fitTab     []float64 // fitness by packed counter, when small enough
-	clampTab   []uint8   // 1 where fitTab clamped a negative fitness
-	unit       [2]float64
-	radix      int       // G: one more than the most games a site can play
-	w          []float64 // fitness this generation (0 at empty sites)
+	phen, next []uint8 // phenotypes by site (0 at empty sites); next is the offspring buffer
+	// Packed game counters this generation (see initCounters): 16-bit
+	// when the packing is a table index, 64-bit otherwise; one of the
+	// two is nil. Each generation starts from its template, whose top
+	// bit marks the sites that are not interior, so that play learns a
+	// site's kind from the counter it loads anyway.
+	cnt16, tmpl16 []uint16
+	cnt64, tmpl64 []uint64
+	inc           [4]uint64 // counter increment by self<<1 | partner
+	cntEmpty      uint64    // the counter value of an empty site, whose fitness is 0
+	fitTab        []float64 // fitness by packed counter, when small enough
+	clampTab      []uint8   // 1 where fitTab clamped a negative fitness
+	unit          [2]float64
+	radix         int       // G: one more than the most games a site can play
+	w             []float64 // fitness this generation (0 at empty sites)
 
 	// Neighbours. An interior site (every neighbour of the full shape on
 	// the lattice, no wrapping) finds its k-th neighbour at s + off[k];
@@ -227,6 +233,8 @@ type Lattice struct {
 
 	initiators []int32
 	buf        []uint64
+	pairs      []int32   // a batch's drawn partners and donors (play)
+	touched    uint64    // play's first pass sums what it loads here, so that the loads stay
 	local      *localSel // local selection's buffers; nil for global
 	nA         int
 	isolated   bool        // some node of the graph has no neighbour
@@ -303,7 +311,6 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 	lt := &Lattice{
 		L: L, N: N, nOcc: N, home: home,
 		phen: make([]uint8, N), next: make([]uint8, N),
-		cnt:        make([]uint64, N),
 		w:          make([]float64, N),
 		initiators: make([]int32, N),
 		// Random words: two a site, or up to four an initiator in a
@@ -539,14 +546,11 @@ func (lt *Lattice) occupied(s int) bool { return lt.occ == nil || lt.occ[s] != 0
 // transmission, filling the game counters. Empty sites never play; their
 // counters mark them, so that fitness gives them 0.
 func (lt *Lattice) interact(r *rng.Xoshiro, ex exposure) {
-	clear(lt.cnt)
 	vacant := lt.vacant()
-	if vacant {
-		for s, o := range lt.occ {
-			if o == 0 {
-				lt.cnt[s] = lt.cntEmpty
-			}
-		}
+	if lt.cnt16 != nil {
+		resetCounters(lt.cnt16, lt.tmpl16, lt.occ, uint16(lt.cntEmpty), vacant)
+	} else {
+		resetCounters(lt.cnt64, lt.tmpl64, lt.occ, lt.cntEmpty, vacant)
 	}
 	for range lt.cfg.Rounds {
 		m := lt.pickInitiators(r)
@@ -556,12 +560,49 @@ func (lt *Lattice) interact(r *rng.Xoshiro, ex exposure) {
 			m = occupiedOnly(lt.initiators[:m], lt.occ)
 		}
 		rng.Shuffle(r, lt.initiators[:m])
-		if vacant || ex.away > 0 || lt.cfg.Feed > 0 || lt.isolated {
-			lt.playLayered(r, lt.initiators[:m], ex)
-		} else {
-			lt.play(r, lt.initiators[:m])
+		layered := vacant || ex.away > 0 || lt.cfg.Feed > 0 || lt.isolated
+		switch {
+		case layered && lt.cnt16 != nil:
+			playLayered(lt, r, lt.initiators[:m], ex, lt.cnt16)
+		case layered:
+			playLayered(lt, r, lt.initiators[:m], ex, lt.cnt64)
+		case lt.cnt16 != nil:
+			play(lt, r, lt.initiators[:m], lt.cnt16)
+		default:
+			play(lt, r, lt.initiators[:m], lt.cnt64)
 		}
 	}
+}
+
+// counter is a packed game counter's type: uint16 for the table packing,
+// uint64 for the fields.
+type counter interface{ uint16 | uint64 }
+
+// edgeBit is the counter bit that marks a site that is not interior: the
+// type's top bit, above every packed value.
+func edgeBit[C counter]() C { return ^(^C(0) >> 1) }
+
+// resetCounters starts a generation's counters from their template (0,
+// with the edge bit where it applies); with vacancies, empty sites get
+// the empty mark instead, which the layered loop (the only one that runs
+// then) never reads as an edge.
+func resetCounters[C counter](cnt, tmpl []C, occ []uint8, empty C, vacant bool) {
+	copy(cnt, tmpl)
+	if vacant {
+		for s, o := range occ {
+			if o == 0 {
+				cnt[s] = empty
+			}
+		}
+	}
+}
+
+// counter returns site s's packed counter, without the edge bit.
+func (lt *Lattice) counter(s int) uint64 {
+	if lt.cnt16 != nil {
+		return uint64(lt.cnt16[s] &^ edgeBit[uint16]())
+	}
+	return lt.cnt64[s] &^ edgeBit[uint64]()
 }
 
 // pickInitiators lists, in site order, the sites that initiate this round.
@@ -606,7 +647,9 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 const (
 	cntPartner = 16
 	cntAsA     = 32
-	// fitTableMax bounds the fitness table (G³ entries of 8 bytes).
+	// fitTableMax bounds the fitness table (fewer than G³ entries of 8
+	// bytes): its indices, and the empty mark G³, stay below a uint16's
+	// edge bit.
 	fitTableMax = 1 << 15
 )
 
@@ -616,10 +659,12 @@ const (
 // T_A and, independently, the B holder converts the A holder with T_B.
 // Updates are immediate. Each initiator takes two random words: one for
 // the two neighbours (32 bits each), one for the two conversions.
-func (lt *Lattice) play(r *rng.Xoshiro, init []int32) {
-	thrT := [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)}
-	phen, cnt, interior := lt.phen, lt.cnt, lt.interior
-	off, inc := lt.off, lt.inc
+func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
+	g := gameRules[C]{
+		thrT: [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)},
+		inc:  [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])},
+	}
+	off := lt.off
 	k := uint32(len(off))
 	// With a power-of-two neighbourhood (8: Moore radius 1; 4: von
 	// Neumann radius 1) the top bits of each half-word pick a neighbour
@@ -629,52 +674,209 @@ func (lt *Lattice) play(r *rng.Xoshiro, init []int32) {
 	// A regular graph's lists have one length: node i's k-th neighbour
 	// is nbr[i·stride + k], drawn as an interior site's (the same numbers
 	// as edgeNeighbours would give).
-	stride, nbr := uint32(lt.stride), lt.nbr
+	stride := uint32(lt.stride)
 	sshift := uint(32 - bits.TrailingZeros32(stride))
 	spow2 := stride&(stride-1) == 0
+	if len(lt.pairs) < 2*wordBlock {
+		lt.pairs = make([]int32, 2*wordBlock)
+	}
 	for k0 := 0; k0 < len(init); k0 += wordBlock {
 		batch := init[k0:min(k0+wordBlock, len(init))]
 		words := lt.buf[:2*len(batch)]
 		r.Fill(words)
-		for n, i := range batch {
-			u, v := words[2*n], words[2*n+1]
-			var j, d int32
-			switch {
-			case interior[i] != 0 && pow2:
-				j = i + off[uint32(u>>32)>>shift]
-				d = i + off[uint32(u)>>shift]
-			case interior[i] != 0:
-				m1, m2 := uint64(uint32(u>>32))*uint64(k), uint64(uint32(u))*uint64(k)
-				if uint32(m1) < k || uint32(m2) < k {
-					m1, m2 = r.Reject(m1, k), r.Reject(m2, k)
-				}
-				j = i + off[m1>>32]
-				d = i + off[m2>>32]
-			case stride > 0 && spow2:
-				base := int(i) * int(stride)
-				j = nbr[base+int(uint32(u>>32)>>sshift)]
-				d = nbr[base+int(uint32(u)>>sshift)]
-			case stride > 0:
-				m1, m2 := uint64(uint32(u>>32))*uint64(stride), uint64(uint32(u))*uint64(stride)
-				if uint32(m1) < stride || uint32(m2) < stride {
-					m1, m2 = r.Reject(m1, stride), r.Reject(m2, stride)
-				}
-				base := int(i) * int(stride)
-				j = nbr[base+int(m1>>32)]
-				d = nbr[base+int(m2>>32)]
-			default:
-				j, d = lt.edgeNeighbours(r, i, u)
-			}
+		// Two passes over the batch. The first draws every initiator's
+		// partner and donor, in order (edge sites may draw more words,
+		// as they would in one pass), and touches their memory: its loads
+		// are independent, so that on a large lattice or graph the cache
+		// misses of many initiators overlap. The second plays the games
+		// and conversions in order, from the cache.
+		pairs := lt.pairs[:2*len(batch)]
+		var touched C
+		switch {
+		case k > 0 && pow2 && lt.N <= touchAbove:
+			playBox(lt, r, batch, words, cnt, &g, off, shift) // small: one pass
+			continue
+		case stride > 0 && spow2 && lt.N <= touchAbove:
+			playStride(lt, batch, words, cnt, &g, lt.nbr, int(stride), sshift)
+			continue
+		case k > 0 && pow2:
+			touched = drawBox(lt, r, batch, words, pairs, cnt, off, shift)
+		case stride > 0 && spow2:
+			touched = drawStride(lt, batch, words, pairs, cnt, int(stride), sshift)
+		default:
+			touched = drawAny(lt, r, batch, words, pairs, cnt)
+		}
+		lt.touched += uint64(touched)
+		meetAll(lt.phen, cnt, batch, pairs, words, &g)
+	}
+}
 
-			a, b := phen[i]&1, phen[j]&1
-			cnt[i] += inc[a<<1|b]
-			cnt[j] += inc[b<<1|a]
+// gameRules are a round's constants: the conversion thresholds (T_B,
+// T_A) and the counter increments by self<<1 | partner.
+type gameRules[C counter] struct {
+	thrT [2]uint64
+	inc  [4]C
+}
 
-			e := phen[d] & 1
-			phen[i] = adopt(a, e, uint32(v>>32), &thrT) // the donor converts i
-			phen[d] = adopt(e, a, uint32(v), &thrT)     // i converts the donor
+// meetAll plays the initiators of a batch in order, each with its drawn
+// partner and donor, pairs[2n] and pairs[2n+1]: i plays with its partner j
+// (both are paid), then i and donor d convert each other by the 32-bit
+// halves of its second word.
+func meetAll[C counter](phen []uint8, cnt []C, batch, pairs []int32, words []uint64, g *gameRules[C]) {
+	pairs, words = pairs[:2*len(batch)], words[:2*len(batch)]
+	for n, i := range batch {
+		j, d := pairs[2*n], pairs[2*n+1]
+		a := phen[i] & 1
+		g.game(cnt, i, j, a, phen[j]&1)
+		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
+	}
+}
+
+// game pays i and j for a game between them, of phenotypes a and b.
+func (g *gameRules[C]) game(cnt []C, i, j int32, a, b uint8) {
+	cnt[i] += g.inc[a<<1|b]
+	cnt[j] += g.inc[b<<1|a]
+}
+
+// convert is horizontal transmission between initiator i, of phenotype a,
+// and donor d, of phenotype e: each converts the other, by the 32-bit
+// halves of v. (game and convert are two functions rather than one so
+// that each fits the compiler's inlining budget.)
+func convert(phen []uint8, i, d int32, a, e uint8, v uint64, thrT *[2]uint64) {
+	phen[i] = adopt(a, e, uint32(v>>32), thrT) // the donor converts i
+	phen[d] = adopt(e, a, uint32(v), thrT)     // i converts the donor
+}
+
+// playBox is drawBox and meetAll in one pass, for a lattice small enough
+// to stay in the cache.
+func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, cnt []C, g *gameRules[C], off []int32, shift uint) {
+	phen := lt.phen
+	edge := edgeBit[C]()
+	words = words[:2*len(batch)]
+	for n, i := range batch {
+		u := words[2*n]
+		var j, d int32
+		if cnt[i]&edge == 0 {
+			j = i + off[uint32(u>>32)>>shift]
+			d = i + off[uint32(u)>>shift]
+		} else {
+			j, d = lt.edgeNeighbours(r, i, u)
+		}
+		a := phen[i] & 1
+		g.game(cnt, i, j, a, phen[j]&1)
+		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
+	}
+}
+
+// playStride is drawStride and meetAll in one pass, for a small graph.
+func playStride[C counter](lt *Lattice, batch []int32, words []uint64, cnt []C, g *gameRules[C], nbr []int32, stride int, shift uint) {
+	phen := lt.phen
+	words = words[:2*len(batch)]
+	for n, i := range batch {
+		base := int(i) * stride
+		u := words[2*n]
+		j := nbr[base+int(uint32(u>>32)>>shift)]
+		d := nbr[base+int(uint32(u)>>shift)]
+		a := phen[i] & 1
+		g.game(cnt, i, j, a, phen[j]&1)
+		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
+	}
+}
+
+// touchAbove is the number of sites above which the first pass touches
+// the state it will play on: below it, the state stays in the cache and
+// the extra loads would only cost.
+const touchAbove = 1 << 17
+
+// touch loads the state of initiator i, partner j and donor d for the
+// first pass; the sum keeps the loads from being dropped.
+func touch[C counter](phen []uint8, cnt []C, i, j, d int32) C {
+	return cnt[i] + cnt[j] + C(phen[i]) + C(phen[j]) + C(phen[d])
+}
+
+// drawBox draws partners and donors on a lattice whose full neighbourhood
+// has a power-of-two size: an interior site's neighbours are i + off[top
+// bits], an edge site's come from its list.
+func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C, off []int32, shift uint) C {
+	deep := lt.N > touchAbove
+	phen := lt.phen
+	edge := edgeBit[C]()
+	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
+	var t C
+	for n, i := range batch {
+		u := words[2*n]
+		var j, d int32
+		if cnt[i]&edge == 0 {
+			j = i + off[uint32(u>>32)>>shift]
+			d = i + off[uint32(u)>>shift]
+		} else {
+			j, d = lt.edgeNeighbours(r, i, u)
+		}
+		pairs[2*n], pairs[2*n+1] = j, d
+		if deep {
+			t += touch(phen, cnt, i, j, d)
 		}
 	}
+	return t
+}
+
+// drawStride draws partners and donors on a regular graph of
+// power-of-two degree.
+func drawStride[C counter](lt *Lattice, batch []int32, words []uint64, pairs []int32, cnt []C, stride int, shift uint) C {
+	deep := lt.N > touchAbove
+	phen, nbr := lt.phen, lt.nbr
+	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
+	var t C
+	for n, i := range batch {
+		u := words[2*n]
+		base := int(i) * stride
+		j := nbr[base+int(uint32(u>>32)>>shift)]
+		d := nbr[base+int(uint32(u)>>shift)]
+		pairs[2*n], pairs[2*n+1] = j, d
+		if deep {
+			t += touch(phen, cnt, i, j, d)
+		}
+	}
+	return t
+}
+
+// drawAny draws partners and donors on any other shape: interior sites by
+// offsets with rejection, a regular graph by stride, other sites from
+// their lists.
+func drawAny[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C) C {
+	deep := lt.N > touchAbove
+	phen, off, nbr := lt.phen, lt.off, lt.nbr
+	edge := edgeBit[C]()
+	k, stride := uint32(len(off)), uint32(lt.stride)
+	var t C
+	for n, i := range batch {
+		u := words[2*n]
+		var j, d int32
+		switch {
+		case cnt[i]&edge == 0:
+			m1, m2 := uint64(uint32(u>>32))*uint64(k), uint64(uint32(u))*uint64(k)
+			if uint32(m1) < k || uint32(m2) < k {
+				m1, m2 = r.Reject(m1, k), r.Reject(m2, k)
+			}
+			j = i + off[m1>>32]
+			d = i + off[m2>>32]
+		case stride > 0:
+			m1, m2 := uint64(uint32(u>>32))*uint64(stride), uint64(uint32(u))*uint64(stride)
+			if uint32(m1) < stride || uint32(m2) < stride {
+				m1, m2 = r.Reject(m1, stride), r.Reject(m2, stride)
+			}
+			base := int(i) * int(stride)
+			j = nbr[base+int(m1>>32)]
+			d = nbr[base+int(m2>>32)]
+		default:
+			j, d = lt.edgeNeighbours(r, i, u)
+		}
+		pairs[2*n], pairs[2*n+1] = j, d
+		if deep {
+			t += touch(phen, cnt, i, j, d)
+		}
+	}
+	return t
 }
 
 // edgeNeighbours picks the two neighbours of a non-interior site from its
@@ -701,11 +903,12 @@ func (lt *Lattice) edgeNeighbours(r *rng.Xoshiro, i int32, u uint64) (j, d int32
 // then, when away > 0, one for the exposure coin (high half) and the
 // remote donor's phenotype (low half), and, when feed > 0, one whose high
 // half is the feed coin (the donor's draws follow, from the stream).
-func (lt *Lattice) playLayered(r *rng.Xoshiro, init []int32, ex exposure) {
+func playLayered[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, ex exposure, cnt []C) {
 	thrT := [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)}
 	thrAway, thrRemote := rng.Threshold(ex.away), rng.Threshold(ex.remote())
 	thrFeed := rng.Threshold(lt.cfg.Feed)
-	phen, cnt, occ, inc := lt.phen, lt.cnt, lt.occ, lt.inc
+	phen, occ := lt.phen, lt.occ
+	inc := [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])}
 	if !lt.vacant() {
 		occ = nil // every neighbour is occupied
 	}
@@ -812,16 +1015,20 @@ func maskCount(ph, occ []uint8) int {
 // is cntEmpty) and returns the total, the total over A sites, the number
 // of A sites, and how many negative values were clamped to 0.
 func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
-	phen, w, cnt := lt.phen, lt.w, lt.cnt
-	w = w[:len(cnt)]
-	phen = phen[:len(cnt)]
+	phen, w := lt.phen, lt.w
 	if tab := lt.fitTab; tab != nil {
+		cnt := lt.cnt16
+		w = w[:len(cnt)]
+		phen = phen[:len(cnt)]
+		clampTab := lt.clampTab
+		const idx = 1<<15 - 1 // the counter without its edge bit
 		// Four interleaved sums (a fixed order: still deterministic)
 		// break the floating-point add chain.
 		var w0, w1, w2, w3, a0, a1, a2, a3 float64
 		s := 0
 		for ; s+4 <= len(cnt); s += 4 {
-			f0, f1, f2, f3 := tab[cnt[s]], tab[cnt[s+1]], tab[cnt[s+2]], tab[cnt[s+3]]
+			c0, c1, c2, c3 := cnt[s]&idx, cnt[s+1]&idx, cnt[s+2]&idx, cnt[s+3]&idx
+			f0, f1, f2, f3 := tab[c0], tab[c1], tab[c2], tab[c3]
 			w[s], w[s+1], w[s+2], w[s+3] = f0, f1, f2, f3
 			w0, w1, w2, w3 = w0+f0, w1+f1, w2+f2, w3+f3
 			p0, p1, p2, p3 := phen[s]&1, phen[s+1]&1, phen[s+2]&1, phen[s+3]&1
@@ -830,19 +1037,24 @@ func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 			a2 += float64(f2 * lt.unit[p2])
 			a3 += float64(f3 * lt.unit[p3])
 			nA += int(p0) + int(p1) + int(p2) + int(p3)
-			clamped += int(lt.clampTab[cnt[s]]) + int(lt.clampTab[cnt[s+1]]) + int(lt.clampTab[cnt[s+2]]) + int(lt.clampTab[cnt[s+3]])
+			clamped += int(clampTab[c0]) + int(clampTab[c1]) + int(clampTab[c2]) + int(clampTab[c3])
 		}
 		for ; s < len(cnt); s++ {
-			f, p := tab[cnt[s]], phen[s]&1
+			c := cnt[s] & idx
+			f, p := tab[c], phen[s]&1
 			w[s] = f
 			w0 += f
 			a0 += float64(f * lt.unit[p])
 			nA += int(p)
-			clamped += int(lt.clampTab[cnt[s]])
+			clamped += int(clampTab[c])
 		}
 		return (w0 + w1) + (w2 + w3), (a0 + a1) + (a2 + a3), nA, clamped
 	}
+	cnt := lt.cnt64
+	w = w[:len(cnt)]
+	phen = phen[:len(cnt)]
 	for s, x := range cnt {
+		x &^= edgeBit[uint64]()
 		f, cl := lt.fitnessOf(int(x&0xffff), int(x>>cntPartner&0xffff), int(x>>cntAsA&0xffff))
 		if x == lt.cntEmpty {
 			f = 0
@@ -875,12 +1087,16 @@ func (lt *Lattice) initCounters() {
 	G := lt.cfg.Rounds*(1+lt.cfg.MaxNeighbours()) + 1
 	lt.radix = G
 	lt.unit = [2]float64{0, 1}
-	if G*G*G > fitTableMax {
+	if G*G*G >= fitTableMax {
 		lt.inc = [4]uint64{0: 1, 1: 1 | 1<<cntPartner, 2: 1 | 1<<cntAsA, 3: 1 | 1<<cntPartner | 1<<cntAsA}
 		lt.cntEmpty = 1 << 48 // above the three fields
 		lt.fitTab, lt.clampTab = nil, nil
+		lt.cnt16, lt.tmpl16 = nil, nil
+		lt.cnt64, lt.tmpl64 = counterTemplate[uint64](lt.interior, lt.cnt64, lt.tmpl64)
 		return
 	}
+	lt.cnt64, lt.tmpl64 = nil, nil
+	lt.cnt16, lt.tmpl16 = counterTemplate[uint16](lt.interior, lt.cnt16, lt.tmpl16)
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
 	// One entry past the G³ counters, of fitness 0, is an empty site's.
@@ -895,6 +1111,19 @@ func (lt *Lattice) initCounters() {
 			}
 		}
 	}
+}
+
+// counterTemplate returns the counters and their template, the edge bit
+// set at every site that is not interior, reusing cnt and tmpl when they
+// have the length.
+func counterTemplate[C counter](interior []uint8, cnt, tmpl []C) ([]C, []C) {
+	if len(cnt) != len(interior) {
+		cnt, tmpl = make([]C, len(interior)), make([]C, len(interior))
+	}
+	for s, in := range interior {
+		tmpl[s] = edgeBit[C]() * C(1-in)
+	}
+	return cnt, tmpl
 }
 
 // selectLocal draws each occupied site's offspring from its block: A with

@@ -39,7 +39,11 @@ func b2u(b bool) uint8 {
 
 // lt32 reports whether the 32-bit number u falls below threshold thr
 // (from rng.Threshold) as 0 or 1.
-func lt32(u uint32, thr uint64) uint8 { return b2u(uint64(u) < thr) }
+func lt32(u uint32, thr uint64) uint8 {
+	// u < 2^32 and thr ≤ 2^32: u − thr wraps below zero exactly when
+	// u < thr, and its top bit says so without a branch.
+	return uint8((uint64(u) - thr) >> 63)
+}
 
 // adopt is horizontal transmission's rule for one receiver: of phenotype
 // a, meeting a donor of phenotype d, it takes d's phenotype if they differ
@@ -71,15 +75,20 @@ func initBernoulli(r *rng.Xoshiro, ph []uint8, p float64, buf []uint64) int {
 		end := min(i+2*len(buf), len(ph))
 		words := buf[:(end-i+1)/2]
 		r.Fill(words)
-		for k, u := range words {
-			a := lt32(uint32(u>>32), thr)
-			ph[i+2*k] = a
+		// Whole pairs first, then an odd site's high half: the pair loop
+		// carries no bounds branch.
+		out := ph[i:end]
+		pairs := words[:len(out)/2]
+		out = out[:2*len(pairs)]
+		for k, u := range pairs {
+			a, b := lt32(uint32(u>>32), thr), lt32(uint32(u), thr)
+			out[2*k], out[2*k+1] = a, b
+			count += int(a) + int(b)
+		}
+		if len(words) > len(pairs) {
+			a := lt32(uint32(words[len(pairs)]>>32), thr)
+			ph[end-1] = a
 			count += int(a)
-			if i+2*k+1 < end {
-				b := lt32(uint32(u), thr)
-				ph[i+2*k+1] = b
-				count += int(b)
-			}
 		}
 	}
 	return count

@@ -559,7 +559,7 @@ func TestLatticeInteractionPhaseMatchesLiteral(t *testing.T) {
 // counters decodes site s's game counters: games played, games with an A
 // partner, games played while A.
 func (lt *Lattice) counters(s int) (games, pA, aA int) {
-	x := lt.cnt[s]
+	x := lt.counter(s)
 	if lt.fitTab == nil {
 		return int(x & 0xffff), int(x >> cntPartner & 0xffff), int(x >> cntAsA & 0xffff)
 	}

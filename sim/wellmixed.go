@@ -126,32 +126,42 @@ func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out 
 	// given its α/donor word u and its 32-bit adoption number v.
 	receive := func(a, b uint8, u uint64, v uint32) uint8 {
 		d := lt32(uint32(u>>32), thrRandA) // a random member's phenotype
-		if uint64(uint32(u)) < thrAlpha {
-			d = b // the partner is the donor
-		}
+		// The partner is the donor when the α coin falls: selected by a
+		// mask, as the coin is too random for a branch to predict.
+		d ^= (d ^ b) & lt32(uint32(u), thrAlpha)
 		return adopt(a, d, v, &thrT)
 	}
 	pairs := N / 2
-	juv := w.juv
+	juv := w.juv[:2*pairs]
 	for k0 := 0; k0 < pairs; k0 += wordBlock {
 		k1 := min(k0+wordBlock, pairs)
 		words := w.buf[:3*(k1-k0)]
 		r.Fill(words)
-		for k := k0; k < k1; k++ {
-			u := words[3*(k-k0) : 3*(k-k0)+3 : 3*(k-k0)+3]
-			a, b := juv[2*k]&1, juv[2*k+1]&1
+		// The tallies of a block live in two registers, four 16-bit
+		// fields each (by class): incrementing t.n[c] in memory with a
+		// random c chains every pair's stores to the next one's loads.
+		// A block adds at most 2·wordBlock < 2^16 to a field.
+		var nPack, aPack uint64
+		pj := juv[2*k0 : 2*k1]
+		for k := 0; k+1 < len(pj); k += 2 {
+			u := words[3*(k>>1) : 3*(k>>1)+3 : 3*(k>>1)+3]
+			a, b := pj[k]&1, pj[k+1]&1
 			ai := receive(a, b, u[0], uint32(u[2]>>32))
 			bi := receive(b, a, u[1], uint32(u[2]))
 			ca, cb := a<<1|b, b<<1|a
-			t.n[ca&3]++
-			t.n[cb&3]++
-			t.nA[ca&3] += int(ai)
-			t.nA[cb&3] += int(bi)
+			sa, sb := 16*uint(ca&3), 16*uint(cb&3)
+			nPack += 1<<sa + 1<<sb
+			aPack += uint64(ai)<<sa + uint64(bi)<<sb
 			if out != nil {
-				out[2*k], out[2*k+1] = (ca&3)<<1|ai, (cb&3)<<1|bi
+				out[2*k0+k], out[2*k0+k+1] = (ca&3)<<1|ai, (cb&3)<<1|bi
 			}
 		}
+		for c := range 4 {
+			t.n[c] += int(nPack >> (16 * c) & 0xffff)
+			t.nA[c] += int(aPack >> (16 * c) & 0xffff)
+		}
 	}
+	juv = w.juv
 	if N%2 == 1 {
 		// The odd agent out plays with a uniformly random other agent,
 		// who is not paid for this second game.

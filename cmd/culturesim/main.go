@@ -103,6 +103,7 @@ func commands() map[string]command {
 		"fit":         {"fit a scenario's [fit] priors to observed data by ABC-SMC, resumably", cmdFit, argScenario},
 		"eval":        {"answer JSON-line requests to simulate a scenario at given parameters (for external samplers)", cmdEval, argScenario},
 		"sensitivity": {"Sobol or Morris sensitivity indices of a saltelli or morris sweep's outputs", cmdSensitivity, argDirs},
+		"bench":       {"time every engine against its random-number floor (and the paper-style NumPy step)", cmdBench, argNone},
 		"site":        {"write the teaching page as a static site: the engine compiled to WebAssembly, nothing to install", cmdSite, argDirs},
 	}
 }

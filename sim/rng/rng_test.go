@@ -325,3 +325,17 @@ func BenchmarkStdShuffle10000(b *testing.B) {
 }
 
 var sink uint64
+
+func TestDistance(t *testing.T) {
+	a := New(7)
+	b := *a
+	buf := make([]uint64, 1234)
+	b.Fill(buf)
+	b.Uint32n(10)
+	if n, ok := Distance(a, &b, 10_000); !ok || n != 1235 {
+		t.Fatalf("Distance = %d, %v; want 1235, true", n, ok)
+	}
+	if _, ok := Distance(a, &b, 1000); ok {
+		t.Fatal("Distance found a state beyond its limit")
+	}
+}

@@ -164,29 +164,38 @@ func (x *Xoshiro) Bernoulli(p float64) bool {
 
 // Shuffle permutes s uniformly (Fisher–Yates). It draws blocks of 64-bit
 // numbers with Fill and takes two bounded indices from each, so a shuffle
-// of n items costs about n/2 draws.
+// of n items costs about n/2 draws. Each block's indices are drawn first
+// (with any rejections' words, in order, as a single pass would) and the
+// swaps done after: a large slice's cache misses then overlap, since the
+// index draws do not wait on memory.
 func Shuffle[T any](x *Xoshiro, s []T) {
 	var buf [128]uint64
+	var js [256]int
 	i := len(s) - 1
 	for i > 1 {
 		k := min((i)/2, len(buf))
 		x.Fill(buf[:k])
-		for _, u := range buf[:k] {
-			n := uint32(i + 1)
+		n := uint32(i + 1)
+		var touch T
+		for b, u := range buf[:k] {
 			m := uint64(uint32(u>>32)) * uint64(n)
 			if uint32(m) < n {
 				m = x.Reject(m, n)
 			}
-			j := int(m >> 32)
-			s[i], s[j] = s[j], s[i]
+			js[2*b] = int(m >> 32)
 			n--
 			m = uint64(uint32(u)) * uint64(n)
 			if uint32(m) < n {
 				m = x.Reject(m, n)
 			}
-			j = int(m >> 32)
-			s[i-1], s[j] = s[j], s[i-1]
-			i -= 2
+			js[2*b+1] = int(m >> 32)
+			n--
+			touch = s[js[2*b]] // brings the line in; the swap below reads it again
+		}
+		_ = touch
+		for _, j := range js[:2*k] {
+			s[i], s[j] = s[j], s[i]
+			i--
 		}
 	}
 	if i == 1 {
@@ -217,4 +226,20 @@ func (x *Xoshiro) UnmarshalBinary(b []byte) error {
 	}
 	x.s0, x.s1, x.s2, x.s3 = s0, s1, s2, s3
 	return nil
+}
+
+// Distance returns how many 64-bit words lie between the states of from
+// and to: the number of Uint64 calls that take from's state to's. It
+// steps a copy of from, at most limit times, and reports false if to's
+// state is not reached within them. Benchmarks use it to count the
+// random words a step draws.
+func Distance(from, to *Xoshiro, limit int) (int, bool) {
+	x := *from
+	for n := 0; n <= limit; n++ {
+		if x == *to {
+			return n, true
+		}
+		x.Uint64()
+	}
+	return 0, false
 }

@@ -1,0 +1,185 @@
+package sim
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/culturesim/culturesim/model"
+	"github.com/culturesim/culturesim/sim/rng"
+)
+
+// The benchmark table of "culturesim bench": for each engine and size, the
+// median time of one generation, the random words it draws, and its floor:
+// those words times the measured cost of one word. The same cases are the
+// package's Go benchmarks (bench_test.go); this is the table anyone can
+// rerun from the command line.
+
+// BenchCase is one engine and size of the table.
+type BenchCase struct {
+	Name  string // engine-size-selection, e.g. lattice-100-global
+	Sites int    // sites, agents or nodes
+	Large bool   // needs seconds to build and hundreds of MiB (skipped by quick tables)
+	build func(r *rng.Xoshiro) (benchStepper, error)
+}
+
+// BenchResult is one row of the table.
+type BenchResult struct {
+	Name      string
+	Sites     int
+	PerGen    time.Duration // median time of one generation
+	NsPerSite float64
+	Words     int     // random 64-bit words one generation draws
+	WordNs    float64 // the measured cost of one word
+	Floor     time.Duration
+	Ratio     float64 // PerGen / Floor
+	MemBytes  uint64  // heap the engine holds
+	Runs      int
+}
+
+// benchStepper is an engine as the table drives it: one generation, then
+// a fresh random start if a phenotype fixed (so every timed generation is
+// a polymorphic one, as in the paper's runs).
+type benchStepper interface {
+	Step(r *rng.Xoshiro) GenStats
+	repolymorph(r *rng.Xoshiro)
+}
+
+func (lt *Lattice) repolymorph(r *rng.Xoshiro) {
+	if lt.nA == 0 || lt.nA == lt.N {
+		lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
+	}
+}
+
+func (w *WellMixed) repolymorph(r *rng.Xoshiro) {
+	if w.nA == 0 || w.nA == len(w.juv) {
+		w.nA = initBernoulli(r, w.juv, 0.42, w.buf)
+	}
+}
+
+// benchPaper is the paper's Figure 4c point (MODEL.md §6), the lattice and
+// network cases' parameters.
+var benchPaper = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
+
+// benchCoexist is the well-mixed cases' point: coexistence near 0.42.
+var benchCoexist = model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7}
+
+// BenchCases lists the table's cases, in order.
+func BenchCases() []BenchCase {
+	lattice := func(side int, sel Selection, large bool) BenchCase {
+		return BenchCase{Name: fmt.Sprintf("lattice-%d-%s", side, sel), Sites: side * side, Large: large,
+			build: func(r *rng.Xoshiro) (benchStepper, error) {
+				return NewLattice(benchPaper, LatticeConfig{Side: side, Selection: sel}, 0.5, r)
+			}}
+	}
+	wellMixed := func(n int) BenchCase {
+		return BenchCase{Name: fmt.Sprintf("wellmixed-%d", n), Sites: n,
+			build: func(r *rng.Xoshiro) (benchStepper, error) { return NewWellMixed(benchCoexist, n, 0.42, r) }}
+	}
+	network := func(name string, net NetworkConfig, sel Selection, large bool) BenchCase {
+		return BenchCase{Name: fmt.Sprintf("%s-%s", name, sel), Sites: net.Nodes, Large: large,
+			build: func(r *rng.Xoshiro) (benchStepper, error) {
+				pc := PlatformConfig{Kind: KindNetwork, Network: net}
+				g, err := pc.BuildGraph(1, false)
+				if err != nil {
+					return nil, err
+				}
+				return newLattice(benchPaper, LatticeConfig{Graph: g, Selection: sel}, 0.5, g.Nodes(), 0, r), nil
+			}}
+	}
+	return []BenchCase{
+		lattice(100, Global, false),
+		lattice(100, Local, false),
+		lattice(1000, Global, false),
+		lattice(4000, Global, true),
+		wellMixed(10_000),
+		wellMixed(1_000_000),
+		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Global, false),
+		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Local, false),
+		network("ba4-10000", NetworkConfig{Graph: GraphBA, Nodes: 10_000, M: 4}, Global, false),
+		network("ba4-1000000", NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}, Global, true),
+	}
+}
+
+// WordCost measures the cost of one random word, in ns: the median of runs
+// timings of Fill over a 1024-word buffer (the engines draw in such
+// blocks), each at least minRun long.
+func WordCost(runs int, minRun time.Duration) float64 {
+	r := rng.New(1)
+	buf := make([]uint64, wordBlock)
+	times := make([]float64, 0, runs)
+	for range runs {
+		n, start := 0, time.Now()
+		for time.Since(start) < minRun {
+			for range 64 {
+				r.Fill(buf)
+			}
+			n += 64 * len(buf)
+		}
+		times = append(times, float64(time.Since(start).Nanoseconds())/float64(n))
+	}
+	return median(times)
+}
+
+// RunBench times case c: runs timings of whole generations, each at least
+// minRun long, after one untimed generation; it counts the words of one
+// more generation. wordNs is the cost of a word (WordCost).
+func RunBench(c BenchCase, runs int, minRun time.Duration, wordNs float64) (BenchResult, error) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := rng.New(1)
+	e, err := c.build(r)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	e.Step(r)
+	e.repolymorph(r)
+
+	// The words of one generation: the distance between the generator's
+	// states before and after it.
+	start := *r
+	e.Step(r)
+	words, ok := rng.Distance(&start, r, 1<<34)
+	if !ok {
+		return BenchResult{}, fmt.Errorf("bench %s: could not count the words of a generation", c.Name)
+	}
+
+	times := make([]float64, 0, runs)
+	for range runs {
+		n, t0 := 0, time.Now()
+		for n == 0 || time.Since(t0) < minRun {
+			e.repolymorph(r)
+			e.Step(r)
+			n++
+		}
+		// The repolymorph checks are in the time, as in the Go benchmarks;
+		// the rare fresh start they draw is too.
+		times = append(times, float64(time.Since(t0).Nanoseconds())/float64(n))
+	}
+	per := median(times)
+	floor := float64(words) * wordNs
+	res := BenchResult{
+		Name: c.Name, Sites: c.Sites, Runs: runs,
+		PerGen: time.Duration(per), NsPerSite: per / float64(c.Sites),
+		Words: words, WordNs: wordNs, Floor: time.Duration(floor), Ratio: per / floor,
+	}
+	if after.HeapAlloc > before.HeapAlloc {
+		res.MemBytes = after.HeapAlloc - before.HeapAlloc
+	}
+	runtime.KeepAlive(e)
+	return res, nil
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
