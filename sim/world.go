@@ -413,13 +413,27 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 			continue
 		}
 		dest := w.dest[k]
-		j := 0
-		for i := range len(dest) {
-			if dest[i] != 0 {
-				continue
+		// The stayers between two movers are a run, moved down with
+		// copy: movers are few, and five arrays moved element by element
+		// cost more than the generation's migration draws.
+		j, i := 0, 0
+		for i < len(dest) {
+			for i < len(dest) && dest[i] != 0 {
+				i++
 			}
-			p.ph[j], p.fit[j], p.origin[j], p.arrival[j], p.site[j] = p.ph[i], p.fit[i], p.origin[i], p.arrival[i], p.site[i]
-			j++
+			e := i
+			for e < len(dest) && dest[e] == 0 {
+				e++
+			}
+			if j != i {
+				copy(p.ph[j:], p.ph[i:e])
+				copy(p.fit[j:], p.fit[i:e])
+				copy(p.origin[j:], p.origin[i:e])
+				copy(p.arrival[j:], p.arrival[i:e])
+				copy(p.site[j:], p.site[i:e])
+			}
+			j += e - i
+			i = e
 		}
 		// Arrivals were appended after the original adults.
 		n := copy(p.ph[j:], p.ph[len(dest):])

@@ -53,3 +53,25 @@ func BenchmarkSweepWorkers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWorldTiktokRefugees: one whole simulation of the built-in
+// tiktok_refugees world (three platforms, 150,000 agents, migration and
+// cross-exposure), the fits' unit of work; reported per agent-generation.
+func BenchmarkWorldTiktokRefugees(b *testing.B) {
+	sc, err := scenarios.Builtin("tiktok_refugees")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := sc.Point(0)
+	agents := 0
+	for _, p := range cfg.Platforms {
+		agents += p.Agents
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Simulate(context.Background(), cfg, sc.Run, 1, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(agents*sc.Run.Generations), "ns/agent-gen")
+}
