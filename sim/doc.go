@@ -93,6 +93,21 @@
 // candidates differ (occupied neighbours, remote donors). Initiator
 // picking, shuffles, game counters, fitness and selection sums are shared.
 //
+// # Memory layout
+//
+// A site's game counters are packed in one number: 16 bits when their
+// mixed-radix packing indexes the fitness table (fewer than 2^15 values:
+// Moore radius ≤ 2 with one round), 64 otherwise. The counter's top bit
+// marks a site that is not interior, so that play learns a site's kind
+// from the counter it loads anyway; each generation starts from a template
+// holding those bits. Above touchAbove sites the play loop runs in two
+// passes per block of initiators: the first draws every partner and donor
+// (edge sites' rejection words in the same order as one pass would take
+// them) and loads their state, whose cache misses then overlap; the
+// second plays in order. The shuffle of the initiators draws each block's
+// indices before its swaps, for the same reason. Neither changes a single
+// random number: the goldens stand.
+//
 // # A world's generation
 //
 // Random numbers are drawn in this order from one stream:
