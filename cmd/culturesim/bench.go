@@ -55,6 +55,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.MinRun <= 0 || o.MinRun > time.Minute {
 		return usagef("bench: --min-run = %s is outside its allowed range (0, 1m]", o.MinRun)
 	}
+	if o.NumPy != "auto" && o.NumPy != "off" {
+		// Checked before the table runs, so that a typo costs nothing.
+		if _, err := os.Stat(o.NumPy); err != nil {
+			return usagef("bench: --numpy = %q: %v (want auto, off, or a script's path)", o.NumPy, err)
+		}
+	}
 	return runBench(ctx, o, stdout, stderr)
 }
 
@@ -129,8 +135,6 @@ func benchNumPy(ctx context.Context, o benchOptions) (float64, error) {
 		if err := os.WriteFile(script, benchNumpy, 0o644); err != nil {
 			return 0, err
 		}
-	} else if _, err := os.Stat(script); err != nil {
-		return 0, usagef("bench: --numpy = %q: %v", script, err)
 	}
 	cmd := exec.CommandContext(ctx, o.Python, script, "100", "3", "1")
 	out, err := cmd.Output()

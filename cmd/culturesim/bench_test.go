@@ -57,6 +57,7 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{[]string{"bench", "--runs", "0"}, "--runs = 0 is outside its allowed range [1, 1000]"},
 		{[]string{"bench", "--only", "nosuchengine"}, `--only = "nosuchengine" matches no case`},
 		{[]string{"bench", "--min-run", "0s"}, "--min-run = 0s is outside its allowed range"},
+		{[]string{"bench", "--numpy", "/no/such/script.py"}, `--numpy = "/no/such/script.py"`},
 	} {
 		code, _, stderr := runCLI(t, c.args...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
