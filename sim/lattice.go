@@ -1137,7 +1137,17 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	// block without agents) can produce.
 	vacant := lt.vacant()
 	needA := v < 1 || lt.cfg.Fitness == FitnessSum || vacant
-	if lt.box() {
+	switch {
+	case lt.box() && lt.cfg.Radius == 1 && lt.cfg.Boundary == Bounded:
+		// The paper's 3×3 blocks: both sums in one kernel.
+		lt.boxSumsMoore1(ls.sumW, ls.sumWA)
+		if needA {
+			for s, p := range lt.phen[:lt.N] {
+				ls.a[s] = float64(p & 1)
+			}
+			lt.boxSum(ls.a, ls.sumA)
+		}
+	case lt.box():
 		for s := range lt.N {
 			a := float64(lt.phen[s] & 1)
 			ls.wa[s] = float64(lt.w[s] * a)
@@ -1148,7 +1158,7 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 		if needA {
 			lt.boxSum(ls.a, ls.sumA)
 		}
-	} else {
+	default:
 		// Blocks from lists: each site's three values side by side, so
 		// that a block's member costs one cache line, not three (the
 		// sums are the same, in the same order).
@@ -1191,8 +1201,10 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			}
 			u := uint32(words[(s-s0)>>1] >> (32 * ((s - s0) & 1)))
 			// q lies in [0, 1] up to rounding, so rng.Threshold's range
-			// checks are not needed: a q a hair above 1 gives 2^32.
-			a := lt32(u, uint64(float64(q*(1<<32))+0.5))
+			// checks are not needed: a q a hair above 1 gives 2^32. That
+			// fits an int64, whose conversion is one instruction (a
+			// uint64's is a branch and two).
+			a := lt32(u, uint64(int64(float64(q*(1<<32))+0.5)))
 			lt.next[s] = a
 			count += int(a)
 		}
@@ -1310,6 +1322,60 @@ func (lt *Lattice) boxSum(src, dst []float64) {
 			in := tmp[yy*L : (yy+1)*L]
 			for x := range out {
 				out[x] += in[x]
+			}
+		}
+	}
+}
+
+// boxSumsMoore1 is boxSum of the fitness w and of w·A, at once, for a
+// bounded lattice of radius 1: it forms w·A on the fly and makes both row
+// passes in one loop and both column passes in another, with boxSum's
+// additions in boxSum's order, so that the sums are bit-identical. It
+// uses the local buffers tmp and wa as the two row passes' scratch.
+func (lt *Lattice) boxSumsMoore1(sumW, sumWA []float64) {
+	L := lt.L
+	w, phen := lt.w[:L*L], lt.phen[:L*L]
+	tW, tA := lt.local.tmp[:L*L], lt.local.wa[:L*L]
+	// w·A as w·unit[A]: the same product, without an integer-to-float
+	// conversion (whose write of part of a register chains iterations).
+	unit := lt.unit
+	for o := 0; o < L*L; o += L {
+		rw, rp := w[o:o+L], phen[o:o+L]
+		ow, oa := tW[o:o+L], tA[o:o+L]
+		// out[x] = (row[x] + row[x+1]) + row[x−1], the missing terms
+		// dropped at the edges, as boxSum adds them.
+		prevW, prevA := rw[0], float64(rw[0]*unit[rp[0]&1])
+		curW, curA := rw[1], float64(rw[1]*unit[rp[1]&1])
+		ow[0], oa[0] = prevW+curW, prevA+curA
+		for x := 1; x < L-1; x++ {
+			nextW := rw[x+1]
+			nextA := float64(nextW * unit[rp[x+1]&1])
+			ow[x] = (curW + nextW) + prevW
+			oa[x] = (curA + nextA) + prevA
+			prevW, prevA, curW, curA = curW, curA, nextW, nextA
+		}
+		ow[L-1], oa[L-1] = curW+prevW, curA+prevA
+	}
+	for o := 0; o < L*L; o += L {
+		dW, dA := sumW[o:o+L], sumWA[o:o+L]
+		cW, cA := tW[o:o+L], tA[o:o+L]
+		switch {
+		case o == 0:
+			nW, nA := tW[L:2*L], tA[L:2*L]
+			for x := range dW {
+				dW[x], dA[x] = cW[x]+nW[x], cA[x]+nA[x]
+			}
+		case o == L*L-L:
+			pW, pA := tW[o-L:o], tA[o-L:o]
+			for x := range dW {
+				dW[x], dA[x] = cW[x]+pW[x], cA[x]+pA[x]
+			}
+		default:
+			pW, pA := tW[o-L:o], tA[o-L:o]
+			nW, nA := tW[o+L:o+2*L], tA[o+L:o+2*L]
+			for x := range dW {
+				dW[x] = (cW[x] + pW[x]) + nW[x]
+				dA[x] = (cA[x] + pA[x]) + nA[x]
 			}
 		}
 	}
