@@ -754,18 +754,21 @@ func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 	edge := edgeBit[C]()
 	words = words[:2*len(batch)]
 	for n, i := range batch {
-		u := words[2*n]
-		var j, d int32
-		if cnt[i]&edge == 0 {
-			j = i + off[uint32(u>>32)>>shift]
-			d = i + off[uint32(u)>>shift]
-		} else {
-			j, d = lt.edgeNeighbours(r, i, u)
+		j, d := boxOffsets(i, words[2*n], off, shift)
+		if cnt[i]&edge != 0 {
+			j, d = lt.edgeNeighbours(r, i, words[2*n])
 		}
 		a := phen[i] & 1
 		g.game(cnt, i, j, a, phen[j]&1)
 		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
 	}
+}
+
+// boxOffsets is an interior site i's partner and donor from word u on a
+// lattice whose full neighbourhood has a power-of-two size: i + off[top
+// bits] of each half. (An edge site's come from edgeNeighbours instead.)
+func boxOffsets(i int32, u uint64, off []int32, shift uint) (j, d int32) {
+	return i + off[uint32(u>>32)>>shift], i + off[uint32(u)>>shift]
 }
 
 // playStride is drawStride and meetAll in one pass, for a small graph.
@@ -804,13 +807,9 @@ func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
 	var t C
 	for n, i := range batch {
-		u := words[2*n]
-		var j, d int32
-		if cnt[i]&edge == 0 {
-			j = i + off[uint32(u>>32)>>shift]
-			d = i + off[uint32(u)>>shift]
-		} else {
-			j, d = lt.edgeNeighbours(r, i, u)
+		j, d := boxOffsets(i, words[2*n], off, shift)
+		if cnt[i]&edge != 0 {
+			j, d = lt.edgeNeighbours(r, i, words[2*n])
 		}
 		pairs[2*n], pairs[2*n+1] = j, d
 		if deep {
