@@ -234,7 +234,7 @@ type Lattice struct {
 	initiators []int32
 	buf        []uint64
 	pairs      []int32   // a batch's drawn partners and donors (play)
-	touched    uint64    // play's first pass sums what it loads here, so that the loads stay
+	touched    uint64    // the sum of what play's first pass loads, kept so that the compiler keeps the loads
 	local      *localSel // local selection's buffers; nil for global
 	nA         int
 	isolated   bool        // some node of the graph has no neighbour

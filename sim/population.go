@@ -27,16 +27,6 @@ type GenStats struct {
 	Clamped     int     // negative fitness values set to 0 (lattice, fitness "sum")
 }
 
-// b2u converts a condition to 0 or 1 without a branch (the compiler emits
-// SETcc), for the unpredictable coin flips of the hot loops.
-func b2u(b bool) uint8 {
-	var x uint8
-	if b {
-		x = 1
-	}
-	return x
-}
-
 // lt32 reports whether the 32-bit number u falls below threshold thr
 // (from rng.Threshold) as 0 or 1.
 func lt32(u uint32, thr uint64) uint8 {
