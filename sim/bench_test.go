@@ -3,32 +3,31 @@ package sim
 import (
 	"testing"
 
-	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
 )
-
-// The paper's Figure 4c parameters (MODEL.md §6).
-var fig4cParams = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
 
 // BenchmarkLatticeGeneration is the speed target: one 100×100
 // generation, global selection, the paper's parameters, ≤ 100 µs.
 func BenchmarkLatticeGeneration(b *testing.B) {
 	for _, sel := range []Selection{Global, Local} {
-		b.Run(sel.String(), func(b *testing.B) {
-			r := rng.New(1)
-			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: 100, Selection: sel}, 0.5, r)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if lt.nA == 0 || lt.nA == lt.N { // keep it polymorphic
-					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
-				}
-				lt.Step(r)
-			}
-		})
+		b.Run(sel.String(), func(b *testing.B) { benchLattice(b, LatticeConfig{Side: 100, Selection: sel}) })
 	}
+}
+
+// benchLattice times generations of a lattice of the paper's parameters,
+// kept polymorphic, and reports the cost per site.
+func benchLattice(b *testing.B, cfg LatticeConfig) {
+	r := rng.New(1)
+	lt, err := NewLattice(fig4cParams, cfg, 0.5, r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		lt.repolymorph(r)
+		lt.Step(r)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(lt.N), "ns/site")
 }
 
 // BenchmarkWellMixedGeneration: ≤ 25 ns per agent per generation at N = 10^6.
@@ -36,8 +35,7 @@ func BenchmarkWellMixedGeneration(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		b.Run(itoa(n), func(b *testing.B) {
 			r := rng.New(1)
-			p := model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7} // coexistence near 0.42
-			w, err := NewWellMixed(p, n, 0.42, r)
+			w, err := NewWellMixed(coexistParams, n, coexistA, r)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -66,9 +64,7 @@ func BenchmarkWorldOnePlatform(b *testing.B) {
 			lt := w.plats[0].(*latticePlatform).lt
 			b.ReportAllocs()
 			for b.Loop() {
-				if lt.nA == 0 || lt.nA == lt.N { // keep it polymorphic, as BenchmarkLatticeGeneration
-					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
-				}
+				lt.repolymorph(r) // keep it polymorphic
 				w.Step(r)
 			}
 		})
@@ -76,8 +72,7 @@ func BenchmarkWorldOnePlatform(b *testing.B) {
 	b.Run("wellmixed-1000000", func(b *testing.B) {
 		const n = 1_000_000
 		r := rng.New(1)
-		p := model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7} // as BenchmarkWellMixedGeneration
-		w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "crowd", Agents: n, InitialA: 0.42, Model: p}}, Generations: 1}, r)
+		w, err := NewWorld(WorldConfig{Platforms: []PlatformConfig{{Name: "crowd", Agents: n, InitialA: coexistA, Model: coexistParams}}, Generations: 1}, r)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -123,9 +118,7 @@ func BenchmarkNetworkGeneration(b *testing.B) {
 			lt := newLattice(fig4cParams, LatticeConfig{Graph: g, Selection: c.sel}, 0.5, g.Nodes(), 0, r)
 			b.ReportAllocs()
 			for b.Loop() {
-				if lt.nA == 0 || lt.nA == lt.N {
-					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
-				}
+				lt.repolymorph(r) // keep it polymorphic
 				lt.Step(r)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.Nodes()), "ns/node")
@@ -148,20 +141,6 @@ func BenchmarkBuildBA(b *testing.B) {
 // selection, the paper's parameters) from L = 100 to L = 4000.
 func BenchmarkLatticeScale(b *testing.B) {
 	for _, side := range []int{100, 1000, 4000} {
-		b.Run(itoa(side), func(b *testing.B) {
-			r := rng.New(1)
-			lt, err := NewLattice(fig4cParams, LatticeConfig{Side: side}, 0.5, r)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if lt.nA == 0 || lt.nA == lt.N {
-					lt.nA = initBernoulli(r, lt.phen, 0.5, lt.buf)
-				}
-				lt.Step(r)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(lt.N), "ns/site")
-		})
+		b.Run(itoa(side), func(b *testing.B) { benchLattice(b, LatticeConfig{Side: side}) })
 	}
 }

@@ -54,28 +54,31 @@ func (lt *Lattice) repolymorph(r *rng.Xoshiro) {
 
 func (w *WellMixed) repolymorph(r *rng.Xoshiro) {
 	if w.nA == 0 || w.nA == len(w.juv) {
-		w.nA = initBernoulli(r, w.juv, 0.42, w.buf)
+		w.nA = initBernoulli(r, w.juv, coexistA, w.buf)
 	}
 }
 
-// benchPaper is the paper's Figure 4c point (MODEL.md §6), the lattice and
-// network cases' parameters.
-var benchPaper = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
+// fig4cParams is the paper's Figure 4c point (MODEL.md §6), the lattice
+// and network cases' parameters (and the package tests').
+var fig4cParams = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
 
-// benchCoexist is the well-mixed cases' point: coexistence near 0.42.
-var benchCoexist = model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7}
+// coexistParams is the well-mixed cases' point, whose stable coexistence
+// lies near coexistA, where they start.
+var coexistParams = model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7}
+
+const coexistA = 0.42
 
 // BenchCases lists the table's cases, in order.
 func BenchCases() []BenchCase {
 	lattice := func(side int, sel Selection, large bool) BenchCase {
 		return BenchCase{Name: fmt.Sprintf("lattice-%d-%s", side, sel), Sites: side * side, Large: large,
 			build: func(r *rng.Xoshiro) (benchStepper, error) {
-				return NewLattice(benchPaper, LatticeConfig{Side: side, Selection: sel}, 0.5, r)
+				return NewLattice(fig4cParams, LatticeConfig{Side: side, Selection: sel}, 0.5, r)
 			}}
 	}
 	wellMixed := func(n int) BenchCase {
 		return BenchCase{Name: fmt.Sprintf("wellmixed-%d", n), Sites: n,
-			build: func(r *rng.Xoshiro) (benchStepper, error) { return NewWellMixed(benchCoexist, n, 0.42, r) }}
+			build: func(r *rng.Xoshiro) (benchStepper, error) { return NewWellMixed(coexistParams, n, coexistA, r) }}
 	}
 	network := func(name string, net NetworkConfig, sel Selection, large bool) BenchCase {
 		return BenchCase{Name: fmt.Sprintf("%s-%s", name, sel), Sites: net.Nodes, Large: large,
@@ -85,7 +88,7 @@ func BenchCases() []BenchCase {
 				if err != nil {
 					return nil, err
 				}
-				return newLattice(benchPaper, LatticeConfig{Graph: g, Selection: sel}, 0.5, g.Nodes(), 0, r), nil
+				return newLattice(fig4cParams, LatticeConfig{Graph: g, Selection: sel}, 0.5, g.Nodes(), 0, r), nil
 			}}
 	}
 	return []BenchCase{

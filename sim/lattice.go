@@ -315,7 +315,8 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		initiators: make([]int32, N),
 		// Random words: two a site, or up to four an initiator in a
 		// block of the layered loop (exposure and feed).
-		buf: make([]uint64, max(2*N, 4*wordBlock)),
+		buf:   make([]uint64, max(2*N, 4*wordBlock)),
+		pairs: make([]int32, 2*wordBlock),
 	}
 	lt.configure(p, cfg)
 	if agents < N {
@@ -366,7 +367,7 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		lt.nbrStart, lt.nbr = neighbours(cfg, false)
 		lt.off, lt.interior = interiorOffsets(cfg)
 	}
-	lt.initCounters()
+	lt.initCounters(sameShape)
 	if !sameShape || cfg.Selection != old.Selection {
 		lt.blkStart, lt.blk, lt.local = nil, nil, nil
 		if cfg.Selection == Local {
@@ -660,10 +661,7 @@ const (
 // Updates are immediate. Each initiator takes two random words: one for
 // the two neighbours (32 bits each), one for the two conversions.
 func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
-	g := gameRules[C]{
-		thrT: [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)},
-		inc:  [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])},
-	}
+	g := newGameRules[C](lt)
 	off := lt.off
 	k := uint32(len(off))
 	// With a power-of-two neighbourhood (8: Moore radius 1; 4: von
@@ -677,9 +675,6 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 	stride := uint32(lt.stride)
 	sshift := uint(32 - bits.TrailingZeros32(stride))
 	spow2 := stride&(stride-1) == 0
-	if len(lt.pairs) < 2*wordBlock {
-		lt.pairs = make([]int32, 2*wordBlock)
-	}
 	for k0 := 0; k0 < len(init); k0 += wordBlock {
 		batch := init[k0:min(k0+wordBlock, len(init))]
 		words := lt.buf[:2*len(batch)]
@@ -716,6 +711,13 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 type gameRules[C counter] struct {
 	thrT [2]uint64
 	inc  [4]C
+}
+
+func newGameRules[C counter](lt *Lattice) gameRules[C] {
+	return gameRules[C]{
+		thrT: [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)},
+		inc:  [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])},
+	}
 }
 
 // meetAll plays the initiators of a batch in order, each with its drawn
@@ -776,14 +778,19 @@ func playStride[C counter](lt *Lattice, batch []int32, words []uint64, cnt []C, 
 	phen := lt.phen
 	words = words[:2*len(batch)]
 	for n, i := range batch {
-		base := int(i) * stride
-		u := words[2*n]
-		j := nbr[base+int(uint32(u>>32)>>shift)]
-		d := nbr[base+int(uint32(u)>>shift)]
+		j, d := strideOffsets(nbr, i, words[2*n], stride, shift)
 		a := phen[i] & 1
 		g.game(cnt, i, j, a, phen[j]&1)
 		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
 	}
+}
+
+// strideOffsets is node i's partner and donor from word u on a regular
+// graph of degree stride, a power of two (shift = 32 − log₂ stride):
+// nbr[i·stride + top bits] of each half.
+func strideOffsets(nbr []int32, i int32, u uint64, stride int, shift uint) (j, d int32) {
+	base := int(i) * stride
+	return nbr[base+int(uint32(u>>32)>>shift)], nbr[base+int(uint32(u)>>shift)]
 }
 
 // touchAbove is the number of sites above which the first pass touches
@@ -797,11 +804,11 @@ func touch[C counter](phen []uint8, cnt []C, i, j, d int32) C {
 	return cnt[i] + cnt[j] + C(phen[i]) + C(phen[j]) + C(phen[d])
 }
 
-// drawBox draws partners and donors on a lattice whose full neighbourhood
-// has a power-of-two size: an interior site's neighbours are i + off[top
-// bits], an edge site's come from its list.
+// drawBox draws partners and donors, and touches their state, on a
+// lattice above touchAbove sites whose full neighbourhood has a
+// power-of-two size: an interior site's neighbours are i + off[top bits],
+// an edge site's come from its list.
 func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C, off []int32, shift uint) C {
-	deep := lt.N > touchAbove
 	phen := lt.phen
 	edge := edgeBit[C]()
 	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
@@ -812,36 +819,28 @@ func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 			j, d = lt.edgeNeighbours(r, i, words[2*n])
 		}
 		pairs[2*n], pairs[2*n+1] = j, d
-		if deep {
-			t += touch(phen, cnt, i, j, d)
-		}
+		t += touch(phen, cnt, i, j, d)
 	}
 	return t
 }
 
-// drawStride draws partners and donors on a regular graph of
-// power-of-two degree.
+// drawStride draws partners and donors, and touches their state, on a
+// regular graph of power-of-two degree above touchAbove nodes.
 func drawStride[C counter](lt *Lattice, batch []int32, words []uint64, pairs []int32, cnt []C, stride int, shift uint) C {
-	deep := lt.N > touchAbove
 	phen, nbr := lt.phen, lt.nbr
 	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
 	var t C
 	for n, i := range batch {
-		u := words[2*n]
-		base := int(i) * stride
-		j := nbr[base+int(uint32(u>>32)>>shift)]
-		d := nbr[base+int(uint32(u)>>shift)]
+		j, d := strideOffsets(nbr, i, words[2*n], stride, shift)
 		pairs[2*n], pairs[2*n+1] = j, d
-		if deep {
-			t += touch(phen, cnt, i, j, d)
-		}
+		t += touch(phen, cnt, i, j, d)
 	}
 	return t
 }
 
 // drawAny draws partners and donors on any other shape: interior sites by
 // offsets with rejection, a regular graph by stride, other sites from
-// their lists.
+// their lists. It serves every size, and touches only above touchAbove.
 func drawAny[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C) C {
 	deep := lt.N > touchAbove
 	phen, off, nbr := lt.phen, lt.off, lt.nbr
@@ -903,11 +902,10 @@ func (lt *Lattice) edgeNeighbours(r *rng.Xoshiro, i int32, u uint64) (j, d int32
 // remote donor's phenotype (low half), and, when feed > 0, one whose high
 // half is the feed coin (the donor's draws follow, from the stream).
 func playLayered[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, ex exposure, cnt []C) {
-	thrT := [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)}
+	g := newGameRules[C](lt)
 	thrAway, thrRemote := rng.Threshold(ex.away), rng.Threshold(ex.remote())
 	thrFeed := rng.Threshold(lt.cfg.Feed)
 	phen, occ := lt.phen, lt.occ
-	inc := [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])}
 	if !lt.vacant() {
 		occ = nil // every neighbour is occupied
 	}
@@ -934,16 +932,14 @@ func playLayered[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, ex exposu
 			if k > 0 {
 				j := nthOccupied(nb, occ, r.Bounded(uint32(u>>32), k))
 				d = nthOccupied(nb, occ, r.Bounded(uint32(u), k))
-				b := phen[j] & 1
-				cnt[i] += inc[a<<1|b]
-				cnt[j] += inc[b<<1|a]
+				g.game(cnt, i, j, a, phen[j]&1)
 				if atFeed > 0 {
 					lt.feedPlayed(i, j)
 				}
 			}
 			if atAway > 0 && uint64(uint32(words[nw*n+atAway]>>32)) < thrAway {
 				e := lt32(uint32(words[nw*n+atAway]), thrRemote)
-				phen[i] = adopt(a, e, uint32(v>>32), &thrT)
+				phen[i] = adopt(a, e, uint32(v>>32), &g.thrT) // a remote donor only gives
 				continue
 			}
 			if atFeed > 0 && uint64(uint32(words[nw*n+atFeed]>>32)) < thrFeed {
@@ -952,9 +948,7 @@ func playLayered[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, ex exposu
 			if d < 0 {
 				continue // no one to learn from
 			}
-			e := phen[d] & 1
-			phen[i] = adopt(a, e, uint32(v>>32), &thrT)
-			phen[d] = adopt(e, a, uint32(v), &thrT)
+			convert(phen, i, d, a, phen[d]&1, v, &g.thrT)
 		}
 	}
 }
@@ -1082,7 +1076,7 @@ func (lt *Lattice) fitnessOf(g, pA, aA int) (float64, uint8) {
 }
 
 // initCounters chooses the counter packing and builds its tables.
-func (lt *Lattice) initCounters() {
+func (lt *Lattice) initCounters(sameShape bool) {
 	G := lt.cfg.Rounds*(1+lt.cfg.MaxNeighbours()) + 1
 	lt.radix = G
 	lt.unit = [2]float64{0, 1}
@@ -1091,11 +1085,11 @@ func (lt *Lattice) initCounters() {
 		lt.cntEmpty = 1 << 48 // above the three fields
 		lt.fitTab, lt.clampTab = nil, nil
 		lt.cnt16, lt.tmpl16 = nil, nil
-		lt.cnt64, lt.tmpl64 = counterTemplate[uint64](lt.interior, lt.cnt64, lt.tmpl64)
+		lt.cnt64, lt.tmpl64 = counterTemplate[uint64](lt.interior, lt.cnt64, lt.tmpl64, sameShape)
 		return
 	}
 	lt.cnt64, lt.tmpl64 = nil, nil
-	lt.cnt16, lt.tmpl16 = counterTemplate[uint16](lt.interior, lt.cnt16, lt.tmpl16)
+	lt.cnt16, lt.tmpl16 = counterTemplate[uint16](lt.interior, lt.cnt16, lt.tmpl16, sameShape)
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
 	// One entry past the G³ counters, of fitness 0, is an empty site's.
@@ -1113,9 +1107,13 @@ func (lt *Lattice) initCounters() {
 }
 
 // counterTemplate returns the counters and their template, the edge bit
-// set at every site that is not interior, reusing cnt and tmpl when they
-// have the length.
-func counterTemplate[C counter](interior []uint8, cnt, tmpl []C) ([]C, []C) {
+// set at every site that is not interior. It keeps cnt and tmpl as they
+// are when the shape, which alone decides the template, is the same and
+// they exist (a slider moved: configure's cost stays the fitness table's).
+func counterTemplate[C counter](interior []uint8, cnt, tmpl []C, sameShape bool) ([]C, []C) {
+	if sameShape && len(cnt) == len(interior) {
+		return cnt, tmpl
+	}
 	if len(cnt) != len(interior) {
 		cnt, tmpl = make([]C, len(interior)), make([]C, len(interior))
 	}
