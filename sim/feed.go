@@ -19,7 +19,7 @@ func (lt *Lattice) feedStart() {
 		lt.feedMass = 0
 		for s := range lt.N {
 			if lt.occupied(s) {
-				lt.feedMass += int64(lt.nbrStart[s+1] - lt.nbrStart[s])
+				lt.feedMass += int64(lt.degree(int32(s)))
 			}
 		}
 	case FeedFitness:
@@ -75,7 +75,7 @@ func (lt *Lattice) feedDonor(r *rng.Xoshiro, i int32) int32 {
 	other := func(x int32) bool { return x != i && lt.occupied(int(x)) }
 	switch lt.cfg.FeedBias {
 	case FeedDegree:
-		if lt.feedMass-int64(lt.nbrStart[i+1]-lt.nbrStart[i]) <= 0 {
+		if lt.feedMass-int64(lt.degree(i)) <= 0 {
 			return -1 // nobody else has a neighbour: no one to recommend
 		}
 		for {
@@ -133,14 +133,12 @@ type aliasTable struct {
 	alias []int32
 }
 
-// newDegreeAlias builds the table of sites ∝ degree from the neighbour
-// lists' offsets.
-func newDegreeAlias(start []int32) *aliasTable {
-	n := len(start) - 1
+// newDegreeAlias builds the table of the n sites ∝ degree.
+func newDegreeAlias(n int, degree func(int32) int) *aliasTable {
 	w := make([]float64, n)
 	var tot float64
 	for s := range n {
-		w[s] = float64(start[s+1] - start[s])
+		w[s] = float64(degree(int32(s)))
 		tot += w[s]
 	}
 	t := &aliasTable{thr: make([]uint64, n), alias: make([]int32, n)}

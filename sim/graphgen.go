@@ -277,7 +277,7 @@ func buildGraph(k graphKey, seed uint64) (*Graph, error) {
 	case GraphLattice:
 		lc := k.lattice
 		lc.Side = N
-		start, list := neighbours(lc, false)
+		start, list := neighbours(lc, allLists)
 		g := &Graph{Start: start, Adj: list}
 		for i := range g.Nodes() {
 			g.maxDeg = max(g.maxDeg, g.Degree(i))

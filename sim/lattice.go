@@ -206,26 +206,29 @@ type Lattice struct {
 	phen, next []uint8 // phenotypes by site (0 at empty sites); next is the offspring buffer
 	// Packed game counters this generation (see initCounters): 16-bit
 	// when the packing is a table index, 64-bit otherwise; one of the
-	// two is nil. Each generation starts from its template, whose top
-	// bit marks the sites that are not interior, so that play learns a
-	// site's kind from the counter it loads anyway.
-	cnt16, tmpl16 []uint16
-	cnt64, tmpl64 []uint64
-	inc           [4]uint64 // counter increment by self<<1 | partner
-	cntEmpty      uint64    // the counter value of an empty site, whose fitness is 0
-	fitTab        []float64 // fitness by packed counter, when small enough
-	clampTab      []uint8   // 1 where fitTab clamped a negative fitness
-	unit          [2]float64
-	radix         int       // G: one more than the most games a site can play
-	w             []float64 // fitness this generation (0 at empty sites)
+	// two is nil. Each generation starts them at 0 with the top bit set
+	// at the sites that are not interior (resetCounters), so that play
+	// learns a site's kind from the counter it loads anyway.
+	cnt16    []uint16
+	cnt64    []uint64
+	inc      [4]uint64 // counter increment by self<<1 | partner
+	cntEmpty uint64    // the counter value of an empty site, whose fitness is 0
+	fitTab   []float64 // fitness by packed counter, when small enough
+	clampTab []uint8   // 1 where fitTab clamped a negative fitness
+	unit     [2]float64
+	radix    int       // G: one more than the most games a site can play
+	w        []float64 // fitness this generation (0 at empty sites)
 
 	// Neighbours. An interior site (every neighbour of the full shape on
-	// the lattice, no wrapping) finds its k-th neighbour at s + off[k];
-	// every site has its list nbr[nbrStart[s]:nbrStart[s+1]], in the same
-	// order.
+	// the lattice, no wrapping: rows and columns [r, L−r)) finds its k-th
+	// neighbour at s + off[k]; every other site has its list
+	// nbr[nbrStart[s]:nbrStart[s+1]], in the same order, and an interior
+	// site's is empty, which saves the lists' bytes for all but the
+	// band along the sides (neighboursOf and degree serve both kinds). A
+	// graph has no interior sites: its lists are its adjacency.
 	off           []int32
-	interior      []uint8
 	nbrStart, nbr []int32
+	nbScratch     []int32 // an interior site's list, formed by neighboursOf
 	// Selection blocks (the site, then its neighbours): built for local
 	// selection with non-box shapes, and on first use by local draws of
 	// parents (mixed lineages).
@@ -313,9 +316,10 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		phen: make([]uint8, N), next: make([]uint8, N),
 		w:          make([]float64, N),
 		initiators: make([]int32, N),
-		// Random words: two a site, or up to four an initiator in a
-		// block of the layered loop (exposure and feed).
-		buf:   make([]uint64, max(2*N, 4*wordBlock)),
+		// Random words, drawn in blocks: up to four an initiator in a
+		// block of the layered loop (exposure and feed); whole-lattice
+		// draws (coins, offspring) take the buffer's length at a time.
+		buf:   make([]uint64, 4*wordBlock),
 		pairs: make([]int32, 2*wordBlock),
 	}
 	lt.configure(p, cfg)
@@ -353,21 +357,22 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		cfg.Neighborhood == old.Neighborhood && cfg.Boundary == old.Boundary
 	lt.p, lt.cfg = p, cfg
 	if sameShape {
-		// The lists, offsets and interior marks stand.
+		// The lists and offsets stand.
 	} else if g := cfg.Graph; g != nil {
 		lt.nbrStart, lt.nbr = g.Start, g.Adj
 		// No site is "interior": every neighbour comes from the lists.
-		lt.off, lt.interior = nil, make([]uint8, lt.N)
+		lt.off = nil
 		lt.isolated = g.Isolated() > 0
 		lt.stride = 0
 		if k := g.MaxDegree(); k > 0 && len(g.Adj) == k*g.Nodes() {
 			lt.stride = k // every node has degree k
 		}
 	} else {
-		lt.nbrStart, lt.nbr = neighbours(cfg, false)
-		lt.off, lt.interior = interiorOffsets(cfg)
+		lt.nbrStart, lt.nbr = neighbours(cfg, bandLists)
+		lt.off = interiorOffsets(cfg)
+		lt.nbScratch = make([]int32, len(lt.off))
 	}
-	lt.initCounters(sameShape)
+	lt.initCounters()
 	if !sameShape || cfg.Selection != old.Selection {
 		lt.blkStart, lt.blk, lt.local = nil, nil, nil
 		if cfg.Selection == Local {
@@ -381,7 +386,7 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		lt.feedAlias = nil
 	}
 	if cfg.Feed > 0 && cfg.FeedBias == FeedDegree && lt.feedAlias == nil {
-		lt.feedAlias = newDegreeAlias(lt.nbrStart)
+		lt.feedAlias = newDegreeAlias(lt.N, lt.degree)
 	}
 	lt.recount = true
 }
@@ -390,15 +395,28 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 // sums boxSum forms row by row.
 func (lt *Lattice) box() bool { return lt.cfg.Graph == nil && lt.cfg.Neighborhood == Moore }
 
+// listKind says which lists neighbours builds.
+type listKind uint8
+
+const (
+	allLists   listKind = iota // every site's neighbours (a lattice graph)
+	bandLists                  // the same, empty for interior sites (which find theirs by offsets)
+	blockLists                 // every site's selection block: itself, then its neighbours
+)
+
 // neighbours builds the neighbour lists of every site in row-major offset
-// order, optionally with the site itself first (selection blocks).
-func neighbours(c LatticeConfig, self bool) (start, list []int32) {
+// order, of the given kind.
+func neighbours(c LatticeConfig, kind listKind) (start, list []int32) {
 	L, r := c.Side, c.Radius
 	start = make([]int32, L*L+1)
 	for y := range L {
 		for x := range L {
 			s := y*L + x
-			if self {
+			if kind == bandLists && x >= r && x < L-r && y >= r && y < L-r {
+				start[s+1] = int32(len(list)) // interior
+				continue
+			}
+			if kind == blockLists {
 				list = append(list, int32(s))
 			}
 			for dy := -r; dy <= r; dy++ {
@@ -424,10 +442,32 @@ func neighbours(c LatticeConfig, self bool) (start, list []int32) {
 	return start, list
 }
 
+// neighboursOf returns site i's neighbours, in list order: its list, or,
+// for an interior site, its offsets' sites in lt.nbScratch (valid until
+// the next call).
+func (lt *Lattice) neighboursOf(i int32) []int32 {
+	nb := lt.nbr[lt.nbrStart[i]:lt.nbrStart[i+1]]
+	if len(nb) == 0 && lt.off != nil { // a lattice site always has a neighbour: interior
+		for k, o := range lt.off {
+			lt.nbScratch[k] = i + o
+		}
+		return lt.nbScratch
+	}
+	return nb
+}
+
+// degree returns the number of site i's neighbours.
+func (lt *Lattice) degree(i int32) int {
+	if n := int(lt.nbrStart[i+1] - lt.nbrStart[i]); n > 0 || lt.off == nil {
+		return n
+	}
+	return len(lt.off)
+}
+
 // interiorOffsets returns the index offsets of the full neighbourhood, in
-// the order neighbours lists them, and marks the sites where all of them
-// lie on the lattice without wrapping.
-func interiorOffsets(c LatticeConfig) (off []int32, interior []uint8) {
+// the order neighbours lists them: an interior site's neighbours, all on
+// the lattice without wrapping.
+func interiorOffsets(c LatticeConfig) (off []int32) {
 	L, r := c.Side, c.Radius
 	for dy := -r; dy <= r; dy++ {
 		for dx := -r; dx <= r; dx++ {
@@ -436,13 +476,7 @@ func interiorOffsets(c LatticeConfig) (off []int32, interior []uint8) {
 			}
 		}
 	}
-	interior = make([]uint8, L*L)
-	for y := r; y < L-r; y++ {
-		for x := r; x < L-r; x++ {
-			interior[y*L+x] = 1
-		}
-	}
-	return off, interior
+	return off
 }
 
 func abs(x int) int {
@@ -549,9 +583,9 @@ func (lt *Lattice) occupied(s int) bool { return lt.occ == nil || lt.occ[s] != 0
 func (lt *Lattice) interact(r *rng.Xoshiro, ex exposure) {
 	vacant := lt.vacant()
 	if lt.cnt16 != nil {
-		resetCounters(lt.cnt16, lt.tmpl16, lt.occ, uint16(lt.cntEmpty), vacant)
+		resetCounters(lt.cnt16, lt.L, lt.cfg.Radius, lt.occ, uint16(lt.cntEmpty), vacant)
 	} else {
-		resetCounters(lt.cnt64, lt.tmpl64, lt.occ, lt.cntEmpty, vacant)
+		resetCounters(lt.cnt64, lt.L, lt.cfg.Radius, lt.occ, lt.cntEmpty, vacant)
 	}
 	for range lt.cfg.Rounds {
 		m := lt.pickInitiators(r)
@@ -583,18 +617,42 @@ type counter interface{ uint16 | uint64 }
 // type's top bit, above every packed value.
 func edgeBit[C counter]() C { return ^(^C(0) >> 1) }
 
-// resetCounters starts a generation's counters from their template (0,
-// with the edge bit where it applies); with vacancies, empty sites get
-// the empty mark instead, which the layered loop (the only one that runs
-// then) never reads as an edge.
-func resetCounters[C counter](cnt, tmpl []C, occ []uint8, empty C, vacant bool) {
-	copy(cnt, tmpl)
+// resetCounters starts a generation's counters at 0, with the edge bit at
+// every site that is not interior: on an L×L lattice of radius r, the
+// band of r rows and r columns along each side; on a graph (L = 0), every
+// node. With vacancies, empty sites get the empty mark instead, which the
+// layered loop (the only one that runs then) never reads as an edge.
+func resetCounters[C counter](cnt []C, L, r int, occ []uint8, empty C, vacant bool) {
+	edge := edgeBit[C]()
+	if L == 0 {
+		fill(cnt, edge)
+	} else {
+		clear(cnt)
+		fill(cnt[:min(r, L)*L], edge)
+		fill(cnt[max(L-r, 0)*L:], edge)
+		for y := r; y < L-r; y++ {
+			row := cnt[y*L : (y+1)*L]
+			fill(row[:r], edge)
+			fill(row[L-r:], edge)
+		}
+	}
 	if vacant {
 		for s, o := range occ {
 			if o == 0 {
 				cnt[s] = empty
 			}
 		}
+	}
+}
+
+// fill sets every element of s to v, by doubling copies.
+func fill[C counter](s []C, v C) {
+	if len(s) == 0 {
+		return
+	}
+	s[0] = v
+	for n := 1; n < len(s); n *= 2 {
+		copy(s[n:], s[:n])
 	}
 }
 
@@ -618,23 +676,32 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 		}
 		return lt.N
 	case 1 << 31: // probability 1/2: one random bit a site
-		words := lt.buf[:(lt.N+63)/64]
-		r.Fill(words)
-		words[len(words)-1] &= ^uint64(0) >> (uint(len(words)*64-lt.N) & 63) // no sites past N
-		for w, bitsLeft := range words {
-			for ; bitsLeft != 0; bitsLeft &= bitsLeft - 1 {
-				init[m] = int32(w*64 + bits.TrailingZeros64(bitsLeft))
-				m++
+		// Blocks of the buffer's words, 64 sites a word (as one Fill of
+		// (N+63)/64 words would draw them).
+		for s0 := 0; s0 < lt.N; s0 += 64 * len(lt.buf) {
+			s1 := min(s0+64*len(lt.buf), lt.N)
+			words := lt.buf[:(s1-s0+63)/64]
+			r.Fill(words)
+			words[len(words)-1] &= ^uint64(0) >> (uint(len(words)*64-(s1-s0)) & 63) // no sites past N
+			for w, bitsLeft := range words {
+				for ; bitsLeft != 0; bitsLeft &= bitsLeft - 1 {
+					init[m] = int32(s0 + w*64 + bits.TrailingZeros64(bitsLeft))
+					m++
+				}
 			}
 		}
 		return m
 	}
-	words := lt.buf[:(lt.N+1)/2]
-	r.Fill(words)
-	for s := range lt.N {
-		u := words[s>>1] >> (32 * (s & 1))
-		init[m] = int32(s)
-		m += int(lt32(uint32(u), thr))
+	// Two sites a word, high half first.
+	for s0 := 0; s0 < lt.N; s0 += 2 * len(lt.buf) {
+		s1 := min(s0+2*len(lt.buf), lt.N)
+		words := lt.buf[:(s1-s0+1)/2]
+		r.Fill(words)
+		for s := s0; s < s1; s++ {
+			u := words[(s-s0)>>1] >> (32 * ((s - s0) & 1))
+			init[m] = int32(s)
+			m += int(lt32(uint32(u), thr))
+		}
 	}
 	return m
 }
@@ -750,16 +817,29 @@ func convert(phen []uint8, i, d int32, a, e uint8, v uint64, thrT *[2]uint64) {
 }
 
 // playBox is drawBox and meetAll in one pass, for a lattice small enough
-// to stay in the cache.
+// to stay in the cache. Interior sites run in an inner loop without
+// calls, so that its values stay in registers; an edge site leaves it
+// for edgeNeighbours and re-enters.
 func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, cnt []C, g *gameRules[C], off []int32, shift uint) {
 	phen := lt.phen
 	edge := edgeBit[C]()
 	words = words[:2*len(batch)]
-	for n, i := range batch {
-		j, d := boxOffsets(i, words[2*n], off, shift)
-		if cnt[i]&edge != 0 {
-			j, d = lt.edgeNeighbours(r, i, words[2*n])
+	for n := 0; n < len(batch); n++ {
+		for ; n < len(batch); n++ {
+			i := batch[n]
+			if cnt[i]&edge != 0 {
+				break
+			}
+			j, d := boxOffsets(i, words[2*n], off, shift)
+			a := phen[i] & 1
+			g.game(cnt, i, j, a, phen[j]&1)
+			convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
 		}
+		if n == len(batch) {
+			break
+		}
+		i := batch[n]
+		j, d := lt.edgeNeighbours(r, i, words[2*n])
 		a := phen[i] & 1
 		g.game(cnt, i, j, a, phen[j]&1)
 		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
@@ -770,7 +850,7 @@ func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 // lattice whose full neighbourhood has a power-of-two size: i + off[top
 // bits] of each half. (An edge site's come from edgeNeighbours instead.)
 func boxOffsets(i int32, u uint64, off []int32, shift uint) (j, d int32) {
-	return i + off[uint32(u>>32)>>shift], i + off[uint32(u)>>shift]
+	return i + off[(u>>32)>>(shift&63)], i + off[uint64(uint32(u))>>(shift&63)]
 }
 
 // playStride is drawStride and meetAll in one pass, for a small graph.
@@ -925,7 +1005,7 @@ func playLayered[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, ex exposu
 		r.Fill(words)
 		for n, i := range batch {
 			u, v := words[nw*n], words[nw*n+1]
-			nb := lt.nbr[lt.nbrStart[i]:lt.nbrStart[i+1]]
+			nb := lt.neighboursOf(i)
 			k := countOccupied(nb, occ)
 			a := phen[i] & 1
 			d := int32(-1)
@@ -1075,8 +1155,10 @@ func (lt *Lattice) fitnessOf(g, pA, aA int) (float64, uint8) {
 	return 0, 1
 }
 
-// initCounters chooses the counter packing and builds its tables.
-func (lt *Lattice) initCounters(sameShape bool) {
+// initCounters chooses the counter packing and builds its tables; the
+// counters are kept when their type stands (resetCounters starts every
+// generation's).
+func (lt *Lattice) initCounters() {
 	G := lt.cfg.Rounds*(1+lt.cfg.MaxNeighbours()) + 1
 	lt.radix = G
 	lt.unit = [2]float64{0, 1}
@@ -1084,12 +1166,16 @@ func (lt *Lattice) initCounters(sameShape bool) {
 		lt.inc = [4]uint64{0: 1, 1: 1 | 1<<cntPartner, 2: 1 | 1<<cntAsA, 3: 1 | 1<<cntPartner | 1<<cntAsA}
 		lt.cntEmpty = 1 << 48 // above the three fields
 		lt.fitTab, lt.clampTab = nil, nil
-		lt.cnt16, lt.tmpl16 = nil, nil
-		lt.cnt64, lt.tmpl64 = counterTemplate[uint64](lt.interior, lt.cnt64, lt.tmpl64, sameShape)
+		lt.cnt16 = nil
+		if len(lt.cnt64) != lt.N {
+			lt.cnt64 = make([]uint64, lt.N)
+		}
 		return
 	}
-	lt.cnt64, lt.tmpl64 = nil, nil
-	lt.cnt16, lt.tmpl16 = counterTemplate[uint16](lt.interior, lt.cnt16, lt.tmpl16, sameShape)
+	lt.cnt64 = nil
+	if len(lt.cnt16) != lt.N {
+		lt.cnt16 = make([]uint16, lt.N)
+	}
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
 	// One entry past the G³ counters, of fitness 0, is an empty site's.
@@ -1104,23 +1190,6 @@ func (lt *Lattice) initCounters(sameShape bool) {
 			}
 		}
 	}
-}
-
-// counterTemplate returns the counters and their template, the edge bit
-// set at every site that is not interior. It keeps cnt and tmpl as they
-// are when the shape, which alone decides the template, is the same and
-// they exist (a slider moved: configure's cost stays the fitness table's).
-func counterTemplate[C counter](interior []uint8, cnt, tmpl []C, sameShape bool) ([]C, []C) {
-	if sameShape && len(cnt) == len(interior) {
-		return cnt, tmpl
-	}
-	if len(cnt) != len(interior) {
-		cnt, tmpl = make([]C, len(interior)), make([]C, len(interior))
-	}
-	for s, in := range interior {
-		tmpl[s] = edgeBit[C]() * C(1-in)
-	}
-	return cnt, tmpl
 }
 
 // selectLocal draws each occupied site's offspring from its block: A with
@@ -1504,7 +1573,7 @@ func (lt *Lattice) blocks() (start, list []int32) {
 		if g := lt.cfg.Graph; g != nil {
 			lt.blkStart, lt.blk = g.blocks()
 		} else {
-			lt.blkStart, lt.blk = neighbours(lt.cfg, true)
+			lt.blkStart, lt.blk = neighbours(lt.cfg, blockLists)
 		}
 	}
 	return lt.blkStart, lt.blk
