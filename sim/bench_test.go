@@ -105,6 +105,7 @@ func BenchmarkNetworkGeneration(b *testing.B) {
 	}{
 		{"regular8-10000-global", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Global},
 		{"regular8-10000-local", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Local},
+		{"regular8-1000000-global", NetworkConfig{Graph: GraphRegular, Nodes: 1_000_000, Degree: 8}, Global},
 		{"ba4-1000000-global", NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}, Global},
 	}
 	for _, c := range cases {

@@ -100,6 +100,7 @@ func BenchCases() []BenchCase {
 		wellMixed(1_000_000),
 		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Global, false),
 		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Local, false),
+		network("regular8-1000000", NetworkConfig{Graph: GraphRegular, Nodes: 1_000_000, Degree: 8}, Global, true),
 		network("ba4-10000", NetworkConfig{Graph: GraphBA, Nodes: 10_000, M: 4}, Global, false),
 		network("ba4-1000000", NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}, Global, true),
 	}

@@ -99,14 +99,22 @@
 // mixed-radix packing indexes the fitness table (fewer than 2^15 values:
 // Moore radius ≤ 2 with one round), 64 otherwise. The counter's top bit
 // marks a site that is not interior, so that play learns a site's kind
-// from the counter it loads anyway; each generation starts from a template
-// holding those bits. Above touchAbove sites the play loop runs in two
-// passes per block of initiators: the first draws every partner and donor
-// (edge sites' rejection words in the same order as one pass would take
-// them) and loads their state, whose cache misses then overlap; the
-// second plays in order. The shuffle of the initiators draws each block's
-// indices before its swaps, for the same reason. Neither changes a single
-// random number: the goldens stand.
+// from the counter it loads anyway; each generation clears the counters
+// and sets that bit on the band of r rows and columns along the sides (on
+// every node of a graph). Only the band keeps neighbour lists: an interior
+// site finds its neighbours by offsets. Random words are drawn into one
+// buffer of 4,096 words, whatever the size. A lattice of global selection
+// thus holds 20 bytes a site (phenotype and offspring 1 each, counter 2,
+// fitness 8, initiator list 4, list start 4); local selection adds its
+// block sums.
+//
+// Above touchAbove sites the play loop runs in two passes per block of
+// initiators: the first draws every partner and donor (edge sites'
+// rejection words in the same order as one pass would take them) and
+// loads their state, whose cache misses then overlap; the second plays in
+// order. The shuffle of the initiators draws each block's indices before
+// its swaps, for the same reason. None of this changes a single random
+// number: the goldens stand.
 //
 // # A world's generation
 //
