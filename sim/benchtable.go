@@ -126,6 +126,38 @@ func WordCost(runs int, minRun time.Duration) float64 {
 	return median(times)
 }
 
+// LoadCost measures the cost of one load of a random site's 16-bit
+// counter among n, in ns: the median of runs timings, each at least
+// minRun long, of a gather over all n sites in a shuffled order (loads
+// independent of one another, as a large lattice's initiators make them).
+// It is the memory floor of a lattice or graph too large for the cache.
+func LoadCost(n, runs int, minRun time.Duration) float64 {
+	cnt := make([]uint16, n)
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+		cnt[i] = uint16(i) // written, so that its pages are its own (never-written pages all read the one zero page)
+	}
+	rng.Shuffle(rng.New(2), idx)
+	var sum uint16
+	times := make([]float64, 0, runs)
+	for range runs {
+		k, start := 0, time.Now()
+		for k == 0 || time.Since(start) < minRun {
+			for _, i := range idx {
+				sum += cnt[i]
+			}
+			k += n
+		}
+		times = append(times, float64(time.Since(start).Nanoseconds())/float64(k))
+	}
+	loadSink = sum
+	return median(times)
+}
+
+// loadSink keeps LoadCost's loads from being optimised away.
+var loadSink uint16
+
 // RunBench times case c: runs timings of whole generations, each at least
 // minRun long, after one untimed generation; it counts the words of one
 // more generation. wordNs is the cost of a word (WordCost).

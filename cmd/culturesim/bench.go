@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,7 +83,14 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 	wordNs := sim.WordCost(o.Runs, o.MinRun)
 	fmt.Fprintf(stdout, "culturesim %s\n", version.Long())
 	fmt.Fprintf(stdout, "bench: one core; medians of %d runs of ≥ %s (whole generations)\n", o.Runs, o.MinRun)
-	fmt.Fprintf(stdout, "one random word (xoshiro256++ Fill, blocks of 1024): %.3f ns; floor = words × %.3f ns\n\n", wordNs, wordNs)
+	fmt.Fprintf(stdout, "one random word (xoshiro256++ Fill, blocks of 1024): %.3f ns; floor = words × %.3f ns\n", wordNs, wordNs)
+	if big := slices.MaxFunc(cases, func(a, b sim.BenchCase) int { return a.Sites - b.Sites }); big.Sites >= 1_000_000 {
+		// The memory side of the floor, for the cases too large for the
+		// cache: their initiators' state lies at random sites.
+		fmt.Fprintf(stdout, "one random load (16-bit counter among %d sites, independent loads): %.1f ns\n",
+			big.Sites, sim.LoadCost(big.Sites, o.Runs, o.MinRun))
+	}
+	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "| engine | sites | µs/generation | ns/site | words/generation | floor µs | ratio | MiB |")
 	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, c := range cases {
