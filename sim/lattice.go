@@ -922,8 +922,8 @@ func drawStride[C counter](lt *Lattice, batch []int32, words []uint64, pairs []i
 // initiator's state and list start, then its list's first entry: loops of
 // independent loads, whose misses overlap, so that the draws' chain of
 // dependent loads (list start, list, the neighbours' state) finds its
-// first links in the cache. (Measured on a 10⁶-node Barabási–Albert
-// graph: about 30 % off a generation.)
+// first links in the cache. (Measured on 10⁶-node graphs: a fifth off a
+// Barabási–Albert generation, two fifths off a random 8-regular one.)
 func touchLists[C counter](lt *Lattice, batch []int32, cnt []C) C {
 	phen, start, nbr := lt.phen, lt.nbrStart, lt.nbr
 	var t C

@@ -39,7 +39,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("bench", "[--runs N] [--min-run D] [--quick] [--only NAME,…] [--numpy auto|off|SCRIPT.py]", stdout)
 	fs.IntVar(&o.Runs, "runs", 6, "timed runs per case; the table gives their median")
 	fs.DurationVar(&o.MinRun, "min-run", 300*time.Millisecond, "the least duration of one timed run (whole generations)")
-	fs.BoolVar(&o.Quick, "quick", false, "skip the large cases (L = 4000, 10⁶-node graph: seconds to build, hundreds of MiB)")
+	fs.BoolVar(&o.Quick, "quick", false, "skip the large cases (L = 4000, the 10⁶-node graphs: seconds to build, up to 306 MiB)")
 	fs.StringVar(&o.Only, "only", "", "comma-separated case names (or parts of names) to run")
 	fs.StringVar(&o.NumPy, "numpy", "auto", `time the paper-style NumPy lattice step too: "auto" (when python3 imports numpy), "off", or a script of your own taking SIDE GENERATIONS SEED and printing {"us_per_generation": t}`)
 	fs.StringVar(&o.Python, "python", "python3", "the Python interpreter for --numpy")
