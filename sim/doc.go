@@ -104,9 +104,12 @@
 // every node of a graph). Only the band keeps neighbour lists: an interior
 // site finds its neighbours by offsets. Random words are drawn into one
 // buffer of 4,096 words, whatever the size. A lattice of global selection
-// thus holds 20 bytes a site (phenotype and offspring 1 each, counter 2,
-// fitness 8, initiator list 4, list start 4); local selection adds its
-// block sums.
+// thus holds 20 bytes a site with 16-bit counters, 26 with 64-bit ones
+// (phenotype and offspring 1 each, counter 2 or 8, fitness 8, initiator
+// list 4, list start 4); local selection adds 64 (its sums and buffers),
+// and block lists for shapes other than Moore's and for mixed lineages
+// (SiteBytes, LatticeConfig.Bytes, which the executor's memory check
+// uses).
 //
 // Above touchAbove sites the play loop runs in two passes per block of
 // initiators: the first draws every partner and donor (edge sites'

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/culturesim/culturesim/model"
@@ -336,5 +337,120 @@ func TestBoxSumsMoore1MatchesBoxSum(t *testing.T) {
 				t.Fatalf("L = %d, site %d: (%v, %v), want boxSum's (%v, %v)", side, s, gotW[s], gotWA[s], wantW[s], wantWA[s])
 			}
 		}
+	}
+}
+
+// TestPickInitiatorsBlocksAreOneFill: the initiation coins drawn a buffer
+// at a time are those of one Fill over the whole lattice, across block
+// edges (4,096 words: 262,144 sites at probability 1/2, 8,192 otherwise).
+func TestPickInitiatorsBlocksAreOneFill(t *testing.T) {
+	for _, c := range []struct {
+		side int
+		p    float64
+	}{{512, 0.5}, {513, 0.5}, {90, 0.3}, {91, 0.3}, {513, 0.3}, {2, 0.5}, {3, 0.7}} {
+		r := rng.New(11)
+		lt, err := NewLattice(fig4cParams, LatticeConfig{Side: c.side, Initiation: c.p}, 0.5, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := *r
+		m := lt.pickInitiators(r)
+		// The literal rule: one word per 64 sites (bit s%64 of word s/64)
+		// at 1/2, otherwise one word per two sites (low half first).
+		N := lt.N
+		var want []int32
+		thr := rng.Threshold(c.p)
+		if thr == 1<<31 {
+			words := make([]uint64, (N+63)/64)
+			ref.Fill(words)
+			for s := range N {
+				if words[s/64]>>(s%64)&1 == 1 {
+					want = append(want, int32(s))
+				}
+			}
+		} else {
+			words := make([]uint64, (N+1)/2)
+			ref.Fill(words)
+			for s := range N {
+				if uint64(uint32(words[s/2]>>(32*(s%2)))) < thr {
+					want = append(want, int32(s))
+				}
+			}
+		}
+		if !slices.Equal(lt.initiators[:m], want) {
+			t.Fatalf("L = %d, p = %v: %d initiators, want %d (or another list)", c.side, c.p, m, len(want))
+		}
+		if *r != ref {
+			t.Fatalf("L = %d, p = %v: the generator ends elsewhere", c.side, c.p)
+		}
+	}
+}
+
+// TestLatticeLayout: the counters' edge bit marks exactly the sites
+// outside rows and columns [r, L−r), and every site's neighbours
+// (neighboursOf, degree) are its full list, on small and odd shapes.
+func TestLatticeLayout(t *testing.T) {
+	for _, cfg := range []LatticeConfig{
+		{Side: 2}, {Side: 3}, {Side: 5, Radius: 2}, {Side: 7, Radius: 3, Neighborhood: VonNeumann},
+		{Side: 9, Radius: 2, Boundary: Torus}, {Side: 10, Neighborhood: VonNeumann, Boundary: Torus}, {Side: 17},
+	} {
+		lt, err := NewLattice(fig4cParams, cfg, 0.5, rng.New(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := cfg.WithDefaults()
+		resetCounters(lt.cnt16, lt.L, c.Radius, nil, 0, false)
+		start, list := neighbours(c, allLists)
+		for s := range lt.N {
+			x, y := s%c.Side, s/c.Side
+			interior := x >= c.Radius && x < c.Side-c.Radius && y >= c.Radius && y < c.Side-c.Radius
+			if edge := lt.cnt16[s]&edgeBit[uint16]() != 0; edge == interior {
+				t.Fatalf("%+v: site %d edge bit %v, interior %v", cfg, s, edge, interior)
+			}
+			full := list[start[s]:start[s+1]]
+			if got := lt.neighboursOf(int32(s)); !slices.Equal(got, full) {
+				t.Fatalf("%+v: site %d neighbours %v, want %v", cfg, s, got, full)
+			}
+			if lt.degree(int32(s)) != len(full) {
+				t.Fatalf("%+v: site %d degree %d, want %d", cfg, s, lt.degree(int32(s)), len(full))
+			}
+		}
+	}
+}
+
+// TestLatticeBytesEstimate: LatticeConfig.Bytes is within 10 % of what
+// building the lattice takes from the heap.
+func TestLatticeBytesEstimate(t *testing.T) {
+	g, err := (&PlatformConfig{Kind: KindNetwork, Network: NetworkConfig{Graph: GraphRegular, Nodes: 200_000, Degree: 8}}).BuildGraph(1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []LatticeConfig{
+		{Side: 700}, {Side: 700, Selection: Local}, {Side: 700, Neighborhood: VonNeumann, Selection: Local},
+		{Side: 500, Radius: 3}, {Graph: g}, {Graph: g, Selection: Local},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var lt *Lattice
+		if cfg.Graph != nil {
+			lt = newLattice(fig4cParams, cfg, 0.5, g.Nodes(), 0, rng.New(1))
+		} else {
+			lt, err = NewLattice(fig4cParams, cfg, 0.5, rng.New(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		used := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		if cfg.Graph != nil {
+			used += g.Bytes() // built before, and counted by Bytes
+		}
+		est := cfg.Bytes()
+		if d := math.Abs(float64(est-used)) / float64(used); d > 0.10 {
+			t.Errorf("%+v: estimate %d bytes, heap %d (%.0f %% off)", cfg, est, used, 100*d)
+		}
+		runtime.KeepAlive(lt)
 	}
 }

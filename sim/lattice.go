@@ -317,8 +317,9 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		w:          make([]float64, N),
 		initiators: make([]int32, N),
 		// Random words, drawn in blocks: up to four an initiator in a
-		// block of the layered loop (exposure and feed); whole-lattice
-		// draws (coins, offspring) take the buffer's length at a time.
+		// block of the layered loop (exposure and feed); the initiation
+		// coins and global selection's offspring take the buffer's
+		// length at a time, local selection's 1,024 words.
 		buf:   make([]uint64, 4*wordBlock),
 		pairs: make([]int32, 2*wordBlock),
 	}
@@ -389,6 +390,51 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		lt.feedAlias = newDegreeAlias(lt.N, lt.degree)
 	}
 	lt.recount = true
+}
+
+// SiteBytes is the memory a lattice or network platform holds a site,
+// outside neighbour lists and the optional layers (sim/doc.go, "Memory
+// layout"): phenotype and offspring 1 byte each, fitness 8, initiator
+// list 4, list start 4, and a game counter of 2 bytes, or 8 when a site
+// can play more games than the 16-bit packing holds (maxNeighbours: the
+// best-connected site's neighbours); local selection adds 64 (its sums
+// and buffers).
+func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
+	b := int64(18 + 2)
+	if G := rounds*(1+maxNeighbours) + 1; G*G*G >= fitTableMax {
+		b += 6
+	}
+	if sel == Local {
+		b += 64
+	}
+	return b
+}
+
+// Bytes estimates the memory of a lattice of this configuration (a
+// network's, when Graph is set): SiteBytes a site, the neighbour lists of
+// the band along the sides (a graph's adjacency), and the selection
+// blocks that local selection builds from lists (every shape but Moore's).
+// The layers a world may switch on (vacancies, lineages) add up to 11
+// bytes a site.
+func (c LatticeConfig) Bytes() int64 {
+	c = c.WithDefaults()
+	k := c.MaxNeighbours()
+	if g := c.Graph; g != nil {
+		n := int64(g.Nodes())
+		b := n*SiteBytes(k, c.Rounds, c.Selection) + g.Bytes()
+		if c.Selection == Local {
+			b += 4 * (int64(len(g.Adj)) + 2*n + 1) // blocks: the node, its neighbours; their starts
+		}
+		return b
+	}
+	L, r := int64(c.Side), int64(c.Radius)
+	n := L * L
+	inner := max(L-2*r, 0)
+	b := n*SiteBytes(k, c.Rounds, c.Selection) + 4*int64(k)*(n-inner*inner)
+	if c.Selection == Local && c.Neighborhood != Moore {
+		b += 4 * (n*int64(k+2) + 1)
+	}
+	return b
 }
 
 // box reports whether selection blocks are boxes (a Moore lattice), whose
@@ -682,7 +728,7 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 			s1 := min(s0+64*len(lt.buf), lt.N)
 			words := lt.buf[:(s1-s0+63)/64]
 			r.Fill(words)
-			words[len(words)-1] &= ^uint64(0) >> (uint(len(words)*64-(s1-s0)) & 63) // no sites past N
+			words[len(words)-1] &= ^uint64(0) >> (uint(len(words)*64-(s1-s0)) & 63) // no sites past s1 (a no-op but in the last block)
 			for w, bitsLeft := range words {
 				for ; bitsLeft != 0; bitsLeft &= bitsLeft - 1 {
 					init[m] = int32(s0 + w*64 + bits.TrailingZeros64(bitsLeft))
@@ -692,7 +738,7 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 		}
 		return m
 	}
-	// Two sites a word, high half first.
+	// Two sites a word, the even site's coin in the low half.
 	for s0 := 0; s0 < lt.N; s0 += 2 * len(lt.buf) {
 		s1 := min(s0+2*len(lt.buf), lt.N)
 		words := lt.buf[:(s1-s0+1)/2]

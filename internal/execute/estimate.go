@@ -15,7 +15,8 @@ import (
 
 // Estimate is what the selected runs of a scenario need, roughly (the
 // per-agent and per-row costs were measured on this engine: a well-mixed
-// agent 6 bytes, a lattice site 83–960 bytes from 4 to 80 neighbours).
+// agent 6 bytes; a lattice's or network's memory is sim.LatticeConfig.Bytes,
+// 20 bytes a site for the paper's lattice).
 type Estimate struct {
 	Runs int
 	// RunBytes is the largest run's memory (its world and the series it
@@ -29,17 +30,19 @@ type Estimate struct {
 }
 
 const (
-	wellMixedAgentBytes = 8  // measured 6
-	latticeSiteBytes    = 40 // plus latticeNeighbourBytes a neighbour: measured 83 (4), 101 (8), 284 (24), 960 (80)
-	latticeNeighbour    = 12
-	seriesRowBytes      = 80 // a Row of 9 floats and its share of a Record
-	tableRunBytes       = 1500
-	tablePlatformBytes  = 200
-	parquetRowBytes     = 8  // series.parquet: 2.6–7.7 MB per 10⁶ rows
-	csvRowBytes         = 80 // series.csv
-	runRowBytes         = 400
-	journalRowBytes     = 72
-	estimatePoints      = 100_000 // points beyond this are sampled
+	wellMixedAgentBytes = 8 // measured 6
+	// A graph drawn per replicate is not built to be estimated: its
+	// adjacency is taken at this many bytes a node (a mean degree of 24),
+	// its counters at 64 bits.
+	unbuiltGraphNodeBytes = 96
+	seriesRowBytes        = 80 // a Row of 9 floats and its share of a Record
+	tableRunBytes         = 1500
+	tablePlatformBytes    = 200
+	parquetRowBytes       = 8  // series.parquet: 2.6–7.7 MB per 10⁶ rows
+	csvRowBytes           = 80 // series.csv
+	runRowBytes           = 400
+	journalRowBytes       = 72
+	estimatePoints        = 100_000 // points beyond this are sampled
 )
 
 // EstimateRuns estimates what opts' selection of sc's runs needs.
@@ -98,17 +101,17 @@ func platformBytes(pc sim.PlatformConfig) int64 {
 	if pc.Kind == sim.KindNetwork {
 		// The sites' state, plus the adjacency (shared by the runs of a
 		// fixed graph, counted once a worker all the same).
-		n := int64(pc.Sites())
-		g := pc.Graph()
-		adj := n * latticeNeighbour * 8
-		if g != nil {
-			adj = g.Bytes()
+		if g := pc.Graph(); g != nil {
+			c := pc.Lattice
+			c.Graph = g
+			return c.Bytes()
 		}
-		return n*latticeSiteBytes + adj
+		n := int64(pc.Sites())
+		c := pc.Lattice.WithDefaults()
+		return n * (sim.SiteBytes(1<<10, c.Rounds, c.Selection) + unbuiltGraphNodeBytes)
 	}
 	if pc.Kind == sim.KindLattice {
-		side := int64(pc.Lattice.Side)
-		return side * side * (latticeSiteBytes + latticeNeighbour*int64(pc.Lattice.WithDefaults().MaxNeighbours()))
+		return pc.Lattice.Bytes()
 	}
 	return int64(pc.Agents) * wellMixedAgentBytes
 }
