@@ -110,6 +110,8 @@ func BenchCases() []BenchCase {
 // timings of Fill over a 1024-word buffer (the engines draw in such
 // blocks), each at least minRun long.
 func WordCost(runs int, minRun time.Duration) float64 {
+	// Its own loop, not medianNsPer's: through that closure the same Fill
+	// measured 15–60 % slower here, which would inflate every floor.
 	r := rng.New(1)
 	buf := make([]uint64, wordBlock)
 	times := make([]float64, 0, runs)
@@ -120,6 +122,21 @@ func WordCost(runs int, minRun time.Duration) float64 {
 				r.Fill(buf)
 			}
 			n += 64 * len(buf)
+		}
+		times = append(times, float64(time.Since(start).Nanoseconds())/float64(n))
+	}
+	return median(times)
+}
+
+// medianNsPer is the median, over runs timings, of the ns per item of
+// step, which does some items' work and returns how many: each timing
+// repeats step, at least once, until minRun has passed.
+func medianNsPer(runs int, minRun time.Duration, step func() int) float64 {
+	times := make([]float64, 0, runs)
+	for range runs {
+		n, start := 0, time.Now()
+		for n == 0 || time.Since(start) < minRun {
+			n += step()
 		}
 		times = append(times, float64(time.Since(start).Nanoseconds())/float64(n))
 	}
@@ -139,20 +156,15 @@ func LoadCost(n, runs int, minRun time.Duration) float64 {
 		cnt[i] = uint16(i) // written, so that its pages are its own (never-written pages all read the one zero page)
 	}
 	rng.Shuffle(rng.New(2), idx)
-	var sum uint16
-	times := make([]float64, 0, runs)
-	for range runs {
-		k, start := 0, time.Now()
-		for k == 0 || time.Since(start) < minRun {
-			for _, i := range idx {
-				sum += cnt[i]
-			}
-			k += n
+	ns := medianNsPer(runs, minRun, func() int {
+		var sum uint16 // local: a captured sum would be stored on every load
+		for _, i := range idx {
+			sum += cnt[i]
 		}
-		times = append(times, float64(time.Since(start).Nanoseconds())/float64(k))
-	}
-	loadSink = sum
-	return median(times)
+		loadSink += sum
+		return n
+	})
+	return ns
 }
 
 // loadSink keeps LoadCost's loads from being optimised away.
@@ -184,19 +196,13 @@ func RunBench(c BenchCase, runs int, minRun time.Duration, wordNs float64) (Benc
 		return BenchResult{}, fmt.Errorf("bench %s: could not count the words of a generation", c.Name)
 	}
 
-	times := make([]float64, 0, runs)
-	for range runs {
-		n, t0 := 0, time.Now()
-		for n == 0 || time.Since(t0) < minRun {
-			e.repolymorph(r)
-			e.Step(r)
-			n++
-		}
-		// The repolymorph checks are in the time, as in the Go benchmarks;
-		// the rare fresh start they draw is too.
-		times = append(times, float64(time.Since(t0).Nanoseconds())/float64(n))
-	}
-	per := median(times)
+	// The repolymorph checks are in the time, as in the Go benchmarks;
+	// the rare fresh start they draw is too.
+	per := medianNsPer(runs, minRun, func() int {
+		e.repolymorph(r)
+		e.Step(r)
+		return 1
+	})
 	floor := float64(words) * wordNs
 	res := BenchResult{
 		Name: c.Name, Sites: c.Sites, Runs: runs,

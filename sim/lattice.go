@@ -140,7 +140,7 @@ func (c LatticeConfig) Validate() error {
 	switch {
 	case c.Rounds < 1:
 		bad("rounds", c.Rounds, "≥ 1")
-	case shapeOK && c.Rounds*(1+c.MaxNeighbours()) > math.MaxUint16:
+	case shapeOK && maxGames(c.Rounds, c.MaxNeighbours()) > math.MaxUint16:
 		// Interaction counters are 16-bit: a site takes part in at most
 		// rounds × (1 + neighbours) games a generation.
 		bad("rounds", c.Rounds, fmt.Sprintf("[1, %d] with %d neighbours at most (at most 65535 games a site a generation)", math.MaxUint16/(1+c.MaxNeighbours()), c.MaxNeighbours()))
@@ -401,7 +401,7 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 // and buffers).
 func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
 	b := int64(18 + 2)
-	if G := rounds*(1+maxNeighbours) + 1; G*G*G >= fitTableMax {
+	if !tablePacked(maxGames(rounds, maxNeighbours) + 1) {
 		b += 6
 	}
 	if sel == Local {
@@ -427,9 +427,8 @@ func (c LatticeConfig) Bytes() int64 {
 		}
 		return b
 	}
-	L, r := int64(c.Side), int64(c.Radius)
-	n := L * L
-	inner := max(L-2*r, 0)
+	lo, hi := interiorSpan(c.Side, c.Radius)
+	n, inner := int64(c.Side)*int64(c.Side), int64(hi-lo)
 	b := n*SiteBytes(k, c.Rounds, c.Selection) + 4*int64(k)*(n-inner*inner)
 	if c.Selection == Local && c.Neighborhood != Moore {
 		b += 4 * (n*int64(k+2) + 1)
@@ -450,15 +449,25 @@ const (
 	blockLists                 // every site's selection block: itself, then its neighbours
 )
 
+// interiorSpan is the rows (and columns) [lo, hi) of a side-L lattice's
+// interior sites, whose radius-r neighbourhood lies on the lattice without
+// wrapping; empty (lo = hi) when L ≤ 2r. The other sites are the band
+// along the sides.
+func interiorSpan(L, r int) (lo, hi int) {
+	lo = min(r, L)
+	return lo, max(L-r, lo)
+}
+
 // neighbours builds the neighbour lists of every site in row-major offset
 // order, of the given kind.
 func neighbours(c LatticeConfig, kind listKind) (start, list []int32) {
 	L, r := c.Side, c.Radius
+	lo, hi := interiorSpan(L, r)
 	start = make([]int32, L*L+1)
 	for y := range L {
 		for x := range L {
 			s := y*L + x
-			if kind == bandLists && x >= r && x < L-r && y >= r && y < L-r {
+			if kind == bandLists && x >= lo && x < hi && y >= lo && y < hi {
 				start[s+1] = int32(len(list)) // interior
 				continue
 			}
@@ -673,13 +682,14 @@ func resetCounters[C counter](cnt []C, L, r int, occ []uint8, empty C, vacant bo
 	if L == 0 {
 		fill(cnt, edge)
 	} else {
+		lo, hi := interiorSpan(L, r)
 		clear(cnt)
-		fill(cnt[:min(r, L)*L], edge)
-		fill(cnt[max(L-r, 0)*L:], edge)
-		for y := r; y < L-r; y++ {
+		fill(cnt[:lo*L], edge)
+		fill(cnt[hi*L:], edge)
+		for y := lo; y < hi; y++ {
 			row := cnt[y*L : (y+1)*L]
-			fill(row[:r], edge)
-			fill(row[L-r:], edge)
+			fill(row[:lo], edge)
+			fill(row[hi:], edge)
 		}
 	}
 	if vacant {
@@ -1230,14 +1240,23 @@ func (lt *Lattice) fitnessOf(g, pA, aA int) (float64, uint8) {
 	return 0, 1
 }
 
+// maxGames is the most games a site can play in a generation: rounds ×
+// (one as initiator + one as each neighbour's partner).
+func maxGames(rounds, maxNeighbours int) int { return rounds * (1 + maxNeighbours) }
+
+// tablePacked reports whether counters of radix G (one more than the most
+// games) take the mixed-radix packing that indexes the fitness table, in
+// 16 bits; otherwise they take the 64-bit fields.
+func tablePacked(G int) bool { return G*G*G < fitTableMax }
+
 // initCounters chooses the counter packing and builds its tables; the
 // counters are kept when their type stands (resetCounters starts every
 // generation's).
 func (lt *Lattice) initCounters() {
-	G := lt.cfg.Rounds*(1+lt.cfg.MaxNeighbours()) + 1
+	G := maxGames(lt.cfg.Rounds, lt.cfg.MaxNeighbours()) + 1
 	lt.radix = G
 	lt.unit = [2]float64{0, 1}
-	if G*G*G >= fitTableMax {
+	if !tablePacked(G) {
 		lt.inc = [4]uint64{0: 1, 1: 1 | 1<<cntPartner, 2: 1 | 1<<cntAsA, 3: 1 | 1<<cntPartner | 1<<cntAsA}
 		lt.cntEmpty = 1 << 48 // above the three fields
 		lt.fitTab, lt.clampTab = nil, nil

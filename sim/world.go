@@ -91,6 +91,16 @@ type pool struct {
 
 func (p *pool) len() int { return len(p.ph) }
 
+// moveDown copies adults [from, end) to [to, …) in all five arrays (to ≤
+// from) and returns how many.
+func (p *pool) moveDown(to, from, end int) int {
+	copy(p.fit[to:], p.fit[from:end])
+	copy(p.origin[to:], p.origin[from:end])
+	copy(p.arrival[to:], p.arrival[from:end])
+	copy(p.site[to:], p.site[from:end])
+	return copy(p.ph[to:], p.ph[from:end])
+}
+
 func (p *pool) reset() {
 	p.ph, p.fit, p.origin, p.arrival, p.site = p.ph[:0], p.fit[:0], p.origin[:0], p.arrival[:0], p.site[:0]
 }
@@ -426,22 +436,13 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 				e++
 			}
 			if j != i {
-				copy(p.ph[j:], p.ph[i:e])
-				copy(p.fit[j:], p.fit[i:e])
-				copy(p.origin[j:], p.origin[i:e])
-				copy(p.arrival[j:], p.arrival[i:e])
-				copy(p.site[j:], p.site[i:e])
+				p.moveDown(j, i, e)
 			}
 			j += e - i
 			i = e
 		}
 		// Arrivals were appended after the original adults.
-		n := copy(p.ph[j:], p.ph[len(dest):])
-		copy(p.fit[j:], p.fit[len(dest):])
-		copy(p.origin[j:], p.origin[len(dest):])
-		copy(p.arrival[j:], p.arrival[len(dest):])
-		copy(p.site[j:], p.site[len(dest):])
-		m := j + n
+		m := j + p.moveDown(j, len(dest), p.len())
 		p.ph, p.fit, p.origin, p.arrival, p.site = p.ph[:m], p.fit[:m], p.origin[:m], p.arrival[:m], p.site[:m]
 	}
 }
