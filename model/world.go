@@ -164,6 +164,22 @@ func PlatformNames(k int) []string {
 	return out
 }
 
+// Reaches reports whether some event or route can move agents into or
+// out of platform k in generation g or later.
+func (m Migration) Reaches(k, g int) bool {
+	for _, e := range m.Events {
+		if e.Generation >= g && (e.From == k || e.To == k) {
+			return true
+		}
+	}
+	for _, r := range m.Routes {
+		if (r.End == 0 || r.End > g) && (r.From == k || r.To == k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Active reports whether any event happens or any route is open in
 // generation g: whether anyone can move then.
 func (m Migration) Active(g int) bool {

@@ -53,8 +53,20 @@ func (lt *Lattice) repolymorph(r *rng.Xoshiro) {
 }
 
 func (w *WellMixed) repolymorph(r *rng.Xoshiro) {
-	if w.nA == 0 || w.nA == len(w.juv) {
-		w.nA = initBernoulli(r, w.juv, coexistA, w.buf)
+	if w.nA == 0 || w.nA == w.n {
+		w.drawPairs(r, coexistA)
+	}
+}
+
+// agentsStepper steps a well-mixed population agent by agent, as a
+// platform that migration can reach does (never packed).
+type agentsStepper struct{ *WellMixed }
+
+func (a agentsStepper) Step(r *rng.Xoshiro) GenStats { return a.stepAgents(r) }
+
+func (a agentsStepper) repolymorph(r *rng.Xoshiro) {
+	if a.nA == 0 || a.nA == a.n {
+		a.nA = initBernoulli(r, a.juv, coexistA, a.buf)
 	}
 }
 
@@ -63,10 +75,12 @@ func (w *WellMixed) repolymorph(r *rng.Xoshiro) {
 var fig4cParams = model.Params{B: 1.3, C: 0.02, V: 1, Alpha: 0.125, TA: 0.4, TB: 0.435}
 
 // coexistParams is the well-mixed cases' point, whose stable coexistence
-// lies near coexistA, where they start.
-var coexistParams = model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.7, TA: 0.4, TB: 0.7}
+// lies near coexistA, where they start (β3 ≈ 0.050, β1 ≈ 0.116: p̂* ≈
+// 0.432; TestBenchPointsCoexist). A packed population costs nothing once
+// fixed, so a point that drifts to fixation would time the wrong thing.
+var coexistParams = model.Params{B: 1.3, C: 0.05, V: 0.8, Alpha: 0.87, TA: 0.4, TB: 0.7}
 
-const coexistA = 0.42
+const coexistA = 0.43
 
 // BenchCases lists the table's cases, in order.
 func BenchCases() []BenchCase {
@@ -79,6 +93,17 @@ func BenchCases() []BenchCase {
 	wellMixed := func(n int) BenchCase {
 		return BenchCase{Name: fmt.Sprintf("wellmixed-%d", n), Sites: n,
 			build: func(r *rng.Xoshiro) (benchStepper, error) { return NewWellMixed(coexistParams, n, coexistA, r) }}
+	}
+	wellMixedAgents := func(n int) BenchCase {
+		return BenchCase{Name: fmt.Sprintf("wellmixed-%d-agents", n), Sites: n,
+			build: func(r *rng.Xoshiro) (benchStepper, error) {
+				w, err := NewWellMixed(coexistParams, n, coexistA, r)
+				if err != nil {
+					return nil, err
+				}
+				w.unpack(r)
+				return agentsStepper{w}, nil
+			}}
 	}
 	network := func(name string, net NetworkConfig, sel Selection, large bool) BenchCase {
 		return BenchCase{Name: fmt.Sprintf("%s-%s", name, sel), Sites: net.Nodes, Large: large,
@@ -98,6 +123,7 @@ func BenchCases() []BenchCase {
 		lattice(4000, Global, true),
 		wellMixed(10_000),
 		wellMixed(1_000_000),
+		wellMixedAgents(1_000_000),
 		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Global, false),
 		network("regular8-10000", NetworkConfig{Graph: GraphRegular, Nodes: 10_000, Degree: 8}, Local, false),
 		network("regular8-1000000", NetworkConfig{Graph: GraphRegular, Nodes: 1_000_000, Degree: 8}, Global, true),

@@ -5,7 +5,9 @@
 //
 // Two population structures implement Population:
 //
-//   - WellMixed: N agents, random pairs, the generation cycle of MODEL.md §2.
+//   - WellMixed: N agents, random pairs, the generation cycle of MODEL.md §2;
+//     kept as counts of pairs while no migration can reach it, so that a
+//     generation costs the same (under a microsecond) at any N.
 //   - Lattice: L×L sites, neighbourhood interactions in random order with
 //     immediate (asynchronous) updates, global or local selection (§6);
 //     or, with LatticeConfig.Graph set, the nodes of a graph (a network),
@@ -124,7 +126,13 @@
 // Random numbers are drawn in this order from one stream:
 //
 //  1. every platform, in order, plays. A well-mixed platform pairs agents
-//     2k and 2k+1 and takes three words a pair (as WellMixed). A lattice,
+//     2k and 2k+1 and takes three words a pair (as WellMixed); a packed
+//     one (below) draws instead, for each of the four classes (own and
+//     partner's phenotype), the binomial number that ends the generation
+//     A, and, with N odd, two uniforms for the last agent (its partner's
+//     phenotype, its own change); a packed platform that migration can
+//     reach in this generation first lays its pairs out as agents, one
+//     bounded number a pair. A lattice,
 //     each round: the initiation coins of every site (none at initiation
 //     1, one random bit a site at 1/2, half a word a site otherwise;
 //     empty sites' coins are drawn and dropped), a shuffle of the
@@ -170,7 +178,10 @@
 //     empty sites' halves are drawn and dropped); or, with mixed
 //     lineages, per agent in site order, rejection draws for the parent
 //     and one word for the phenotype (global), or one word for the
-//     phenotype coins and one for the parent (local).
+//     phenotype coins and one for the parent (local). A well-mixed
+//     platform that no migration can reach from the next generation on
+//     draws its offspring packed: two binomial counts of pairs and, with N
+//     odd, one uniform.
 //
 // A world of one platform that nothing touches draws exactly as the
 // single population (WellMixed, Lattice) with the same stream.
@@ -194,7 +205,18 @@
 //   - Well-mixed juveniles are independent and identically distributed
 //     given their parents (each offspring draws its own parent), so pairing
 //     agents 2k and 2k+1 is a uniformly random pairing in distribution; no
-//     shuffle is needed. The first generation is drawn the same way (each
+//     shuffle is needed. Nor are the agents, while no event or route can
+//     reach the platform (a single well-mixed population always): the
+//     pairs are then packed, as counts. N offspring each A with
+//     probability q make ⌊N/2⌋ pairs, A–A with probability q² and, if
+//     not, mixed with probability 2q/(1 + q): two binomial draws (and a
+//     Bernoulli for an odd last agent). In a generation an agent's chance
+//     to end A depends only on its class (own phenotype, partner's), and
+//     agents decide independently, so each class's number of A adults is
+//     binomial; fitness depends on the class alone, so the adults' tallies
+//     are all that selection needs. rng.Binomial draws exactly (inversion
+//     or Hörmann's BTRS), so a packed generation costs the same at any N.
+//     The tests hold it to the exact Markov chain of the count of A. The first generation is drawn the same way (each
 //     agent A with probability initial_a). With odd N, the last agent plays
 //     with a uniformly random other agent; only the last agent receives a
 //     payoff from that game, so every agent has exactly one payoff.

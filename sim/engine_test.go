@@ -288,7 +288,7 @@ func TestConfigValidation(t *testing.T) {
 }
 
 // 10^7 well-mixed agents fit in well under 1 GiB: one byte of phenotype
-// each, plus fixed buffers.
+// each, plus fixed buffers; a packed population, in a few KiB at any size.
 func TestWellMixedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocates 10^7 agents")
@@ -301,6 +301,7 @@ func TestWellMixedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.unpack(r) // agent by agent, as on a platform migration reaches
 	w.Step(r)
 	runtime.ReadMemStats(&after)
 	used := after.TotalAlloc - before.TotalAlloc
@@ -309,6 +310,25 @@ func TestWellMixedMemory(t *testing.T) {
 		t.Errorf("%d bytes for 10^7 agents", used)
 	}
 	runtime.KeepAlive(w)
+
+	// A packed population keeps counts, not agents: the largest one
+	// steps in a few KiB, and stays polymorphic near its p̂*.
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	big, err := NewWellMixed(coexistParams, MaxWellMixed, coexistA, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		big.Step(r)
+	}
+	runtime.ReadMemStats(&after)
+	if used := after.TotalAlloc - before.TotalAlloc; used > 1<<20 {
+		t.Errorf("%d bytes for a packed population of 2^31 agents", used)
+	}
+	if f := float64(big.CountA()) / MaxWellMixed; math.Abs(f-coexistA) > 0.02 {
+		t.Errorf("2^31 agents near p̂* ≈ %g: frequency %g after 10 generations", coexistA, f)
+	}
 }
 
 // TestBoxSumsMoore1MatchesBoxSum: the fused kernel of the paper's 3×3
@@ -452,5 +472,17 @@ func TestLatticeBytesEstimate(t *testing.T) {
 			t.Errorf("%+v: estimate %d bytes, heap %d (%.0f %% off)", cfg, est, used, 100*d)
 		}
 		runtime.KeepAlive(lt)
+	}
+}
+
+// The bench's well-mixed point is a stable coexistence near its start, so
+// that its timed generations are polymorphic ones.
+func TestBenchPointsCoexist(t *testing.T) {
+	if o, _ := coexistParams.Classify(); o != model.Coexistence {
+		t.Fatalf("coexistParams: %v, want coexistence", o)
+	}
+	eq := coexistParams.Equilibria()
+	if len(eq) != 3 || math.Abs(eq[1].P-coexistA) > 0.01 {
+		t.Fatalf("coexistParams: equilibria %v, want p̂* within 0.01 of %g", eq, coexistA)
 	}
 }

@@ -214,3 +214,75 @@ func chiSquareMerged(counts []int, probs []float64, total int) (stat float64, df
 	}
 	return stat, len(expBins) - 1
 }
+
+// A packed population (one that no migration reaches: its juveniles are
+// only pair counts, and a generation draws binomial counts) follows the
+// same chain: along runs started at initial_a = 1/2 (and started again
+// at fixation), the histogram of k′ after each visit of k is tested
+// against P[k][·] by χ² at the 10⁻⁴ level, Bonferroni-corrected over the
+// rows, for every row visited at least 2,000 times: even and odd N,
+// v < 1 and v = 1, strong selection and weak.
+func TestWellMixedPackedStepMatchesExactChain(t *testing.T) {
+	sets := []model.FiniteRegion{
+		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
+		{Name: "oblique only", Params: model.Params{B: 3, C: 0.5, V: 0, Alpha: 0.9, TA: 0.2, TB: 0.6}},
+		finiteRegions[2],
+	}
+	const steps = 300000
+	for si, set := range sets {
+		for _, n := range []int{11, 12, 25} {
+			chain, err := model.NewFiniteChain(set.Params, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			trans := make([][]int, n+1)
+			for k := range trans {
+				trans[k] = make([]int, n+1)
+			}
+			r := rng.Stream(uint64(9000+si), n, 0)
+			w, err := sim.NewWellMixed(set.Params, n, 0.5, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range steps {
+				k := w.CountA()
+				if k == 0 || k == n {
+					if w, err = sim.NewWellMixed(set.Params, n, 0.5, r); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				w.Step(r)
+				trans[k][w.CountA()]++
+			}
+			rows := 0
+			for k := 1; k < n; k++ {
+				if sum(trans[k]) >= 2000 {
+					rows++
+				}
+			}
+			if rows < 3 {
+				t.Fatalf("%s, N = %d: only %d rows visited 2,000 times", set.Name, n, rows)
+			}
+			for k := 1; k < n; k++ {
+				total := sum(trans[k])
+				if total < 2000 {
+					continue
+				}
+				stat, df := chiSquareMerged(trans[k], chain.P.RawRowView(k), total)
+				limit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4/float64(rows))
+				if df > 0 && stat > limit {
+					t.Errorf("%s, N = %d, k = %d: χ² = %.1f on %d degrees of freedom over %d steps, above the quantile %.1f", set.Name, n, k, stat, df, total, limit)
+				}
+			}
+		}
+	}
+}
+
+func sum(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}

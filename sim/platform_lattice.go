@@ -68,7 +68,7 @@ func (lp *latticePlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*poo
 	return a, st.MeanFitness, st.Clamped
 }
 
-func (lp *latticePlatform) reproduce(r *rng.Xoshiro, touched bool) {
+func (lp *latticePlatform) reproduce(r *rng.Xoshiro, touched, _ bool) {
 	if touched {
 		lp.sums = lp.move(r)
 	}

@@ -9,9 +9,11 @@ import (
 // arrival generation. It is a WellMixed population (its juveniles,
 // interaction and, while every adult shares one lineage and nobody moved,
 // its reproduction: then an offspring's parent need not be known) plus
-// the lineages and the adults that migration moves.
+// the lineages and the adults that migration moves. While no event or
+// route can reach it any more, its juveniles are packed (WellMixed), and
+// laid out as agents again before a generation that migration can touch.
 type wmPlatform struct {
-	wm      WellMixed // wm.juv may hold 0 or 1 agents here
+	wm      WellMixed // wm.n may be 0 or 1 here
 	idx     int
 	origin  []uint8
 	arrival []int32
@@ -22,13 +24,21 @@ type wmPlatform struct {
 	oneLineage bool
 }
 
-func newWMPlatform(k int, pc PlatformConfig, r *rng.Xoshiro) *wmPlatform {
+// newWMPlatform makes platform k and draws its start as NewWellMixed
+// does (packed) if no migration can ever reach it, otherwise agent by
+// agent.
+func newWMPlatform(k int, pc PlatformConfig, reachable bool, r *rng.Xoshiro) *wmPlatform {
 	w := &wmPlatform{idx: k, origin: make([]uint8, pc.Agents), arrival: make([]int32, pc.Agents), oneLineage: true,
-		wm: WellMixed{p: pc.Model, juv: make([]uint8, pc.Agents), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
+		wm: WellMixed{p: pc.Model, n: pc.Agents, buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
 	for i := range w.origin {
 		w.origin[i] = uint8(k)
 	}
-	w.wm.nA = initBernoulli(r, w.wm.juv, pc.InitialA, w.wm.buf)
+	if !reachable && pc.Agents >= 2 {
+		w.wm.drawPairs(r, pc.InitialA)
+	} else {
+		w.wm.juv = make([]uint8, pc.Agents)
+		w.wm.nA = initBernoulli(r, w.wm.juv, pc.InitialA, w.wm.buf)
+	}
 	return w
 }
 
@@ -40,11 +50,11 @@ func (w *wmPlatform) configure(pc PlatformConfig) {
 func (w *wmPlatform) capacity() int { return MaxWellMixed }
 
 func (w *wmPlatform) agents() (ph, origin []uint8, arrival []int32, occupied []uint8) {
-	return w.wm.juv, w.origin, w.arrival, nil
+	return w.wm.Phenotypes(), w.origin, w.arrival, nil
 }
 
 func (w *wmPlatform) counts() PlatformStats {
-	n, nA := len(w.wm.juv), w.wm.nA
+	n, nA := w.wm.n, w.wm.nA
 	if w.oneLineage {
 		return nativeStats(n, nA)
 	}
@@ -58,8 +68,11 @@ func (w *wmPlatform) counts() PlatformStats {
 // are mixed (their offspring need their parents); otherwise it is
 // WellMixed's generation, draw for draw.
 func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, float64, int) {
+	if movable || !w.oneLineage {
+		w.wm.unpack(r)
+	}
 	juv := w.wm.juv
-	N := len(juv)
+	N := w.wm.n
 	w.tally = adultTally{}
 	var a *pool
 	if movable || !w.oneLineage {
@@ -90,6 +103,11 @@ func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, flo
 		}
 		return a, w.wm.fit[0], 0
 	}
+	if w.wm.packed {
+		w.wm.interactPacked(r, donor, &w.tally)
+		W, _, _ := w.wm.tallyFitness(&w.tally)
+		return nil, W / float64(N), 0
+	}
 	var out []uint8
 	if a != nil {
 		w.out = resize(w.out, N)
@@ -105,18 +123,19 @@ func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, flo
 	return a, W / float64(N), 0
 }
 
-// reproduce draws the next juveniles, one per adult.
-func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched bool) {
+// reproduce draws the next juveniles, one per adult: packed if no
+// migration can reach the platform any more (reachable false).
+func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched, reachable bool) {
 	if !touched && w.oneLineage {
 		// Nobody moved, so the adults are the juveniles that played.
-		if len(w.wm.juv) > 0 {
-			w.wm.breed(r, &w.tally) // WellMixed's own draws
+		if w.wm.n > 0 {
+			w.wm.breed(r, &w.tally, !reachable) // WellMixed's own draws
 		}
 		return
 	}
 	a := &w.adults
 	N := a.len()
-	w.wm.juv = resize(w.wm.juv, N)
+	w.wm.juv, w.wm.n, w.wm.packed = resize(w.wm.juv, N), N, false
 	w.origin = resize(w.origin, N)
 	w.arrival = resize(w.arrival, N)
 	w.wm.nA = 0

@@ -12,13 +12,27 @@ const MaxWellMixed = 1 << 31
 // WellMixed is a finite, well-mixed population following the generation
 // cycle of MODEL.md §2 (see the package documentation for how it draws).
 type WellMixed struct {
-	p   model.Params
-	juv []uint8 // juvenile phenotypes at the start of the generation
-	nA  int     // number of A among juv
-	buf []uint64
+	p model.Params
+	n int // agents
+	// The juveniles at the start of the generation: their phenotypes in
+	// juv, or, when packed, only how many of the pairs (2k, 2k+1) are A–A,
+	// mixed and B–B (juv is then stale). A population that no migration
+	// can reach stays packed, and its generation costs the same at any N.
+	juv    []uint8
+	packed bool
+	pairs  pairCounts
+	nA     int // number of A among the juveniles
+	buf    []uint64
 
 	// Fitness of a juvenile by class self<<1 | partner.
 	fit [4]float64
+}
+
+// pairCounts are packed juveniles: the pairs (2k, 2k+1) by phenotypes,
+// and, when N is odd, the last agent's phenotype.
+type pairCounts struct {
+	aa, ab, bb int
+	last       uint8
 }
 
 // NewWellMixed makes a population of n agents, each A with probability
@@ -33,32 +47,94 @@ func NewWellMixed(p model.Params, n int, initialA float64, r *rng.Xoshiro) (*Wel
 	if !(initialA >= 0 && initialA <= 1) {
 		return nil, &model.FieldError{Path: "initial_a", Value: initialA, Domain: model.DomainProbability}
 	}
-	w := &WellMixed{p: p, juv: make([]uint8, n), buf: make([]uint64, 3*wordBlock), fit: fitnessTable(p)}
-	w.nA = initBernoulli(r, w.juv, initialA, w.buf)
+	w := &WellMixed{p: p, n: n, buf: make([]uint64, 3*wordBlock), fit: fitnessTable(p)}
+	w.drawPairs(r, initialA)
 	return w, nil
 }
 
 // Size implements Population.
-func (w *WellMixed) Size() int { return len(w.juv) }
+func (w *WellMixed) Size() int { return w.n }
 
 // CountA implements Population: A among the juveniles about to play.
 func (w *WellMixed) CountA() int { return w.nA }
 
 // Phenotypes returns the juveniles' phenotypes (0 = B, 1 = A). The slice
-// is the population's own: read it, do not keep it across steps.
-func (w *WellMixed) Phenotypes() []uint8 { return w.juv }
+// is the population's own: read it, do not keep it across steps. A packed
+// population lays its pairs out in a uniformly random order drawn from a
+// generator of the view's own, seeded by the counts: looking does not
+// move the run's stream.
+func (w *WellMixed) Phenotypes() []uint8 {
+	if w.packed {
+		pc := w.pairs
+		w.layOut(rng.New(rng.Mix64(uint64(pc.aa) ^ uint64(pc.ab)<<21 ^ uint64(pc.bb)<<42 ^ uint64(pc.last)<<63)))
+	}
+	return w.juv
+}
+
+// drawPairs packs N juveniles each A with probability q, independently:
+// a pair is A–A with probability q², and otherwise mixed with probability
+// 2q(1 − q)/(1 − q²) = 2q/(1 + q).
+func (w *WellMixed) drawPairs(r *rng.Xoshiro, q float64) {
+	P := w.n / 2
+	aa := rng.Binomial(r, P, float64(q*q))
+	ab := rng.Binomial(r, P-aa, 2*q/(1+q))
+	w.pairs = pairCounts{aa: aa, ab: ab, bb: P - aa - ab}
+	if w.n%2 == 1 && r.Float64() < q {
+		w.pairs.last = 1
+	}
+	w.nA = 2*aa + ab + int(w.pairs.last)
+	w.packed = true
+}
+
+// layOut writes packed juveniles into juv, in a uniformly random order of
+// the pairs drawn from r (one bounded number a pair, which also orients a
+// mixed pair), and leaves the population packed.
+func (w *WellMixed) layOut(r *rng.Xoshiro) {
+	w.juv = resize(w.juv, w.n)
+	aa, ab, bb := w.pairs.aa, w.pairs.ab, w.pairs.bb
+	for k := range w.n / 2 {
+		x := int(r.Uint32n(uint32(2 * (aa + ab + bb))))
+		var a, b uint8
+		switch {
+		case x < 2*aa:
+			a, b = 1, 1
+			aa--
+		case x < 2*(aa+ab):
+			a = uint8(x & 1)
+			b = 1 - a
+			ab--
+		default:
+			bb--
+		}
+		w.juv[2*k], w.juv[2*k+1] = a, b
+	}
+	if w.n%2 == 1 {
+		w.juv[w.n-1] = w.pairs.last
+	}
+}
+
+// unpack turns packed juveniles into agents, laid out from the run's
+// stream r: before a generation that handles agents one by one.
+func (w *WellMixed) unpack(r *rng.Xoshiro) {
+	if w.packed {
+		w.layOut(r)
+		w.packed = false
+	}
+}
 
 // SetPhenotypes replaces the juveniles' phenotypes (0 = B, 1 = A) with
 // those of ph, which must have Size() values, in an order shuffled with r:
 // the engine pairs neighbours in its array, which is a random pairing only
 // because the order is random (see the package documentation).
 func (w *WellMixed) SetPhenotypes(ph []uint8, r *rng.Xoshiro) error {
+	w.juv = resize(w.juv, w.n)
 	n, err := setPhenotypes(w.juv, ph)
 	if err != nil {
 		return err
 	}
 	rng.Shuffle(r, w.juv)
 	w.nA = n
+	w.packed = false
 	return nil
 }
 
@@ -71,13 +147,23 @@ type adultTally struct {
 
 // Step implements Population: pairs play, horizontal transmission acts
 // synchronously, and the next juveniles are drawn.
-func (w *WellMixed) Step(r *rng.Xoshiro) GenStats {
+func (w *WellMixed) Step(r *rng.Xoshiro) GenStats { return w.step(r, true) }
+
+// stepAgents is Step without packing the offspring: the generation of a
+// platform that migration can reach.
+func (w *WellMixed) stepAgents(r *rng.Xoshiro) GenStats { return w.step(r, false) }
+
+func (w *WellMixed) step(r *rng.Xoshiro, pack bool) GenStats {
 	var t adultTally
-	N := len(w.juv)
-	w.interact(r, float64(w.nA)/float64(N), &t, nil)
+	N := w.n
+	if w.packed {
+		w.interactPacked(r, float64(w.nA)/float64(N), &t)
+	} else {
+		w.interact(r, float64(w.nA)/float64(N), &t, nil)
+	}
 	W, _, _ := w.tallyFitness(&t)
 	stats := GenStats{CountA: w.nA, MeanFitness: W / float64(N)}
-	w.breed(r, &t)
+	w.breed(r, &t, pack)
 	return stats
 }
 
@@ -102,12 +188,54 @@ func (w *WellMixed) tallyFitness(t *adultTally) (W, WA float64, adultsA int) {
 	return W, WA, adultsA
 }
 
-// breed draws the next len(juv) juveniles from the adults of tally t:
-// each A with probability v·W_A/W + (1−v)·n_A/N (W ≥ N(1−c) > 0).
-func (w *WellMixed) breed(r *rng.Xoshiro, t *adultTally) {
+// breed draws the next N juveniles from the adults of tally t: each A
+// with probability v·W_A/W + (1−v)·n_A/N (W ≥ N(1−c) > 0), packed (as
+// pairs) or one by one.
+func (w *WellMixed) breed(r *rng.Xoshiro, t *adultTally, packed bool) {
 	W, WA, adultsA := w.tallyFitness(t)
-	N := len(w.juv)
-	w.nA = initBernoulli(r, w.juv, w.p.OffspringA(WA, W, adultsA, N), w.buf)
+	q := w.p.OffspringA(WA, W, adultsA, w.n)
+	if packed && w.n >= 2 {
+		w.drawPairs(r, q)
+		return
+	}
+	w.juv = resize(w.juv, w.n)
+	w.nA = initBernoulli(r, w.juv, q, w.buf)
+	w.packed = false
+}
+
+// interactPacked is interact for packed juveniles: each agent's chance to
+// change depends only on its own and its partner's phenotype, so the
+// number that change in each class is binomial. An agent learns from its
+// partner with probability α, otherwise from a random member, A with
+// probability donorA; if they differ, it adopts with T_A (donor A) or
+// T_B (donor B). The odd agent out plays with a uniformly random other
+// agent, A with probability (n_A − its own)/(N − 1).
+func (w *WellMixed) interactPacked(r *rng.Xoshiro, donorA float64, t *adultTally) {
+	p := w.p
+	// The chance that an agent of class self<<1 | partner ends up A.
+	var toA [4]float64
+	toA[0<<1|0] = float64((1-p.Alpha)*donorA) * p.TA
+	toA[0<<1|1] = (p.Alpha + float64((1-p.Alpha)*donorA)) * p.TA
+	toA[1<<1|0] = 1 - float64((p.Alpha+float64((1-p.Alpha)*(1-donorA)))*p.TB)
+	toA[1<<1|1] = 1 - float64(float64((1-p.Alpha)*(1-donorA))*p.TB)
+	pc := w.pairs
+	n := [4]int{2 * pc.bb, pc.ab, pc.ab, 2 * pc.aa}
+	for c := range 4 {
+		t.n[c] += n[c]
+		t.nA[c] += rng.Binomial(r, n[c], toA[c])
+	}
+	if w.n%2 == 1 {
+		a := pc.last
+		var b uint8
+		if r.Float64() < float64(w.nA-int(a))/float64(w.n-1) {
+			b = 1
+		}
+		c := a<<1 | b
+		t.n[c]++
+		if r.Float64() < toA[c] {
+			t.nA[c]++
+		}
+	}
 }
 
 // interact plays one generation's games and horizontal transmission and
@@ -117,7 +245,7 @@ func (w *WellMixed) breed(r *rng.Xoshiro, t *adultTally) {
 // per agent for the α coin and a random donor's phenotype, and one for
 // both agents' adoption coins.
 func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out []uint8) {
-	N := len(w.juv)
+	N := w.n
 	thrAlpha := rng.Threshold(w.p.Alpha)
 	thrRandA := rng.Threshold(donorA)
 	// Adoption succeeds with T_A if the donor is A, T_B if B.

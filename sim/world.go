@@ -68,8 +68,9 @@ type platform interface {
 	capacity() int
 	// reproduce replaces the adults with their offspring. touched says
 	// whether any agent moved in or out this generation (then the pool
-	// play returned holds the adults after the moves).
-	reproduce(r *rng.Xoshiro, touched bool)
+	// play returned holds the adults after the moves); reachable, whether
+	// migration can reach the platform in a later generation.
+	reproduce(r *rng.Xoshiro, touched, reachable bool)
 	// agents returns the juveniles' phenotypes, origins and arrival
 	// generations (for lattices, by site, with the sites' occupancy;
 	// occupied is nil for a well-mixed platform).
@@ -145,7 +146,7 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 	for k, pc := range cfg.Platforms {
 		switch pc.Kind {
 		case KindWellMixed:
-			w.plats[k] = newWMPlatform(k, pc, r)
+			w.plats[k] = newWMPlatform(k, pc, cfg.Migration.Reaches(k, 0), r)
 		case KindLattice:
 			w.plats[k] = newLatticePlatform(k, pc, nil, r)
 		default:
@@ -266,7 +267,7 @@ func (w *World) Step(r *rng.Xoshiro) GenStats {
 	var gs GenStats
 	var W float64
 	for k, p := range w.plats {
-		p.reproduce(r, st[k].MovedIn+st[k].MovedOut > 0)
+		p.reproduce(r, st[k].MovedIn+st[k].MovedOut > 0, w.cfg.Migration.Reaches(k, w.gen+1))
 		gs.CountA += st[k].CountA
 		gs.Clamped += st[k].Clamped
 		if st[k].Size > 0 {

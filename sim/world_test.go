@@ -602,3 +602,50 @@ func TestRefusalsAreUniform(t *testing.T) {
 		t.Errorf("emptied sites in the top half: mean %.2f over 40 replicates, want 20 ± %.2f", top.mean, 5*se)
 	}
 }
+
+// A well-mixed platform that no migration can reach keeps counts, not
+// agents; it lays its agents out before the first generation migration
+// can touch (here an event added while the world runs), and packs again
+// once nothing can reach it and its agents share one lineage. Every generation its view of the agents
+// holds exactly its count of A, and the event moves exactly its share.
+func TestPackedPlatformsUnpackForMigration(t *testing.T) {
+	w, err := NewWorld(twoPlatforms(10_001, model.Migration{}, 20), rng.New(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rng.New(6)
+	packed := func(k int) bool { return w.plats[k].(*wmPlatform).wm.packed }
+	for g := range 20 {
+		if g == 4 {
+			if err := w.AddEvent(model.Event{Generation: 8, From: 0, To: 1, Fraction: 0.3}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Packed until the event is known, agents from then to the
+		// event's generation; platform 0 packs again once its offspring
+		// are born without a move (its agents are all natives), while
+		// platform 1's migrants carry their lineage, agent by agent.
+		for k := range 2 {
+			want := g <= 4 || (k == 0 && g >= 10)
+			if packed(k) != want {
+				t.Fatalf("generation %d, platform %d: packed %v, want %v", g, k, packed(k), want)
+			}
+			ph, _, _, _ := w.Agents(k)
+			st := w.State()[k]
+			n := 0
+			for _, x := range ph {
+				n += int(x)
+			}
+			if len(ph) != st.Size || n != st.CountA {
+				t.Fatalf("generation %d, platform %d: view of %d agents, %d A; state %d, %d A", g, k, len(ph), n, st.Size, st.CountA)
+			}
+		}
+		w.Step(r)
+		if st := w.LastStats(); g == 8 && (st[0].MovedOut != 3000 || st[1].MovedIn != 3000) {
+			t.Fatalf("event moved %d out, %d in; want round(0.3 × 10001) = 3000", st[0].MovedOut, st[1].MovedIn)
+		}
+	}
+	if s := w.State(); s[0].Size != 7001 || s[1].Size != 13_001 {
+		t.Fatalf("sizes %d, %d", s[0].Size, s[1].Size)
+	}
+}
