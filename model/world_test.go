@@ -123,3 +123,25 @@ func TestDetWorldEventNeverMovesMoreThanThere(t *testing.T) {
 		}
 	}
 }
+
+// Reaches: an event reaches both its ends from its generation back to 0;
+// a route reaches its ends until its end (exclusive), for ever without
+// one, and before its start; other platforms are never reached.
+func TestMigrationReaches(t *testing.T) {
+	m := Migration{
+		Events: []Event{{Generation: 5, From: 0, To: 1, Fraction: 0.5}},
+		Routes: []Route{{From: 2, To: 3, Rate: 0.1, Start: 10, End: 20}, {From: 3, To: 4, Rate: 0.1, Start: 30}},
+	}
+	for _, c := range []struct {
+		k, g int
+		want bool
+	}{
+		{0, 0, true}, {1, 5, true}, {0, 6, false}, {1, 6, false},
+		{2, 0, true}, {2, 19, true}, {2, 20, false}, {3, 20, true}, {3, 10_000, true}, {4, 0, true},
+		{5, 0, false},
+	} {
+		if got := m.Reaches(c.k, c.g); got != c.want {
+			t.Errorf("Reaches(%d, %d) = %v, want %v", c.k, c.g, got, c.want)
+		}
+	}
+}

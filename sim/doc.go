@@ -246,7 +246,9 @@
 //     initiation coins and offspring phenotypes that are then dropped, so
 //     the agents' coins stay independent with the model's probabilities.
 //   - Probabilities are applied as 32-bit thresholds (rng.Threshold):
-//     each is within 1.2e-10 of the requested value, 0 and 1 exactly.
+//     each is within 1.2e-10 of the requested value, 0 and 1 exactly. A
+//     packed well-mixed generation applies them as float64 values, in its
+//     binomial and uniform draws.
 //
 // # Bit-identical results
 //
@@ -254,7 +256,11 @@
 // ppc64, s390x), which rounds differently. Wherever a product meets a sum
 // on the way to a random decision or an output, the engine converts the
 // product explicitly, float64(x*y), which the language forbids fusing: a
-// seeded run gives the same bytes on every platform.
+// seeded run gives the same bytes on every platform. One exception, in
+// principle: a packed well-mixed generation's binomial draws compare
+// logarithms, whose last bit Go may compute differently on another
+// architecture (amd64 has its own math.Log), so a decision there could
+// flip when its two sides agree to about 1e-15: once in some 10¹⁵ draws.
 //
 // # Invariants
 //

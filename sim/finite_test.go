@@ -142,8 +142,9 @@ func engineFixations(p model.Params, n, replicates int, seed uint64) []int {
 // from the chain's row: from several starts, 10⁵ steps' histogram of k′
 // against P[k][·] by a chi-square test at the 10⁻⁴ level (bins with
 // fewer than 5 expected merged), for even and odd N, v < 1 and v = 1,
-// strong selection and weak. A test of the law itself, sharper than the
-// fixation fractions it implies.
+// strong selection and weak; with the offspring packed (Step) and drawn
+// agent by agent (StepAgents, a platform migration can reach). A test of
+// the law itself, sharper than the fixation fractions it implies.
 func TestWellMixedStepMatchesExactChain(t *testing.T) {
 	sets := []model.FiniteRegion{
 		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
@@ -166,19 +167,25 @@ func TestWellMixedStepMatchesExactChain(t *testing.T) {
 				for i := range k {
 					ph[i] = 1
 				}
-				counts := make([]int, n+1)
-				r := rng.Stream(uint64(7000+si), n, k)
-				for range steps {
-					if err := w.SetPhenotypes(ph, r); err != nil {
-						t.Fatal(err)
+				for _, agents := range []bool{false, true} {
+					step := w.Step
+					if agents {
+						step = w.StepAgents
 					}
-					w.Step(r)
-					counts[w.CountA()]++
-				}
-				stat, df := chiSquareMerged(counts, chain.P.RawRowView(k), steps)
-				limit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4)
-				if df > 0 && stat > limit {
-					t.Errorf("%s, N = %d, k = %d: χ² = %.1f on %d degrees of freedom, above the 10⁻⁴ quantile %.1f", set.Name, n, k, stat, df, limit)
+					counts := make([]int, n+1)
+					r := rng.Stream(uint64(7000+si), n, k)
+					for range steps {
+						if err := w.SetPhenotypes(ph, r); err != nil {
+							t.Fatal(err)
+						}
+						step(r)
+						counts[w.CountA()]++
+					}
+					stat, df := chiSquareMerged(counts, chain.P.RawRowView(k), steps)
+					limit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4)
+					if df > 0 && stat > limit {
+						t.Errorf("%s, N = %d, k = %d, agents %v: χ² = %.1f on %d degrees of freedom, above the 10⁻⁴ quantile %.1f", set.Name, n, k, agents, stat, df, limit)
+					}
 				}
 			}
 		}

@@ -25,21 +25,30 @@ type wmPlatform struct {
 }
 
 // newWMPlatform makes platform k and draws its start as NewWellMixed
-// does (packed) if no migration can ever reach it, otherwise agent by
-// agent.
+// does (packed, without per-agent memory) if no migration can ever reach
+// it, otherwise agent by agent.
 func newWMPlatform(k int, pc PlatformConfig, reachable bool, r *rng.Xoshiro) *wmPlatform {
-	w := &wmPlatform{idx: k, origin: make([]uint8, pc.Agents), arrival: make([]int32, pc.Agents), oneLineage: true,
+	w := &wmPlatform{idx: k, oneLineage: true,
 		wm: WellMixed{p: pc.Model, n: pc.Agents, buf: make([]uint64, 3*wordBlock), fit: fitnessTable(pc.Model)}}
-	for i := range w.origin {
-		w.origin[i] = uint8(k)
-	}
 	if !reachable && pc.Agents >= 2 {
 		w.wm.drawPairs(r, pc.InitialA)
-	} else {
-		w.wm.juv = make([]uint8, pc.Agents)
-		w.wm.nA = initBernoulli(r, w.wm.juv, pc.InitialA, w.wm.buf)
+		return w
 	}
+	w.natives()
+	w.wm.juv = make([]uint8, pc.Agents)
+	w.wm.nA = initBernoulli(r, w.wm.juv, pc.InitialA, w.wm.buf)
 	return w
+}
+
+// natives gives a platform of one lineage its lineage arrays (origin idx,
+// arrival 0), which a platform packed from the start has not made.
+func (w *wmPlatform) natives() {
+	if w.oneLineage && len(w.origin) != w.wm.n {
+		w.origin, w.arrival = resize(w.origin, w.wm.n), resize(w.arrival, w.wm.n)
+		for i := range w.origin {
+			w.origin[i], w.arrival[i] = uint8(w.idx), 0
+		}
+	}
 }
 
 // configure gives the platform new parameters, keeping its agents.
@@ -50,6 +59,7 @@ func (w *wmPlatform) configure(pc PlatformConfig) {
 func (w *wmPlatform) capacity() int { return MaxWellMixed }
 
 func (w *wmPlatform) agents() (ph, origin []uint8, arrival []int32, occupied []uint8) {
+	w.natives()
 	return w.wm.Phenotypes(), w.origin, w.arrival, nil
 }
 
@@ -70,6 +80,7 @@ func (w *wmPlatform) counts() PlatformStats {
 func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, float64, int) {
 	if movable || !w.oneLineage {
 		w.wm.unpack(r)
+		w.natives()
 	}
 	juv := w.wm.juv
 	N := w.wm.n

@@ -20,6 +20,7 @@ type WellMixed struct {
 	// can reach stays packed, and its generation costs the same at any N.
 	juv    []uint8
 	packed bool
+	viewed bool // packed, and juv holds Phenotypes' view of these pairs
 	pairs  pairCounts
 	nA     int // number of A among the juveniles
 	buf    []uint64
@@ -60,13 +61,16 @@ func (w *WellMixed) CountA() int { return w.nA }
 
 // Phenotypes returns the juveniles' phenotypes (0 = B, 1 = A). The slice
 // is the population's own: read it, do not keep it across steps. A packed
-// population lays its pairs out in a uniformly random order drawn from a
-// generator of the view's own, seeded by the counts: looking does not
-// move the run's stream.
+// population lays its pairs out (once a generation) in a uniformly random
+// order drawn from a generator of the view's own, seeded by the counts:
+// looking does not move the run's stream.
 func (w *WellMixed) Phenotypes() []uint8 {
-	if w.packed {
+	if w.packed && !w.viewed {
 		pc := w.pairs
-		w.layOut(rng.New(rng.Mix64(uint64(pc.aa) ^ uint64(pc.ab)<<21 ^ uint64(pc.bb)<<42 ^ uint64(pc.last)<<63)))
+		var view rng.Xoshiro
+		view.Seed(rng.Mix64(uint64(pc.aa) ^ uint64(pc.ab)<<21 ^ uint64(pc.bb)<<42 ^ uint64(pc.last)<<63))
+		w.layOut(&view)
+		w.viewed = true
 	}
 	return w.juv
 }
@@ -83,7 +87,7 @@ func (w *WellMixed) drawPairs(r *rng.Xoshiro, q float64) {
 		w.pairs.last = 1
 	}
 	w.nA = 2*aa + ab + int(w.pairs.last)
-	w.packed = true
+	w.packed, w.viewed = true, false
 }
 
 // layOut writes packed juveniles into juv, in a uniformly random order of

@@ -648,4 +648,26 @@ func TestPackedPlatformsUnpackForMigration(t *testing.T) {
 	if s := w.State(); s[0].Size != 7001 || s[1].Size != 13_001 {
 		t.Fatalf("sizes %d, %d", s[0].Size, s[1].Size)
 	}
+	// Looking does not move the stream: the same world stepped without a
+	// look at its agents ends in the same state.
+	blind, err := NewWorld(twoPlatforms(10_001, model.Migration{}, 20), rng.New(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = rng.New(6)
+	for g := range 20 {
+		if g == 4 {
+			if err := blind.AddEvent(model.Event{Generation: 8, From: 0, To: 1, Fraction: 0.3}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blind.Step(r)
+	}
+	for k := range 2 {
+		a, b := w.State()[k], blind.State()[k]
+		a.MeanFitness, b.MeanFitness = 0, 0 // NaN in State
+		if a != b {
+			t.Errorf("platform %d: %+v with looks, %+v without", k, a, b)
+		}
+	}
 }

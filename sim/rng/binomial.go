@@ -3,15 +3,16 @@ package rng
 import "math"
 
 // Binomial returns the number of successes in n independent trials of
-// probability p, exactly in distribution (up to float64 rounding of p and
-// of the log-probabilities the rejection test compares; below 1e-13).
+// probability p, exactly in distribution up to float64 rounding: of the
+// probabilities inversion sums, and of the log-probability ratio the
+// rejection test compares (about 1e-12 at any n, see logRatio).
 // Probabilities outside [0, 1] are clamped; NaN counts as 0.
 //
 // Products meet sums only through explicit conversions, which Go forbids
 // fusing into multiply-adds, so a seeded draw is the same everywhere up
-// to math.Log and math.Exp, whose last bit may differ between
-// architectures: a rejection decision could then flip when its two sides
-// agree to 1e-16, about that often a draw.
+// to math.Log, math.Log1p and math.Exp, whose last bit Go may compute
+// differently on another architecture: a decision could then flip when
+// its two sides agree to about 1e-15, once in some 10¹⁵ draws.
 //
 // With n·min(p, 1−p) < 10 it inverts the distribution function by a
 // search from 0 (expected n·p + 1 steps, one uniform); otherwise it uses
@@ -54,6 +55,9 @@ func binomialInversion(x *Xoshiro, n int, p float64) int {
 			}
 			u -= f
 			f *= float64(n-k) / float64(k+1) * ratio // no sum: nothing to fuse
+			if f == 0 {
+				break // the rest underflows: rounding left u above the total
+			}
 		}
 	}
 }
@@ -61,21 +65,18 @@ func binomialInversion(x *Xoshiro, n int, p float64) int {
 // binomialBTRS is Hörmann's BTRS for n·p ≥ 10, p ≤ ½: a point (u, v)
 // uniform under a hat of the transformed distribution maps to
 // k = ⌊(2a/(½−|u|) + b)·u + c⌋, accepted at once inside the squeeze and
-// otherwise when log v is below log(P(k)/P(m)), m the mode, computed with
-// Stirling's series and its exact tail.
+// otherwise when log v is below log(P(k)/P(m)), m the mode.
 func binomialBTRS(x *Xoshiro, n int, p float64) int {
 	nf := float64(n)
 	q := 1 - p
-	spq := math.Sqrt(nf * p * q)
+	spq := math.Sqrt(float64(nf*p) * q)
 	b := 1.15 + float64(2.53*spq)
 	a := -0.0873 + float64(0.0248*b) + float64(0.01*p)
 	c := float64(nf*p) + 0.5
 	vr := 0.92 - 4.2/b
 	alpha := (2.83 + 5.1/b) * spq
-	lpq := math.Log(p / q)
 	m := math.Floor((nf + 1) * p)
-	// log P(m) up to the terms that cancel in the ratio.
-	hm := logFactorialMinusLinear(m) + logFactorialMinusLinear(nf-m) - float64(m*lpq)
+	fm := stirlingTail(m) + stirlingTail(nf-m)
 	for {
 		u := x.Float64() - 0.5
 		v := x.Float64()
@@ -88,22 +89,32 @@ func binomialBTRS(x *Xoshiro, n int, p float64) int {
 			continue
 		}
 		lv := math.Log(v * alpha / (a/float64(us*us) + b))
-		// log P(k)/P(m) = log m! (n−m)! − log k! (n−k)! + (k−m) log(p/q);
-		// the Stirling series' linear terms cancel between the two sides.
-		if lv <= hm-logFactorialMinusLinear(k)-logFactorialMinusLinear(nf-k)+float64(k*lpq) {
+		if lv <= logRatio(nf, p, q, m, k, fm) {
 			return int(k)
 		}
 	}
 }
 
-// logFactorialMinusLinear is log j! + (j + 1) − ½ log 2π: Stirling's
-// (j + ½) log(j + 1) plus the series' tail, which a table holds for
-// j < 10 and four terms of the series give beyond (error below 1e-13).
-func logFactorialMinusLinear(j float64) float64 {
-	return float64((j+0.5)*math.Log(j+1)) + stirlingTail(j)
+// logRatio is log P(k)/P(m) for Binomial(n, p), q = 1 − p, fm the
+// Stirling tails of m and n − m. With Stirling's series for the four
+// factorials, and d = k − m, it is
+//
+//	−(m + ½)·log1p(d/(m + 1)) + (n − m + ½)·log1p(d/(n − k + 1))
+//	+ d·log((n − k + 1)p / ((k + 1)q)) + tails,
+//
+// where each term is small near the mode and computed from ratios near
+// 1: about 1e-12 absolute at any n, where subtracting log-factorials of
+// size n·log n would lose 1e-6 at n = 2³⁰.
+func logRatio(n, p, q, m, k, fm float64) float64 {
+	d := k - m
+	t := -float64((m+0.5)*math.Log1p(d/(m+1))) + float64((n-m+0.5)*math.Log1p(d/(n-k+1)))
+	t += float64(d * math.Log(float64((n-k+1)*p)/float64((k+1)*q)))
+	return t + fm - stirlingTail(k) - stirlingTail(n-k)
 }
 
-// stirlingTail is log j! − [½ log 2π + (j + ½) log(j + 1) − (j + 1)].
+// stirlingTail is log j! − [½ log 2π + (j + ½) log(j + 1) − (j + 1)]:
+// a table for j < 10, four terms of the series beyond (error below 4e-13
+// at j = 10, falling as j⁻⁹).
 func stirlingTail(j float64) float64 {
 	if j < float64(len(stirlingTable)) {
 		return stirlingTable[int(j)]
@@ -119,7 +130,7 @@ var stirlingTable = func() (t [10]float64) {
 	for j := range t {
 		lg, _ := math.Lgamma(float64(j) + 1)
 		jf := float64(j)
-		t[j] = lg - (0.5*math.Log(2*math.Pi) + (jf+0.5)*math.Log(jf+1) - (jf + 1))
+		t[j] = lg - (float64(0.5*math.Log(2*math.Pi)) + float64((jf+0.5)*math.Log(jf+1)) - (jf + 1))
 	}
 	return t
 }()
