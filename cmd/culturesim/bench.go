@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,8 +103,8 @@ func runBench(ctx context.Context, o benchOptions, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "| %s | %d | %.1f | %.2f | %d | %.1f | %.2f | %.0f |\n",
-			res.Name, res.Sites, us(res.PerGen), res.NsPerSite, res.Words, us(res.Floor), res.Ratio, float64(res.MemBytes)/(1<<20))
+		fmt.Fprintf(stdout, "| %s | %d | %s | %s | %d | %s | %.2f | %.0f |\n",
+			res.Name, res.Sites, fixedOrSig(us(res.PerGen), 1), fixedOrSig(res.NsPerSite, 2), res.Words, fixedOrSig(us(res.Floor), 1), res.Ratio, float64(res.MemBytes)/(1<<20))
 	}
 	if o.NumPy == "off" {
 		return nil
@@ -184,3 +186,13 @@ func benchNames() string {
 }
 
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
+
+// fixedOrSig formats x with d decimals, or, below 1 (a packed well-mixed
+// generation, a fraction of a nanosecond an agent), with three
+// significant digits, so that no row shows a cost of 0.
+func fixedOrSig(x float64, d int) string {
+	if x == 0 || math.Abs(x) >= 1 {
+		return strconv.FormatFloat(x, 'f', d, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
