@@ -15,7 +15,8 @@ import (
 
 // Estimate is what the selected runs of a scenario need, roughly (the
 // per-agent and per-row costs were measured on this engine: a well-mixed
-// agent 6 bytes; a lattice's or network's memory is sim.LatticeConfig.Bytes,
+// agent 6 bytes where migration can reach its platform, and nothing per
+// agent where none can; a lattice's or network's memory is sim.LatticeConfig.Bytes,
 // 20 bytes a site for the paper's lattice).
 type Estimate struct {
 	Runs int
@@ -31,6 +32,9 @@ type Estimate struct {
 
 const (
 	wellMixedAgentBytes = 8 // measured 6
+	// A packed well-mixed platform holds its random-word buffer and little
+	// else (sim.TestWellMixedMemory: 2^31 agents step in under 1 MiB).
+	wellMixedPackedBytes = 64 << 10
 	// A graph drawn per replicate is not built to be estimated: its
 	// adjacency is taken at this many bytes a node (a mean degree of 24),
 	// its counters at 64 bits.
@@ -73,8 +77,9 @@ func EstimateRuns(sc *scenarios.Scenario, opts Options) Estimate {
 		var world int64 = 4096
 		key := ""
 		var biggest int64
-		for _, pc := range sc.Point(i).Platforms {
-			b := platformBytes(pc)
+		cfg := sc.Point(i)
+		for k, pc := range cfg.Platforms {
+			b := platformBytes(pc, cfg.Migration.Reaches(k, 0))
 			if opts.Deterministic {
 				b = 0 // expected frequencies, no agents
 			}
@@ -97,7 +102,10 @@ func EstimateRuns(sc *scenarios.Scenario, opts Options) Estimate {
 	return e
 }
 
-func platformBytes(pc sim.PlatformConfig) int64 {
+// platformBytes is a platform's memory; reachable says whether migration
+// can reach it (a well-mixed platform that nothing reaches is packed: its
+// agents are counts, at any size).
+func platformBytes(pc sim.PlatformConfig, reachable bool) int64 {
 	if pc.Kind == sim.KindNetwork {
 		// The sites' state, plus the adjacency (shared by the runs of a
 		// fixed graph, counted once a worker all the same).
@@ -112,6 +120,9 @@ func platformBytes(pc sim.PlatformConfig) int64 {
 	}
 	if pc.Kind == sim.KindLattice {
 		return pc.Lattice.Bytes()
+	}
+	if !reachable {
+		return wellMixedPackedBytes
 	}
 	return int64(pc.Agents) * wellMixedAgentBytes
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/culturesim/culturesim/internal/artifact"
 	"github.com/culturesim/culturesim/internal/version"
+	"github.com/culturesim/culturesim/sim"
 )
 
 // reference runs the small sweep once into a fresh directory and returns
@@ -385,13 +386,42 @@ kind = "KIND"
 size = SIZE
 `)
 	}
+	// Two well-mixed platforms that a route links hold their agents one
+	// by one (8 bytes each).
+	linked := func(size int) string {
+		return strings.NewReplacer("SIZE", strconv.Itoa(size)).Replace(`name = "big"
+replicates = 4
+generations = 10
+[model]
+b = 1.3
+c = 0.1
+v = 1
+alpha = 0.2
+ta = 0.3
+tb = 0.3
+[[platform]]
+name = "a"
+[platform.population]
+kind = "wellmixed"
+size = SIZE
+[[platform]]
+name = "b"
+[platform.population]
+kind = "wellmixed"
+size = SIZE
+[[migration]]
+from = "a"
+to = "b"
+rate = 0.01
+`)
+	}
 	for _, c := range []struct {
 		src     string
 		workers int
 		want    string
 	}{
 		{big("lattice", 8000), 1, "a 8000×8000 lattice with 8 neighbours a site): one run needs about 1.2 GB of memory, more than the 1.0 GB"},
-		{big("wellmixed", 80_000_000), 2, "each run needs about 610 MB of memory, so 2 workers need 1.2 GB, more than the 1.0 GB this machine has available; use --workers 1"},
+		{linked(40_000_000), 2, "each run needs about 610 MB of memory, so 2 workers need 1.2 GB, more than the 1.0 GB this machine has available; use --workers 1"},
 	} {
 		dir := filepath.Join(t.TempDir(), "out")
 		o := Options{Dir: dir, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: -1}, Workers: c.workers, Provenance: prov}
@@ -403,6 +433,13 @@ size = SIZE
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("a refused run wrote %s", dir)
 		}
+	}
+	// A single well-mixed population is packed (counts, not agents): the
+	// largest one runs within the same 1 GB.
+	dir := filepath.Join(t.TempDir(), "out")
+	o := Options{Dir: dir, Kind: artifact.KindRun, Selection: artifact.Selection{Point: 0, Replicate: -1}, Workers: 2, Provenance: prov}
+	if _, err := Run(context.Background(), scenario(t, big("wellmixed", sim.MaxWellMixed)), o); err != nil {
+		t.Errorf("2^31 well-mixed agents: %v", err)
 	}
 	// The outputs against the free space.
 	freeSpace = func(string) (int64, bool) { return 1 << 10, true }
