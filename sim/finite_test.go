@@ -138,6 +138,18 @@ func engineFixations(p model.Params, n, replicates int, seed uint64) []int {
 	return fixed
 }
 
+// chainSets and chainSizes are the exact-chain tests' points: v < 1 and
+// v = 0 with mixed transmission, one finite region's strong selection;
+// even and odd N.
+var (
+	chainSets = []model.FiniteRegion{
+		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
+		{Name: "oblique only", Params: model.Params{B: 3, C: 0.5, V: 0, Alpha: 0.9, TA: 0.2, TB: 0.6}},
+		finiteRegions[2],
+	}
+	chainSizes = []int{11, 12, 25}
+)
+
 // One generation of sim.WellMixed draws the next number of A juveniles
 // from the chain's row: from several starts, 10⁵ steps' histogram of k′
 // against P[k][·] by a chi-square test at the 10⁻⁴ level (bins with
@@ -146,14 +158,9 @@ func engineFixations(p model.Params, n, replicates int, seed uint64) []int {
 // agent by agent (StepAgents, a platform migration can reach). A test of
 // the law itself, sharper than the fixation fractions it implies.
 func TestWellMixedStepMatchesExactChain(t *testing.T) {
-	sets := []model.FiniteRegion{
-		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
-		{Name: "oblique only", Params: model.Params{B: 3, C: 0.5, V: 0, Alpha: 0.9, TA: 0.2, TB: 0.6}},
-		finiteRegions[2],
-	}
 	const steps = 100000
-	for si, set := range sets {
-		for _, n := range []int{11, 12, 25} {
+	for si, set := range chainSets {
+		for _, n := range chainSizes {
 			chain, err := model.NewFiniteChain(set.Params, n)
 			if err != nil {
 				t.Fatal(err)
@@ -230,14 +237,9 @@ func chiSquareMerged(counts []int, probs []float64, total int) (stat float64, df
 // rows, for every row visited at least 2,000 times: even and odd N,
 // v < 1 and v = 1, strong selection and weak.
 func TestWellMixedPackedStepMatchesExactChain(t *testing.T) {
-	sets := []model.FiniteRegion{
-		{Name: "mixed transmission", Params: model.Params{B: 2, C: 0.3, V: 0.5, Alpha: 0.4, TA: 0.5, TB: 0.7}},
-		{Name: "oblique only", Params: model.Params{B: 3, C: 0.5, V: 0, Alpha: 0.9, TA: 0.2, TB: 0.6}},
-		finiteRegions[2],
-	}
 	const steps = 300000
-	for si, set := range sets {
-		for _, n := range []int{11, 12, 25} {
+	for si, set := range chainSets {
+		for _, n := range chainSizes {
 			chain, err := model.NewFiniteChain(set.Params, n)
 			if err != nil {
 				t.Fatal(err)

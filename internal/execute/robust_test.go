@@ -370,8 +370,7 @@ func TestResourcesCheckedUpFront(t *testing.T) {
 	defer func(m func() (int64, bool), f func(string) (int64, bool)) { availableMemory, freeSpace = m, f }(availableMemory, freeSpace)
 	availableMemory = func() (int64, bool) { return 1 << 30, true } // 1 GB
 	freeSpace = func(string) (int64, bool) { return 1 << 40, true }
-	big := func(kind string, size int) string {
-		return strings.NewReplacer("KIND", kind, "SIZE", strconv.Itoa(size)).Replace(`name = "big"
+	const header = `name = "big"
 replicates = 4
 generations = 10
 [model]
@@ -381,7 +380,9 @@ v = 1
 alpha = 0.2
 ta = 0.3
 tb = 0.3
-[population]
+`
+	big := func(kind string, size int) string {
+		return strings.NewReplacer("KIND", kind, "SIZE", strconv.Itoa(size)).Replace(header + `[population]
 kind = "KIND"
 size = SIZE
 `)
@@ -389,17 +390,7 @@ size = SIZE
 	// Two well-mixed platforms that a route links hold their agents one
 	// by one (8 bytes each).
 	linked := func(size int) string {
-		return strings.NewReplacer("SIZE", strconv.Itoa(size)).Replace(`name = "big"
-replicates = 4
-generations = 10
-[model]
-b = 1.3
-c = 0.1
-v = 1
-alpha = 0.2
-ta = 0.3
-tb = 0.3
-[[platform]]
+		return strings.NewReplacer("SIZE", strconv.Itoa(size)).Replace(header + `[[platform]]
 name = "a"
 [platform.population]
 kind = "wellmixed"
