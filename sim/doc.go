@@ -113,6 +113,14 @@
 // (SiteBytes, LatticeConfig.Bytes, which the executor's memory check
 // uses).
 //
+// Local selection on the paper's blocks (Moore radius 1, bounded, v = 1,
+// mean fitness) fuses the column pass of the block sums with the draws
+// and decides each offspring without a division: the sign of
+// 2³²·W_A − (u + ½)·W gives the division's outcome outside a margin
+// proven wider than the roundings, and about one site in 500, inside it,
+// divides (selectMoore1; tests compare it with the division, at the
+// boundary too).
+//
 // Above touchAbove sites the play loop runs in two passes per block of
 // initiators: the first draws every partner and donor (edge sites'
 // rejection words in the same order as one pass would take them) and

@@ -360,6 +360,87 @@ func TestBoxSumsMoore1MatchesBoxSum(t *testing.T) {
 	}
 }
 
+// TestSelectMoore1MatchesDivision: the fused selection of the paper's 3×3
+// blocks (v = 1, mean fitness) draws the offspring that the literal rule
+// draws from the same words, bit for bit: boxSum's block sums, q = W_A/W,
+// A when the site's 32 bits fall below q's threshold (the even site of a
+// word on its low half). Sides from the smallest; L = 47 (2,209 sites)
+// crosses a block of words and ends on an odd site.
+func TestSelectMoore1MatchesDivision(t *testing.T) {
+	for _, side := range []int{2, 3, 4, 7, 47, 100} {
+		r := rng.New(uint64(side) + 40)
+		lt, err := NewLattice(fig4cParams, LatticeConfig{Side: side, Selection: Local}, 0.5, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		N := side * side
+		for gen := range 5 {
+			for s := range N {
+				lt.w[s] = 0.5 + r.Float64()
+				lt.phen[s] = uint8(r.Uint64() & 1)
+			}
+			sumW, sumWA, wa := make([]float64, N), make([]float64, N), make([]float64, N)
+			for s := range N {
+				wa[s] = float64(lt.w[s] * float64(lt.phen[s]&1))
+			}
+			lt.boxSum(lt.w, sumW)
+			lt.boxSum(wa, sumWA)
+			ref := *r
+			words := make([]uint64, (N+1)/2)
+			ref.Fill(words)
+			want, wantA := make([]uint8, N), 0
+			for s := range N {
+				u := uint32(words[s/2] >> (32 * (s % 2)))
+				thr := uint64(int64(sumWA[s]/sumW[s]*(1<<32) + 0.5))
+				if uint64(u) < thr {
+					want[s] = 1
+					wantA++
+				}
+			}
+			got := lt.selectMoore1(r)
+			if got != wantA || !slices.Equal(lt.next, want) {
+				t.Fatalf("L = %d, generation %d: %d A offspring, want %d (offspring equal: %v)", side, gen, got, wantA, slices.Equal(lt.next, want))
+			}
+			if *r != ref {
+				t.Fatalf("L = %d: selectMoore1 drew other words than one a pair of sites", side)
+			}
+		}
+	}
+}
+
+// TestRatioBelowMatchesDivision: the division-free draw agrees with the
+// division's threshold on uniform ratios and on ratios placed at, and
+// within 2⁻³⁰ … 2⁻⁸ of, the boundary u + ½ of the 32-bit number u, with
+// the extremes 0 and 1 and u at both ends.
+func TestRatioBelowMatchesDivision(t *testing.T) {
+	r := rng.New(7)
+	check := func(WA, W float64, u uint32) {
+		t.Helper()
+		WA = min(max(WA, 0), W)
+		want := lt32(u, ratioThreshold(WA/W))
+		if got := ratioBelow(WA, W, u); got != want {
+			t.Fatalf("ratioBelow(%v, %v, %d) = %d, the division gives %d", WA, W, u, got, want)
+		}
+	}
+	for range 200_000 {
+		W := 0.5 + 20*r.Float64()
+		u := uint32(r.Uint64())
+		check(W*r.Float64(), W, u)
+		for _, e := range []float64{0, 0x1p-30, 0x1p-22, 0x1p-20, 0x1p-12, 0x1p-10, 0x1p-9, 0x1p-8} {
+			for _, sign := range []float64{-1, 1} {
+				WA := (float64(u) + 0.5 + sign*e) * W / (1 << 32)
+				check(WA, W, u)
+				check(math.Nextafter(WA, 0), W, u)
+				check(math.Nextafter(WA, math.Inf(1)), W, u)
+			}
+		}
+		check(0, W, u)
+		check(W, W, u)
+		check(W*r.Float64(), W, 0)
+		check(W*r.Float64(), W, math.MaxUint32)
+	}
+}
+
 // TestPickInitiatorsBlocksAreOneFill: the initiation coins drawn a buffer
 // at a time are those of one Fill over the whole lattice, across block
 // edges (4,096 words: 262,144 sites at probability 1/2, 8,192 otherwise).

@@ -430,8 +430,11 @@ func (c LatticeConfig) Bytes() int64 {
 	lo, hi := interiorSpan(c.Side, c.Radius)
 	n, inner := int64(c.Side)*int64(c.Side), int64(hi-lo)
 	b := n*SiteBytes(k, c.Rounds, c.Selection) + 4*int64(k)*(n-inner*inner)
-	if c.Selection == Local && c.Neighborhood != Moore {
+	switch {
+	case c.Selection == Local && c.Neighborhood != Moore:
 		b += 4 * (n*int64(k+2) + 1)
+	case c.Selection == Local:
+		b += 32 * int64(c.Side) // the row buffers' spare rows (selectMoore1)
 	}
 	return b
 }
@@ -1297,8 +1300,12 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	// block without agents) can produce.
 	vacant := lt.vacant()
 	needA := v < 1 || lt.cfg.Fitness == FitnessSum || vacant
+	moore1 := lt.box() && lt.cfg.Radius == 1 && lt.cfg.Boundary == Bounded
+	if moore1 && !needA {
+		return lt.selectMoore1(r)
+	}
 	switch {
-	case lt.box() && lt.cfg.Radius == 1 && lt.cfg.Boundary == Bounded:
+	case moore1:
 		// The paper's 3×3 blocks: both sums in one kernel.
 		lt.boxSumsMoore1(ls.sumW, ls.sumWA)
 		if needA {
@@ -1360,11 +1367,7 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 				q = ls.sumA[s] * inv[s]
 			}
 			u := uint32(words[(s-s0)>>1] >> (32 * ((s - s0) & 1)))
-			// q lies in [0, 1] up to rounding, so rng.Threshold's range
-			// checks are not needed: a q a hair above 1 gives 2^32. That
-			// fits an int64, whose conversion is one instruction (a
-			// uint64's is a branch and two).
-			a := lt32(u, uint64(int64(float64(q*(1<<32))+0.5)))
+			a := lt32(u, ratioThreshold(q)) // q lies in [0, 1] up to rounding
 			lt.next[s] = a
 			count += int(a)
 		}
@@ -1431,7 +1434,9 @@ func newLocalSel(lt *Lattice) *localSel {
 	// Box sums read w·A, A and a row buffer; sums from lists read the
 	// packed triples: each path allocates only its own.
 	if lt.box() {
-		ls.wa, ls.a, ls.tmp = make([]float64, N), make([]float64, N), make([]float64, N)
+		// tmp and wa have a row to spare above and below (selectMoore1).
+		pad := N + 2*lt.L
+		ls.wa, ls.a, ls.tmp = make([]float64, pad), make([]float64, N), make([]float64, pad)
 		ones := make([]float64, N)
 		for i := range ones {
 			ones[i] = 1
@@ -1488,34 +1493,14 @@ func (lt *Lattice) boxSum(src, dst []float64) {
 }
 
 // boxSumsMoore1 is boxSum of the fitness w and of w·A, at once, for a
-// bounded lattice of radius 1: it forms w·A on the fly and makes both row
-// passes in one loop and both column passes in another, with boxSum's
-// additions in boxSum's order, so that the sums are bit-identical. It
-// uses the local buffers tmp and wa as the two row passes' scratch.
+// bounded lattice of radius 1: both row passes in one loop (rowsMoore1)
+// and both column passes in another, with boxSum's additions in boxSum's
+// order, so that the sums are bit-identical. It uses the local buffers
+// tmp and wa as the two row passes' scratch.
 func (lt *Lattice) boxSumsMoore1(sumW, sumWA []float64) {
 	L := lt.L
-	w, phen := lt.w[:L*L], lt.phen[:L*L]
 	tW, tA := lt.local.tmp[:L*L], lt.local.wa[:L*L]
-	// w·A as w·unit[A]: the same product, without an integer-to-float
-	// conversion (whose write of part of a register chains iterations).
-	unit := lt.unit
-	for o := 0; o < L*L; o += L {
-		rw, rp := w[o:o+L], phen[o:o+L]
-		ow, oa := tW[o:o+L], tA[o:o+L]
-		// out[x] = (row[x] + row[x+1]) + row[x−1], the missing terms
-		// dropped at the edges, as boxSum adds them.
-		prevW, prevA := rw[0], float64(rw[0]*unit[rp[0]&1])
-		curW, curA := rw[1], float64(rw[1]*unit[rp[1]&1])
-		ow[0], oa[0] = prevW+curW, prevA+curA
-		for x := 1; x < L-1; x++ {
-			nextW := rw[x+1]
-			nextA := float64(nextW * unit[rp[x+1]&1])
-			ow[x] = (curW + nextW) + prevW
-			oa[x] = (curA + nextA) + prevA
-			prevW, prevA, curW, curA = curW, curA, nextW, nextA
-		}
-		ow[L-1], oa[L-1] = curW+prevW, curA+prevA
-	}
+	lt.rowsMoore1(tW, tA)
 	for o := 0; o < L*L; o += L {
 		dW, dA := sumW[o:o+L], sumWA[o:o+L]
 		cW, cA := tW[o:o+L], tA[o:o+L]
@@ -1539,6 +1524,109 @@ func (lt *Lattice) boxSumsMoore1(sumW, sumWA []float64) {
 			}
 		}
 	}
+}
+
+// rowsMoore1 is the row pass of boxSum, radius 1 and bounded, of the
+// fitness w into tW and of w·A into tA (each L² long), in one loop.
+func (lt *Lattice) rowsMoore1(tW, tA []float64) {
+	L := lt.L
+	w, phen := lt.w[:L*L], lt.phen[:L*L]
+	tW, tA = tW[:L*L], tA[:L*L]
+	// w·A as w·unit[A]: the same product, without an integer-to-float
+	// conversion (whose write of part of a register chains iterations).
+	unit := lt.unit
+	for o := 0; o < L*L; o += L {
+		rw, rp := w[o:o+L], phen[o:o+L]
+		ow, oa := tW[o:o+L], tA[o:o+L]
+		// out[x] = (row[x] + row[x+1]) + row[x−1], the missing terms
+		// dropped at the edges, as boxSum adds them.
+		prevW, prevA := rw[0], float64(rw[0]*unit[rp[0]&1])
+		curW, curA := rw[1], float64(rw[1]*unit[rp[1]&1])
+		ow[0], oa[0] = prevW+curW, prevA+curA
+		for x := 1; x < L-1; x++ {
+			nextW := rw[x+1]
+			nextA := float64(nextW * unit[rp[x+1]&1])
+			ow[x] = (curW + nextW) + prevW
+			oa[x] = (curA + nextA) + prevA
+			prevW, prevA, curW, curA = curW, curA, nextW, nextA
+		}
+		ow[L-1], oa[L-1] = curW+prevW, curA+prevA
+	}
+}
+
+// ratioThreshold is the 32-bit threshold of probability q in [0, 1] (a q
+// a hair above 1 gives 2^32), as local selection converts it: through an
+// int64, whose conversion is one instruction (a uint64's is a branch and
+// two); rng.Threshold's range checks are not needed.
+func ratioThreshold(q float64) uint64 { return uint64(int64(float64(q*(1<<32)) + 0.5)) }
+
+// ratioBelow is lt32(u, ratioThreshold(WA/W)) for 0 ≤ WA ≤ W, W > 0
+// finite, without a division unless u lies within 2⁻¹⁰ of the boundary
+// (selectMoore1 gives the bounds).
+func ratioBelow(WA, W float64, u uint32) uint8 {
+	D := WA*0x1p32 - (float64(u)+0.5)*W
+	if math.Abs(D) <= W*0x1p-10 {
+		return lt32(u, ratioThreshold(WA/W))
+	}
+	return uint8(^math.Float64bits(D) >> 63) // D > 0
+}
+
+// selectMoore1 is selectLocal on the paper's 3×3 bounded blocks with
+// v = 1 and mean fitness (no vacancies): the offspring at s is A with
+// probability q = W_A(block)/W(block), drawn as selectLocal draws it (the
+// even site of a word on its low half) and with the same outcome, bit for
+// bit. The column pass is fused with the draws, over row-pass buffers with
+// a zero row above and below, so that every row's column sum is
+// (centre + above) + below, which is boxSum's sum (x + 0 = x for the
+// non-negative sums here).
+//
+// The draw avoids a division per site. Its outcome, u < T with
+// T = ⌊fl(fl(W_A/W)·2³² + 0.5)⌋, is that of u + ½ < ρ = 2³²·W_A/W unless
+// |ρ − (u + ½)| ≤ 2⁻²⁰ (the roundings of q and of the +0.5 move T's
+// boundary by at most ρ·2⁻⁵² + 2⁻²¹ < 2⁻²⁰, as ρ ≤ 2³²). The sign of
+// D = 2³²·W_A − (u + ½)·W, computed with an error below W·2⁻²⁰, decides
+// it whenever |D| > W·2⁻¹⁰; the rest (about one site in 500) divides as
+// selectLocal does.
+func (lt *Lattice) selectMoore1(r *rng.Xoshiro) int {
+	L, N := lt.L, lt.N
+	ls := lt.local
+	tW, tA := ls.tmp[:N+2*L], ls.wa[:N+2*L]
+	clear(tW[:L])
+	clear(tA[:L])
+	clear(tW[N+L:])
+	clear(tA[N+L:])
+	lt.rowsMoore1(tW[L:N+L], tA[L:N+L])
+	next := lt.next[:N]
+	count := 0
+	for s0 := 0; s0 < N; s0 += 2 * wordBlock {
+		s1 := min(s0+2*wordBlock, N)
+		words := lt.buf[:(s1-s0+1)/2]
+		r.Fill(words)
+		// Site s's block rows are tW[s], tW[s+L] (its own) and tW[s+2L].
+		up, mid, down := tW[s0:s1], tW[s0+L:s1+L], tW[s0+2*L:s1+2*L]
+		upA, midA, downA := tA[s0:s1], tA[s0+L:s1+L], tA[s0+2*L:s1+2*L]
+		out := next[s0:s1]
+		// Whole pairs of sites, a word each (the even site on the low
+		// half), then an odd site's low half.
+		n := len(out) &^ 1
+		up, mid, down = up[:n], mid[:n], down[:n]
+		upA, midA, downA = upA[:n], midA[:n], downA[:n]
+		for k := 0; k+1 < n; k += 2 {
+			u := words[k>>1]
+			a0 := ratioBelow((midA[k]+upA[k])+downA[k], (mid[k]+up[k])+down[k], uint32(u))
+			a1 := ratioBelow((midA[k+1]+upA[k+1])+downA[k+1], (mid[k+1]+up[k+1])+down[k+1], uint32(u>>32))
+			out[k], out[k+1] = a0, a1
+			count += int(a0) + int(a1)
+		}
+		if n < len(out) {
+			up, mid, down = tW[s0:s1], tW[s0+L:s1+L], tW[s0+2*L:s1+2*L]
+			upA, midA, downA = tA[s0:s1], tA[s0+L:s1+L], tA[s0+2*L:s1+2*L]
+			a := ratioBelow((midA[n]+upA[n])+downA[n], (mid[n]+up[n])+down[n], uint32(words[n/2]))
+			out[n] = a
+			count += int(a)
+		}
+	}
+	return count
 }
 
 // addShifted adds in[x+d] to out[x] for every x where x+d is in range, or
