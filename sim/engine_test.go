@@ -441,6 +441,39 @@ func TestRatioBelowMatchesDivision(t *testing.T) {
 	}
 }
 
+// TestInitBernoulliIsOneFill: initBernoulli's sites are those of the
+// literal rule on one Fill over all of them (two sites a word, the even
+// site's coin on the high half; an odd last site on its word's high
+// half), across the buffer's blocks and the eight-site stores' tails.
+func TestInitBernoulliIsOneFill(t *testing.T) {
+	buf := make([]uint64, 64)
+	for _, n := range []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 1001, 1024} {
+		for _, p := range []float64{0, 0.3, 0.5, 1} {
+			r := rng.New(uint64(n) + 3)
+			ref := *r
+			ph := make([]uint8, n)
+			got := initBernoulli(r, ph, p, buf)
+			words := make([]uint64, (n+1)/2)
+			ref.Fill(words)
+			thr, want := rng.Threshold(p), 0
+			for s := range n {
+				u := uint32(words[s/2] >> (32 * (1 - s%2)))
+				a := uint8(0)
+				if uint64(u) < thr {
+					a = 1
+				}
+				if ph[s] != a {
+					t.Fatalf("n = %d, p = %g: site %d is %d, the literal rule gives %d", n, p, s, ph[s], a)
+				}
+				want += int(a)
+			}
+			if got != want || *r != ref {
+				t.Fatalf("n = %d, p = %g: count %d, want %d (same stream after: %v)", n, p, got, want, *r == ref)
+			}
+		}
+	}
+}
+
 // TestPickInitiatorsBlocksAreOneFill: the initiation coins drawn a buffer
 // at a time are those of one Fill over the whole lattice, across block
 // edges (4,096 words: 262,144 sites at probability 1/2, 8,192 otherwise).

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 
 	"github.com/culturesim/culturesim/sim/rng"
 )
@@ -34,6 +36,10 @@ func lt32(u uint32, thr uint64) uint8 {
 	// u < thr, and its top bit says so without a branch.
 	return uint8((uint64(u) - thr) >> 63)
 }
+
+// bit32 is lt32 of u's low 32 bits, as a word: 1 when they fall below
+// thr.
+func bit32(u, thr uint64) uint64 { return (uint64(uint32(u)) - thr) >> 63 }
 
 // adopt is horizontal transmission's rule for one receiver: of phenotype
 // a, meeting a donor of phenotype d, it takes d's phenotype if they differ
@@ -70,7 +76,20 @@ func initBernoulli(r *rng.Xoshiro, ph []uint8, p float64, buf []uint64) int {
 		out := ph[i:end]
 		pairs := words[:len(out)/2]
 		out = out[:2*len(pairs)]
-		for k, u := range pairs {
+		// Four words (eight sites) at a time: eight 0/1 bytes, stored as
+		// one word and counted by its set bits.
+		k := 0
+		for ; k+4 <= len(pairs); k += 4 {
+			q := pairs[k : k+4 : k+4]
+			x := bit32(q[0]>>32, thr) | bit32(q[0], thr)<<8 |
+				bit32(q[1]>>32, thr)<<16 | bit32(q[1], thr)<<24 |
+				bit32(q[2]>>32, thr)<<32 | bit32(q[2], thr)<<40 |
+				bit32(q[3]>>32, thr)<<48 | bit32(q[3], thr)<<56
+			binary.LittleEndian.PutUint64(out[2*k:], x)
+			count += bits.OnesCount64(x)
+		}
+		for ; k < len(pairs); k++ {
+			u := pairs[k]
 			a, b := lt32(uint32(u>>32), thr), lt32(uint32(u), thr)
 			out[2*k], out[2*k+1] = a, b
 			count += int(a) + int(b)
