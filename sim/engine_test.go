@@ -401,6 +401,15 @@ func TestSelectMoore1MatchesDivision(t *testing.T) {
 			if got != wantA || !slices.Equal(lt.next, want) {
 				t.Fatalf("L = %d, generation %d: %d A offspring, want %d (offspring equal: %v)", side, gen, got, wantA, slices.Equal(lt.next, want))
 			}
+			// The sums themselves, bit for bit: a draw flips on a one-ulp
+			// change only once in about 2²¹ sites.
+			tW, tA := lt.local.tmp, lt.local.wa
+			for s := range N {
+				gw, ga := colMoore1(tW, tW[side:], tW[2*side:], s), colMoore1(tA, tA[side:], tA[2*side:], s)
+				if math.Float64bits(gw) != math.Float64bits(sumW[s]) || math.Float64bits(ga) != math.Float64bits(sumWA[s]) {
+					t.Fatalf("L = %d, site %d: block sums (%v, %v), boxSum's (%v, %v)", side, s, gw, ga, sumW[s], sumWA[s])
+				}
+			}
 			if *r != ref {
 				t.Fatalf("L = %d: selectMoore1 drew other words than one a pair of sites", side)
 			}
@@ -409,8 +418,8 @@ func TestSelectMoore1MatchesDivision(t *testing.T) {
 }
 
 // TestRatioBelowMatchesDivision: the division-free draw agrees with the
-// division's threshold on uniform ratios and on ratios placed at, and
-// within 2⁻³⁰ … 2⁻⁸ of, the boundary u + ½ of the 32-bit number u, with
+// division's threshold on uniform ratios and on ratios placed at the
+// boundary u + ½ of the 32-bit number u and 1 … 2¹⁴ ulps from it, with
 // the extremes 0 and 1 and u at both ends.
 func TestRatioBelowMatchesDivision(t *testing.T) {
 	r := rng.New(7)
@@ -426,13 +435,15 @@ func TestRatioBelowMatchesDivision(t *testing.T) {
 		W := 0.5 + 20*r.Float64()
 		u := uint32(r.Uint64())
 		check(W*r.Float64(), W, u)
-		for _, e := range []float64{0, 0x1p-30, 0x1p-22, 0x1p-20, 0x1p-12, 0x1p-10, 0x1p-9, 0x1p-8} {
-			for _, sign := range []float64{-1, 1} {
-				WA := (float64(u) + 0.5 + sign*e) * W / (1 << 32)
-				check(WA, W, u)
-				check(math.Nextafter(WA, 0), W, u)
-				check(math.Nextafter(WA, math.Inf(1)), W, u)
-			}
+		// WA at the boundary and 2^k ulps to either side: for u near
+		// 2³¹ one ulp moves 2³²·WA/W by about 2⁻²¹, so k up to 14
+		// crosses the rounding zone (≤ 3·2⁻²²) and the margin (2⁻¹⁰).
+		at := (float64(u) + 0.5) * W / (1 << 32)
+		check(at, W, u)
+		for k := range 15 {
+			step := float64(int(1)<<k) * (math.Nextafter(at, math.Inf(1)) - at)
+			check(at+step, W, u)
+			check(at-step, W, u)
 		}
 		check(0, W, u)
 		check(W, W, u)

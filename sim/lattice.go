@@ -413,7 +413,8 @@ func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
 // Bytes estimates the memory of a lattice of this configuration (a
 // network's, when Graph is set): SiteBytes a site, the neighbour lists of
 // the band along the sides (a graph's adjacency), and the selection
-// blocks that local selection builds from lists (every shape but Moore's).
+// blocks that local selection builds from lists (every shape but Moore's;
+// Moore's row buffers keep a spare row above and below, selectMoore1).
 // The layers a world may switch on (vacancies, lineages) add up to 11
 // bytes a site.
 func (c LatticeConfig) Bytes() int64 {
@@ -1560,9 +1561,9 @@ func (lt *Lattice) rowsMoore1(tW, tA []float64) {
 // two); rng.Threshold's range checks are not needed.
 func ratioThreshold(q float64) uint64 { return uint64(int64(float64(q*(1<<32)) + 0.5)) }
 
-// ratioBelow is lt32(u, ratioThreshold(WA/W)) for 0 ≤ WA ≤ W, W > 0
-// finite, without a division unless u lies within 2⁻¹⁰ of the boundary
-// (selectMoore1 gives the bounds).
+// ratioBelow is lt32(u, ratioThreshold(WA/W)) for 0 ≤ WA ≤ W, W normal
+// and W·2³² finite, without a division unless u lies within 2⁻¹⁰ of the
+// boundary (selectMoore1 gives the bounds; W = 0 divides, as before).
 func ratioBelow(WA, W float64, u uint32) uint8 {
 	D := WA*0x1p32 - (float64(u)+0.5)*W
 	if math.Abs(D) <= W*0x1p-10 {
@@ -1570,6 +1571,10 @@ func ratioBelow(WA, W float64, u uint32) uint8 {
 	}
 	return uint8(^math.Float64bits(D) >> 63) // D > 0
 }
+
+// colMoore1 is the block sum at k from the row-pass rows above, at and
+// below it: (centre + above) + below, boxSum's order.
+func colMoore1(up, mid, down []float64, k int) float64 { return (mid[k] + up[k]) + down[k] }
 
 // selectMoore1 is selectLocal on the paper's 3×3 bounded blocks with
 // v = 1 and mean fitness (no vacancies): the offspring at s is A with
@@ -1582,11 +1587,14 @@ func ratioBelow(WA, W float64, u uint32) uint8 {
 //
 // The draw avoids a division per site. Its outcome, u < T with
 // T = ⌊fl(fl(W_A/W)·2³² + 0.5)⌋, is that of u + ½ < ρ = 2³²·W_A/W unless
-// |ρ − (u + ½)| ≤ 2⁻²⁰ (the roundings of q and of the +0.5 move T's
-// boundary by at most ρ·2⁻⁵² + 2⁻²¹ < 2⁻²⁰, as ρ ≤ 2³²). The sign of
-// D = 2³²·W_A − (u + ½)·W, computed with an error below W·2⁻²⁰, decides
-// it whenever |D| > W·2⁻¹⁰; the rest (about one site in 500) divides as
-// selectLocal does.
+// |ρ − (u + ½)| ≤ 3·2⁻²²: the division's rounding moves ρ by at most
+// ρ·2⁻⁵³ ≤ 2⁻²¹ (ρ ≤ 2³²), the +0.5's by at most 2⁻²². In
+// D = 2³²·W_A − (u + ½)·W, the scaling and u + ½ are exact, the product
+// errs by at most W·2⁻²¹, and the subtraction's rounding keeps the sign;
+// so |D| > W·2⁻¹⁰ gives |ρ − (u + ½)| > 2⁻¹⁰ − 2⁻²¹, and D's sign is the
+// outcome. The rest (about one site in 500) divides as selectLocal does.
+// This needs W normal and W·2³² finite: a block's fitness sum lies in
+// [4(1 − c), 9(1 + b)], with c < 1.
 func (lt *Lattice) selectMoore1(r *rng.Xoshiro) int {
 	L, N := lt.L, lt.N
 	ls := lt.local
@@ -1613,15 +1621,14 @@ func (lt *Lattice) selectMoore1(r *rng.Xoshiro) int {
 		upA, midA, downA = upA[:n], midA[:n], downA[:n]
 		for k := 0; k+1 < n; k += 2 {
 			u := words[k>>1]
-			a0 := ratioBelow((midA[k]+upA[k])+downA[k], (mid[k]+up[k])+down[k], uint32(u))
-			a1 := ratioBelow((midA[k+1]+upA[k+1])+downA[k+1], (mid[k+1]+up[k+1])+down[k+1], uint32(u>>32))
+			a0 := ratioBelow(colMoore1(upA, midA, downA, k), colMoore1(up, mid, down, k), uint32(u))
+			a1 := ratioBelow(colMoore1(upA, midA, downA, k+1), colMoore1(up, mid, down, k+1), uint32(u>>32))
 			out[k], out[k+1] = a0, a1
 			count += int(a0) + int(a1)
 		}
-		if n < len(out) {
-			up, mid, down = tW[s0:s1], tW[s0+L:s1+L], tW[s0+2*L:s1+2*L]
-			upA, midA, downA = tA[s0:s1], tA[s0+L:s1+L], tA[s0+2*L:s1+2*L]
-			a := ratioBelow((midA[n]+upA[n])+downA[n], (mid[n]+up[n])+down[n], uint32(words[n/2]))
+		if n < len(out) { // an odd last site: a word's low half
+			s := s0 + n
+			a := ratioBelow(colMoore1(tA[s:], tA[s+L:], tA[s+2*L:], 0), colMoore1(tW[s:], tW[s+L:], tW[s+2*L:], 0), uint32(words[n/2]))
 			out[n] = a
 			count += int(a)
 		}
