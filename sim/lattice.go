@@ -414,7 +414,7 @@ func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
 // network's, when Graph is set): SiteBytes a site, the neighbour lists of
 // the band along the sides (a graph's adjacency), and the selection
 // blocks that local selection builds from lists (every shape but Moore's;
-// Moore's row buffers keep a spare row above and below, selectMoore1).
+// Moore's row buffers keep a spare row above and below, paddedRowsMoore1).
 // The layers a world may switch on (vacancies, lineages) add up to 11
 // bytes a site.
 func (c LatticeConfig) Bytes() int64 {
@@ -435,7 +435,7 @@ func (c LatticeConfig) Bytes() int64 {
 	case c.Selection == Local && c.Neighborhood != Moore:
 		b += 4 * (n*int64(k+2) + 1)
 	case c.Selection == Local:
-		b += 32 * int64(c.Side) // the row buffers' spare rows (selectMoore1)
+		b += 32 * int64(c.Side) // the row buffers' spare rows (paddedRowsMoore1)
 	}
 	return b
 }
@@ -1435,7 +1435,7 @@ func newLocalSel(lt *Lattice) *localSel {
 	// Box sums read w·A, A and a row buffer; sums from lists read the
 	// packed triples: each path allocates only its own.
 	if lt.box() {
-		// tmp and wa have a row to spare above and below (selectMoore1).
+		// tmp and wa have a row to spare above and below (paddedRowsMoore1).
 		pad := N + 2*lt.L
 		ls.wa, ls.a, ls.tmp = make([]float64, pad), make([]float64, N), make([]float64, pad)
 		ones := make([]float64, N)
@@ -1494,37 +1494,33 @@ func (lt *Lattice) boxSum(src, dst []float64) {
 }
 
 // boxSumsMoore1 is boxSum of the fitness w and of w·A, at once, for a
-// bounded lattice of radius 1: both row passes in one loop (rowsMoore1)
-// and both column passes in another, with boxSum's additions in boxSum's
-// order, so that the sums are bit-identical. It uses the local buffers
-// tmp and wa as the two row passes' scratch.
+// bounded lattice of radius 1: both row passes in one loop
+// (paddedRowsMoore1), then both column sums (colMoore1), with boxSum's
+// additions in boxSum's order, so that the sums are bit-identical.
 func (lt *Lattice) boxSumsMoore1(sumW, sumWA []float64) {
-	L := lt.L
-	tW, tA := lt.local.tmp[:L*L], lt.local.wa[:L*L]
-	lt.rowsMoore1(tW, tA)
-	for o := 0; o < L*L; o += L {
-		dW, dA := sumW[o:o+L], sumWA[o:o+L]
-		cW, cA := tW[o:o+L], tA[o:o+L]
-		switch {
-		case o == 0:
-			nW, nA := tW[L:2*L], tA[L:2*L]
-			for x := range dW {
-				dW[x], dA[x] = cW[x]+nW[x], cA[x]+nA[x]
-			}
-		case o == L*L-L:
-			pW, pA := tW[o-L:o], tA[o-L:o]
-			for x := range dW {
-				dW[x], dA[x] = cW[x]+pW[x], cA[x]+pA[x]
-			}
-		default:
-			pW, pA := tW[o-L:o], tA[o-L:o]
-			nW, nA := tW[o+L:o+2*L], tA[o+L:o+2*L]
-			for x := range dW {
-				dW[x] = (cW[x] + pW[x]) + nW[x]
-				dA[x] = (cA[x] + pA[x]) + nA[x]
-			}
-		}
+	L, N := lt.L, lt.N
+	tW, tA := lt.paddedRowsMoore1()
+	sumW, sumWA = sumW[:N], sumWA[:N]
+	for s := range sumW {
+		sumW[s] = colMoore1(tW[s:], tW[s+L:], tW[s+2*L:], 0)
+		sumWA[s] = colMoore1(tA[s:], tA[s+L:], tA[s+2*L:], 0)
 	}
+}
+
+// paddedRowsMoore1 forms the row passes of w and w·A (rowsMoore1) in the
+// local buffers tmp and wa, N + 2L long, with a zero row above and below:
+// site s's block rows are then t[s], t[s+L] (its own) and t[s+2L], and
+// every row's column sum is (centre + above) + below, which is boxSum's
+// (x + 0 = x for the non-negative sums here).
+func (lt *Lattice) paddedRowsMoore1() (tW, tA []float64) {
+	L, N := lt.L, lt.N
+	tW, tA = lt.local.tmp[:N+2*L], lt.local.wa[:N+2*L]
+	clear(tW[:L])
+	clear(tA[:L])
+	clear(tW[N+L:])
+	clear(tA[N+L:])
+	lt.rowsMoore1(tW[L:N+L], tA[L:N+L])
+	return tW, tA
 }
 
 // rowsMoore1 is the row pass of boxSum, radius 1 and bounded, of the
@@ -1580,10 +1576,8 @@ func colMoore1(up, mid, down []float64, k int) float64 { return (mid[k] + up[k])
 // v = 1 and mean fitness (no vacancies): the offspring at s is A with
 // probability q = W_A(block)/W(block), drawn as selectLocal draws it (the
 // even site of a word on its low half) and with the same outcome, bit for
-// bit. The column pass is fused with the draws, over row-pass buffers with
-// a zero row above and below, so that every row's column sum is
-// (centre + above) + below, which is boxSum's sum (x + 0 = x for the
-// non-negative sums here).
+// bit. The column sums are fused with the draws, over paddedRowsMoore1's
+// buffers.
 //
 // The draw avoids a division per site. Its outcome, u < T with
 // T = ⌊fl(fl(W_A/W)·2³² + 0.5)⌋, is that of u + ½ < ρ = 2³²·W_A/W unless
@@ -1597,20 +1591,13 @@ func colMoore1(up, mid, down []float64, k int) float64 { return (mid[k] + up[k])
 // [4(1 − c), 9(1 + b)], with c < 1.
 func (lt *Lattice) selectMoore1(r *rng.Xoshiro) int {
 	L, N := lt.L, lt.N
-	ls := lt.local
-	tW, tA := ls.tmp[:N+2*L], ls.wa[:N+2*L]
-	clear(tW[:L])
-	clear(tA[:L])
-	clear(tW[N+L:])
-	clear(tA[N+L:])
-	lt.rowsMoore1(tW[L:N+L], tA[L:N+L])
+	tW, tA := lt.paddedRowsMoore1()
 	next := lt.next[:N]
 	count := 0
 	for s0 := 0; s0 < N; s0 += 2 * wordBlock {
 		s1 := min(s0+2*wordBlock, N)
 		words := lt.buf[:(s1-s0+1)/2]
 		r.Fill(words)
-		// Site s's block rows are tW[s], tW[s+L] (its own) and tW[s+2L].
 		up, mid, down := tW[s0:s1], tW[s0+L:s1+L], tW[s0+2*L:s1+2*L]
 		upA, midA, downA := tA[s0:s1], tA[s0+L:s1+L], tA[s0+2*L:s1+2*L]
 		out := next[s0:s1]
