@@ -789,13 +789,11 @@ const (
 // the two neighbours (32 bits each), one for the two conversions.
 func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 	g := newGameRules[C](lt)
-	off := lt.off
-	k := uint32(len(off))
 	// With a power-of-two neighbourhood (8: Moore radius 1; 4: von
 	// Neumann radius 1) the top bits of each half-word pick a neighbour
 	// exactly; otherwise multiply-shift with rejection.
-	shift := uint(32 - bits.TrailingZeros32(k))
-	pow2 := k&(k-1) == 0
+	off, box := boxTable(lt.off)
+	k := newKernel16(&g, &off, lt.stride, lt.phen, cnt)
 	// A regular graph's lists have one length: node i's k-th neighbour
 	// is nbr[i·stride + k], drawn as an interior site's (the same numbers
 	// as edgeNeighbours would give).
@@ -815,14 +813,14 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 		pairs := lt.pairs[:2*len(batch)]
 		var touched C
 		switch {
-		case k > 0 && pow2 && lt.N <= touchAbove:
-			playBox(lt, r, batch, words, cnt, &g, off, shift) // small: one pass
+		case box && lt.N <= touchAbove:
+			playBox(lt, r, batch, words, cnt, &g, &off, k) // small: one pass
 			continue
 		case stride > 0 && spow2 && lt.N <= touchAbove:
-			playStride(lt, batch, words, cnt, &g, lt.nbr, int(stride), sshift)
+			playStride(lt, batch, words, cnt, &g, lt.nbr, int(stride), sshift, k)
 			continue
-		case k > 0 && pow2:
-			touched = drawBox(lt, r, batch, words, pairs, cnt, off, shift)
+		case box:
+			touched = drawBox(lt, r, batch, words, pairs, cnt, &off)
 		case stride > 0 && spow2:
 			touched = drawStride(lt, batch, words, pairs, cnt, int(stride), sshift)
 		default:
@@ -877,25 +875,14 @@ func convert(phen []uint8, i, d int32, a, e uint8, v uint64, thrT *[2]uint64) {
 }
 
 // playBox is drawBox and meetAll in one pass, for a lattice small enough
-// to stay in the cache. Interior sites run in an inner loop without
-// calls, so that its values stay in registers; an edge site leaves it
-// for edgeNeighbours and re-enters.
-func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, cnt []C, g *gameRules[C], off []int32, shift uint) {
+// to stay in the cache. Runs of interior sites go to playInterior, a
+// loop that needs no lattice and no generator, so that its values stay in
+// registers; an edge site leaves it for edgeNeighbours and re-enters.
+func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, cnt []C, g *gameRules[C], off *[8]int32, k *kernel16) {
 	phen := lt.phen
-	edge := edgeBit[C]()
 	words = words[:2*len(batch)]
 	for n := 0; n < len(batch); n++ {
-		for ; n < len(batch); n++ {
-			i := batch[n]
-			if cnt[i]&edge != 0 {
-				break
-			}
-			j, d := boxOffsets(i, words[2*n], off, shift)
-			a := phen[i] & 1
-			g.game(cnt, i, j, a, phen[j]&1)
-			convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
-		}
-		if n == len(batch) {
+		if n = runInterior(phen, cnt, batch, words, n, off, g, k); n == len(batch) {
 			break
 		}
 		i := batch[n]
@@ -906,16 +893,54 @@ func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 	}
 }
 
-// boxOffsets is an interior site i's partner and donor from word u on a
-// lattice whose full neighbourhood has a power-of-two size: i + off[top
-// bits] of each half. (An edge site's come from edgeNeighbours instead.)
-func boxOffsets(i int32, u uint64, off []int32, shift uint) (j, d int32) {
-	return i + off[(u>>32)>>(shift&63)], i + off[uint64(uint32(u))>>(shift&63)]
+// playInterior plays batch[n:] in order while its initiators are
+// interior sites and returns the index of the first that is not, or
+// len(batch).
+func playInterior[C counter](phen []uint8, cnt []C, batch []int32, words []uint64, n int, off *[8]int32, g *gameRules[C]) int {
+	edge := edgeBit[C]()
+	for ; n < len(batch) && 2*n+1 < len(words); n++ {
+		i := batch[n]
+		if cnt[i]&edge != 0 {
+			return n
+		}
+		j, d := boxOffsets(i, words[2*n], off)
+		a := phen[i] & 1
+		g.game(cnt, i, j, a, phen[j]&1)
+		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
+	}
+	return n
+}
+
+// boxOffsets is an interior site i's partner and donor from word u, on a
+// lattice whose full neighbourhood has 8 or 4 sites: i + off[top three
+// bits] of each half, off holding each of 4 offsets twice. (An edge
+// site's come from edgeNeighbours instead.)
+func boxOffsets(i int32, u uint64, off *[8]int32) (j, d int32) {
+	return i + off[u>>61], i + off[uint32(u)>>29]
+}
+
+// boxTable spreads a power-of-two neighbourhood of at most 8 offsets over
+// 8 entries, so that the top three bits of a half-word pick the neighbour
+// its top log₂ k bits pick. ok is false for any other neighbourhood.
+func boxTable(off []int32) (t [8]int32, ok bool) {
+	k := len(off)
+	if k == 0 || k > 8 || k&(k-1) != 0 {
+		return t, false
+	}
+	drop := 3 - bits.TrailingZeros(uint(k))
+	for x := range t {
+		t[x] = off[x>>drop]
+	}
+	return t, true
 }
 
 // playStride is drawStride and meetAll in one pass, for a small graph.
-func playStride[C counter](lt *Lattice, batch []int32, words []uint64, cnt []C, g *gameRules[C], nbr []int32, stride int, shift uint) {
-	phen := lt.phen
+func playStride[C counter](lt *Lattice, batch []int32, words []uint64, cnt []C, g *gameRules[C], nbr []int32, stride int, shift uint, k *kernel16) {
+	runStride(lt.phen, cnt, batch, words[:2*len(batch)], nbr, stride, shift, g, k)
+}
+
+// playStrideRun plays a batch on a regular graph of power-of-two degree.
+func playStrideRun[C counter](phen []uint8, cnt []C, batch []int32, words []uint64, nbr []int32, stride int, shift uint, g *gameRules[C]) {
 	words = words[:2*len(batch)]
 	for n, i := range batch {
 		j, d := strideOffsets(nbr, i, words[2*n], stride, shift)
@@ -948,13 +973,13 @@ func touch[C counter](phen []uint8, cnt []C, i, j, d int32) C {
 // lattice above touchAbove sites whose full neighbourhood has a
 // power-of-two size: an interior site's neighbours are i + off[top bits],
 // an edge site's come from its list.
-func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C, off []int32, shift uint) C {
+func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, pairs []int32, cnt []C, off *[8]int32) C {
 	phen := lt.phen
 	edge := edgeBit[C]()
 	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
 	var t C
 	for n, i := range batch {
-		j, d := boxOffsets(i, words[2*n], off, shift)
+		j, d := boxOffsets(i, words[2*n], off)
 		if cnt[i]&edge != 0 {
 			j, d = lt.edgeNeighbours(r, i, words[2*n])
 		}

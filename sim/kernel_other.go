@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package sim
+
+// kernelAsm reports that no assembly kernel exists here: the play loops
+// run their Go forms.
+const kernelAsm = false
+
+func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64, k *kernel16) int {
+	panic("sim: no assembly kernel on this platform")
+}
+
+func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, words *uint64, k *kernel16) {
+	panic("sim: no assembly kernel on this platform")
+}
