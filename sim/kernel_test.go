@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"testing"
 
@@ -75,6 +76,40 @@ func TestKernelsMatchGo(t *testing.T) {
 					t.Fatal("the kernel left the generator elsewhere")
 				}
 			})
+		}
+	}
+}
+
+// TestBitsToSites compares bitsToSites with the loop it replaces, one set
+// bit at a time, on random and extreme bit strings.
+func TestBitsToSites(t *testing.T) {
+	r := rng.New(3)
+	for trial := range 200 {
+		words := make([]uint64, 1+trial%9)
+		r.Fill(words)
+		switch trial % 4 {
+		case 1:
+			clear(words)
+		case 2:
+			for k := range words {
+				words[k] = ^uint64(0)
+			}
+		case 3:
+			words[len(words)-1] &= 1<<(trial%64) - 1
+		}
+		base := int32(trial * 1000)
+		var want []int32
+		for w, u := range words {
+			for ; u != 0; u &= u - 1 {
+				want = append(want, base+int32(w*64+bits.TrailingZeros64(u)))
+			}
+		}
+		pre := []int32{-1, -2}
+		sites := make([]int32, len(pre), len(pre)+64*len(words)+7)
+		copy(sites, pre)
+		m := bitsToSites(words, base, sites, len(pre))
+		if got := sites[:m]; !slices.Equal(got[:2], pre) || !slices.Equal(got[2:], want) {
+			t.Fatalf("trial %d: got %v, want %v after %v", trial, got, want, pre)
 		}
 	}
 }

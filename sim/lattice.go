@@ -315,7 +315,8 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		L: L, N: N, nOcc: N, home: home,
 		phen: make([]uint8, N), next: make([]uint8, N),
 		w:          make([]float64, N),
-		initiators: make([]int32, N),
+		initiators: make([]int32, N, N+8), // bitsToSites writes up to 7 past the last
+
 		// Random words, drawn in blocks: up to four an initiator in a
 		// block of the layered loop (exposure and feed); the initiation
 		// coins and global selection's offspring take the buffer's
@@ -743,12 +744,7 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 			words := lt.buf[:(s1-s0+63)/64]
 			r.Fill(words)
 			words[len(words)-1] &= ^uint64(0) >> (uint(len(words)*64-(s1-s0)) & 63) // no sites past s1 (a no-op but in the last block)
-			for w, bitsLeft := range words {
-				for ; bitsLeft != 0; bitsLeft &= bitsLeft - 1 {
-					init[m] = int32(s0 + w*64 + bits.TrailingZeros64(bitsLeft))
-					m++
-				}
-			}
+			m = bitsToSites(words, int32(s0), init, m)
 		}
 		return m
 	}
@@ -765,6 +761,42 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 	}
 	return m
 }
+
+// bitsToSites appends to sites[:m], in order, base + k for every set bit
+// k of the bit string words (bit k of words[k/64]) and returns the new
+// length. It writes whole bytes' worth of entries, the set bits' sites
+// first, so that sites needs room for 7 entries past its last.
+func bitsToSites(words []uint64, base int32, sites []int32, m int) int {
+	sites = sites[:cap(sites)]
+	for _, u := range words {
+		for b := int32(0); b < 64; b += 8 {
+			x := uint8(u >> b)
+			t := &byteSites[x]
+			dst := (*[8]int32)(sites[m : m+8])
+			at := base + b
+			dst[0], dst[1], dst[2], dst[3] = at+t[0], at+t[1], at+t[2], at+t[3]
+			dst[4], dst[5], dst[6], dst[7] = at+t[4], at+t[5], at+t[6], at+t[7]
+			m += bits.OnesCount8(x)
+		}
+		base += 64
+	}
+	return m
+}
+
+// byteSites[x] lists the set bits of byte x in increasing order, then
+// zeros.
+var byteSites = func() (t [256][8]int32) {
+	for x := range t {
+		k := 0
+		for b := range 8 {
+			if x>>b&1 != 0 {
+				t[x][k] = int32(b)
+				k++
+			}
+		}
+	}
+	return t
+}()
 
 // Per-site game counters are packed in one uint64, so that a game updates
 // each player with one add (of inc[self<<1 | partner]). They count games
