@@ -17,3 +17,11 @@ func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64,
 //
 //go:noescape
 func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, words *uint64, k *kernel16)
+
+// fitnessRun16 is the four-lane loop of fitness's table path over the
+// first n sites (n a multiple of 4), from and back into lanes (W's four
+// sums, then W_A's); tab and clampTab hold tabLen entries each. A counter
+// out of their range stops it with clamped = −1.
+//
+//go:noescape
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int)

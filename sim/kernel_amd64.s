@@ -117,3 +117,80 @@ sloop:
 
 sdone:
 	RET
+
+// SITE is one site of fitnessRun16's four-site step: the counter at
+// byte offset co, the phenotype at po and the fitness slot at wo, the
+// site's lanes W and A. f = tab[counter]; w = f; W += f; A += f for an A
+// site (f's bits masked by −p, +0 for a B site); nA += p; clamped +=
+// clampTab[counter]; a counter past the tables (R14 entries) leaves for
+// fbad. Registers: SI cnt, DI phen, R8 tab, R9 clampTab, R10 w, BX the
+// first site of the step, R11 nA, R12 clamped.
+#define SITE(co, po, wo, W, A) \
+	MOVWLZX co(SI)(BX*2), AX \
+	ANDL    $0x7fff, AX \
+	CMPQ    AX, R14 \
+	JAE     fbad \
+	MOVSD   (R8)(AX*8), X8 \
+	MOVQ    (R8)(AX*8), DX \
+	MOVSD   X8, wo(R10)(BX*8) \
+	ADDSD   X8, W \
+	MOVBLZX po(DI)(BX*1), R13 \
+	ANDL    $1, R13 \
+	ADDQ    R13, R11 \
+	NEGQ    R13 \
+	ANDQ    R13, DX \
+	MOVQ    DX, X9 \
+	ADDSD   X9, A \
+	MOVBLZX (R9)(AX*1), R13 \
+	ADDQ    R13, R12
+
+// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int)
+TEXT ·fitnessRun16(SB), NOSPLIT, $0-80
+	MOVQ  cnt+0(FP), SI
+	MOVQ  phen+8(FP), DI
+	MOVQ  n+16(FP), CX
+	MOVQ  tab+24(FP), R8
+	MOVQ  clampTab+32(FP), R9
+	MOVQ  tabLen+40(FP), R14
+	MOVQ  w+48(FP), R10
+	MOVQ  lanes+56(FP), AX
+	MOVSD 0(AX), X0
+	MOVSD 8(AX), X1
+	MOVSD 16(AX), X2
+	MOVSD 24(AX), X3
+	MOVSD 32(AX), X4
+	MOVSD 40(AX), X5
+	MOVSD 48(AX), X6
+	MOVSD 56(AX), X7
+	XORQ  BX, BX
+	XORQ  R11, R11
+	XORQ  R12, R12
+	CMPQ  BX, CX
+	JAE   fdone
+
+floop:
+	SITE(0, 0, 0, X0, X4)
+	SITE(2, 1, 8, X1, X5)
+	SITE(4, 2, 16, X2, X6)
+	SITE(6, 3, 24, X3, X7)
+	ADDQ $4, BX
+	CMPQ BX, CX
+	JB   floop
+
+fdone:
+	MOVQ  lanes+56(FP), AX
+	MOVSD X0, 0(AX)
+	MOVSD X1, 8(AX)
+	MOVSD X2, 16(AX)
+	MOVSD X3, 24(AX)
+	MOVSD X4, 32(AX)
+	MOVSD X5, 40(AX)
+	MOVSD X6, 48(AX)
+	MOVSD X7, 56(AX)
+	MOVQ  R11, nA+64(FP)
+	MOVQ  R12, clamped+72(FP)
+	RET
+
+fbad:
+	MOVQ $-1, clamped+72(FP)
+	RET

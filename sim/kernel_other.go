@@ -13,3 +13,7 @@ func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64,
 func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, words *uint64, k *kernel16) {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int) {
+	panic("sim: no assembly kernel on this platform")
+}

@@ -32,6 +32,8 @@ func TestKernelsMatchGo(t *testing.T) {
 			}
 		}
 	}
+	// "sum" fitness clamps negative values (the kernel counts them).
+	shapes = append(shapes, shape{"L37-sum", LatticeConfig{Side: 37, Fitness: FitnessSum}})
 	for _, k := range []int{2, 4, 8} {
 		g, err := randomRegular(500, k, rng.New(uint64(k)))
 		if err != nil {
@@ -41,11 +43,12 @@ func TestKernelsMatchGo(t *testing.T) {
 	}
 	params := fig4cParams
 	params.TA, params.TB = 0.3, 0.65 // unequal, so that a swapped threshold shows
+	params.C = 0.6                   // so that "sum" fitness goes negative
 	for _, s := range shapes {
 		for _, sel := range []Selection{Global, Local} {
 			s.cfg.Selection = sel
 			t.Run(s.name+"-"+sel.String(), func(t *testing.T) {
-				run := func(on bool) (phen [][]uint8, cnt [][]uint16, next uint64) {
+				run := func(on bool) (phen [][]uint8, cnt [][]uint16, fit [][]float64, stats []GenStats, next uint64) {
 					kernelOn = on
 					defer func() { kernelOn = kernelAsm }()
 					r := rng.New(7)
@@ -59,17 +62,24 @@ func TestKernelsMatchGo(t *testing.T) {
 					}
 					for range 40 {
 						lt.repolymorph(r)
-						lt.Step(r)
+						stats = append(stats, lt.Step(r))
 						phen = append(phen, slices.Clone(lt.Phenotypes()))
 						cnt = append(cnt, slices.Clone(lt.cnt16))
+						fit = append(fit, slices.Clone(lt.w))
 					}
-					return phen, cnt, r.Uint64()
+					return phen, cnt, fit, stats, r.Uint64()
 				}
-				pA, cA, rA := run(true)
-				pG, cG, rG := run(false)
+				pA, cA, fA, sA, rA := run(true)
+				pG, cG, fG, sG, rG := run(false)
+				if s.cfg.Fitness == FitnessSum && !slices.ContainsFunc(sA, func(st GenStats) bool { return st.Clamped > 0 }) {
+					t.Fatal(`"sum" fitness never clamped: the case tests nothing`)
+				}
 				for g := range pA {
 					if !slices.Equal(pA[g], pG[g]) || !slices.Equal(cA[g], cG[g]) {
 						t.Fatalf("generation %d: the kernel's phenotypes or counters differ from Go's", g)
+					}
+					if !slices.Equal(fA[g], fG[g]) || sA[g] != sG[g] {
+						t.Fatalf("generation %d: the kernel's fitness or statistics differ from Go's: %+v, %+v", g, sA[g], sG[g])
 					}
 				}
 				if rA != rG {
@@ -112,4 +122,18 @@ func TestBitsToSites(t *testing.T) {
 			t.Fatalf("trial %d: got %v, want %v after %v", trial, got, want, pre)
 		}
 	}
+}
+
+// TestFitnessKernelStopsAtBadCounter: a counter past the fitness table
+// makes the kernel hand over to the Go loop, which meets it as a bounds
+// error instead of reading outside the table.
+func TestFitnessKernelStopsAtBadCounter(t *testing.T) {
+	lt := newLattice(fig4cParams, LatticeConfig{Side: 20}, 0.5, 400, 0, rng.New(1))
+	lt.cnt16[201] = uint16(len(lt.fitTab)) // one past the table
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no bounds error for a counter past the table")
+		}
+	}()
+	lt.fitness()
 }

@@ -1245,6 +1245,18 @@ func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 		// break the floating-point add chain.
 		var w0, w1, w2, w3, a0, a1, a2, a3 float64
 		s := 0
+		if n := len(cnt) &^ 3; kernelOn && n > 0 && len(clampTab) == len(tab) {
+			// The kernel checks each counter against the tables' length
+			// and stops, reporting −1, at one out of range: the Go loop
+			// then starts over and meets it as a bounds error.
+			var lanes [8]float64
+			nA, clamped = fitnessRun16(&cnt[0], &phen[0], n, &tab[0], &clampTab[0], len(tab), &w[0], &lanes)
+			w0, w1, w2, w3, a0, a1, a2, a3 = lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]
+			s = n
+			if clamped < 0 {
+				w0, w1, w2, w3, a0, a1, a2, a3, nA, clamped, s = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+			}
+		}
 		for ; s+4 <= len(cnt); s += 4 {
 			c0, c1, c2, c3 := cnt[s]&idx, cnt[s+1]&idx, cnt[s+2]&idx, cnt[s+3]&idx
 			f0, f1, f2, f3 := tab[c0], tab[c1], tab[c2], tab[c3]
@@ -1333,8 +1345,8 @@ func (lt *Lattice) initCounters() {
 	}
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
-	// One entry past the G³ counters, of fitness 0, is an empty site's.
 	lt.cntEmpty = g * g * g
+	// One entry past the G³ counters, of fitness 0, is an empty site's.
 	lt.fitTab = make([]float64, G*G*G+1)
 	lt.clampTab = make([]uint8, G*G*G+1)
 	for aA := range G {
