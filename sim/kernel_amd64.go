@@ -25,3 +25,14 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 //
 //go:noescape
 func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int)
+
+// rowsRun is rowsMoore1's row pass over the n sites of rows of L ≥ 2.
+//
+//go:noescape
+func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64)
+
+// selectRun is selectMoore1's loop over the first n sites of a block (n
+// even) and returns how many offspring are A.
+//
+//go:noescape
+func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int

@@ -194,3 +194,167 @@ fdone:
 fbad:
 	MOVQ $-1, clamped+72(FP)
 	RET
+
+// func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64)
+//
+// rowsMoore1's row pass over n sites, rows of L ≥ 2: tW[x] = (w[x] +
+// w[x+1]) + w[x−1] with the missing terms dropped at a row's ends, and
+// tA the same of w·unit[A]. Registers: SI w, DI phen, R8 unit, R9 tW,
+// R10 tA, CX L, R11 n, BX the row's first site, DX the site, R12 the
+// row's last; X0/X1 the previous site's w and w·A, X2/X3 this one's,
+// X4/X5 the next one's.
+TEXT ·rowsRun(SB), NOSPLIT, $0-56
+	MOVQ w+0(FP), SI
+	MOVQ phen+8(FP), DI
+	MOVQ unit+16(FP), R8
+	MOVQ L+24(FP), CX
+	MOVQ n+32(FP), R11
+	MOVQ tW+40(FP), R9
+	MOVQ tA+48(FP), R10
+	XORQ BX, BX
+
+rowloop:
+	CMPQ    BX, R11
+	JAE     rdone
+	MOVBLZX (DI)(BX*1), AX
+	ANDL    $1, AX
+	MOVSD   (SI)(BX*8), X0
+	MOVAPS  X0, X1
+	MULSD   (R8)(AX*8), X1
+	MOVBLZX 1(DI)(BX*1), AX
+	ANDL    $1, AX
+	MOVSD   8(SI)(BX*8), X2
+	MOVAPS  X2, X3
+	MULSD   (R8)(AX*8), X3
+	MOVAPS  X0, X6
+	ADDSD   X2, X6
+	MOVSD   X6, (R9)(BX*8)
+	MOVAPS  X1, X7
+	ADDSD   X3, X7
+	MOVSD   X7, (R10)(BX*8)
+	LEAQ    1(BX), DX
+	LEAQ    -1(BX)(CX*1), R12
+
+inner:
+	CMPQ    DX, R12
+	JAE     rowend
+	MOVBLZX 1(DI)(DX*1), AX
+	ANDL    $1, AX
+	MOVSD   8(SI)(DX*8), X4
+	MOVAPS  X4, X5
+	MULSD   (R8)(AX*8), X5
+	MOVAPS  X2, X6
+	ADDSD   X4, X6
+	ADDSD   X0, X6
+	MOVSD   X6, (R9)(DX*8)
+	MOVAPS  X3, X7
+	ADDSD   X5, X7
+	ADDSD   X1, X7
+	MOVSD   X7, (R10)(DX*8)
+	MOVAPS  X2, X0
+	MOVAPS  X3, X1
+	MOVAPS  X4, X2
+	MOVAPS  X5, X3
+	INCQ    DX
+	JMP     inner
+
+rowend:
+	MOVAPS X2, X6
+	ADDSD  X0, X6
+	MOVSD  X6, (R9)(DX*8)
+	MOVAPS X3, X7
+	ADDSD  X1, X7
+	MOVSD  X7, (R10)(DX*8)
+	ADDQ   CX, BX
+	JMP    rowloop
+
+rdone:
+	RET
+
+// SEL is one site of selectRun's pair: the block sums at word offset wo
+// (W_A into X0, W into X1, each (centre + above) + below), then the
+// offspring from the 32-bit number in AX as ratioBelow draws it, into
+// the byte at oo of out, and added to the count. slow and done are the
+// expansion's labels. Registers: SI up, DI mid, R8 down, R9 upA, R10
+// midA, R11 downA, R13 out, BX the pair's first site, R14 the count;
+// X10 2³², X11 ½, X12 2⁻¹⁰, X13 the mask of all but the sign. (The
+// XORPS cuts CVTSQ2SD's dependence on X2's old upper half, which would
+// chain every site to the one before.)
+#define SEL(wo, oo, slow, done) \
+	MOVSD     wo(R10)(BX*8), X0 \
+	ADDSD     wo(R9)(BX*8), X0 \
+	ADDSD     wo(R11)(BX*8), X0 \
+	MOVSD     wo(DI)(BX*8), X1 \
+	ADDSD     wo(SI)(BX*8), X1 \
+	ADDSD     wo(R8)(BX*8), X1 \
+	XORPS     X2, X2 \
+	CVTSQ2SD  AX, X2 \
+	ADDSD     X11, X2 \
+	MULSD     X1, X2 \
+	MOVAPS    X0, X3 \
+	MULSD     X10, X3 \
+	SUBSD     X2, X3 \
+	MOVAPS    X3, X4 \
+	ANDPD     X13, X4 \
+	MOVAPS    X1, X5 \
+	MULSD     X12, X5 \
+	MOVQ      X4, DX \
+	MOVQ      X5, R15 \
+	CMPQ      DX, R15 \
+	JLS       slow \
+	MOVQ      X3, DX \
+	NOTQ      DX \
+	SHRQ      $63, DX \
+	JMP       done \
+slow: \
+	DIVSD     X1, X0 \
+	MULSD     X10, X0 \
+	ADDSD     X11, X0 \
+	CVTTSD2SQ X0, DX \
+	SUBQ      DX, AX \
+	SHRQ      $63, AX \
+	MOVQ      AX, DX \
+done: \
+	MOVB      DX, oo(R13)(BX*1) \
+	ADDQ      DX, R14
+
+// func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+//
+// selectMoore1's loop over n sites (n even), a word a pair, the even
+// site on its low half; it returns the A offspring.
+TEXT ·selectRun(SB), NOSPLIT, $0-80
+	MOVQ up+0(FP), SI
+	MOVQ mid+8(FP), DI
+	MOVQ down+16(FP), R8
+	MOVQ upA+24(FP), R9
+	MOVQ midA+32(FP), R10
+	MOVQ downA+40(FP), R11
+	MOVQ words+48(FP), R12
+	MOVQ out+56(FP), R13
+	MOVQ n+64(FP), CX
+	MOVQ $0x41F0000000000000, AX
+	MOVQ AX, X10
+	MOVQ $0x3FE0000000000000, AX
+	MOVQ AX, X11
+	MOVQ $0x3F50000000000000, AX
+	MOVQ AX, X12
+	MOVQ $0x7FFFFFFFFFFFFFFF, AX
+	MOVQ AX, X13
+	XORQ BX, BX
+	XORQ R14, R14
+	CMPQ BX, CX
+	JAE  seldone
+
+selloop:
+	MOVL (R12), AX
+	SEL(0, 0, slow0, done0)
+	MOVL 4(R12), AX
+	SEL(8, 1, slow1, done1)
+	ADDQ $8, R12
+	ADDQ $2, BX
+	CMPQ BX, CX
+	JB   selloop
+
+seldone:
+	MOVQ R14, ret+72(FP)
+	RET

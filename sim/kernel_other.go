@@ -17,3 +17,11 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int) {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64) {
+	panic("sim: no assembly kernel on this platform")
+}
+
+func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int {
+	panic("sim: no assembly kernel on this platform")
+}

@@ -1601,6 +1601,10 @@ func (lt *Lattice) rowsMoore1(tW, tA []float64) {
 	// w·A as w·unit[A]: the same product, without an integer-to-float
 	// conversion (whose write of part of a register chains iterations).
 	unit := lt.unit
+	if kernelOn {
+		rowsRun(&w[0], &phen[0], &lt.unit, L, L*L, &tW[0], &tA[0])
+		return
+	}
 	for o := 0; o < L*L; o += L {
 		rw, rp := w[o:o+L], phen[o:o+L]
 		ow, oa := tW[o:o+L], tA[o:o+L]
@@ -1675,7 +1679,12 @@ func (lt *Lattice) selectMoore1(r *rng.Xoshiro) int {
 		n := len(out) &^ 1
 		up, mid, down = up[:n], mid[:n], down[:n]
 		upA, midA, downA = upA[:n], midA[:n], downA[:n]
-		for k := 0; k+1 < n; k += 2 {
+		k := 0
+		if kernelOn && n > 0 {
+			count += selectRun(&up[0], &mid[0], &down[0], &upA[0], &midA[0], &downA[0], &words[0], &out[0], n)
+			k = n
+		}
+		for ; k+1 < n; k += 2 {
 			u := words[k>>1]
 			a0 := ratioBelow(colMoore1(upA, midA, downA, k), colMoore1(up, mid, down, k), uint32(u))
 			a1 := ratioBelow(colMoore1(upA, midA, downA, k+1), colMoore1(up, mid, down, k+1), uint32(u>>32))
