@@ -129,6 +129,21 @@
 // its swaps, for the same reason. None of this changes a single random
 // number: the goldens stand.
 //
+// # Assembly kernels
+//
+// On amd64 the hottest loops over uint16 counters run as assembly
+// (kernel_amd64.s): play's interior runs on box lattices and its loop on
+// regular graphs of power-of-two degree, fitness's four-lane table loop,
+// and local selection's row pass and draws on the paper's blocks. Each
+// transcribes a Go loop that stays beside it (for every other platform,
+// for -tags purego, and as the reference), with the same operations in
+// the same order, so that results are the same bytes on either;
+// TestKernelsMatchGo and TestSelectRunAtTheBoundary hold them to it. The
+// kernels trust the lattice's shape: an interior site's neighbours by
+// its offsets lie inside, and every initiator and neighbour is a site.
+// The fitness kernel checks each counter against its table, and on one
+// out of range hands over to the Go loop, whose bounds check reports it.
+//
 // # A world's generation
 //
 // Random numbers are drawn in this order from one stream:
