@@ -316,7 +316,6 @@ func newLattice(p model.Params, cfg LatticeConfig, initialA float64, agents int,
 		phen: make([]uint8, N), next: make([]uint8, N),
 		w:          make([]float64, N),
 		initiators: make([]int32, N, N+8), // bitsToSites writes up to 7 past the last
-
 		// Random words, drawn in blocks: up to four an initiator in a
 		// block of the layered loop (exposure and feed); the initiation
 		// coins and global selection's offspring take the buffer's
@@ -1345,8 +1344,8 @@ func (lt *Lattice) initCounters() {
 	}
 	g := uint64(G)
 	lt.inc = [4]uint64{0: 1, 1: 1 + g, 2: 1 + g*g, 3: 1 + g + g*g}
-	lt.cntEmpty = g * g * g
 	// One entry past the G³ counters, of fitness 0, is an empty site's.
+	lt.cntEmpty = g * g * g
 	lt.fitTab = make([]float64, G*G*G+1)
 	lt.clampTab = make([]uint8, G*G*G+1)
 	for aA := range G {
