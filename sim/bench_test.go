@@ -28,6 +28,16 @@ func benchLattice(b *testing.B, cfg LatticeConfig) {
 		lt.Step(r)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(lt.N), "ns/site")
+	if bp := lt.bands; bp != nil {
+		// Banded play: the share of the last round's initiators that
+		// band edges deferred (pass 1) and deferred again (pass 2).
+		m := 0
+		for _, l := range bp.lists {
+			m += len(l)
+		}
+		b.ReportMetric(100*float64(bp.deferred[0])/float64(m), "%deferred")
+		b.ReportMetric(100*float64(bp.deferred[1])/float64(m), "%deferred-twice")
+	}
 }
 
 // BenchmarkWellMixedGeneration: ≤ 4 ns per agent per generation at

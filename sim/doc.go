@@ -129,6 +129,22 @@
 // its swaps, for the same reason. None of this changes a single random
 // number: the goldens stand.
 //
+// A box lattice (Moore or von Neumann radius 1) whose phenotypes and
+// counters outgrow two bands of bandBytes (L ≥ 836 with 16-bit counters)
+// plays its rounds by bands of rows instead (bands.go): one pass draws
+// every initiator's partner and donor in sequence order and files it
+// under its band; each band then plays its list in order, deferring the
+// initiators that touch a row another band reaches, or a site a deferred
+// one touched; the deferred ones play on bands shifted by half a band,
+// and what those defer again plays last, in sequence order. Initiators
+// whose sites are disjoint commute, and every pair that shares a site
+// keeps its order, so the round is the sequential one, bit for bit
+// (TestBandsMatchPlay). Each band's state stays in the L2 cache while it
+// plays. Its lists take 16 bytes an initiator, and room for a quarter
+// more deferred (about 10 bytes a site at the paper's initiation 1/2),
+// and its marks a bit a site (bandsBytes, counted by
+// LatticeConfig.Bytes).
+//
 // # Assembly kernels
 //
 // On amd64 the hottest loops over uint16 counters run as assembly

@@ -245,7 +245,12 @@ func TestDeterminismAndNoAllocations(t *testing.T) {
 	lt, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50}, 0.5, r)
 	w, _ := NewWellMixed(recursionCases[2].p, 10001, 0.5, r)
 	loc, _ := NewLattice(fig4cParams, LatticeConfig{Side: 50, Selection: Local, Neighborhood: VonNeumann}, 0.5, r)
-	for name, pop := range map[string]Population{"lattice": lt, "well-mixed": w, "local vN lattice": loc} {
+	banded, _ := NewLattice(fig4cParams, LatticeConfig{Side: 1000}, 0.5, r) // bands.go
+	banded.Step(r)
+	if banded.bands == nil {
+		t.Fatal("L = 1000: banded play not in use")
+	}
+	for name, pop := range map[string]Population{"lattice": lt, "well-mixed": w, "local vN lattice": loc, "banded lattice": banded} {
 		if allocs := testing.AllocsPerRun(20, func() { pop.Step(r) }); allocs != 0 {
 			t.Errorf("%s: %v allocations per step", name, allocs)
 		}
@@ -564,7 +569,9 @@ func TestLatticeLayout(t *testing.T) {
 }
 
 // TestLatticeBytesEstimate: LatticeConfig.Bytes is within 10 % of what
-// building the lattice takes from the heap.
+// building the lattice and stepping it once take from the heap (the step
+// lays out what play and selection build on first use: at L = 1000,
+// banded play's lists).
 func TestLatticeBytesEstimate(t *testing.T) {
 	g, err := (&PlatformConfig{Kind: KindNetwork, Network: NetworkConfig{Graph: GraphRegular, Nodes: 200_000, Degree: 8}}).BuildGraph(1, false)
 	if err != nil {
@@ -572,7 +579,7 @@ func TestLatticeBytesEstimate(t *testing.T) {
 	}
 	for _, cfg := range []LatticeConfig{
 		{Side: 700}, {Side: 700, Selection: Local}, {Side: 700, Neighborhood: VonNeumann, Selection: Local},
-		{Side: 500, Radius: 3}, {Graph: g}, {Graph: g, Selection: Local},
+		{Side: 500, Radius: 3}, {Graph: g}, {Graph: g, Selection: Local}, {Side: 1000}, {Side: 1000, Selection: Local},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -586,6 +593,7 @@ func TestLatticeBytesEstimate(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		lt.Step(rng.New(2))
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		used := int64(after.HeapAlloc) - int64(before.HeapAlloc)

@@ -9,6 +9,8 @@ type kernel16 struct {
 	inc    [4]uint16 // counter increments by self<<1 | partner
 	thrT   [2]uint64 // conversion thresholds (T_B, T_A)
 	stride uint64    // a regular graph's degree, a power of two
+	lo     int32     // banded play: a band's inner sites [lo, lo + span)
+	span   uint32
 }
 
 // The assembly addresses kernel16's fields by these offsets.
@@ -16,6 +18,9 @@ var (
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.inc) - 32]struct{}{}
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.thrT) - 40]struct{}{}
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.stride) - 56]struct{}{}
+	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.lo) - 64]struct{}{}
+	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.span) - 68]struct{}{}
+	_ [0]struct{} = [unsafe.Sizeof(bandEntry{}) - 16]struct{}{}
 )
 
 // kernelOn chooses the assembly kernels where they exist; tests turn it

@@ -36,3 +36,10 @@ func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float6
 //
 //go:noescape
 func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+
+// bandRun16 is playList's loop for uint16 counters over list[:n] while
+// its initiators' sites lie in [k.lo, k.lo + k.span) and are unmarked;
+// it returns how many it played.
+//
+//go:noescape
+func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, k *kernel16) int

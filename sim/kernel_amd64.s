@@ -358,3 +358,96 @@ selloop:
 seldone:
 	MOVQ R14, ret+72(FP)
 	RET
+
+// INNER leaves for bdone unless the site in x lies in [lo, lo + span)
+// (kernel16 at 64 and 68) and its mark (in R10's bitmap) is clear; it
+// clobbers SI.
+#define INNER(x) \
+	MOVL x, SI \
+	SUBL 64(R15), SI \
+	CMPL SI, 68(R15) \
+	JAE  bdone \
+	MOVQ x, SI \
+	SHRQ $6, SI \
+	MOVQ (R10)(SI*8), SI \
+	BTQ  x, SI \
+	JCS  bdone
+
+// func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, k *kernel16) int
+//
+// playList's loop for uint16 counters, while list's initiators are inner
+// and unmarked: it returns how many it played. Entries are 16 bytes:
+// initiator i, partner j, donor d and place, each in its field's low 31
+// bits, the conversion coins in the top bits (gathered into R12, bit k
+// from field k); meet is its Go twin. Registers as in PLAY's loops, with
+// SI the initiator's phenotype a and R8 the donor's f.
+TEXT ·bandRun16(SB), NOSPLIT, $0-56
+	MOVQ phen+0(FP), R13
+	MOVQ cnt+8(FP), R14
+	MOVQ list+16(FP), BX
+	MOVQ n+24(FP), R11
+	MOVQ marks+32(FP), R10
+	MOVQ k+40(FP), R15
+	SHLQ $4, R11
+	ADDQ BX, R11
+	CMPQ BX, R11
+	JAE  bdone
+
+bloop:
+	MOVL    0(BX), AX
+	MOVL    4(BX), CX
+	MOVL    8(BX), DX
+	MOVL    AX, R12
+	SHRL    $31, R12
+	MOVL    CX, SI
+	SHRL    $31, SI
+	LEAL    (R12)(SI*2), R12
+	MOVL    DX, SI
+	SHRL    $31, SI
+	LEAL    (R12)(SI*4), R12
+	MOVL    12(BX), SI
+	SHRL    $31, SI
+	LEAL    (R12)(SI*8), R12
+	ANDL    $0x7fffffff, AX
+	ANDL    $0x7fffffff, CX
+	ANDL    $0x7fffffff, DX
+	INNER(AX)
+	INNER(CX)
+	INNER(DX)
+	MOVBLZX (R13)(AX*1), SI
+	ANDL    $1, SI
+	MOVBLZX (R13)(CX*1), DI
+	ANDL    $1, DI
+	LEAL    (DI)(SI*2), R8
+	LEAL    (SI)(DI*2), R9
+	MOVWLZX 32(R15)(R8*2), R8
+	MOVWLZX 32(R15)(R9*2), R9
+	ADDW    R8, (R14)(AX*2)
+	ADDW    R9, (R14)(CX*2)
+	MOVBLZX (R13)(DX*1), R8
+	ANDL    $1, R8
+	MOVL    SI, DI
+	XORL    R8, DI
+	MOVL    R8, CX
+	MOVL    R12, R9
+	SHRL    CX, R9
+	ANDL    DI, R9
+	ANDL    $1, R9
+	XORL    SI, R9
+	MOVB    R9, (R13)(AX*1)
+	LEAL    2(SI), CX
+	MOVL    R12, R9
+	SHRL    CX, R9
+	ANDL    DI, R9
+	ANDL    $1, R9
+	XORL    R8, R9
+	MOVB    R9, (R13)(DX*1)
+	ADDQ    $16, BX
+	CMPQ    BX, R11
+	JB      bloop
+
+bdone:
+	SUBQ list+16(FP), BX
+	SHRQ $4, BX
+	MOVQ BX, ret+48(FP)
+	RET

@@ -25,3 +25,7 @@ func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float6
 func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, k *kernel16) int {
+	panic("sim: no assembly kernel on this platform")
+}

@@ -239,6 +239,7 @@ type Lattice struct {
 	pairs      []int32   // a batch's drawn partners and donors (play)
 	touched    uint64    // the sum of what play's first pass loads, kept so that the compiler keeps the loads
 	local      *localSel // local selection's buffers; nil for global
+	bands      *bandPlay // a large box lattice's bands (bands.go); nil until play first needs them
 	nA         int
 	isolated   bool        // some node of the graph has no neighbour
 	stride     int         // a regular graph's degree (0 otherwise)
@@ -414,9 +415,10 @@ func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
 // network's, when Graph is set): SiteBytes a site, the neighbour lists of
 // the band along the sides (a graph's adjacency), and the selection
 // blocks that local selection builds from lists (every shape but Moore's;
-// Moore's row buffers keep a spare row above and below, paddedRowsMoore1).
-// The layers a world may switch on (vacancies, lineages) add up to 11
-// bytes a site.
+// Moore's row buffers keep a spare row above and below, paddedRowsMoore1),
+// and, on a large box lattice, banded play's lists (bandsBytes). The
+// layers a world may switch on (vacancies, lineages) add up to 11 bytes a
+// site.
 func (c LatticeConfig) Bytes() int64 {
 	c = c.WithDefaults()
 	k := c.MaxNeighbours()
@@ -437,7 +439,11 @@ func (c LatticeConfig) Bytes() int64 {
 	case c.Selection == Local:
 		b += 32 * int64(c.Side) // the row buffers' spare rows (paddedRowsMoore1)
 	}
-	return b
+	cb := 2
+	if !tablePacked(maxGames(c.Rounds, k) + 1) {
+		cb = 8
+	}
+	return b + bandsBytes(c, cb)
 }
 
 // box reports whether selection blocks are boxes (a Moore lattice), whose
@@ -825,6 +831,12 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 	// exactly; otherwise multiply-shift with rejection.
 	off, box := boxTable(lt.off)
 	k := newKernel16(&g, &off, lt.stride, lt.phen, cnt)
+	if box {
+		if bandsFor(lt) != nil {
+			playBands(lt, r, init, cnt, &g, &off, k)
+			return
+		}
+	}
 	// A regular graph's lists have one length: node i's k-th neighbour
 	// is nbr[i·stride + k], drawn as an interior site's (the same numbers
 	// as edgeNeighbours would give).

@@ -411,7 +411,7 @@ rate = 0.01
 		workers int
 		want    string
 	}{
-		{big("lattice", 8000), 1, "a 8000×8000 lattice with 8 neighbours a site): one run needs about 1.2 GB of memory, more than the 1.0 GB"},
+		{big("lattice", 8000), 1, "a 8000×8000 lattice with 8 neighbours a site): one run needs about 1.8 GB of memory, more than the 1.0 GB"},
 		{linked(40_000_000), 2, "each run needs about 610 MB of memory, so 2 workers need 1.2 GB, more than the 1.0 GB this machine has available; use --workers 1"},
 	} {
 		dir := filepath.Join(t.TempDir(), "out")
