@@ -12,9 +12,10 @@
 // pair of words, R13 phen, R14 cnt, R15 the kernel16 table (off at 0,
 // inc at 32, thrT at 40, stride at 56), R10 nbr.
 
-// PLAY is one initiator's game and conversions, with i in AX, partner j
-// in CX and donor d in DX; it clobbers SI, DI, R8, R9 and CX.
-#define PLAY \
+// GAME is one initiator's game, with i in AX, partner j in CX and donor
+// d in DX: it pays i and j, and leaves i's phenotype a in SI and the
+// donor's in R8; it clobbers DI and R9.
+#define GAME \
 	MOVBLZX (R13)(AX*1), SI \
 	ANDL    $1, SI \
 	MOVBLZX (R13)(CX*1), DI \
@@ -26,7 +27,13 @@
 	ADDW    R8, (R14)(AX*2) \
 	ADDW    R9, (R14)(CX*2) \
 	MOVBLZX (R13)(DX*1), R8 \
-	ANDL    $1, R8 \
+	ANDL    $1, R8
+
+// PLAY is one initiator's game and conversions, with i in AX, partner j
+// in CX and donor d in DX, its conversion word at 8(R12); it clobbers SI,
+// DI, R8, R9 and CX.
+#define PLAY \
+	GAME \
 	MOVQ    8(R12), R9 \
 	MOVL    SI, DI \
 	XORL    R8, DI \
@@ -379,8 +386,8 @@ seldone:
 // and unmarked: it returns how many it played. Entries are 16 bytes:
 // initiator i, partner j, donor d and place, each in its field's low 31
 // bits, the conversion coins in the top bits (gathered into R12, bit k
-// from field k); meet is its Go twin. Registers as in PLAY's loops, with
-// SI the initiator's phenotype a and R8 the donor's f.
+// from field k); meet is its Go twin. Registers as in PLAY's loops; GAME
+// leaves the initiator's phenotype a in SI and the donor's f in R8.
 TEXT ·bandRun16(SB), NOSPLIT, $0-56
 	MOVQ phen+0(FP), R13
 	MOVQ cnt+8(FP), R14
@@ -414,18 +421,7 @@ bloop:
 	INNER(AX)
 	INNER(CX)
 	INNER(DX)
-	MOVBLZX (R13)(AX*1), SI
-	ANDL    $1, SI
-	MOVBLZX (R13)(CX*1), DI
-	ANDL    $1, DI
-	LEAL    (DI)(SI*2), R8
-	LEAL    (SI)(DI*2), R9
-	MOVWLZX 32(R15)(R8*2), R8
-	MOVWLZX 32(R15)(R9*2), R9
-	ADDW    R8, (R14)(AX*2)
-	ADDW    R9, (R14)(CX*2)
-	MOVBLZX (R13)(DX*1), R8
-	ANDL    $1, R8
+	GAME
 	MOVL    SI, DI
 	XORL    R8, DI
 	MOVL    R8, CX
