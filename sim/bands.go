@@ -263,7 +263,7 @@ func playBands[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C, g 
 		if y1 < L || torus {
 			y1--
 		}
-		return int32(y0 * L), int32(y1 * L)
+		return int32(y0 * L), int32(max(y1, y0) * L) // a one-row torus band has no inner rows: an empty span, not a wrapped one
 	}
 	// Pass 1: band b holds rows [bH, min(bH+H, L)); its deferred
 	// initiators in rows below bH + H/2 go to shifted band b, the others
@@ -276,12 +276,12 @@ func playBands[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C, g 
 		bp.low[b], bp.high[b] = playList(phen, cnt, marks, list, lo, hi, mid, g, k, bp.low[b], bp.high[b])
 		bp.deferred[0] += len(bp.low[b]) + len(bp.high[b])
 	}
-	// Pass 2: shifted band t holds rows [tH − H/2, tH + H/2): band t−1's
+	// Pass 2: shifted band t holds rows [(t−1)H + H/2, tH + H/2): band t−1's
 	// upper half and band t's lower half, each in sequence order, merged.
 	clear(marks)
 	bp.last = bp.last[:0]
 	for t := 0; t <= len(bp.lists); t++ {
-		y0, y1 := max(t*H-H/2, 0), min(t*H+H/2, L)
+		y0, y1 := max((t-1)*H+H/2, 0), min(t*H+H/2, L) // (t−1)H + H/2, not tH − H/2: they differ by a row when H is odd
 		if y0 >= y1 {
 			continue
 		}
