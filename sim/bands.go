@@ -99,6 +99,9 @@ func meet[C counter](phen []uint8, cnt []C, e bandEntry, g *gameRules[C]) {
 	a := phen[i] & 1
 	g.game(cnt, i, j, a, phen[j]&1)
 	f := phen[d] & 1
+	// adopt's rule, a ^ (a^f)&coin, with the coins drawn ahead (adopt
+	// itself stays one expression, so that convert fits the inlining
+	// budget).
 	phen[i] = a ^ (a^f)&uint8(c>>f&1)
 	phen[d] = f ^ (f^a)&uint8(c>>(2+a)&1)
 }
@@ -116,6 +119,16 @@ type bandPlay struct {
 	// Deferred initiators of the latest round, by pass (for tests and
 	// benchmarks).
 	deferred [2]int
+}
+
+// bandHeight is the band height of a lattice of configuration c with
+// counters of counterBytes bytes, or 0 where play's batches serve: a
+// graph, a radius other than 1, or a lattice too small (bandRows).
+func bandHeight(c LatticeConfig, counterBytes int) int {
+	if c.Graph != nil || c.Radius != 1 {
+		return 0
+	}
+	return bandRows(c.Side, 1+counterBytes)
 }
 
 // bandRows is the band height for a side-L lattice of siteBytes bytes a
@@ -136,11 +149,8 @@ var bandsOn = true
 // bandsFor returns lt's bands, laid out on first
 // use, or nil where play's batches serve.
 func bandsFor(lt *Lattice) *bandPlay {
-	if !bandsOn || lt.cfg.Graph != nil || lt.cfg.Radius != 1 {
-		return nil
-	}
-	H := bandRows(lt.L, 1+lt.counterBytes())
-	if H == 0 {
+	H := bandHeight(lt.cfg, lt.counterBytes())
+	if !bandsOn || H == 0 {
 		return nil
 	}
 	if lt.bands == nil || lt.bands.H != H {
@@ -170,10 +180,7 @@ func bandCap(sites int, p float64) int {
 // bands' lists, a quarter more for the deferred initiators' (newBandPlay),
 // and a bit a site of marks; 0 where it does not serve.
 func bandsBytes(c LatticeConfig, counterBytes int) int64 {
-	if c.Graph != nil || c.Radius != 1 {
-		return 0
-	}
-	H := bandRows(c.Side, 1+counterBytes)
+	H := bandHeight(c, counterBytes)
 	if H == 0 {
 		return 0
 	}

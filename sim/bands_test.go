@@ -16,23 +16,10 @@ import (
 // boundaries, 16- and 64-bit counters, and initiation 1/2, 1/4 and 1;
 // banded play runs both by its assembly kernel and by its Go loop.
 func TestBandsMatchPlay(t *testing.T) {
-	type shape struct {
-		name string
-		cfg  LatticeConfig
-	}
-	var shapes []shape
 	// 28 and 39 end in a last band of H/2 + 1 rows for H = 11, whose
 	// deferred initiators of the last row only a correct shifted band
 	// holds (a bug once dropped them).
-	for _, L := range []int{16, 37, 100, 28, 39} {
-		for _, nb := range []Neighborhood{Moore, VonNeumann} {
-			for _, bd := range []Boundary{Bounded, Torus} {
-				cfg := LatticeConfig{Side: L, Neighborhood: nb, Boundary: bd}
-				shapes = append(shapes, shape{fmt.Sprintf("L%d-%v-%v", L, nb, bd), cfg})
-			}
-		}
-	}
-	shapes = append(shapes,
+	shapes := append(boxShapes(16, 37, 100, 28, 39),
 		shape{"L60-rounds4", LatticeConfig{Side: 60, Rounds: 4}}, // 64-bit counters
 		shape{"L60-init1", LatticeConfig{Side: 60, Initiation: 1}},
 		shape{"L60-init0.25-local", LatticeConfig{Side: 60, Initiation: 0.25, Selection: Local}},

@@ -20,19 +20,7 @@ func TestKernelsMatchGo(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
-	type shape struct {
-		name string
-		cfg  LatticeConfig
-	}
-	var shapes []shape
-	for _, L := range []int{2, 3, 5, 37, 100} {
-		for _, nb := range []Neighborhood{Moore, VonNeumann} {
-			for _, bd := range []Boundary{Bounded, Torus} {
-				cfg := LatticeConfig{Side: L, Neighborhood: nb, Boundary: bd}
-				shapes = append(shapes, shape{fmt.Sprintf("L%d-%v-%v", L, nb, bd), cfg})
-			}
-		}
-	}
+	shapes := boxShapes(2, 3, 5, 37, 100)
 	// "sum" fitness clamps negative values (the kernel counts them).
 	shapes = append(shapes, shape{"L37-sum", LatticeConfig{Side: 37, Fitness: FitnessSum}})
 	for _, k := range []int{2, 4, 8} {
@@ -89,6 +77,27 @@ func TestKernelsMatchGo(t *testing.T) {
 			})
 		}
 	}
+}
+
+// shape is a named lattice configuration of a test's table.
+type shape struct {
+	name string
+	cfg  LatticeConfig
+}
+
+// boxShapes is every side of sides with both box neighbourhoods and both
+// boundaries.
+func boxShapes(sides ...int) []shape {
+	var shapes []shape
+	for _, L := range sides {
+		for _, nb := range []Neighborhood{Moore, VonNeumann} {
+			for _, bd := range []Boundary{Bounded, Torus} {
+				cfg := LatticeConfig{Side: L, Neighborhood: nb, Boundary: bd}
+				shapes = append(shapes, shape{fmt.Sprintf("L%d-%v-%v", L, nb, bd), cfg})
+			}
+		}
+	}
+	return shapes
 }
 
 // TestBitsToSites compares bitsToSites with the loop it replaces, one set

@@ -401,10 +401,7 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 // best-connected site's neighbours); local selection adds 64 (its sums
 // and buffers).
 func SiteBytes(maxNeighbours, rounds int, sel Selection) int64 {
-	b := int64(18 + 2)
-	if !tablePacked(maxGames(rounds, maxNeighbours) + 1) {
-		b += 6
-	}
+	b := int64(18 + counterBytesFor(rounds, maxNeighbours))
 	if sel == Local {
 		b += 64
 	}
@@ -439,11 +436,16 @@ func (c LatticeConfig) Bytes() int64 {
 	case c.Selection == Local:
 		b += 32 * int64(c.Side) // the row buffers' spare rows (paddedRowsMoore1)
 	}
-	cb := 2
-	if !tablePacked(maxGames(c.Rounds, k) + 1) {
-		cb = 8
+	return b + bandsBytes(c, counterBytesFor(c.Rounds, k))
+}
+
+// counterBytesFor is the size of a site's game counter: 2 bytes when the
+// packing indexes the fitness table (initCounters), 8 otherwise.
+func counterBytesFor(rounds, maxNeighbours int) int {
+	if tablePacked(maxGames(rounds, maxNeighbours) + 1) {
+		return 2
 	}
-	return b + bandsBytes(c, cb)
+	return 8
 }
 
 // box reports whether selection blocks are boxes (a Moore lattice), whose
@@ -831,11 +833,9 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 	// exactly; otherwise multiply-shift with rejection.
 	off, box := boxTable(lt.off)
 	k := newKernel16(&g, &off, lt.stride, lt.phen, cnt)
-	if box {
-		if bandsFor(lt) != nil {
-			playBands(lt, r, init, cnt, &g, &off, k)
-			return
-		}
+	if box && bandsFor(lt) != nil {
+		playBands(lt, r, init, cnt, &g, &off, k)
+		return
 	}
 	// A regular graph's lists have one length: node i's k-th neighbour
 	// is nbr[i·stride + k], drawn as an interior site's (the same numbers
