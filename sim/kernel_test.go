@@ -191,3 +191,44 @@ func TestSelectRunAtTheBoundary(t *testing.T) {
 		t.Fatalf("count %d, want %d", count, wantCount)
 	}
 }
+
+// TestListSumsMatchOneSiteAtATime: local selection's lockstep block sums
+// on graphs are, bit for bit, those of a plain loop over each site's
+// list, on lists of one length (regular) and of many (Barabási–Albert,
+// whose tails run past the lockstep part), with N not a multiple of 4.
+func TestListSumsMatchOneSiteAtATime(t *testing.T) {
+	for _, net := range []NetworkConfig{
+		{Graph: GraphRegular, Nodes: 1003, Degree: 8},
+		{Graph: GraphBA, Nodes: 1002, M: 3},
+	} {
+		g, err := PlatformConfig{Kind: KindNetwork, Network: net}.BuildGraph(7, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, blk := g.blocks()
+		n := g.Nodes()
+		r := rng.New(3)
+		trip := make([][3]float64, n)
+		for s := range trip {
+			w, a := 0.5+r.Float64(), float64(r.Uint32()&1)
+			trip[s] = [3]float64{w, w * a, a}
+		}
+		sumW, sumWA, sumA := make([]float64, n), make([]float64, n), make([]float64, n)
+		wW, wWA := make([]float64, n), make([]float64, n)
+		listSums(trip, start, blk, sumW, sumWA, sumA)
+		listSumsW(trip, start, blk, wW, wWA)
+		for s := range n {
+			var w, wa, a float64
+			for _, u := range blk[start[s]:start[s+1]] {
+				w += trip[u][0]
+				wa += trip[u][1]
+				a += trip[u][2]
+			}
+			for k, pair := range [][2]float64{{sumW[s], w}, {sumWA[s], wa}, {sumA[s], a}, {wW[s], w}, {wWA[s], wa}} {
+				if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
+					t.Fatalf("%v: site %d, sum %d: %v, want %v", net.Graph, s, k, pair[0], pair[1])
+				}
+			}
+		}
+	}
+}
