@@ -21,12 +21,14 @@ func TestBandsMatchPlay(t *testing.T) {
 	// holds (a bug once dropped them).
 	shapes := append(boxShapes(16, 37, 100, 28, 39),
 		shape{"L60-rounds4", LatticeConfig{Side: 60, Rounds: 4}}, // 64-bit counters
+		shape{"L60-rounds3", LatticeConfig{Side: 60, Rounds: 3}}, // 16-bit counters, the kernel's, over rounds
 		shape{"L60-init1", LatticeConfig{Side: 60, Initiation: 1}},
 		shape{"L60-init0.25-local", LatticeConfig{Side: 60, Initiation: 0.25, Selection: Local}},
 	)
 	params := fig4cParams
 	params.TA, params.TB = 0.3, 0.65
-	defer func(b int) { bandBytes = b }(bandBytes)
+	defer func(b, m int) { bandBytes, minBandRows = b, m }(bandBytes, minBandRows)
+	minBandRows = 8
 	for _, s := range shapes {
 		for _, H := range []int{8, 11} {
 			if 2*H > s.cfg.Side {

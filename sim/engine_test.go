@@ -571,7 +571,7 @@ func TestLatticeLayout(t *testing.T) {
 // TestLatticeBytesEstimate: LatticeConfig.Bytes is within 10 % of what
 // building the lattice and stepping it once take from the heap (the step
 // lays out what play and selection build on first use: at L = 1000,
-// banded play's lists).
+// banded play's lists, which a feed's layered loop never builds).
 func TestLatticeBytesEstimate(t *testing.T) {
 	g, err := (&PlatformConfig{Kind: KindNetwork, Network: NetworkConfig{Graph: GraphRegular, Nodes: 200_000, Degree: 8}}).BuildGraph(1, false)
 	if err != nil {
@@ -579,7 +579,7 @@ func TestLatticeBytesEstimate(t *testing.T) {
 	}
 	for _, cfg := range []LatticeConfig{
 		{Side: 700}, {Side: 700, Selection: Local}, {Side: 700, Neighborhood: VonNeumann, Selection: Local},
-		{Side: 500, Radius: 3}, {Graph: g}, {Graph: g, Selection: Local}, {Side: 1000}, {Side: 1000, Selection: Local},
+		{Side: 500, Radius: 3}, {Graph: g}, {Graph: g, Selection: Local}, {Side: 1000}, {Side: 1000, Selection: Local}, {Side: 1000, Feed: 0.3},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()

@@ -375,6 +375,11 @@ func (lt *Lattice) configure(p model.Params, cfg LatticeConfig) {
 		lt.nbScratch = make([]int32, len(lt.off))
 	}
 	lt.initCounters()
+	if !sameShape || cfg.Initiation != old.Initiation || cfg.Feed > 0 {
+		// Laid out again on first use, for this shape and initiation
+		// (bandsFor); never used under a feed (the layered loop plays).
+		lt.bands = nil
+	}
 	if !sameShape || cfg.Selection != old.Selection {
 		lt.blkStart, lt.blk, lt.local = nil, nil, nil
 		if cfg.Selection == Local {
