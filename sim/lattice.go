@@ -268,6 +268,8 @@ type lineage struct {
 	// lineage depends on which adult is its parent. While it is false,
 	// every lineage is (home, 0) and selection draws phenotypes only.
 	mixed bool
+	// parents: global selection's parent draws while lineages are mixed.
+	parents *parentStream
 }
 
 // exposure is cross-exposure's hook for one generation of a platform: its
@@ -1842,22 +1844,43 @@ func (lt *Lattice) selectParents(r *rng.Xoshiro, adultsA int) int {
 		blkStart, blk = lt.blocks()
 	}
 	count, mixed := 0, false
-	for s := range lt.N {
-		if !lt.occupied(s) {
-			next[s] = 0
-			continue
-		}
-		var par int32
-		var x uint8
-		if blk == nil {
-			par = int32(d.parent(r))
-			x = d.phenotype(r, lt.phen[par])
-		} else {
-			par, x = lt.blockParent(r, blk[blkStart[s]:blkStart[s+1]], thrV)
-		}
+	born := func(s int, par int32, x uint8) {
 		next[s], origin[s], arrival[s] = x, lin.origin[par], lin.arrival[par]
 		count += int(x)
 		mixed = mixed || origin[s] != lt.home || arrival[s] != 0
+	}
+	if blk == nil {
+		// Global selection: the stream's parents, to the occupied sites
+		// in order.
+		if lin.parents == nil {
+			lin.parents = new(parentStream)
+		}
+		ps := lin.parents
+		ps.start(d, r)
+		s := 0
+		for left := lt.nOcc; left > 0; {
+			par, u := ps.next(left)
+			left -= len(par)
+			for k, pa := range par {
+				for !lt.occupied(s) {
+					next[s] = 0
+					s++
+				}
+				born(s, pa, offspring(u[k], lt.phen[pa], d.thrV, d.thrOblique))
+				s++
+			}
+		}
+		ps.close()
+		clear(next[s:lt.N]) // empty sites after the last agent
+	} else {
+		for s := range lt.N {
+			if !lt.occupied(s) {
+				next[s] = 0
+				continue
+			}
+			par, x := lt.blockParent(r, blk[blkStart[s]:blkStart[s+1]], thrV)
+			born(s, par, x)
+		}
 	}
 	lin.origin, lin.nextOrigin = origin, lin.origin
 	lin.arrival, lin.nextArrival = arrival, lin.arrival

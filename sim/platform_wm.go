@@ -19,7 +19,8 @@ type wmPlatform struct {
 	arrival []int32
 	adults  pool
 	tally   adultTally
-	out     []uint8 // per agent, class<<1 | adult phenotype (WellMixed.interact)
+	out     []uint8       // per agent, class<<1 | adult phenotype (WellMixed.interact)
+	parents *parentStream // reproduction's parent draws, once lineages are mixed
 	// oneLineage: every juvenile has origin idx and arrival 0.
 	oneLineage bool
 }
@@ -159,15 +160,26 @@ func (w *wmPlatform) reproduce(r *rng.Xoshiro, touched, reachable bool) {
 		adultsA += int(x)
 	}
 	d := newParentDraw(a.fit, N, adultsA, w.wm.p.V)
-	for i := range N {
+	if w.parents == nil {
+		w.parents = new(parentStream)
+	}
+	s := w.parents
+	s.start(d, r)
+	juv, origin, arrival := w.wm.juv, w.origin, w.arrival
+	mixed := false
+	for i0 := 0; i0 < N; {
 		// The parent, drawn ∝ fitness, gives its lineage; the offspring
 		// copies it with probability v and a random adult otherwise.
-		par := d.parent(r)
-		x := d.phenotype(r, a.ph[par])
-		w.wm.juv[i], w.origin[i], w.arrival[i] = x, a.origin[par], a.arrival[par]
-		w.wm.nA += int(x)
-		if a.origin[par] != uint8(w.idx) || a.arrival[par] != 0 {
-			w.oneLineage = false
+		par, u := s.next(N - i0)
+		for k, pa := range par {
+			x := offspring(u[k], a.ph[pa], d.thrV, d.thrOblique)
+			o, t := a.origin[pa], a.arrival[pa]
+			juv[i0+k], origin[i0+k], arrival[i0+k] = x, o, t
+			w.wm.nA += int(x)
+			mixed = mixed || o != uint8(w.idx) || t != 0
 		}
+		i0 += len(par)
 	}
+	s.close()
+	w.oneLineage = !mixed
 }

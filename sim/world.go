@@ -48,6 +48,7 @@ type World struct {
 	pools                     []*pool
 	sizes                     []int
 	cand                      []int32
+	words                     []uint64 // migration's random words, drawn a block at a time
 	routes                    []model.Route
 }
 
@@ -142,7 +143,7 @@ func NewWorld(cfg WorldConfig, r *rng.Xoshiro) (*World, error) {
 	cfg.Migration.Events = slices.Clone(cfg.Migration.Events)
 	w := &World{cfg: cfg, plats: make([]platform, K), dest: make([][]int32, K), last: make([]PlatformStats, K), movable: make([]bool, K),
 		freq: make([]float64, K), size: make([]float64, K), away: make([]float64, K), remoteA: make([]float64, K),
-		pools: make([]*pool, K), sizes: make([]int, K)}
+		pools: make([]*pool, K), sizes: make([]int, K), words: make([]uint64, wordBlock)}
 	for k, pc := range cfg.Platforms {
 		switch pc.Kind {
 		case KindWellMixed:
@@ -348,14 +349,27 @@ func (w *World) migrate(r *rng.Xoshiro, pools []*pool, st []PlatformStats) {
 		if len(routes) == 0 || p == nil {
 			continue
 		}
-		dest := w.dest[k]
-		for i := range p.len() {
+		dest := w.dest[k][:p.len()]
+		// Every adult that no event moved draws one word: in blocks,
+		// the same words in the same order.
+		left := 0
+		for _, d := range dest {
+			left += int(b2u8(d == 0))
+		}
+		words := w.words[:0]
+		for i := range dest {
 			if dest[i] != 0 {
 				continue
 			}
+			if len(words) == 0 {
+				words = w.words[:min(len(w.words), left)]
+				left -= len(words)
+				r.Fill(words)
+			}
 			// One uniform number picks at most one route: route j
 			// when it falls in [Σ_{<j} rate, Σ_{≤j} rate).
-			u := r.Float64()
+			u := rng.Unit(words[0])
+			words = words[1:]
 			for _, rt := range routes {
 				if u < rt.Rate {
 					// Payoff seeking: move only for a better mean
@@ -473,22 +487,29 @@ func nativeStats(n, nA int) PlatformStats {
 	return PlatformStats{Size: n, CountA: nA, Natives: n, NativesA: nA}
 }
 
-// lineageCounts tallies juveniles by origin for platform k.
+// lineageCounts tallies juveniles by origin for platform k. It sums
+// flags rather than branching on them: once lineages mix, whether an
+// agent is native is a coin no branch predicts.
 func lineageCounts(k int, ph, origin []uint8, occupied []uint8, st *PlatformStats) {
+	var n, nA, nat, natA int
 	for i, x := range ph {
-		if occupied != nil && occupied[i] == 0 {
-			continue
+		o := 1
+		if occupied != nil {
+			o = int(b2u8(occupied[i] != 0))
 		}
-		st.Size++
-		st.CountA += int(x)
-		if int(origin[i]) == k {
-			st.Natives++
-			st.NativesA += int(x)
-		} else {
-			st.Migrants++
-			st.MigrantsA += int(x)
-		}
+		a := o * int(x)
+		native := int(b2u8(int(origin[i]) == k))
+		n += o
+		nA += a
+		nat += o * native
+		natA += a * native
 	}
+	st.Size += n
+	st.CountA += nA
+	st.Natives += nat
+	st.NativesA += natA
+	st.Migrants += n - nat
+	st.MigrantsA += nA - natA
 }
 
 // parentDraw draws, for platforms whose offspring need their parent
@@ -508,7 +529,12 @@ type parentDraw struct {
 func newParentDraw(fit []float64, n, adultsA int, v float64) parentDraw {
 	var fmax float64
 	for _, f := range fit {
-		fmax = max(fmax, f)
+		// Not the max builtin, whose NaN and signed-zero rules cost a
+		// fifth of a migration scenario's reproduction: fitness is a
+		// number ≥ 0.
+		if f > fmax {
+			fmax = f
+		}
 	}
 	return parentDraw{fit: fit, scale: 0x1p32 / fmax, uniform: !(fmax > 0),
 		thrV: rng.Threshold(v), thrOblique: rng.Threshold(float64(adultsA) / float64(n))}
@@ -524,21 +550,137 @@ func (d *parentDraw) parent(r *rng.Xoshiro) int {
 		}
 		return r.IntN(len(d.fit))
 	}
-	n := uint32(len(d.fit))
 	for {
-		u := r.Uint64()
-		i := r.Bounded(uint32(u>>32), n)
-		if float64(uint32(u)) < d.fit[i]*d.scale {
+		if i, ok := d.candidate(r, r.Uint64()); ok {
 			return int(i)
 		}
 	}
 }
 
-// phenotype is an offspring's phenotype given its parent's: the parent's
-// with probability v, otherwise a random adult's (A with the adults'
-// frequency of A).
-func (d *parentDraw) phenotype(r *rng.Xoshiro, parent uint8) uint8 {
-	return offspring(r.Uint64(), parent, d.thrV, d.thrOblique)
+// candidate is one try of parent's rejection draw, from the word x (and,
+// in Bounded's rare remainder, r's next words).
+func (d *parentDraw) candidate(r *rng.Xoshiro, x uint64) (int32, bool) {
+	i := r.Bounded(uint32(x>>32), uint32(len(d.fit)))
+	return int32(i), float64(uint32(x)) < d.fit[i]*d.scale
+}
+
+// parentBlock is the words a parentStream reads ahead; parentChunk, the
+// offspring it serves at a time.
+const (
+	parentBlock = 512
+	parentChunk = 1024
+)
+
+// parentStream serves a generation's offspring their parents and
+// phenotype words: the words that a parent draw, then one word for
+// phenotype, for each offspring in turn would take from r, in order, and
+// close leaves r where those calls would have. It reads a block of words
+// ahead and sorts them in two loops without unpredictable branches: the
+// first turns every word into its candidate and acceptance (the fitness
+// loads, at random, overlap), the second walks the block, an accepted
+// candidate taking the next word as its phenotype word. A candidate in
+// Bounded's remainder (probability below n/2^32) is drawn as parent
+// draws it, after r is set back to the word after it. Platforms keep one,
+// so that a generation allocates nothing.
+type parentStream struct {
+	d     parentDraw
+	r     *rng.Xoshiro
+	save  rng.Xoshiro // r before words were drawn
+	p     int         // the next unread word; parentBlock: none, and r is at the next word
+	words [parentBlock]uint64
+	idx   [parentBlock]int32
+	acc   [parentBlock]uint8 // the candidate is accepted
+	extra [parentBlock]uint8 // the candidate falls in Bounded's remainder
+	par   [parentChunk]int32
+	u     [parentChunk]uint64
+}
+
+// start begins a generation's draws from d with r, which only the
+// stream may draw from until close.
+func (s *parentStream) start(d parentDraw, r *rng.Xoshiro) {
+	s.d, s.r, s.p = d, r, parentBlock
+}
+
+// next serves the next min(n, parentChunk) offspring: their parents and
+// phenotype words.
+func (s *parentStream) next(n int) ([]int32, []uint64) {
+	par, u := s.par[:min(n, parentChunk)], s.u[:min(n, parentChunk)]
+	if s.d.uniform {
+		for k := range par {
+			par[k], u[k] = int32(s.d.parent(s.r)), s.r.Uint64()
+		}
+		return par, u
+	}
+	k := 0
+	for k < len(par) {
+		if s.p >= parentBlock-1 {
+			if s.p == parentBlock-1 {
+				// The block's last word: r is at the word after it,
+				// which an accepted candidate takes.
+				s.p = parentBlock
+				if i, ok := s.d.candidate(s.r, s.words[parentBlock-1]); ok {
+					par[k], u[k] = i, s.r.Uint64()
+					k++
+				}
+				continue
+			}
+			s.refill()
+		}
+		p := s.p
+		for k < len(par) && p < parentBlock-1 && s.extra[p] == 0 {
+			a := int(s.acc[p])
+			par[k], u[k] = s.idx[p], s.words[p+1]
+			k += a
+			p += 1 + a
+		}
+		s.p = p
+		if k < len(par) && p < parentBlock-1 {
+			// Bounded's remainder: draw again from the word after p.
+			*s.r = s.save
+			s.r.Fill(s.words[:p+1])
+			s.p = parentBlock
+			if i, ok := s.d.candidate(s.r, s.words[p]); ok {
+				par[k], u[k] = i, s.r.Uint64()
+				k++
+			}
+		}
+	}
+	return par, u
+}
+
+// refill draws a block of words and their candidates.
+func (s *parentStream) refill() {
+	s.save = *s.r
+	s.r.Fill(s.words[:])
+	fit, scale := s.d.fit, s.d.scale
+	n := uint32(len(fit))
+	thresh := -n % n
+	for p, x := range s.words[:] {
+		m := uint64(uint32(x>>32)) * uint64(n)
+		i := m >> 32
+		s.idx[p] = int32(i)
+		s.acc[p] = b2u8(float64(uint32(x)) < fit[i]*scale)
+		s.extra[p] = b2u8(uint32(m) < thresh)
+	}
+	s.p = 0
+}
+
+// b2u8 is 1 for true and 0 for false, set from a flag, not a branch.
+func b2u8(b bool) uint8 {
+	var x uint8
+	if b {
+		x = 1
+	}
+	return x
+}
+
+// close sets r back to the first word the stream has not served.
+func (s *parentStream) close() {
+	if s.p < parentBlock {
+		*s.r = s.save
+		s.r.Fill(s.words[:s.p])
+	}
+	s.p, s.r = parentBlock, nil
 }
 
 // AcculturationTolerance is how close migrants' frequency of A must come

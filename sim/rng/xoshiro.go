@@ -137,9 +137,11 @@ func (x *Xoshiro) IntN(n int) int {
 }
 
 // Float64 returns a uniform float64 in [0, 1) with 53 random bits.
-func (x *Xoshiro) Float64() float64 {
-	return float64(x.Uint64()>>11) * 0x1p-53
-}
+func (x *Xoshiro) Float64() float64 { return Unit(x.Uint64()) }
+
+// Unit is Float64's number from the 64-bit draw u, for loops that draw
+// their words in blocks with Fill.
+func Unit(u uint64) float64 { return float64(u>>11) * 0x1p-53 }
 
 // Threshold converts a probability to a 32-bit threshold: an event
 // "uint64(u) < Threshold(p)", u uniform on 32 bits, has probability
