@@ -3,8 +3,6 @@ package sim
 import (
 	"testing"
 
-	"github.com/culturesim/culturesim/model"
-
 	"github.com/culturesim/culturesim/sim/rng"
 )
 
@@ -112,33 +110,13 @@ func BenchmarkWorldOnePlatform(b *testing.B) {
 	})
 }
 
-// BenchmarkWorldMigration is the path of the TikTok scenarios: two
-// well-mixed platforms (10⁵ and 5·10⁴ agents, tiktok_refugees's models)
-// whose lineages a ban mixed, with return migration every generation, so
-// that every offspring's parent is drawn (parentStream) and every adult
-// may move. Per agent and generation.
+// BenchmarkWorldMigration: a generation of the TikTok scenarios' path
+// (migrationWorld), per agent.
 func BenchmarkWorldMigration(b *testing.B) {
-	p := model.Params{B: 1.3, C: 0.1, V: 0.9, TA: 0.3, TB: 0.3}
-	tiktok, xhs := p, p
-	tiktok.Alpha, xhs.Alpha = 0.05, 0.6
-	cfg := WorldConfig{
-		Platforms: []PlatformConfig{
-			{Name: "tiktok", Agents: 100_000, InitialA: 0.5, Model: tiktok},
-			{Name: "xiaohongshu", Agents: 50_000, InitialA: 0.5, Model: xhs},
-		},
-		Migration: model.Migration{
-			Events: []model.Event{{Generation: 1, From: 0, To: 1, Fraction: 0.4}},
-			Routes: []model.Route{{From: 1, To: 0, Rate: 0.005, Start: 2}},
-		},
-		Generations: 1 << 30,
-	}
 	r := rng.New(1)
-	w, err := NewWorld(cfg, r)
+	w, err := migrationWorld(r)
 	if err != nil {
 		b.Fatal(err)
-	}
-	for range 3 { // past the ban: lineages mixed, the route open
-		w.Step(r)
 	}
 	b.ReportAllocs()
 	for b.Loop() {

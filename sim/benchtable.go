@@ -129,8 +129,42 @@ func BenchCases() []BenchCase {
 		network("regular8-1000000", NetworkConfig{Graph: GraphRegular, Nodes: 1_000_000, Degree: 8}, Global, true),
 		network("ba4-10000", NetworkConfig{Graph: GraphBA, Nodes: 10_000, M: 4}, Global, false),
 		network("ba4-1000000", NetworkConfig{Graph: GraphBA, Nodes: 1_000_000, M: 4}, Global, true),
+		{Name: "world-tiktok-150000", Sites: 150_000, build: func(r *rng.Xoshiro) (benchStepper, error) { return migrationWorld(r) }},
 	}
 }
+
+// migrationWorld is the path of the TikTok scenarios: two well-mixed
+// platforms (10⁵ and 5·10⁴ agents, tiktok_refugees's models) whose
+// lineages a ban has mixed, with return migration every generation, so
+// that every offspring's parent is drawn (parentStream) and every adult
+// may move. It is stepped past the ban.
+func migrationWorld(r *rng.Xoshiro) (*World, error) {
+	p := model.Params{B: 1.3, C: 0.1, V: 0.9, TA: 0.3, TB: 0.3}
+	tiktok, xhs := p, p
+	tiktok.Alpha, xhs.Alpha = 0.05, 0.6
+	w, err := NewWorld(WorldConfig{
+		Platforms: []PlatformConfig{
+			{Name: "tiktok", Agents: 100_000, InitialA: 0.5, Model: tiktok},
+			{Name: "xiaohongshu", Agents: 50_000, InitialA: 0.5, Model: xhs},
+		},
+		Migration: model.Migration{
+			Events: []model.Event{{Generation: 1, From: 0, To: 1, Fraction: 0.4}},
+			Routes: []model.Route{{From: 1, To: 0, Rate: 0.005, Start: 2}},
+		},
+		Generations: 1 << 30,
+	}, r)
+	if err != nil {
+		return nil, err
+	}
+	for range 3 {
+		w.Step(r)
+	}
+	return w, nil
+}
+
+// repolymorph: a world's cost does not fall when a platform fixes (its
+// agents still play, move and are born one by one).
+func (w *World) repolymorph(*rng.Xoshiro) {}
 
 // WordCost measures the cost of one random word, in ns: the median of runs
 // timings of Fill over a 1024-word buffer (the engines draw in such
