@@ -598,6 +598,10 @@ type parentStream struct {
 // start begins a generation's draws from d with r, which only the
 // stream may draw from until close.
 func (s *parentStream) start(d parentDraw, r *rng.Xoshiro) {
+	if s.r != nil {
+		// The words read ahead would be lost, and r left early.
+		panic("sim: parentStream started again before close")
+	}
 	s.d, s.r, s.p = d, r, parentBlock
 }
 
