@@ -13,7 +13,8 @@ type kernel16 struct {
 	span   uint32
 }
 
-// The assembly addresses kernel16's fields by these offsets.
+// The assembly addresses kernel16's and pairKernel's fields by these
+// offsets.
 var (
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.inc) - 32]struct{}{}
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.thrT) - 40]struct{}{}
@@ -21,6 +22,9 @@ var (
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.lo) - 64]struct{}{}
 	_ [0]struct{} = [unsafe.Offsetof(kernel16{}.span) - 68]struct{}{}
 	_ [0]struct{} = [unsafe.Sizeof(bandEntry{}) - 16]struct{}{}
+	_ [0]struct{} = [unsafe.Offsetof(pairKernel{}.alpha) - 8]struct{}{}
+	_ [0]struct{} = [unsafe.Offsetof(pairKernel{}.thrT) - 16]struct{}{}
+	_ [0]struct{} = [unsafe.Offsetof(pairKernel{}.unit) - 32]struct{}{}
 )
 
 // kernelOn chooses the assembly kernels where they exist; tests turn it

@@ -43,3 +43,8 @@ func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uin
 //
 //go:noescape
 func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, k *kernel16) int
+
+// pairsRun is playPairs's loop over n ≥ 1 pairs (out nil or 2n long).
+//
+//go:noescape
+func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64)

@@ -447,3 +447,95 @@ bdone:
 	SHRQ $4, BX
 	MOVQ BX, ret+48(FP)
 	RET
+
+// func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64)
+//
+// playPairs's loop over n ≥ 1 pairs; out may be nil. Registers: SI the
+// next pair, R11 the end, DI its words, R15 the pairKernel (randA at 0,
+// alpha at 8, thrT at 16, unit at 32), R14 out (0 if nil), R12 nPack,
+// R13 aPack; AX and BX the pair's phenotypes a and b, DX and R8 their
+// adult phenotypes.
+TEXT ·pairsRun(SB), NOSPLIT, $0-56
+	MOVQ pj+0(FP), SI
+	MOVQ words+8(FP), DI
+	MOVQ n+16(FP), R11
+	MOVQ k+24(FP), R15
+	MOVQ out+32(FP), R14
+	LEAQ (SI)(R11*2), R11
+	XORL R12, R12
+	XORL R13, R13
+
+ploop:
+	MOVBLZX 0(SI), AX
+	ANDL    $1, AX
+	MOVBLZX 1(SI), BX
+	ANDL    $1, BX
+	// The first agent: donor d from its word's halves, then adoption.
+	MOVQ    0(DI), CX
+	MOVQ    CX, DX
+	SHRQ    $32, DX
+	SUBQ    0(R15), DX
+	SHRQ    $63, DX
+	MOVL    CX, CX
+	SUBQ    8(R15), CX
+	SHRQ    $63, CX
+	MOVL    DX, R8
+	XORL    BX, R8
+	ANDL    CX, R8
+	XORL    R8, DX
+	MOVQ    16(DI), CX
+	SHRQ    $32, CX
+	SUBQ    16(R15)(DX*8), CX
+	SHRQ    $63, CX
+	XORL    AX, DX
+	ANDL    CX, DX
+	XORL    AX, DX
+	// The second agent, its partner being the first.
+	MOVQ    8(DI), CX
+	MOVQ    CX, R8
+	SHRQ    $32, R8
+	SUBQ    0(R15), R8
+	SHRQ    $63, R8
+	MOVL    CX, CX
+	SUBQ    8(R15), CX
+	SHRQ    $63, CX
+	MOVL    R8, R9
+	XORL    AX, R9
+	ANDL    CX, R9
+	XORL    R9, R8
+	MOVL    16(DI), CX
+	SUBQ    16(R15)(R8*8), CX
+	SHRQ    $63, CX
+	XORL    BX, R8
+	ANDL    CX, R8
+	XORL    BX, R8
+	// Classes a<<1|b and b<<1|a, and the tallies.
+	LEAL    (BX)(AX*2), R9
+	LEAL    (AX)(BX*2), R10
+	TESTQ   R14, R14
+	JZ      pnoout
+	LEAL    (DX)(R9*2), CX
+	MOVB    CX, 0(R14)
+	LEAL    (R8)(R10*2), CX
+	MOVB    CX, 1(R14)
+	ADDQ    $2, R14
+
+pnoout:
+	MOVQ    32(R15)(R9*8), CX
+	ADDQ    CX, R12
+	NEGQ    DX
+	ANDQ    CX, DX
+	ADDQ    DX, R13
+	MOVQ    32(R15)(R10*8), CX
+	ADDQ    CX, R12
+	NEGQ    R8
+	ANDQ    CX, R8
+	ADDQ    R8, R13
+	ADDQ    $2, SI
+	ADDQ    $24, DI
+	CMPQ    SI, R11
+	JB      ploop
+
+	MOVQ R12, nPack+40(FP)
+	MOVQ R13, aPack+48(FP)
+	RET

@@ -29,3 +29,7 @@ func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uin
 func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, k *kernel16) int {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64) {
+	panic("sim: no assembly kernel on this platform")
+}

@@ -232,3 +232,47 @@ func TestListSumsMatchOneSiteAtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestPairsKernelMatchesGo: the well-mixed pair kernel (pairsRun) gives
+// playPairs's tallies and records, for thresholds at 0, at 2^32 and in
+// between, juveniles with stray high bits, and blocks of 1 to 1024
+// pairs, with and without records.
+func TestPairsKernelMatchesGo(t *testing.T) {
+	if !kernelAsm {
+		t.Skip("no assembly kernel on this platform")
+	}
+	defer func() { kernelOn = kernelAsm }()
+	r := rng.New(11)
+	thr := func() uint64 {
+		switch r.Uint32n(4) {
+		case 0:
+			return 0
+		case 1:
+			return 1 << 32
+		}
+		return uint64(r.Uint32())
+	}
+	for trial := range 200 {
+		n := []int{1, 2, 3, 1023, 1024}[trial%5]
+		k := newPairKernel(fig4cParams, 0.5)
+		k.randA, k.alpha, k.thrT = thr(), thr(), [2]uint64{thr(), thr()}
+		pj := make([]uint8, 2*n)
+		for i := range pj {
+			pj[i] = uint8(r.Uint32()) // the phenotype is bit 0
+		}
+		words := make([]uint64, 3*n)
+		r.Fill(words)
+		var outs [2][]uint8
+		var tallies [2][2]uint64
+		for g, on := range []bool{false, true} {
+			kernelOn = on
+			if trial%2 == 0 {
+				outs[g] = make([]uint8, 2*n)
+			}
+			tallies[g][0], tallies[g][1] = playPairs(pj, words, &k, outs[g])
+		}
+		if tallies[0] != tallies[1] || !slices.Equal(outs[0], outs[1]) {
+			t.Fatalf("trial %d (%d pairs, %+v): Go %x %v, kernel %x %v", trial, n, k, tallies[0], outs[0], tallies[1], outs[1])
+		}
+	}
+}

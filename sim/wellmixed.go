@@ -171,6 +171,66 @@ func (w *WellMixed) step(r *rng.Xoshiro, pack bool) GenStats {
 	return stats
 }
 
+// pairKernel is a well-mixed generation's thresholds, laid out for
+// pairsRun (kernel_amd64.s): offsets 0, 8, 16 and 24, then the tallies'
+// unit by class at 32.
+type pairKernel struct {
+	randA, alpha uint64    // a random member is A; the partner is the donor (α)
+	thrT         [2]uint64 // adoption succeeds: T_B (donor B), T_A (donor A)
+	unit         [4]uint64 // 1 in class c's 16-bit tally field
+}
+
+func newPairKernel(p model.Params, donorA float64) pairKernel {
+	return pairKernel{randA: rng.Threshold(donorA), alpha: rng.Threshold(p.Alpha),
+		thrT: [2]uint64{rng.Threshold(p.TB), rng.Threshold(p.TA)},
+		unit: [4]uint64{1, 1 << 16, 1 << 32, 1 << 48}}
+}
+
+// receive returns the phenotype of a receiver a whose partner is b,
+// given its α/donor word u and its 32-bit adoption number v.
+func (k *pairKernel) receive(a, b uint8, u uint64, v uint32) uint8 {
+	d := lt32(uint32(u>>32), k.randA) // a random member's phenotype
+	// The partner is the donor when the α coin falls: selected by a
+	// mask, as the coin is too random for a branch to predict.
+	d ^= (d ^ b) & lt32(uint32(u), k.alpha)
+	return adopt(a, d, v, &k.thrT)
+}
+
+// playPairs plays the pairs (pj[2i], pj[2i+1]) of a block, three words
+// each (words[3i]: the first agent's α coin and random donor,
+// words[3i+1] the second's, words[3i+2] both adoption numbers), and
+// returns their tallies: in four 16-bit fields by class self<<1 |
+// partner, the agents (nPack) and the A adults (aPack), so a block holds
+// fewer than 2^15 pairs. If out is not nil, out[j] receives agent j's
+// class<<1 | its adult phenotype. The assembly kernel pairsRun is its
+// twin where it exists.
+func playPairs(pj []uint8, words []uint64, k *pairKernel, out []uint8) (nPack, aPack uint64) {
+	n := len(pj) / 2
+	if kernelOn && n > 0 {
+		var o *uint8
+		if out != nil {
+			o = &out[:2*n][0]
+		}
+		return pairsRun(&pj[0], &words[:3*n][0], n, k, o)
+	}
+	// The tallies live in two registers: incrementing t.n[c] in memory
+	// with a random c would chain every pair's stores to the next one's
+	// loads.
+	for i := range n {
+		u := words[3*i : 3*i+3 : 3*i+3]
+		a, b := pj[2*i]&1, pj[2*i+1]&1
+		ai := k.receive(a, b, u[0], uint32(u[2]>>32))
+		bi := k.receive(b, a, u[1], uint32(u[2]))
+		ca, cb := a<<1|b, b<<1|a
+		nPack += k.unit[ca] + k.unit[cb]
+		aPack += k.unit[ca]&-uint64(ai) + k.unit[cb]&-uint64(bi)
+		if out != nil {
+			out[2*i], out[2*i+1] = ca<<1|ai, cb<<1|bi
+		}
+	}
+	return nPack, aPack
+}
+
 // fitnessTable is the fitness of a juvenile by class self<<1 | partner.
 func fitnessTable(p model.Params) [4]float64 {
 	return [4]float64{
@@ -250,44 +310,18 @@ func (w *WellMixed) interactPacked(r *rng.Xoshiro, donorA float64, t *adultTally
 // both agents' adoption coins.
 func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out []uint8) {
 	N := w.n
-	thrAlpha := rng.Threshold(w.p.Alpha)
-	thrRandA := rng.Threshold(donorA)
-	// Adoption succeeds with T_A if the donor is A, T_B if B.
-	thrT := [2]uint64{rng.Threshold(w.p.TB), rng.Threshold(w.p.TA)}
-	// receive returns the phenotype of a receiver a whose partner is b,
-	// given its α/donor word u and its 32-bit adoption number v.
-	receive := func(a, b uint8, u uint64, v uint32) uint8 {
-		d := lt32(uint32(u>>32), thrRandA) // a random member's phenotype
-		// The partner is the donor when the α coin falls: selected by a
-		// mask, as the coin is too random for a branch to predict.
-		d ^= (d ^ b) & lt32(uint32(u), thrAlpha)
-		return adopt(a, d, v, &thrT)
-	}
+	k := newPairKernel(w.p, donorA)
 	pairs := N / 2
 	juv := w.juv[:2*pairs]
 	for k0 := 0; k0 < pairs; k0 += wordBlock {
 		k1 := min(k0+wordBlock, pairs)
 		words := w.buf[:3*(k1-k0)]
 		r.Fill(words)
-		// The tallies of a block live in two registers, four 16-bit
-		// fields each (by class): incrementing t.n[c] in memory with a
-		// random c chains every pair's stores to the next one's loads.
-		// A block adds at most 2·wordBlock < 2^16 to a field.
-		var nPack, aPack uint64
-		pj := juv[2*k0 : 2*k1]
-		for k := 0; k+1 < len(pj); k += 2 {
-			u := words[3*(k>>1) : 3*(k>>1)+3 : 3*(k>>1)+3]
-			a, b := pj[k]&1, pj[k+1]&1
-			ai := receive(a, b, u[0], uint32(u[2]>>32))
-			bi := receive(b, a, u[1], uint32(u[2]))
-			ca, cb := a<<1|b, b<<1|a
-			sa, sb := 16*uint(ca&3), 16*uint(cb&3)
-			nPack += 1<<sa + 1<<sb
-			aPack += uint64(ai)<<sa + uint64(bi)<<sb
-			if out != nil {
-				out[2*k0+k], out[2*k0+k+1] = (ca&3)<<1|ai, (cb&3)<<1|bi
-			}
+		var o []uint8
+		if out != nil {
+			o = out[2*k0 : 2*k1]
 		}
+		nPack, aPack := playPairs(juv[2*k0:2*k1], words, &k, o)
 		for c := range 4 {
 			t.n[c] += int(nPack >> (16 * c) & 0xffff)
 			t.nA[c] += int(aPack >> (16 * c) & 0xffff)
@@ -300,7 +334,7 @@ func (w *WellMixed) interact(r *rng.Xoshiro, donorA float64, t *adultTally, out 
 		last := N - 1
 		j := r.Uint32n(uint32(last))
 		a, b := juv[last]&1, juv[j]&1
-		ai := receive(a, b, r.Uint64(), r.Uint32())
+		ai := k.receive(a, b, r.Uint64(), r.Uint32())
 		c := a<<1 | b
 		t.n[c&3]++
 		t.nA[c&3] += int(ai)
