@@ -1471,12 +1471,7 @@ func listSums(trip [][3]float64, start, blk []int32, sumW, sumWA, sumA []float64
 	n := len(sumW)
 	s := 0
 	for ; s+4 <= n; s += 4 {
-		b0 := blk[start[s]:start[s+1]]
-		b1 := blk[start[s+1]:start[s+2]]
-		b2 := blk[start[s+2]:start[s+3]]
-		b3 := blk[start[s+3]:start[s+4]]
-		m := min(len(b0), len(b1), len(b2), len(b3))
-		b0, b1, b2, b3 = b0[:m:m], b1[:m:m], b2[:m:m], b3[:m:m]
+		b0, b1, b2, b3, m := lockstep(start, blk, s)
 		var w0, wa0, a0, w1, wa1, a1, w2, wa2, a2, w3, wa3, a3 float64
 		for k := range b0 {
 			x0, x1, x2, x3 := &trip[b0[k]], &trip[b1[k]], &trip[b2[k]], &trip[b3[k]]
@@ -1507,12 +1502,7 @@ func listSumsW(trip [][3]float64, start, blk []int32, sumW, sumWA []float64) {
 	n := len(sumW)
 	s := 0
 	for ; s+4 <= n; s += 4 {
-		b0 := blk[start[s]:start[s+1]]
-		b1 := blk[start[s+1]:start[s+2]]
-		b2 := blk[start[s+2]:start[s+3]]
-		b3 := blk[start[s+3]:start[s+4]]
-		m := min(len(b0), len(b1), len(b2), len(b3))
-		b0, b1, b2, b3 = b0[:m:m], b1[:m:m], b2[:m:m], b3[:m:m]
+		b0, b1, b2, b3, m := lockstep(start, blk, s)
 		var w0, wa0, w1, wa1, w2, wa2, w3, wa3 float64
 		for k := range b0 {
 			x0, x1, x2, x3 := &trip[b0[k]], &trip[b1[k]], &trip[b2[k]], &trip[b3[k]]
@@ -1529,6 +1519,15 @@ func listSumsW(trip [][3]float64, start, blk []int32, sumW, sumWA []float64) {
 	for ; s < n; s++ {
 		sumW[s], sumWA[s], _ = tailSums(trip, blk[start[s]:start[s+1]], 0, 0, 0)
 	}
+}
+
+// lockstep returns the lists of sites s to s+3 cut to the shortest's
+// length m, the part that listSums and listSumsW go through in lockstep.
+func lockstep(start, blk []int32, s int) (b0, b1, b2, b3 []int32, m int) {
+	b0, b1 = blk[start[s]:start[s+1]], blk[start[s+1]:start[s+2]]
+	b2, b3 = blk[start[s+2]:start[s+3]], blk[start[s+3]:start[s+4]]
+	m = min(len(b0), len(b1), len(b2), len(b3))
+	return b0[:m], b1[:m], b2[:m], b3[:m], m
 }
 
 // tailSums adds a list's triples to running sums, in order.
