@@ -48,3 +48,10 @@ func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, 
 //
 //go:noescape
 func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64)
+
+// bernoulliRun is initBernoulli's loop over n words (a multiple of 8)
+// for a threshold below 2^32: it writes 2n phenotypes to out and returns
+// how many are A.
+//
+//go:noescape
+func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int

@@ -539,3 +539,72 @@ pnoout:
 	MOVQ R12, nPack+40(FP)
 	MOVQ R13, aPack+48(FP)
 	RET
+
+// func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int
+//
+// initBernoulli's loop over n words (a multiple of 8), thr < 2^32: site
+// 2k is A when word k's high half falls below thr, site 2k+1 when its low
+// half does; it writes 2n bytes of 0/1 and returns how many are 1. Sixteen
+// sites at a time, in SSE2: the halves swapped into site order, biased by
+// 2^31 so that a signed compare orders them as unsigned, packed to bytes
+// and counted by PSADBW.
+TEXT ·bernoulliRun(SB), NOSPLIT, $0-40
+	MOVQ  words+0(FP), SI
+	MOVQ  n+8(FP), CX
+	MOVQ  thr+16(FP), AX
+	MOVQ  out+24(FP), DI
+	XORL  $0x80000000, AX
+	MOVQ  AX, X5
+	PSHUFD $0, X5, X5
+	MOVL  $0x80000000, AX
+	MOVQ  AX, X7
+	PSHUFD $0, X7, X7
+	MOVQ  $0x0101010101010101, AX
+	MOVQ  AX, X6
+	PUNPCKLQDQ X6, X6
+	PXOR  X4, X4
+	PXOR  X8, X8
+	LEAQ  (SI)(CX*8), CX
+	CMPQ  SI, CX
+	JAE   berndone
+
+bernloop:
+	MOVOU 0(SI), X0
+	MOVOU 16(SI), X1
+	MOVOU 32(SI), X2
+	MOVOU 48(SI), X3
+	PSHUFD $0xb1, X0, X0
+	PSHUFD $0xb1, X1, X1
+	PSHUFD $0xb1, X2, X2
+	PSHUFD $0xb1, X3, X3
+	PXOR  X7, X0
+	PXOR  X7, X1
+	PXOR  X7, X2
+	PXOR  X7, X3
+	MOVO  X5, X9
+	PCMPGTL X0, X9
+	MOVO  X5, X10
+	PCMPGTL X1, X10
+	MOVO  X5, X11
+	PCMPGTL X2, X11
+	MOVO  X5, X12
+	PCMPGTL X3, X12
+	PACKSSLW X10, X9
+	PACKSSLW X12, X11
+	PACKSSWB X11, X9
+	PAND  X6, X9
+	MOVOU X9, 0(DI)
+	PSADBW X4, X9
+	PADDQ X9, X8
+	ADDQ  $64, SI
+	ADDQ  $16, DI
+	CMPQ  SI, CX
+	JB    bernloop
+
+berndone:
+	MOVQ  X8, AX
+	PSRLO $8, X8
+	MOVQ  X8, BX
+	ADDQ  BX, AX
+	MOVQ  AX, ret+32(FP)
+	RET

@@ -33,3 +33,7 @@ func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, 
 func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64) {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int {
+	panic("sim: no assembly kernel on this platform")
+}

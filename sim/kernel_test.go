@@ -276,3 +276,52 @@ func TestPairsKernelMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestBernoulliKernelMatchesGo: initBernoulli with the SSE2 kernel
+// (bernoulliRun) writes the phenotypes and count of its Go loop, for
+// thresholds at and around 0, 2^31 and 2^32 and lengths that leave every
+// kind of tail (words past the last 8, an odd site).
+func TestBernoulliKernelMatchesGo(t *testing.T) {
+	if !kernelAsm {
+		t.Skip("no assembly kernel on this platform")
+	}
+	defer func() { kernelOn = kernelAsm }()
+	buf := make([]uint64, wordBlock)
+	ps := []float64{0, 0x1p-32, 0.25, 0.5 - 0x1p-32, 0.5, 0.5 + 0x1p-32, 0.8, 1 - 0x1p-32, 1}
+	for trial := range 120 {
+		p := ps[trial%len(ps)]
+		n := []int{1, 15, 16, 17, 31, 2047, 2048, 2049, 5000}[trial%9]
+		var out [2][]uint8
+		var count [2]int
+		for g, on := range []bool{false, true} {
+			kernelOn = on
+			out[g] = make([]uint8, n)
+			count[g] = initBernoulli(rng.New(uint64(trial)), out[g], p, buf)
+		}
+		if count[0] != count[1] || !slices.Equal(out[0], out[1]) {
+			t.Fatalf("p %v, %d sites: Go %d A, kernel %d", p, n, count[0], count[1])
+		}
+	}
+	// Halves at and beside each threshold, against lt32.
+	r := rng.New(2)
+	for _, thr := range []uint64{0, 1, 1 << 31, 1<<31 + 1, 1<<31 - 1, 1<<32 - 1, uint64(r.Uint32())} {
+		near := []uint32{0, 1, uint32(thr - 1), uint32(thr), uint32(thr + 1), 1<<31 - 1, 1 << 31, 1<<32 - 1}
+		words := make([]uint64, 64)
+		for i := range words {
+			words[i] = uint64(near[r.Uint32n(8)])<<32 | uint64(near[r.Uint32n(8)])
+		}
+		out := make([]uint8, 2*len(words))
+		got := bernoulliRun(&words[0], len(words), thr, &out[0])
+		want := 0
+		for i, u := range words {
+			a, b := lt32(uint32(u>>32), thr), lt32(uint32(u), thr)
+			want += int(a) + int(b)
+			if out[2*i] != a || out[2*i+1] != b {
+				t.Fatalf("thr %#x, word %#x: sites %d %d, want %d %d", thr, u, out[2*i], out[2*i+1], a, b)
+			}
+		}
+		if got != want {
+			t.Fatalf("thr %#x: count %d, want %d", thr, got, want)
+		}
+	}
+}

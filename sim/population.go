@@ -79,6 +79,10 @@ func initBernoulli(r *rng.Xoshiro, ph []uint8, p float64, buf []uint64) int {
 		// Four words (eight sites) at a time: eight 0/1 bytes, stored as
 		// one word and counted by its set bits.
 		k := 0
+		if kernelOn && thr < 1<<32 && len(pairs) >= 8 {
+			k = len(pairs) &^ 7
+			count += bernoulliRun(&pairs[0], k, thr, &out[0])
+		}
 		for ; k+4 <= len(pairs); k += 4 {
 			q := pairs[k : k+4 : k+4]
 			x := bit32(q[0]>>32, thr) | bit32(q[0], thr)<<8 |
