@@ -339,24 +339,80 @@ TEXT ·selectRun(SB), NOSPLIT, $0-80
 	MOVQ words+48(FP), R12
 	MOVQ out+56(FP), R13
 	MOVQ n+64(FP), CX
+	// The constants in both lanes (SEL reads the low one): X10 2³², X11
+	// ½, X12 2⁻¹⁰, X13 the mask of all but the sign, X14 2³¹ + ½, X15
+	// 2³¹ in each 32-bit lane.
 	MOVQ $0x41F0000000000000, AX
 	MOVQ AX, X10
+	PUNPCKLQDQ X10, X10
 	MOVQ $0x3FE0000000000000, AX
 	MOVQ AX, X11
+	PUNPCKLQDQ X11, X11
 	MOVQ $0x3F50000000000000, AX
 	MOVQ AX, X12
+	PUNPCKLQDQ X12, X12
 	MOVQ $0x7FFFFFFFFFFFFFFF, AX
 	MOVQ AX, X13
+	PUNPCKLQDQ X13, X13
+	MOVQ $0x41E0000000100000, AX
+	MOVQ AX, X14
+	PUNPCKLQDQ X14, X14
+	MOVQ $0x8000000080000000, AX
+	MOVQ AX, X15
 	XORQ BX, BX
 	XORQ R14, R14
 	CMPQ BX, CX
 	JAE  seldone
 
 selloop:
+	// Both sites of the pair at once, lane by lane the operations of
+	// SEL: the sums, D = 2³²·W_A − (u + ½)·W (u + ½ formed exactly, as
+	// (u − 2³¹) + (2³¹ + ½)), and |D| ≤ W·2⁻¹⁰ for either site sends the
+	// pair to SEL's scalar path, whose division settles it.
+	MOVUPD (R10)(BX*8), X0
+	MOVUPD (R9)(BX*8), X6
+	ADDPD  X6, X0
+	MOVUPD (R11)(BX*8), X6
+	ADDPD  X6, X0
+	MOVUPD (DI)(BX*8), X1
+	MOVUPD (SI)(BX*8), X6
+	ADDPD  X6, X1
+	MOVUPD (R8)(BX*8), X6
+	ADDPD  X6, X1
+	MOVQ   (R12), X2
+	PXOR   X15, X2
+	CVTPL2PD X2, X2
+	ADDPD  X14, X2
+	MULPD  X1, X2
+	MOVAPD X0, X3
+	MULPD  X10, X3
+	SUBPD  X2, X3
+	MOVAPD X3, X4
+	ANDPD  X13, X4
+	MOVAPD X1, X5
+	MULPD  X12, X5
+	CMPPD  X5, X4, $2
+	MOVMSKPD X4, AX
+	TESTL  AX, AX
+	JNZ    selscalar
+	MOVMSKPD X3, DX
+	XORL   $3, DX
+	MOVL   DX, AX
+	ANDL   $1, AX
+	MOVB   AX, 0(R13)(BX*1)
+	ADDQ   AX, R14
+	SHRL   $1, DX
+	MOVB   DX, 1(R13)(BX*1)
+	ADDQ   DX, R14
+	JMP    selnext
+
+selscalar:
 	MOVL (R12), AX
 	SEL(0, 0, slow0, done0)
 	MOVL 4(R12), AX
 	SEL(8, 1, slow1, done1)
+
+selnext:
 	ADDQ $8, R12
 	ADDQ $2, BX
 	CMPQ BX, CX
