@@ -147,14 +147,21 @@
 //
 // # Assembly kernels
 //
-// On amd64 the hottest loops over uint16 counters run as assembly
-// (kernel_amd64.s): play's interior runs on box lattices and its loop on
-// regular graphs of power-of-two degree, fitness's four-lane table loop,
-// and local selection's row pass and draws on the paper's blocks. Each
-// transcribes a Go loop that stays beside it (for every other platform,
-// for -tags purego, and as the reference), with the same operations in
-// the same order, so that results are the same bytes on either;
-// TestKernelsMatchGo and TestSelectRunAtTheBoundary hold them to it. The
+// On amd64 the hottest loops run as assembly (kernel_amd64.s): over
+// uint16 counters, play's interior runs on box lattices and its loop on
+// regular graphs of power-of-two degree, banded play's lists, fitness's
+// four-lane table loop, and local selection's row pass and draws on the
+// paper's blocks (two sites at a time in SSE2); the Bernoulli phenotypes
+// of global selection and well-mixed births (sixteen at a time in SSE2,
+// bernoulliRun); and a well-mixed generation's pairs (pairsRun). SSE2 is
+// part of every amd64, so no feature test is needed; the packed
+// operations are the scalar ones lane by lane, IEEE's rounding the same.
+// Each kernel transcribes a Go loop that stays beside it (for every other
+// platform, for -tags purego, and as the reference), with the same
+// operations in the same order, so that results are the same bytes on
+// either; TestKernelsMatchGo, TestSelectRunAtTheBoundary,
+// TestBandsMatchPlay, TestPairsKernelMatchesGo and
+// TestBernoulliKernelMatchesGo hold them to it. The
 // kernels trust the lattice's shape: an interior site's neighbours by
 // its offsets lie inside, and every initiator and neighbour is a site.
 // The fitness kernel checks each counter against its table, and on one
@@ -216,11 +223,12 @@
 //     empty. Drawn as: one Bernoulli word half per site (shortcut below;
 //     empty sites' halves are drawn and dropped); or, with mixed
 //     lineages, per agent in site order, rejection draws for the parent
-//     and one word for the phenotype (global), or one word for the
-//     phenotype coins and one for the parent (local). A well-mixed
-//     platform that no migration can reach from the next generation on
-//     draws its offspring packed: two binomial counts of pairs and, with N
-//     odd, one uniform.
+//     and one word for the phenotype (global; a parentStream reads these
+//     words a block ahead and leaves the stream where they end), or one
+//     word for the phenotype coins and one for the parent (local). A
+//     well-mixed platform that no migration can reach from the next
+//     generation on draws its offspring packed: two binomial counts of
+//     pairs and, with N odd, one uniform.
 //
 // A world of one platform that nothing touches draws exactly as the
 // single population (WellMixed, Lattice) with the same stream.
