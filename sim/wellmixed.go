@@ -200,8 +200,9 @@ func (k *pairKernel) receive(a, b uint8, u uint64, v uint32) uint8 {
 // each (words[3i]: the first agent's α coin and random donor,
 // words[3i+1] the second's, words[3i+2] both adoption numbers), and
 // returns their tallies: in four 16-bit fields by class self<<1 |
-// partner, the agents (nPack) and the A adults (aPack), so a block holds
-// fewer than 2^15 pairs. If out is not nil, out[j] receives agent j's
+// partner, the agents (nPack) and the A adults (aPack). A pair adds at
+// most 2 to a field, so a block must hold fewer than 2^15 pairs
+// (interact's hold wordBlock). If out is not nil, out[j] receives agent j's
 // class<<1 | its adult phenotype. The assembly kernel pairsRun is its
 // twin where it exists.
 func playPairs(pj []uint8, words []uint64, k *pairKernel, out []uint8) (nPack, aPack uint64) {
