@@ -890,7 +890,7 @@ type gameRules[C counter] struct {
 
 func newGameRules[C counter](lt *Lattice) gameRules[C] {
 	return gameRules[C]{
-		thrT: [2]uint64{rng.Threshold(lt.p.TB), rng.Threshold(lt.p.TA)},
+		thrT: adoptThresholds(lt.p),
 		inc:  [4]C{C(lt.inc[0]), C(lt.inc[1]), C(lt.inc[2]), C(lt.inc[3])},
 	}
 }

@@ -107,7 +107,8 @@ func (w *wmPlatform) play(r *rng.Xoshiro, ex exposure, movable bool) (*pool, flo
 		x := juv[0] & 1
 		u := r.Uint64()
 		d := lt32(uint32(u>>32), rng.Threshold(donor))
-		x2 := adopt(x, d, uint32(u), &[2]uint64{rng.Threshold(w.wm.p.TB), rng.Threshold(w.wm.p.TA)})
+		thrT := adoptThresholds(w.wm.p)
+		x2 := adopt(x, d, uint32(u), &thrT)
 		w.tally.n[0]++
 		w.tally.nA[0] += int(x2)
 		if a != nil {

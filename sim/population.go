@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 
+	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
 )
 
@@ -46,6 +47,12 @@ func bit32(u, thr uint64) uint64 { return (uint64(uint32(u)) - thr) >> 63 }
 // and the 32-bit number u falls below the threshold of d's phenotype
 // (thrT[0] for B, thrT[1] for A: T_B and T_A).
 func adopt(a, d uint8, u uint32, thrT *[2]uint64) uint8 { return a ^ (a^d)&lt32(u, thrT[d&1]) }
+
+// adoptThresholds is adopt's thrT for parameters p: T_B's threshold, then
+// T_A's, indexed by the donor's phenotype.
+func adoptThresholds(p model.Params) [2]uint64 {
+	return [2]uint64{rng.Threshold(p.TB), rng.Threshold(p.TA)}
+}
 
 // offspring is vertical and oblique transmission's rule, from one random
 // word u: the parent's phenotype with probability v (threshold thrV, on

@@ -182,7 +182,7 @@ type pairKernel struct {
 
 func newPairKernel(p model.Params, donorA float64) pairKernel {
 	return pairKernel{randA: rng.Threshold(donorA), alpha: rng.Threshold(p.Alpha),
-		thrT: [2]uint64{rng.Threshold(p.TB), rng.Threshold(p.TA)},
+		thrT: adoptThresholds(p),
 		unit: [4]uint64{1, 1 << 16, 1 << 32, 1 << 48}}
 }
 
