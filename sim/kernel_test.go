@@ -325,3 +325,62 @@ func TestBernoulliKernelMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoPassDrawsMatchOnePass: the two-pass loops of large lattices and
+// graphs (draws and touches, then games) leave the phenotypes, counters,
+// fitness and generator exactly as the one-pass loops of small ones do:
+// drawBox against playBox, drawStride against playStride, and drawAny's
+// touching branch against drawAny without it.
+func TestTwoPassDrawsMatchOnePass(t *testing.T) {
+	graph := func(nc NetworkConfig) *Graph {
+		g, err := (&PlatformConfig{Kind: KindNetwork, Network: nc}).BuildGraph(1, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	shapes := append(boxShapes(30), // drawBox
+		shape{"L30-radius2", LatticeConfig{Side: 30, Radius: 2}},                                                   // drawAny by offsets
+		shape{"regular8", LatticeConfig{Graph: graph(NetworkConfig{Graph: GraphRegular, Nodes: 3000, Degree: 8})}}, // drawStride
+		shape{"regular6", LatticeConfig{Graph: graph(NetworkConfig{Graph: GraphRegular, Nodes: 3000, Degree: 6})}}, // drawAny by stride
+		shape{"ba3", LatticeConfig{Graph: graph(NetworkConfig{Graph: GraphBA, Nodes: 3000, M: 3})}},                // drawAny by lists
+		shape{"ba3-rounds2-local", LatticeConfig{Graph: graph(NetworkConfig{Graph: GraphBA, Nodes: 3000, M: 3}), Rounds: 2, Selection: Local}},
+	)
+	defer func(n int) { touchAbove, bandsOn = n, true }(touchAbove)
+	bandsOn = false
+	for _, s := range shapes {
+		t.Run(s.name, func(t *testing.T) {
+			n := s.cfg.Side * s.cfg.Side
+			if s.cfg.Graph != nil {
+				n = s.cfg.Graph.Nodes()
+			}
+			run := func(above int) (phen [][]uint8, cnt [][]uint64, fit [][]float64, next uint64) {
+				touchAbove = above
+				r := rng.New(9)
+				lt := newLattice(fig4cParams, s.cfg, 0.5, n, 0, r)
+				for range 10 {
+					lt.repolymorph(r)
+					lt.Step(r)
+					phen = append(phen, slices.Clone(lt.Phenotypes()))
+					c := make([]uint64, lt.N)
+					for k := range c {
+						c[k] = lt.counter(k)
+					}
+					cnt = append(cnt, c)
+					fit = append(fit, slices.Clone(lt.w))
+				}
+				return phen, cnt, fit, r.Uint64()
+			}
+			p1, c1, f1, r1 := run(n) // one pass
+			p2, c2, f2, r2 := run(0) // two passes
+			for g := range p1 {
+				if !slices.Equal(p1[g], p2[g]) || !slices.Equal(c1[g], c2[g]) || !slices.Equal(f1[g], f2[g]) {
+					t.Fatalf("generation %d: the two-pass loop's phenotypes, counters or fitness differ", g)
+				}
+			}
+			if r1 != r2 {
+				t.Fatalf("generator left at %x by one pass, %x by two", r1, r2)
+			}
+		})
+	}
+}

@@ -1010,8 +1010,9 @@ func strideOffsets(nbr []int32, i int32, u uint64, stride int, shift uint) (j, d
 
 // touchAbove is the number of sites above which the first pass touches
 // the state it will play on: below it, the state stays in the cache and
-// the extra loads would only cost.
-const touchAbove = 1 << 17
+// the extra loads would only cost. (A variable so that a test can send
+// small lattices and graphs through the two-pass loops.)
+var touchAbove = 1 << 17
 
 // touch loads the state of initiator i, partner j and donor d for the
 // first pass; the sum keeps the loads from being dropped.
@@ -1034,7 +1035,7 @@ func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 			j, d = lt.edgeNeighbours(r, i, words[2*n])
 		}
 		pairs[2*n], pairs[2*n+1] = j, d
-		t += touch(phen, cnt, i, j, d)
+		t += touch(phen, cnt, i, j, d) // (no chain of loads to cut: touchPairs apart was 1.06× at L = 1000 unbanded)
 	}
 	return t
 }
@@ -1044,32 +1045,45 @@ func drawBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 func drawStride[C counter](lt *Lattice, batch []int32, words []uint64, pairs []int32, cnt []C, stride int, shift uint) C {
 	phen, nbr := lt.phen, lt.nbr
 	words, pairs = words[:2*len(batch)], pairs[:2*len(batch)]
-	t := touchLists(lt, batch, cnt)
+	t := touchLists[C](lt, batch)
 	for n, i := range batch {
-		j, d := strideOffsets(nbr, i, words[2*n], stride, shift)
-		pairs[2*n], pairs[2*n+1] = j, d
-		t += touch(phen, cnt, i, j, d)
+		pairs[2*n], pairs[2*n+1] = strideOffsets(nbr, i, words[2*n], stride, shift)
+	}
+	return t + touchPairs(phen, cnt, batch, pairs)
+}
+
+// touchPairs loads the state of a batch's initiators and of their
+// partners and donors, pairs[2n] and pairs[2n+1]: a loop of independent
+// loads, whose misses overlap, so that meetAll finds them in the cache.
+// (Kept apart from the draws: fused with them, the compiled loop kept its
+// counters on the stack and took twice as long on a 10⁶-node graph.)
+func touchPairs[C counter](phen []uint8, cnt []C, batch, pairs []int32) C {
+	pairs = pairs[:2*len(batch)]
+	var t C
+	for n, i := range batch {
+		t += touch(phen, cnt, i, pairs[2*n], pairs[2*n+1])
 	}
 	return t
 }
 
 // touchLists loads, for a batch on a graph above touchAbove nodes, every
-// initiator's state and list start, then its list's first entry: loops of
+// initiator's list start, then its list's first entry: loops of
 // independent loads, whose misses overlap, so that the draws' chain of
-// dependent loads (list start, list, the neighbours' state) finds its
-// first links in the cache. (Measured on 10⁶-node graphs: a fifth off a
-// Barabási–Albert generation, two fifths off a random 8-regular one.)
-func touchLists[C counter](lt *Lattice, batch []int32, cnt []C) C {
-	phen, start, nbr := lt.phen, lt.nbrStart, lt.nbr
+// dependent loads (list start, list) finds its links in the cache, as
+// touchPairs then does for the neighbours' state. (Measured on 10⁶-node
+// graphs: a fifth off a Barabási–Albert generation, two fifths off a
+// random 8-regular one, before touchPairs halved the latter again.)
+func touchLists[C counter](lt *Lattice, batch []int32) C {
+	start, nbr := lt.nbrStart, lt.nbr
 	var t C
 	if k := lt.stride; k > 0 {
 		for _, i := range batch {
-			t += cnt[i] + C(phen[i]) + C(nbr[int(i)*k])
+			t += C(nbr[int(i)*k])
 		}
 		return t
 	}
 	for _, i := range batch {
-		t += cnt[i] + C(phen[i]) + C(start[i])
+		t += C(start[i])
 	}
 	for _, i := range batch {
 		if s0 := start[i]; s0 < start[i+1] {
@@ -1089,13 +1103,13 @@ func drawAny[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 	k, stride := uint32(len(off)), uint32(lt.stride)
 	var t C
 	if deep && off == nil {
-		t = touchLists(lt, batch, cnt)
+		t = touchLists[C](lt, batch)
 	}
 	for n, i := range batch {
 		u := words[2*n]
 		var j, d int32
 		switch {
-		case cnt[i]&edge == 0:
+		case off != nil && cnt[i]&edge == 0: // (a graph's nodes are all edge sites: no load)
 			m1, m2 := uint64(uint32(u>>32))*uint64(k), uint64(uint32(u))*uint64(k)
 			if uint32(m1) < k || uint32(m2) < k {
 				m1, m2 = r.Reject(m1, k), r.Reject(m2, k)
@@ -1114,9 +1128,9 @@ func drawAny[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 			j, d = lt.edgeNeighbours(r, i, u)
 		}
 		pairs[2*n], pairs[2*n+1] = j, d
-		if deep {
-			t += touch(phen, cnt, i, j, d)
-		}
+	}
+	if deep {
+		t += touchPairs(phen, cnt, batch, pairs)
 	}
 	return t
 }
