@@ -153,17 +153,20 @@
 // four-lane table loop, and local selection's row pass and draws on the
 // paper's blocks (two sites at a time in SSE2); the Bernoulli phenotypes
 // of global selection and well-mixed births (sixteen at a time in SSE2,
-// bernoulliRun); and a well-mixed generation's pairs (pairsRun). SSE2 is
+// bernoulliRun); a well-mixed generation's pairs (pairsRun); and local
+// selection's block sums on graphs, four lists in lockstep, each site's
+// (W, W·A) pair in one register (sumsWRun, sumsRun). SSE2 is
 // part of every amd64, so no feature test is needed; the packed
 // operations are the scalar ones lane by lane, IEEE's rounding the same.
 // Each kernel transcribes a Go loop that stays beside it (for every other
 // platform, for -tags purego, and as the reference), with the same
 // operations in the same order, so that results are the same bytes on
 // either; TestKernelsMatchGo, TestSelectRunAtTheBoundary,
-// TestBandsMatchPlay, TestPairsKernelMatchesGo and
-// TestBernoulliKernelMatchesGo hold them to it. The
-// kernels trust the lattice's shape: an interior site's neighbours by
-// its offsets lie inside, and every initiator and neighbour is a site.
+// TestBandsMatchPlay, TestPairsKernelMatchesGo,
+// TestBernoulliKernelMatchesGo and TestListSumsMatchOneSiteAtATime hold
+// them to it. The kernels trust the lattice's shape: an interior site's
+// neighbours by its offsets lie inside, and every initiator, neighbour
+// and block member is a site.
 // The fitness kernel checks each counter against its table, and on one
 // out of range hands over to the Go loop, whose bounds check reports it.
 //

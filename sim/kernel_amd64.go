@@ -55,3 +55,13 @@ func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack
 //
 //go:noescape
 func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int
+
+// sumsWRun is listSumsW's four-site loop over the first 4·groups sites.
+//
+//go:noescape
+func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
+
+// sumsRun is listSums's four-site loop over the first 4·groups sites.
+//
+//go:noescape
+func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA, sumA *float64)

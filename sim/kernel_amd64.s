@@ -664,3 +664,196 @@ berndone:
 	ADDQ  BX, AX
 	MOVQ  AX, ret+32(FP)
 	RET
+
+// func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
+//
+// listSumsW's loop over groups of four sites: each site's (W, W·A) pair
+// is one SSE2 register, summed by ADDPD from the triples' first two
+// words, the four lists in lockstep to the shortest's length and then
+// each list's rest alone. Lane by lane these are listSumsW's additions,
+// in its order. DI trip, SI the group's starts, BX blk, R8 sumW, R9
+// sumWA, CX the groups left; R10–R13 each list's next index, DX the
+// lockstep count, R14 an index, R15 a list's end, X0–X3 the sums.
+#define SUMW_STEP(IDX, ACC) \
+	MOVLQSX (BX)(IDX*4), R14 \
+	LEAQ    (R14)(R14*2), R14 \
+	MOVUPD  (DI)(R14*8), X4 \
+	ADDPD   X4, ACC \
+	INCQ    IDX
+
+#define SUMW_TAIL(IDX, END, ACC, LOOP, DONE) \
+	MOVLQSX END(SI), R15 \
+LOOP: \
+	CMPQ IDX, R15 \
+	JGE  DONE \
+	SUMW_STEP(IDX, ACC) \
+	JMP  LOOP \
+DONE:
+
+TEXT ·sumsWRun(SB), NOSPLIT, $0-48
+	MOVQ trip+0(FP), DI
+	MOVQ start+8(FP), SI
+	MOVQ blk+16(FP), BX
+	MOVQ groups+24(FP), CX
+	MOVQ sumW+32(FP), R8
+	MOVQ sumWA+40(FP), R9
+	TESTQ CX, CX
+	JEQ  sumwdone
+
+sumwgroup:
+	MOVLQSX 0(SI), R10
+	MOVLQSX 4(SI), R11
+	MOVLQSX 8(SI), R12
+	MOVLQSX 12(SI), R13
+	MOVLQSX 16(SI), AX
+	// m = the shortest list's length
+	MOVQ R11, DX
+	SUBQ R10, DX
+	MOVQ R12, R14
+	SUBQ R11, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	MOVQ R13, R14
+	SUBQ R12, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	MOVQ AX, R14
+	SUBQ R13, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	TESTQ DX, DX
+	JLE  sumwtails
+
+sumwlock:
+	SUMW_STEP(R10, X0)
+	SUMW_STEP(R11, X1)
+	SUMW_STEP(R12, X2)
+	SUMW_STEP(R13, X3)
+	DECQ DX
+	JNZ  sumwlock
+
+sumwtails:
+	SUMW_TAIL(R10, 4, X0, sumwt0, sumwd0)
+	SUMW_TAIL(R11, 8, X1, sumwt1, sumwd1)
+	SUMW_TAIL(R12, 12, X2, sumwt2, sumwd2)
+	SUMW_TAIL(R13, 16, X3, sumwt3, sumwd3)
+	MOVSD  X0, 0(R8)
+	MOVHPD X0, 0(R9)
+	MOVSD  X1, 8(R8)
+	MOVHPD X1, 8(R9)
+	MOVSD  X2, 16(R8)
+	MOVHPD X2, 16(R9)
+	MOVSD  X3, 24(R8)
+	MOVHPD X3, 24(R9)
+	ADDQ $16, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ  sumwgroup
+
+sumwdone:
+	RET
+
+// func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA, sumA *float64)
+//
+// listSums's loop over groups of four sites: sumsWRun's, with each site's
+// sum of A in X5–X8 as well (ADDSD, the triples' third words). AX holds
+// sumA − sumW, so that R8 addresses both; a group's last start goes
+// through R15.
+#define SUMS_STEP(IDX, ACC, ACCA) \
+	MOVLQSX (BX)(IDX*4), R14 \
+	LEAQ    (R14)(R14*2), R14 \
+	MOVUPD  (DI)(R14*8), X4 \
+	ADDPD   X4, ACC \
+	ADDSD   16(DI)(R14*8), ACCA \
+	INCQ    IDX
+
+#define SUMS_TAIL(IDX, END, ACC, ACCA, LOOP, DONE) \
+	MOVLQSX END(SI), R15 \
+LOOP: \
+	CMPQ IDX, R15 \
+	JGE  DONE \
+	SUMS_STEP(IDX, ACC, ACCA) \
+	JMP  LOOP \
+DONE:
+
+TEXT ·sumsRun(SB), NOSPLIT, $0-56
+	MOVQ trip+0(FP), DI
+	MOVQ start+8(FP), SI
+	MOVQ blk+16(FP), BX
+	MOVQ groups+24(FP), CX
+	MOVQ sumW+32(FP), R8
+	MOVQ sumWA+40(FP), R9
+	MOVQ sumA+48(FP), AX
+	SUBQ R8, AX
+	TESTQ CX, CX
+	JEQ  sumsdone
+
+sumsgroup:
+	MOVLQSX 0(SI), R10
+	MOVLQSX 4(SI), R11
+	MOVLQSX 8(SI), R12
+	MOVLQSX 12(SI), R13
+	MOVLQSX 16(SI), R15
+	MOVQ R11, DX
+	SUBQ R10, DX
+	MOVQ R12, R14
+	SUBQ R11, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	MOVQ R13, R14
+	SUBQ R12, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	MOVQ R15, R14
+	SUBQ R13, R14
+	CMPQ R14, DX
+	CMOVQLT R14, DX
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	XORPS X5, X5
+	XORPS X6, X6
+	XORPS X7, X7
+	XORPS X8, X8
+	TESTQ DX, DX
+	JLE  sumstails
+
+sumslock:
+	SUMS_STEP(R10, X0, X5)
+	SUMS_STEP(R11, X1, X6)
+	SUMS_STEP(R12, X2, X7)
+	SUMS_STEP(R13, X3, X8)
+	DECQ DX
+	JNZ  sumslock
+
+sumstails:
+	SUMS_TAIL(R10, 4, X0, X5, sumst0, sumsd0)
+	SUMS_TAIL(R11, 8, X1, X6, sumst1, sumsd1)
+	SUMS_TAIL(R12, 12, X2, X7, sumst2, sumsd2)
+	SUMS_TAIL(R13, 16, X3, X8, sumst3, sumsd3)
+	MOVSD  X0, 0(R8)
+	MOVHPD X0, 0(R9)
+	MOVSD  X5, 0(R8)(AX*1)
+	MOVSD  X1, 8(R8)
+	MOVHPD X1, 8(R9)
+	MOVSD  X6, 8(R8)(AX*1)
+	MOVSD  X2, 16(R8)
+	MOVHPD X2, 16(R9)
+	MOVSD  X7, 16(R8)(AX*1)
+	MOVSD  X3, 24(R8)
+	MOVHPD X3, 24(R9)
+	MOVSD  X8, 24(R8)(AX*1)
+	ADDQ $16, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ  sumsgroup
+
+sumsdone:
+	RET

@@ -37,3 +37,11 @@ func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack
 func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int {
 	panic("sim: no assembly kernel on this platform")
 }
+
+func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64) {
+	panic("sim: no assembly kernel on this platform")
+}
+
+func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA, sumA *float64) {
+	panic("sim: no assembly kernel on this platform")
+}

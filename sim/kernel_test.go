@@ -213,20 +213,24 @@ func TestListSumsMatchOneSiteAtATime(t *testing.T) {
 			w, a := 0.5+r.Float64(), float64(r.Uint32()&1)
 			trip[s] = [3]float64{w, w * a, a}
 		}
-		sumW, sumWA, sumA := make([]float64, n), make([]float64, n), make([]float64, n)
-		wW, wWA := make([]float64, n), make([]float64, n)
-		listSums(trip, start, blk, sumW, sumWA, sumA)
-		listSumsW(trip, start, blk, wW, wWA)
-		for s := range n {
-			var w, wa, a float64
-			for _, u := range blk[start[s]:start[s+1]] {
-				w += trip[u][0]
-				wa += trip[u][1]
-				a += trip[u][2]
-			}
-			for k, pair := range [][2]float64{{sumW[s], w}, {sumWA[s], wa}, {sumA[s], a}, {wW[s], w}, {wWA[s], wa}} {
-				if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
-					t.Fatalf("%v: site %d, sum %d: %v, want %v", net.Graph, s, k, pair[0], pair[1])
+		for _, on := range []bool{true, false} { // listSumsW by its kernel (where there is one) and in Go
+			kernelOn = on && kernelAsm
+			defer func() { kernelOn = kernelAsm }()
+			sumW, sumWA, sumA := make([]float64, n), make([]float64, n), make([]float64, n)
+			wW, wWA := make([]float64, n), make([]float64, n)
+			listSums(trip, start, blk, sumW, sumWA, sumA)
+			listSumsW(trip, start, blk, wW, wWA)
+			for s := range n {
+				var w, wa, a float64
+				for _, u := range blk[start[s]:start[s+1]] {
+					w += trip[u][0]
+					wa += trip[u][1]
+					a += trip[u][2]
+				}
+				for k, pair := range [][2]float64{{sumW[s], w}, {sumWA[s], wa}, {sumA[s], a}, {wW[s], w}, {wWA[s], wa}} {
+					if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
+						t.Fatalf("%v, kernel %v: site %d, sum %d: %v, want %v", net.Graph, kernelOn, s, k, pair[0], pair[1])
+					}
 				}
 			}
 		}
