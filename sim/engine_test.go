@@ -422,6 +422,55 @@ func TestSelectMoore1MatchesDivision(t *testing.T) {
 	}
 }
 
+// TestGraphSelectLocalMatchesDivision: local selection on graphs (v = 1,
+// mean fitness: ratioDraws) gives the offspring of the literal rule from
+// the same words, bit for bit: each block's sums in its list's order,
+// q = W_A/W, A when the site's 32 bits fall below q's threshold (the even
+// site of a word on its low half); odd node counts end on a half word.
+func TestGraphSelectLocalMatchesDivision(t *testing.T) {
+	for _, net := range []NetworkConfig{
+		{Graph: GraphRegular, Nodes: 3001, Degree: 8},
+		{Graph: GraphBA, Nodes: 2049, M: 3},
+	} {
+		g, err := PlatformConfig{Kind: KindNetwork, Network: net}.BuildGraph(5, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rng.New(41)
+		N := g.Nodes()
+		lt := newLattice(fig4cParams, LatticeConfig{Graph: g, Selection: Local}, 0.5, N, 0, r)
+		start, blk := lt.blkStart, lt.blk
+		for gen := range 5 {
+			for s := range N {
+				lt.w[s] = 0.5 + r.Float64()
+				lt.phen[s] = uint8(r.Uint64() & 1)
+			}
+			ref := *r
+			words := make([]uint64, (N+1)/2)
+			ref.Fill(words)
+			want, wantA := make([]uint8, N), 0
+			for s := range N {
+				var W, WA float64
+				for _, x := range blk[start[s]:start[s+1]] {
+					W += lt.w[x]
+					WA += float64(lt.w[x] * float64(lt.phen[x]&1))
+				}
+				u := uint32(words[s/2] >> (32 * (s % 2)))
+				if uint64(u) < uint64(int64(WA/W*(1<<32)+0.5)) {
+					want[s] = 1
+					wantA++
+				}
+			}
+			if got := lt.selectLocal(r); got != wantA || !slices.Equal(lt.next, want) {
+				t.Fatalf("%v, generation %d: %d A offspring, want %d (offspring equal: %v)", net.Graph, gen, got, wantA, slices.Equal(lt.next, want))
+			}
+			if *r != ref {
+				t.Fatalf("%v: selectLocal drew other words than one a pair of nodes", net.Graph)
+			}
+		}
+	}
+}
+
 // TestRatioBelowMatchesDivision: the division-free draw agrees with the
 // division's threshold on uniform ratios and on ratios placed at the
 // boundary u + ½ of the 32-bit number u and 1 … 2¹⁴ ulps from it, with
