@@ -125,9 +125,17 @@
 // initiators: the first draws every partner and donor (edge sites'
 // rejection words in the same order as one pass would take them) and
 // loads their state, whose cache misses then overlap; the second plays in
-// order. The shuffle of the initiators draws each block's indices before
-// its swaps, for the same reason. None of this changes a single random
-// number: the goldens stand.
+// order. On a graph the first pass is itself three loops, each of
+// independent loads: the neighbour lists (touchLists), the draws from
+// them, then the state of initiator, partner and donor (touchPairs);
+// fused, the second waited on the first's misses. The shuffle of the
+// initiators draws each block's indices before its swaps, for the same
+// reason. None of this changes a single random number: the goldens stand
+// (TestTwoPassDrawsMatchOnePass).
+//
+// Local selection with v = 1, mean fitness and no vacancies draws without
+// a division on every shape, by the same argument as selectMoore1
+// (ratioDraws; TestGraphSelectLocalMatchesDivision).
 //
 // A box lattice (Moore or von Neumann radius 1) whose phenotypes and
 // counters outgrow two bands of bandBytes (L ≥ 836 with 16-bit counters)
