@@ -35,7 +35,7 @@ func TestBandsMatchPlay(t *testing.T) {
 				continue // one band: play's batches serve
 			}
 			t.Run(fmt.Sprintf("%s-H%d", s.name, H), func(t *testing.T) {
-				run := func(on, kernel bool) (phen [][]uint8, cnt [][]uint64, fit [][]float64, stats []GenStats, next uint64, deferred [2]int) {
+				run := func(on, kernel bool) (tr stateTrace, stats []GenStats, next uint64, deferred [2]int) {
 					bandsOn, kernelOn = on, kernel && kernelAsm
 					defer func() { bandsOn, kernelOn = true, kernelAsm }()
 					r := rng.New(5)
@@ -44,13 +44,7 @@ func TestBandsMatchPlay(t *testing.T) {
 					for range 30 {
 						lt.repolymorph(r)
 						stats = append(stats, lt.Step(r))
-						phen = append(phen, slices.Clone(lt.Phenotypes()))
-						c := make([]uint64, lt.N)
-						for k := range c {
-							c[k] = lt.counter(k)
-						}
-						cnt = append(cnt, c)
-						fit = append(fit, slices.Clone(lt.w))
+						tr.record(lt)
 						if on {
 							if lt.bands == nil || lt.bands.H != H {
 								t.Fatal("bands not in use")
@@ -59,21 +53,21 @@ func TestBandsMatchPlay(t *testing.T) {
 							deferred[1] += lt.bands.deferred[1]
 						}
 					}
-					return phen, cnt, fit, stats, r.Uint64(), deferred
+					return tr, stats, r.Uint64(), deferred
 				}
-				pP, cP, fP, sP, rP, _ := run(false, true)
+				trP, sP, rP, _ := run(false, true)
 				// Banded play by the assembly kernel (where there is one)
 				// and by the Go loop.
 				for _, kernel := range []bool{true, false} {
-					pB, cB, fB, sB, rB, def := run(true, kernel)
+					trB, sB, rB, def := run(true, kernel)
 					if def[0] == 0 || def[1] == 0 {
 						t.Fatalf("deferred %v: a pass the case does not test", def)
 					}
-					for g := range pB {
-						if !slices.Equal(pB[g], pP[g]) || !slices.Equal(cB[g], cP[g]) {
+					for g := range trB.phen {
+						if !slices.Equal(trB.phen[g], trP.phen[g]) || !slices.Equal(trB.cnt[g], trP.cnt[g]) {
 							t.Fatalf("kernel %v, generation %d: banded play's phenotypes or counters differ from play's", kernel, g)
 						}
-						if !slices.Equal(fB[g], fP[g]) || sB[g] != sP[g] {
+						if !slices.Equal(trB.fit[g], trP.fit[g]) || sB[g] != sP[g] {
 							t.Fatalf("kernel %v, generation %d: fitness or statistics differ: %+v, %+v", kernel, g, sB[g], sP[g])
 						}
 					}

@@ -690,6 +690,30 @@ LOOP: \
 	JMP  LOOP \
 DONE:
 
+// LOCKSTEP_GROUP starts a group of four sites at SI's starts: R10–R13
+// each list's first index, R15 the last list's end, DX the shortest
+// list's length (R14 is scratch).
+#define LOCKSTEP_GROUP \
+	MOVLQSX 0(SI), R10 \
+	MOVLQSX 4(SI), R11 \
+	MOVLQSX 8(SI), R12 \
+	MOVLQSX 12(SI), R13 \
+	MOVLQSX 16(SI), R15 \
+	MOVQ    R11, DX \
+	SUBQ    R10, DX \
+	MOVQ    R12, R14 \
+	SUBQ    R11, R14 \
+	CMPQ    R14, DX \
+	CMOVQLT R14, DX \
+	MOVQ    R13, R14 \
+	SUBQ    R12, R14 \
+	CMPQ    R14, DX \
+	CMOVQLT R14, DX \
+	MOVQ    R15, R14 \
+	SUBQ    R13, R14 \
+	CMPQ    R14, DX \
+	CMOVQLT R14, DX
+
 TEXT ·sumsWRun(SB), NOSPLIT, $0-48
 	MOVQ trip+0(FP), DI
 	MOVQ start+8(FP), SI
@@ -701,26 +725,7 @@ TEXT ·sumsWRun(SB), NOSPLIT, $0-48
 	JEQ  sumwdone
 
 sumwgroup:
-	MOVLQSX 0(SI), R10
-	MOVLQSX 4(SI), R11
-	MOVLQSX 8(SI), R12
-	MOVLQSX 12(SI), R13
-	MOVLQSX 16(SI), AX
-	// m = the shortest list's length
-	MOVQ R11, DX
-	SUBQ R10, DX
-	MOVQ R12, R14
-	SUBQ R11, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
-	MOVQ R13, R14
-	SUBQ R12, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
-	MOVQ AX, R14
-	SUBQ R13, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
+	LOCKSTEP_GROUP
 	XORPS X0, X0
 	XORPS X1, X1
 	XORPS X2, X2
@@ -762,8 +767,7 @@ sumwdone:
 //
 // listSums's loop over groups of four sites: sumsWRun's, with each site's
 // sum of A in X5–X8 as well (ADDSD, the triples' third words). AX holds
-// sumA − sumW, so that R8 addresses both; a group's last start goes
-// through R15.
+// sumA − sumW, so that R8 addresses both.
 #define SUMS_STEP(IDX, ACC, ACCA) \
 	MOVLQSX (BX)(IDX*4), R14 \
 	LEAQ    (R14)(R14*2), R14 \
@@ -794,25 +798,7 @@ TEXT ·sumsRun(SB), NOSPLIT, $0-56
 	JEQ  sumsdone
 
 sumsgroup:
-	MOVLQSX 0(SI), R10
-	MOVLQSX 4(SI), R11
-	MOVLQSX 8(SI), R12
-	MOVLQSX 12(SI), R13
-	MOVLQSX 16(SI), R15
-	MOVQ R11, DX
-	SUBQ R10, DX
-	MOVQ R12, R14
-	SUBQ R11, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
-	MOVQ R13, R14
-	SUBQ R12, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
-	MOVQ R15, R14
-	SUBQ R13, R14
-	CMPQ R14, DX
-	CMOVQLT R14, DX
+	LOCKSTEP_GROUP
 	XORPS X0, X0
 	XORPS X1, X1
 	XORPS X2, X2

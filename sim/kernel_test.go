@@ -358,27 +358,21 @@ func TestTwoPassDrawsMatchOnePass(t *testing.T) {
 			if s.cfg.Graph != nil {
 				n = s.cfg.Graph.Nodes()
 			}
-			run := func(above int) (phen [][]uint8, cnt [][]uint64, fit [][]float64, next uint64) {
+			run := func(above int) (tr stateTrace, next uint64) {
 				touchAbove = above
 				r := rng.New(9)
 				lt := newLattice(fig4cParams, s.cfg, 0.5, n, 0, r)
 				for range 10 {
 					lt.repolymorph(r)
 					lt.Step(r)
-					phen = append(phen, slices.Clone(lt.Phenotypes()))
-					c := make([]uint64, lt.N)
-					for k := range c {
-						c[k] = lt.counter(k)
-					}
-					cnt = append(cnt, c)
-					fit = append(fit, slices.Clone(lt.w))
+					tr.record(lt)
 				}
-				return phen, cnt, fit, r.Uint64()
+				return tr, r.Uint64()
 			}
-			p1, c1, f1, r1 := run(n) // one pass
-			p2, c2, f2, r2 := run(0) // two passes
-			for g := range p1 {
-				if !slices.Equal(p1[g], p2[g]) || !slices.Equal(c1[g], c2[g]) || !slices.Equal(f1[g], f2[g]) {
+			tr1, r1 := run(n) // one pass
+			tr2, r2 := run(0) // two passes
+			for g := range tr1.phen {
+				if !slices.Equal(tr1.phen[g], tr2.phen[g]) || !slices.Equal(tr1.cnt[g], tr2.cnt[g]) || !slices.Equal(tr1.fit[g], tr2.fit[g]) {
 					t.Fatalf("generation %d: the two-pass loop's phenotypes, counters or fitness differ", g)
 				}
 			}
@@ -387,4 +381,22 @@ func TestTwoPassDrawsMatchOnePass(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateTrace is a lattice's phenotypes, counters and fitness after each
+// generation, for tests that compare two ways of playing.
+type stateTrace struct {
+	phen [][]uint8
+	cnt  [][]uint64
+	fit  [][]float64
+}
+
+func (tr *stateTrace) record(lt *Lattice) {
+	tr.phen = append(tr.phen, slices.Clone(lt.Phenotypes()))
+	c := make([]uint64, lt.N)
+	for k := range c {
+		c[k] = lt.counter(k)
+	}
+	tr.cnt = append(tr.cnt, c)
+	tr.fit = append(tr.fit, slices.Clone(lt.w))
 }
