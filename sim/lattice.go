@@ -1524,7 +1524,7 @@ func listSumsW(trip [][3]float64, start, blk []int32, sumW, sumWA []float64) {
 	s := 0
 	if kernelOn && n >= 4 {
 		// The same additions, each site's (W, W·A) pair in one
-		// register (a fifth off a generation of local selection on a
+		// register (0.77× the time of a generation of local selection on a
 		// random 8-regular graph of 10⁴ nodes). The kernel reads
 		// start[:n+1] and the triples the lists name, and writes
 		// sumW[:n] and sumWA[:n].
