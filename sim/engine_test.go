@@ -432,10 +432,7 @@ func TestGraphSelectLocalMatchesDivision(t *testing.T) {
 		{Graph: GraphRegular, Nodes: 3001, Degree: 8},
 		{Graph: GraphBA, Nodes: 2049, M: 3},
 	} {
-		g, err := PlatformConfig{Kind: KindNetwork, Network: net}.BuildGraph(5, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := testGraph(t, PlatformConfig{Network: net}, 5)
 		r := rng.New(41)
 		N := g.Nodes()
 		lt := newLattice(fig4cParams, LatticeConfig{Graph: g, Selection: Local}, 0.5, N, 0, r)

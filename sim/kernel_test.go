@@ -197,14 +197,12 @@ func TestSelectRunAtTheBoundary(t *testing.T) {
 // list, on lists of one length (regular) and of many (Barabási–Albert,
 // whose tails run past the lockstep part), with N not a multiple of 4.
 func TestListSumsMatchOneSiteAtATime(t *testing.T) {
+	defer func() { kernelOn = kernelAsm }()
 	for _, net := range []NetworkConfig{
 		{Graph: GraphRegular, Nodes: 1003, Degree: 8},
 		{Graph: GraphBA, Nodes: 1002, M: 3},
 	} {
-		g, err := PlatformConfig{Kind: KindNetwork, Network: net}.BuildGraph(7, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := testGraph(t, PlatformConfig{Network: net}, 7)
 		start, blk := g.blocks()
 		n := g.Nodes()
 		r := rng.New(3)
@@ -215,7 +213,6 @@ func TestListSumsMatchOneSiteAtATime(t *testing.T) {
 		}
 		for _, on := range []bool{true, false} { // listSumsW by its kernel (where there is one) and in Go
 			kernelOn = on && kernelAsm
-			defer func() { kernelOn = kernelAsm }()
 			sumW, sumWA, sumA := make([]float64, n), make([]float64, n), make([]float64, n)
 			wW, wWA := make([]float64, n), make([]float64, n)
 			listSums(trip, start, blk, sumW, sumWA, sumA)
@@ -336,13 +333,7 @@ func TestBernoulliKernelMatchesGo(t *testing.T) {
 // drawBox against playBox, drawStride against playStride, and drawAny's
 // touching branch against drawAny without it.
 func TestTwoPassDrawsMatchOnePass(t *testing.T) {
-	graph := func(nc NetworkConfig) *Graph {
-		g, err := (&PlatformConfig{Kind: KindNetwork, Network: nc}).BuildGraph(1, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return g
-	}
+	graph := func(nc NetworkConfig) *Graph { return testGraph(t, PlatformConfig{Network: nc}, 1) }
 	shapes := append(boxShapes(30), // drawBox
 		shape{"L30-radius2", LatticeConfig{Side: 30, Radius: 2}},                                                   // drawAny by offsets
 		shape{"regular8", LatticeConfig{Graph: graph(NetworkConfig{Graph: GraphRegular, Nodes: 3000, Degree: 8})}}, // drawStride

@@ -1487,7 +1487,7 @@ func listSums(trip [][3]float64, start, blk []int32, sumW, sumWA, sumA []float64
 	n := len(sumW)
 	s := 0
 	if kernelOn && n >= 4 {
-		_, _, _, _ = start[n], sumWA[n-1], sumA[n-1], trip[len(trip)-1] // (see listSumsW)
+		_, _, _, _, _ = start[n], blk[:start[n]], sumWA[n-1], sumA[n-1], trip[len(trip)-1] // (see listSumsW)
 		sumsRun(&trip[0], &start[0], &blk[0], n/4, &sumW[0], &sumWA[0], &sumA[0])
 		s = n &^ 3
 	}
@@ -1526,9 +1526,9 @@ func listSumsW(trip [][3]float64, start, blk []int32, sumW, sumWA []float64) {
 		// The same additions, each site's (W, W·A) pair in one
 		// register (0.77× the time of a generation of local selection on a
 		// random 8-regular graph of 10⁴ nodes). The kernel reads
-		// start[:n+1] and the triples the lists name, and writes
-		// sumW[:n] and sumWA[:n].
-		_, _, _ = start[n], sumWA[n-1], trip[len(trip)-1]
+		// start[:n+1], blk[:start[n]] and the triples the lists name,
+		// and writes sumW[:n] and sumWA[:n].
+		_, _, _, _ = start[n], blk[:start[n]], sumWA[n-1], trip[len(trip)-1]
 		sumsWRun(&trip[0], &start[0], &blk[0], n/4, &sumW[0], &sumWA[0])
 		s = n &^ 3
 	}
