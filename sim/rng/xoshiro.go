@@ -166,43 +166,80 @@ func (x *Xoshiro) Bernoulli(p float64) bool {
 
 // Shuffle permutes s uniformly (Fisher–Yates). It draws blocks of 64-bit
 // numbers with Fill and takes two bounded indices from each, so a shuffle
-// of n items costs about n/2 draws. Each block's indices are drawn first
-// (with any rejections' words, in order, as a single pass would) and the
-// swaps done after, in a loop of loads that do not wait on the index
-// arithmetic, so that a large slice's cache misses overlap. (Loading the
-// swapped items during the draws as well made a shuffle of 8·10⁶ items
-// slower, not faster.)
+// of n items costs about n/2 draws. In shuffleBlock, each block's indices
+// are drawn first (with any rejections' words, in order, as a single pass
+// would) and the swaps done after, in a loop of loads that do not wait on
+// the index arithmetic. A slice of int32 (the lattice's initiators) takes
+// shuffleRun instead where it exists: the same draws and swaps, each swap
+// as soon as its index is drawn, every value in a register; 0.68× the
+// time of shuffleBlock for 10⁴ items, 0.85× for 8·10⁶.
 func Shuffle[T any](x *Xoshiro, s []T) {
 	var buf [128]uint64
-	var js [256]int
+	s32, fused := any(s).([]int32)
+	fused = fused && shuffleKernel && len(s) <= fusedShuffleMax
 	i := len(s) - 1
 	for i > 1 {
-		k := min((i)/2, len(buf))
+		k := min(i/2, len(buf))
 		x.Fill(buf[:k])
-		n := uint32(i + 1)
-		for b, u := range buf[:k] {
-			m := uint64(uint32(u>>32)) * uint64(n)
-			if uint32(m) < n {
-				m = x.Reject(m, n)
-			}
-			js[2*b] = int(m >> 32)
-			n--
-			m = uint64(uint32(u)) * uint64(n)
-			if uint32(m) < n {
-				m = x.Reject(m, n)
-			}
-			js[2*b+1] = int(m >> 32)
-			n--
-		}
-		for _, j := range js[:2*k] {
-			s[i], s[j] = s[j], s[i]
-			i--
+		if fused {
+			i = shuffleBlockFused(x, s32, i, buf[:k])
+		} else {
+			i = shuffleBlock(x, s, i, buf[:k])
 		}
 	}
 	if i == 1 {
 		j := x.Bounded(x.Uint32(), 2)
 		s[1], s[j] = s[j], s[1]
 	}
+}
+
+// fusedShuffleMax is the longest slice shuffleRun serves: its n = i + 1
+// must fit 32 bits (as Bounded's does).
+const fusedShuffleMax = 1<<31 - 1
+
+// shuffleBlock does the Fisher–Yates steps at i, i−1, …, two for each
+// word of buf (the high half first), and returns the next i: the indices
+// first, then the swaps.
+func shuffleBlock[T any](x *Xoshiro, s []T, i int, buf []uint64) int {
+	var js [256]int
+	n := uint32(i + 1)
+	for b, u := range buf {
+		m := uint64(uint32(u>>32)) * uint64(n)
+		if uint32(m) < n {
+			m = x.Reject(m, n)
+		}
+		js[2*b] = int(m >> 32)
+		n--
+		m = uint64(uint32(u)) * uint64(n)
+		if uint32(m) < n {
+			m = x.Reject(m, n)
+		}
+		js[2*b+1] = int(m >> 32)
+		n--
+	}
+	for _, j := range js[:2*len(buf)] {
+		s[i], s[j] = s[j], s[i]
+		i--
+	}
+	return i
+}
+
+// shuffleBlockFused is shuffleBlock for int32 items by shuffleRun, which
+// plays whole words while neither of a word's halves may need a redraw
+// (uint32(m) ≥ n for both: Reject would return m as it is); a word that
+// may is played here, through Reject, before shuffleRun goes on.
+func shuffleBlockFused(x *Xoshiro, s []int32, i int, buf []uint64) int {
+	_ = s[i] // every index touched lies in s[:i+1]
+	for b := 0; b < len(buf); b++ {
+		done := shuffleRun(&s[0], i, &buf[b], len(buf)-b)
+		b += done
+		i -= 2 * done
+		if b == len(buf) {
+			break
+		}
+		i = shuffleBlock(x, s, i, buf[b:b+1])
+	}
+	return i
 }
 
 // MarshalBinary encodes the 256-bit state (32 bytes, little-endian).
