@@ -20,11 +20,12 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 
 // fitnessRun16 is the four-lane loop of fitness's table path over the
 // first n sites (n a multiple of 4), from and back into lanes (W's four
-// sums, then W_A's); tab and clampTab hold tabLen entries each. A counter
-// out of their range stops it with clamped = −1.
+// sums, then W_A's), without the clamp counts (fitness counts them after,
+// when the table has a clamped entry at all); tab holds tabLen entries. A
+// counter out of its range stops it with nA = −1.
 //
 //go:noescape
-func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int)
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int)
 
 // rowsRun is rowsMoore1's row pass over the n sites of rows of L ≥ 2.
 //
@@ -65,3 +66,11 @@ func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumW
 //
 //go:noescape
 func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA, sumA *float64)
+
+// bitsRun is bitsToSites's loop over the n bytes of the bit string at
+// words (little-endian: byte k holds bits 8k..8k+7), appending at
+// sites[m:]; it returns the new m. It writes 8 entries a byte, so sites
+// needs room for 7 past the last set bit's.
+//
+//go:noescape
+func bitsRun(words *uint64, n int, base int32, sites *int32, m int) int

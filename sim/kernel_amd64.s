@@ -128,10 +128,9 @@ sdone:
 // SITE is one site of fitnessRun16's four-site step: the counter at
 // byte offset co, the phenotype at po and the fitness slot at wo, the
 // site's lanes W and A. f = tab[counter]; w = f; W += f; A += f for an A
-// site (f's bits masked by −p, +0 for a B site); nA += p; clamped +=
-// clampTab[counter]; a counter past the tables (R14 entries) leaves for
-// fbad. Registers: SI cnt, DI phen, R8 tab, R9 clampTab, R10 w, BX the
-// first site of the step, R11 nA, R12 clamped.
+// site (f's bits masked by −p, +0 for a B site); nA += p; a counter past
+// the table (R14 entries) leaves for fbad. Registers: SI cnt, DI phen,
+// R8 tab, R10 w, BX the first site of the step, R11 nA.
 #define SITE(co, po, wo, W, A) \
 	MOVWLZX co(SI)(BX*2), AX \
 	ANDL    $0x7fff, AX \
@@ -147,20 +146,17 @@ sdone:
 	NEGQ    R13 \
 	ANDQ    R13, DX \
 	MOVQ    DX, X9 \
-	ADDSD   X9, A \
-	MOVBLZX (R9)(AX*1), R13 \
-	ADDQ    R13, R12
+	ADDSD   X9, A
 
-// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int)
-TEXT ·fitnessRun16(SB), NOSPLIT, $0-80
+// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int)
+TEXT ·fitnessRun16(SB), NOSPLIT, $0-64
 	MOVQ  cnt+0(FP), SI
 	MOVQ  phen+8(FP), DI
 	MOVQ  n+16(FP), CX
 	MOVQ  tab+24(FP), R8
-	MOVQ  clampTab+32(FP), R9
-	MOVQ  tabLen+40(FP), R14
-	MOVQ  w+48(FP), R10
-	MOVQ  lanes+56(FP), AX
+	MOVQ  tabLen+32(FP), R14
+	MOVQ  w+40(FP), R10
+	MOVQ  lanes+48(FP), AX
 	MOVSD 0(AX), X0
 	MOVSD 8(AX), X1
 	MOVSD 16(AX), X2
@@ -171,7 +167,6 @@ TEXT ·fitnessRun16(SB), NOSPLIT, $0-80
 	MOVSD 56(AX), X7
 	XORQ  BX, BX
 	XORQ  R11, R11
-	XORQ  R12, R12
 	CMPQ  BX, CX
 	JAE   fdone
 
@@ -185,7 +180,7 @@ floop:
 	JB   floop
 
 fdone:
-	MOVQ  lanes+56(FP), AX
+	MOVQ  lanes+48(FP), AX
 	MOVSD X0, 0(AX)
 	MOVSD X1, 8(AX)
 	MOVSD X2, 16(AX)
@@ -194,12 +189,11 @@ fdone:
 	MOVSD X5, 40(AX)
 	MOVSD X6, 48(AX)
 	MOVSD X7, 56(AX)
-	MOVQ  R11, nA+64(FP)
-	MOVQ  R12, clamped+72(FP)
+	MOVQ  R11, nA+56(FP)
 	RET
 
 fbad:
-	MOVQ $-1, clamped+72(FP)
+	MOVQ $-1, nA+56(FP)
 	RET
 
 // func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64)
@@ -842,4 +836,49 @@ sumstails:
 	JNZ  sumsgroup
 
 sumsdone:
+	RET
+
+// func bitsRun(words *uint64, n int, base int32, sites *int32, m int) int
+//
+// bitsToSites's loop over the n bytes of the bit string at words: byte x
+// at bit offset b writes base + b + byteSites[x][0..8) at sites[m:] (two
+// 16-byte stores) and adds byteCounts[x] to m. Registers: SI words, CX
+// n, DI sites, BX m, R10 the byte, R8 byteSites, R9 byteCounts; X7 the
+// byte's base in four lanes, X8 eight in four lanes.
+TEXT ·bitsRun(SB), NOSPLIT, $0-48
+	MOVQ   words+0(FP), SI
+	MOVQ   n+8(FP), CX
+	MOVL   base+16(FP), AX
+	MOVQ   sites+24(FP), DI
+	MOVQ   m+32(FP), BX
+	MOVL   AX, X7
+	PSHUFD $0, X7, X7
+	MOVL   $8, AX
+	MOVL   AX, X8
+	PSHUFD $0, X8, X8
+	LEAQ   ·byteSites(SB), R8
+	LEAQ   ·byteCounts(SB), R9
+	XORQ   R10, R10
+	CMPQ   R10, CX
+	JAE    bdone
+
+bloop:
+	MOVBLZX (SI)(R10*1), AX
+	MOVQ    AX, DX
+	SHLQ    $5, DX
+	MOVOU   (R8)(DX*1), X0
+	MOVOU   16(R8)(DX*1), X1
+	PADDL   X7, X0
+	PADDL   X7, X1
+	MOVOU   X0, (DI)(BX*4)
+	MOVOU   X1, 16(DI)(BX*4)
+	MOVBLZX (R9)(AX*1), AX
+	ADDQ    AX, BX
+	PADDL   X8, X7
+	INCQ    R10
+	CMPQ    R10, CX
+	JB      bloop
+
+bdone:
+	MOVQ BX, ret+40(FP)
 	RET

@@ -14,7 +14,7 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 	panic("sim: no assembly kernel on this platform")
 }
 
-func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, clampTab *uint8, tabLen int, w *float64, lanes *[8]float64) (nA, clamped int) {
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int) {
 	panic("sim: no assembly kernel on this platform")
 }
 
@@ -43,5 +43,9 @@ func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumW
 }
 
 func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA, sumA *float64) {
+	panic("sim: no assembly kernel on this platform")
+}
+
+func bitsRun(words *uint64, n int, base int32, sites *int32, m int) int {
 	panic("sim: no assembly kernel on this platform")
 }

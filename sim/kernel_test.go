@@ -100,9 +100,18 @@ func boxShapes(sides ...int) []shape {
 	return shapes
 }
 
-// TestBitsToSites compares bitsToSites with the loop it replaces, one set
-// bit at a time, on random and extreme bit strings.
+// TestBitsToSites compares bitsToSites, by its Go loop and by the
+// kernel, with the loop it replaces, one set bit at a time, on random and
+// extreme bit strings.
 func TestBitsToSites(t *testing.T) {
+	defer func() { kernelOn = kernelAsm }()
+	for _, on := range []bool{false, kernelAsm} {
+		kernelOn = on
+		testBitsToSites(t)
+	}
+}
+
+func testBitsToSites(t *testing.T) {
 	r := rng.New(3)
 	for trial := range 200 {
 		words := make([]uint64, 1+trial%9)
@@ -129,7 +138,7 @@ func TestBitsToSites(t *testing.T) {
 		copy(sites, pre)
 		m := bitsToSites(words, base, sites, len(pre))
 		if got := sites[:m]; !slices.Equal(got[:2], pre) || !slices.Equal(got[2:], want) {
-			t.Fatalf("trial %d: got %v, want %v after %v", trial, got, want, pre)
+			t.Fatalf("trial %d (kernel %v): got %v, want %v after %v", trial, kernelOn, got, want, pre)
 		}
 	}
 }

@@ -215,6 +215,7 @@ type Lattice struct {
 	cntEmpty uint64    // the counter value of an empty site, whose fitness is 0
 	fitTab   []float64 // fitness by packed counter, when small enough
 	clampTab []uint8   // 1 where fitTab clamped a negative fitness
+	clamps   bool      // clampTab has a 1
 	unit     [2]float64
 	radix    int       // G: one more than the most games a site can play
 	w        []float64 // fitness this generation (0 at empty sites)
@@ -782,6 +783,16 @@ func (lt *Lattice) pickInitiators(r *rng.Xoshiro) int {
 // first, so that sites needs room for 7 entries past its last.
 func bitsToSites(words []uint64, base int32, sites []int32, m int) int {
 	sites = sites[:cap(sites)]
+	if kernelOn && len(words) > 0 {
+		// The kernel writes, unchecked, up to 7 entries past the count
+		// before the last byte, as the loop below would.
+		before := m - bits.OnesCount8(uint8(words[len(words)-1]>>56))
+		for _, u := range words {
+			before += bits.OnesCount64(u)
+		}
+		_ = sites[before+7]
+		return bitsRun(&words[0], 8*len(words), base, &sites[0], m)
+	}
 	for _, u := range words {
 		for b := int32(0); b < 64; b += 8 {
 			x := uint8(u >> b)
@@ -796,6 +807,14 @@ func bitsToSites(words []uint64, base int32, sites []int32, m int) int {
 	}
 	return m
 }
+
+// byteCounts[x] is the number of set bits of byte x (bitsRun's table).
+var byteCounts = func() (t [256]uint8) {
+	for x := range t {
+		t[x] = uint8(bits.OnesCount8(uint8(x)))
+	}
+	return t
+}()
 
 // byteSites[x] lists the set bits of byte x in increasing order, then
 // zeros.
@@ -1277,16 +1296,22 @@ func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 		// break the floating-point add chain.
 		var w0, w1, w2, w3, a0, a1, a2, a3 float64
 		s := 0
-		if n := len(cnt) &^ 3; kernelOn && n > 0 && len(clampTab) == len(tab) {
-			// The kernel checks each counter against the tables' length
+		if n := len(cnt) &^ 3; kernelOn && n > 0 {
+			// The kernel checks each counter against the table's length
 			// and stops, reporting −1, at one out of range: the Go loop
 			// then starts over and meets it as a bounds error.
 			var lanes [8]float64
-			nA, clamped = fitnessRun16(&cnt[0], &phen[0], n, &tab[0], &clampTab[0], len(tab), &w[0], &lanes)
+			nA = fitnessRun16(&cnt[0], &phen[0], n, &tab[0], len(tab), &w[0], &lanes)
 			w0, w1, w2, w3, a0, a1, a2, a3 = lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]
 			s = n
-			if clamped < 0 {
-				w0, w1, w2, w3, a0, a1, a2, a3, nA, clamped, s = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+			if nA < 0 {
+				w0, w1, w2, w3, a0, a1, a2, a3, nA, s = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+			} else if lt.clamps {
+				// (Only "sum" fitness can clamp: the paper's "mean" never
+				// pays for this pass.)
+				for _, c := range cnt[:n] {
+					clamped += int(clampTab[c&idx])
+				}
 			}
 		}
 		for ; s+4 <= len(cnt); s += 4 {
@@ -1381,11 +1406,13 @@ func (lt *Lattice) initCounters() {
 	lt.cntEmpty = g * g * g
 	lt.fitTab = make([]float64, G*G*G+1)
 	lt.clampTab = make([]uint8, G*G*G+1)
+	lt.clamps = false
 	for aA := range G {
 		for pA := range G {
 			for games := range G {
 				k := games + G*pA + G*G*aA
 				lt.fitTab[k], lt.clampTab[k] = lt.fitnessOf(games, pA, aA)
+				lt.clamps = lt.clamps || lt.clampTab[k] != 0
 			}
 		}
 	}
