@@ -156,12 +156,16 @@
 // # Assembly kernels
 //
 // On amd64 the hottest loops run as assembly (kernel_amd64.s): over
-// uint16 counters, play's interior runs on box lattices and its loop on
+// uint16 counters, play's loop on box lattices (edge sites by their
+// lists, leaving for Go only where Bounded might draw again) and on
 // regular graphs of power-of-two degree, banded play's lists, fitness's
-// four-lane table loop, and local selection's row pass and draws on the
-// paper's blocks (two sites at a time in SSE2); the Bernoulli phenotypes
+// table loop (four sites at a time, packed in SSE2, also writing W·A
+// when local selection's row pass will read it), and local selection's
+// row pass (from W and W·A, rowsPairsRun) and draws on the paper's
+// blocks (two sites at a time in SSE2); the Bernoulli phenotypes
 // of global selection and well-mixed births (sixteen at a time in SSE2,
-// bernoulliRun); a well-mixed generation's pairs (pairsRun); and local
+// bernoulliRun); the initiators' coins turned into sites (bitsRun); a
+// well-mixed generation's pairs (pairsRun); and local
 // selection's block sums on graphs, four lists in lockstep, each site's
 // (W, W·A) pair in one register (sumsWRun, sumsRun). SSE2 is
 // part of every amd64, so no feature test is needed; the packed
@@ -171,10 +175,13 @@
 // operations in the same order, so that results are the same bytes on
 // either; TestKernelsMatchGo, TestSelectRunAtTheBoundary,
 // TestBandsMatchPlay, TestPairsKernelMatchesGo,
-// TestBernoulliKernelMatchesGo and TestListSumsMatchOneSiteAtATime hold
-// them to it. The kernels trust the lattice's shape: an interior site's
-// neighbours by its offsets lie inside, and every initiator, neighbour
-// and block member is a site.
+// TestBernoulliKernelMatchesGo, TestListSumsMatchOneSiteAtATime,
+// TestInteriorKernelDefersAsGo, TestFitnessKernelMatchesGo,
+// TestRowsPairsMatchRows and TestBitsToSites hold them to it. (The
+// int32 shuffle's kernel, shuffleRun, lives in package rng.) The kernels
+// trust the lattice's shape: an interior site's neighbours by its offsets
+// lie inside, an edge site's list lies in nbr, and every initiator,
+// neighbour and block member is a site.
 // The fitness kernel checks each counter against its table, and on one
 // out of range hands over to the Go loop, whose bounds check reports it.
 //

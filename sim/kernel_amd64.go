@@ -7,8 +7,9 @@ package sim
 const kernelAsm = true
 
 // interiorRun16 is playInterior for uint16 counters, from batch[0] to at
-// most batch[n−1], with words the batch's words from the first of them;
-// it returns how many initiators it played.
+// most batch[n−1], with words the batch's words from the first of them
+// and the edge sites' lists in k; it returns how many initiators it
+// played.
 //
 //go:noescape
 func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64, k *kernel16) int
@@ -22,10 +23,17 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 // first n sites (n a multiple of 4), from and back into lanes (W's four
 // sums, then W_A's), without the clamp counts (fitness counts them after,
 // when the table has a clamped entry at all); tab holds tabLen entries. A
-// counter out of its range stops it with nA = −1.
+// counter out of its range stops it with nA = −1. Unless fa is nil, it
+// also stores each site's w masked to +0 at B sites, for rowsPairsRun.
 //
 //go:noescape
-func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int)
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+
+// rowsPairsRun is rowsRun from w and fitnessRun16's fa, two sites at a
+// time in SSE2.
+//
+//go:noescape
+func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64)
 
 // rowsRun is rowsMoore1's row pass over the n sites of rows of L ≥ 2.
 //

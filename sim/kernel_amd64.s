@@ -10,7 +10,8 @@
 //
 // Registers: BX the next initiator, R11 the batch's end, R12 the next
 // pair of words, R13 phen, R14 cnt, R15 the kernel16 table (off at 0,
-// inc at 32, thrT at 40, stride at 56), R10 nbr.
+// inc at 32, thrT at 40, stride at 56, start at 72, nbr at 80, rej at
+// 88), R10 nbr (or start).
 
 // GAME is one initiator's game, with i in AX, partner j in CX and donor
 // d in DX: it pays i and j, and leaves i's phenotype a in SI and the
@@ -67,7 +68,7 @@ iloop:
 	MOVLQSX (BX), AX
 	MOVWLZX (R14)(AX*2), CX
 	TESTL   $0x8000, CX
-	JNE     idone
+	JNE     iedge
 	MOVQ    (R12), CX
 	MOVL    CX, DX
 	SHRQ    $61, CX
@@ -76,11 +77,43 @@ iloop:
 	MOVLQSX (R15)(DX*4), DX
 	ADDQ    AX, CX
 	ADDQ    AX, DX
+
+iplay:
 	PLAY
 	ADDQ    $4, BX
 	ADDQ    $16, R12
 	CMPQ    BX, R11
 	JB      iloop
+	JMP     idone
+
+// An edge site (edgeDraws): its list nbr[s0:s1], of deg = s1 − s0 ≤ 8
+// sites, gives j and d by multiply-shift of the word's halves; a low
+// word below rej[deg] (Bounded would draw again) ends the run here.
+iedge:
+	MOVQ    72(R15), R10
+	MOVLQSX (R10)(AX*4), SI
+	MOVLQSX 4(R10)(AX*4), DI
+	SUBQ    SI, DI
+	CMPQ    DI, $8
+	JHI     idone
+	MOVL    88(R15)(DI*4), R8
+	MOVQ    (R12), CX
+	MOVL    CX, DX
+	SHRQ    $32, CX
+	IMULQ   DI, CX
+	IMULQ   DI, DX
+	CMPL    CX, R8
+	JCS     idone
+	CMPL    DX, R8
+	JCS     idone
+	SHRQ    $32, CX
+	SHRQ    $32, DX
+	ADDQ    SI, CX
+	ADDQ    SI, DX
+	MOVQ    80(R15), R10
+	MOVLQSX (R10)(CX*4), CX
+	MOVLQSX (R10)(DX*4), DX
+	JMP     iplay
 
 idone:
 	SUBQ batch+16(FP), BX
@@ -125,75 +158,170 @@ sloop:
 sdone:
 	RET
 
-// SITE is one site of fitnessRun16's four-site step: the counter at
-// byte offset co, the phenotype at po and the fitness slot at wo, the
-// site's lanes W and A. f = tab[counter]; w = f; W += f; A += f for an A
-// site (f's bits masked by −p, +0 for a B site); nA += p; a counter past
-// the table (R14 entries) leaves for fbad. Registers: SI cnt, DI phen,
-// R8 tab, R10 w, BX the first site of the step, R11 nA.
-#define SITE(co, po, wo, W, A) \
-	MOVWLZX co(SI)(BX*2), AX \
-	ANDL    $0x7fff, AX \
-	CMPQ    AX, R14 \
-	JAE     fbad \
-	MOVSD   (R8)(AX*8), X8 \
-	MOVQ    (R8)(AX*8), DX \
-	MOVSD   X8, wo(R10)(BX*8) \
-	ADDSD   X8, W \
-	MOVBLZX po(DI)(BX*1), R13 \
-	ANDL    $1, R13 \
-	ADDQ    R13, R11 \
-	NEGQ    R13 \
-	ANDQ    R13, DX \
-	MOVQ    DX, X9 \
-	ADDSD   X9, A
+// IDX loads the counter at byte offset co (without its edge bit) into
+// r, leaving for fbad if it lies past the table (R14 entries).
+#define IDX(co, r) \
+	MOVWLZX co(SI)(BX*2), r \
+	ANDL    $0x7fff, r \
+	CMPQ    r, R14 \
+	JAE     fbad
 
-// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int)
-TEXT ·fitnessRun16(SB), NOSPLIT, $0-64
-	MOVQ  cnt+0(FP), SI
-	MOVQ  phen+8(FP), DI
-	MOVQ  n+16(FP), CX
-	MOVQ  tab+24(FP), R8
-	MOVQ  tabLen+32(FP), R14
-	MOVQ  w+40(FP), R10
-	MOVQ  lanes+48(FP), AX
-	MOVSD 0(AX), X0
-	MOVSD 8(AX), X1
-	MOVSD 16(AX), X2
-	MOVSD 24(AX), X3
-	MOVSD 32(AX), X4
-	MOVSD 40(AX), X5
-	MOVSD 48(AX), X6
-	MOVSD 56(AX), X7
-	XORQ  BX, BX
-	XORQ  R11, R11
-	CMPQ  BX, CX
-	JAE   fdone
+// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+//
+// fitness's table loop, four sites a step in two packed pairs: f =
+// tab[counter] for sites s..s+3 into X8 (s, s+1) and X9 (s+2, s+3),
+// stored to w; W's lanes (X0: 0, 1; X1: 2, 3) add f, A's (X2, X3) add f
+// masked to +0 at B sites (also stored to fa, unless fa is nil), each
+// lane the scalar sum of its sites in order. The step's phenotypes, four
+// bytes masked to 0 or 1, add to nA, and widen to a byte pattern
+// p·0x01…01 per lane, which PCMPEQB against zero (X14) turns into B's
+// mask for ANDNPD. Registers: SI cnt, DI phen, CX n, R8 tab, R10 w, R15
+// fa, R14 tabLen, BX the step's first site, R11 nA; AX, DX, R9, R12 the
+// counters, R13 the phenotypes.
+TEXT ·fitnessRun16(SB), NOSPLIT, $0-72
+	MOVQ   cnt+0(FP), SI
+	MOVQ   phen+8(FP), DI
+	MOVQ   n+16(FP), CX
+	MOVQ   tab+24(FP), R8
+	MOVQ   tabLen+32(FP), R14
+	MOVQ   w+40(FP), R10
+	MOVQ   fa+48(FP), R15
+	MOVQ   lanes+56(FP), AX
+	MOVUPD 0(AX), X0
+	MOVUPD 16(AX), X1
+	MOVUPD 32(AX), X2
+	MOVUPD 48(AX), X3
+	PXOR   X14, X14
+	XORQ   BX, BX
+	XORQ   R11, R11
+	CMPQ   BX, CX
+	JAE    fdone
 
 floop:
-	SITE(0, 0, 0, X0, X4)
-	SITE(2, 1, 8, X1, X5)
-	SITE(4, 2, 16, X2, X6)
-	SITE(6, 3, 24, X3, X7)
+	IDX(0, AX)
+	IDX(2, DX)
+	IDX(4, R9)
+	IDX(6, R12)
+	MOVSD     (R8)(AX*8), X8
+	MOVHPD    (R8)(DX*8), X8
+	MOVSD     (R8)(R9*8), X9
+	MOVHPD    (R8)(R12*8), X9
+	MOVUPD    X8, (R10)(BX*8)
+	MOVUPD    X9, 16(R10)(BX*8)
+	ADDPD     X8, X0
+	ADDPD     X9, X1
+	MOVL      (DI)(BX*1), R13
+	ANDL      $0x01010101, R13
+	IMUL3L    $0x01010101, R13, AX
+	SHRL      $24, AX
+	ADDQ      AX, R11
+	MOVL      R13, X10
+	PUNPCKLBW X10, X10
+	PUNPCKLWL X10, X10
+	PSHUFD    $0x50, X10, X11
+	PSHUFD    $0xfa, X10, X12
+	PCMPEQB   X14, X11
+	PCMPEQB   X14, X12
+	ANDNPD    X8, X11
+	ANDNPD    X9, X12
+	ADDPD     X11, X2
+	ADDPD     X12, X3
+	TESTQ     R15, R15
+	JEQ       fnext
+	MOVUPD    X11, (R15)(BX*8)
+	MOVUPD    X12, 16(R15)(BX*8)
+
+fnext:
 	ADDQ $4, BX
 	CMPQ BX, CX
 	JB   floop
 
 fdone:
-	MOVQ  lanes+48(FP), AX
-	MOVSD X0, 0(AX)
-	MOVSD X1, 8(AX)
-	MOVSD X2, 16(AX)
-	MOVSD X3, 24(AX)
-	MOVSD X4, 32(AX)
-	MOVSD X5, 40(AX)
-	MOVSD X6, 48(AX)
-	MOVSD X7, 56(AX)
-	MOVQ  R11, nA+56(FP)
+	MOVQ   lanes+56(FP), AX
+	MOVUPD X0, 0(AX)
+	MOVUPD X1, 16(AX)
+	MOVUPD X2, 32(AX)
+	MOVUPD X3, 48(AX)
+	MOVQ   R11, nA+64(FP)
 	RET
 
 fbad:
-	MOVQ $-1, nA+56(FP)
+	MOVQ $-1, nA+64(FP)
+	RET
+
+// func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64)
+//
+// rowsMoore1's row pass over n sites, rows of L ≥ 2, from w and fa (w
+// masked to +0 at B sites: fitnessRun16's, equal to w·unit[A] for w ≥ 0)
+// two sites at a time: tW[x] = (w[x] + w[x+1]) + w[x−1] inside a row
+// (each lane as the scalar sum), w[0] + w[1] at its start and w[L−1] +
+// w[L−2] at its end; tA the same of fa. Registers: SI w, DI fa, R9 tW,
+// R10 tA, CX L, R11 n, BX the row's first site, DX the site, R12 the
+// row's last.
+TEXT ·rowsPairsRun(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), SI
+	MOVQ fa+8(FP), DI
+	MOVQ L+16(FP), CX
+	MOVQ n+24(FP), R11
+	MOVQ tW+32(FP), R9
+	MOVQ tA+40(FP), R10
+	XORQ BX, BX
+
+prow:
+	CMPQ  BX, R11
+	JAE   pdone
+	MOVSD (SI)(BX*8), X0
+	ADDSD 8(SI)(BX*8), X0
+	MOVSD X0, (R9)(BX*8)
+	MOVSD (DI)(BX*8), X1
+	ADDSD 8(DI)(BX*8), X1
+	MOVSD X1, (R10)(BX*8)
+	LEAQ  1(BX), DX
+	LEAQ  -1(BX)(CX*1), R12
+
+ppair:
+	LEAQ   1(DX), AX
+	CMPQ   AX, R12
+	JAE    psingle
+	MOVUPD (SI)(DX*8), X0
+	MOVUPD 8(SI)(DX*8), X1
+	ADDPD  X1, X0
+	MOVUPD -8(SI)(DX*8), X1
+	ADDPD  X1, X0
+	MOVUPD X0, (R9)(DX*8)
+	MOVUPD (DI)(DX*8), X2
+	MOVUPD 8(DI)(DX*8), X3
+	ADDPD  X3, X2
+	MOVUPD -8(DI)(DX*8), X3
+	ADDPD  X3, X2
+	MOVUPD X2, (R10)(DX*8)
+	ADDQ   $2, DX
+	JMP    ppair
+
+psingle:
+	CMPQ  DX, R12
+	JAE   pend
+	MOVSD (SI)(DX*8), X0
+	ADDSD 8(SI)(DX*8), X0
+	ADDSD -8(SI)(DX*8), X0
+	MOVSD X0, (R9)(DX*8)
+	MOVSD (DI)(DX*8), X2
+	ADDSD 8(DI)(DX*8), X2
+	ADDSD -8(DI)(DX*8), X2
+	MOVSD X2, (R10)(DX*8)
+	INCQ  DX
+
+pend:
+	MOVSD (SI)(DX*8), X0
+	ADDSD -8(SI)(DX*8), X0
+	MOVSD X0, (R9)(DX*8)
+	MOVSD (DI)(DX*8), X2
+	ADDSD -8(DI)(DX*8), X2
+	MOVSD X2, (R10)(DX*8)
+	ADDQ  CX, BX
+	JMP   prow
+
+pdone:
 	RET
 
 // func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64)

@@ -14,7 +14,11 @@ func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, word
 	panic("sim: no assembly kernel on this platform")
 }
 
-func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w *float64, lanes *[8]float64) (nA int) {
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int) {
+	panic("sim: no assembly kernel on this platform")
+}
+
+func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64) {
 	panic("sim: no assembly kernel on this platform")
 }
 

@@ -400,3 +400,174 @@ func (tr *stateTrace) record(lt *Lattice) {
 	tr.cnt = append(tr.cnt, c)
 	tr.fit = append(tr.fit, slices.Clone(lt.w))
 }
+
+// edgeHalves are 32-bit halves that reach Bounded's redraw path and its
+// edges: 0 (a product of 0, below every nonzero threshold), 1, the top,
+// and the first values of each of a list's deg cells.
+func edgeHalves(deg uint32) []uint32 {
+	h := []uint32{0, 1, 2, ^uint32(0), 1 << 31}
+	for c := range uint64(deg) {
+		first := uint32((c<<32 + uint64(deg) - 1) / uint64(deg))
+		h = append(h, first, first-1, first+1)
+	}
+	return h
+}
+
+// TestEdgeDrawsMatchEdgeNeighbours: wherever edgeDraws gives neighbours,
+// they are edgeNeighbours', and edgeNeighbours draws no word there; it
+// defers exactly where Bounded's low word lies below 2³² mod deg.
+func TestEdgeDrawsMatchEdgeNeighbours(t *testing.T) {
+	for _, s := range boxShapes(2, 3, 5, 12) {
+		lt := newLattice(fig4cParams, s.cfg, 0.5, s.cfg.Side*s.cfg.Side, 0, rng.New(1))
+		deferred := 0
+		for i := range int32(lt.N) {
+			deg := uint32(lt.nbrStart[i+1] - lt.nbrStart[i])
+			if deg == 0 {
+				continue // interior
+			}
+			halves := edgeHalves(deg)
+			for _, hi := range halves {
+				for _, lo := range halves {
+					u := uint64(hi)<<32 | uint64(lo)
+					j, d := edgeDraws(lt.nbrStart, lt.nbr, i, u)
+					x := rng.New(uint64(i) + 9)
+					y := *x
+					wj, wd := lt.edgeNeighbours(&y, i, u)
+					lowBelow := func(h uint32) bool { return uint32(uint64(h)*uint64(deg)) < uint32((1<<32)%uint64(deg)) }
+					if want := lowBelow(hi) || lowBelow(lo); (j < 0) != want {
+						t.Fatalf("%s site %d (deg %d), word %#x: deferred %v, want %v", s.name, i, deg, u, j < 0, want)
+					}
+					if j < 0 {
+						deferred++
+						continue
+					}
+					if j != wj || d != wd || y != *x {
+						t.Fatalf("%s site %d, word %#x: (%d, %d), edgeNeighbours (%d, %d), generator moved %v", s.name, i, u, j, d, wj, wd, y != *x)
+					}
+				}
+			}
+		}
+		if s.cfg.Side > 2 && s.cfg.Boundary == Bounded && deferred == 0 {
+			t.Fatalf("%s: no word deferred: the redraw path went untested", s.name)
+		}
+	}
+}
+
+// TestInteriorKernelDefersAsGo runs the box play loop by the kernel and
+// by playInterior on words whose halves are often 0, so that edge sites
+// defer often: both must stop at the same initiators and leave the same
+// phenotypes and counters.
+func TestInteriorKernelDefersAsGo(t *testing.T) {
+	if !kernelAsm {
+		t.Skip("no assembly kernel on this platform")
+	}
+	for _, s := range boxShapes(3, 5, 12) {
+		r := rng.New(4)
+		lt := newLattice(fig4cParams, s.cfg, 0.5, s.cfg.Side*s.cfg.Side, 0, r)
+		g := newGameRules[uint16](lt)
+		off, ok := boxTable(lt.off)
+		if !ok {
+			t.Fatalf("%s: not a box lattice", s.name)
+		}
+		batch := make([]int32, max(3*lt.N, 400))
+		for k := range batch {
+			batch[k] = int32(r.Uint32n(uint32(lt.N)))
+		}
+		words := make([]uint64, 2*len(batch))
+		r.Fill(words)
+		for k := 0; k < len(words); k += 2 {
+			switch r.Uint32n(4) {
+			case 0:
+				words[k] &= 0xffffffff
+			case 1:
+				words[k] &^= 0xffffffff
+			}
+		}
+		resetCounters(lt.cnt16, lt.L, lt.cfg.Radius, nil, 0, false)
+		phenGo, cntGo := slices.Clone(lt.phen), slices.Clone(lt.cnt16)
+		k := newKernel16(&g, &off, lt.stride, lt.phen, lt.cnt16, lt.nbrStart, lt.nbr)
+		stops := 0
+		for n, m := 0, 0; n < len(batch) || m < len(batch); n, m = n+1, m+1 {
+			n = runInterior(lt.phen, lt.cnt16, batch, words, n, &off, &g, lt.nbrStart, lt.nbr, k)
+			m = playInterior(phenGo, cntGo, batch, words, m, &off, &g, lt.nbrStart, lt.nbr)
+			if n != m || !slices.Equal(lt.phen, phenGo) || !slices.Equal(lt.cnt16, cntGo) {
+				t.Fatalf("%s: the kernel stopped at %d, Go at %d, or their states differ", s.name, n, m)
+			}
+			stops++ // the deferred initiator is skipped, unplayed, by both
+		}
+		if s.cfg.Boundary == Bounded && stops < 10 { // (a torus's lists have 8 or 4 sites: no redraws)
+			t.Fatalf("%s: only %d stops: the deferral went untested", s.name, stops)
+		}
+	}
+}
+
+// TestFitnessKernelMatchesGo compares fitness by the kernel and by its Go
+// loop on random counters (edge bits included) and phenotypes, "mean"
+// and "sum" fitness, sizes on both sides of a multiple of four: the same
+// w, the same sums bit for bit, the same counts of A and of clamps.
+func TestFitnessKernelMatchesGo(t *testing.T) {
+	if !kernelAsm {
+		t.Skip("no assembly kernel on this platform")
+	}
+	defer func() { kernelOn = kernelAsm }()
+	params := fig4cParams
+	params.C = 0.6 // so that "sum" fitness clamps
+	r := rng.New(11)
+	for _, L := range []int{2, 3, 5, 37, 100} {
+		for _, fm := range []FitnessMode{FitnessMean, FitnessSum} {
+			lt := newLattice(params, LatticeConfig{Side: L, Fitness: fm}, 0.5, L*L, 0, r)
+			for trial := range 5 {
+				for s := range lt.cnt16 {
+					lt.cnt16[s] = uint16(r.Uint32n(uint32(len(lt.fitTab)))) | uint16(r.Uint32n(2))<<15
+					lt.phen[s] = uint8(r.Uint32n(2))
+				}
+				type out struct {
+					W, WA      float64
+					nA, clamps int
+					w          []float64
+				}
+				var got [2]out
+				for k, on := range []bool{false, true} {
+					kernelOn = on
+					clear(lt.w)
+					W, WA, nA, cl := lt.fitness()
+					got[k] = out{W, WA, nA, cl, slices.Clone(lt.w)}
+				}
+				g, k := got[0], got[1]
+				if math.Float64bits(g.W) != math.Float64bits(k.W) || math.Float64bits(g.WA) != math.Float64bits(k.WA) ||
+					g.nA != k.nA || g.clamps != k.clamps || !slices.Equal(g.w, k.w) {
+					t.Fatalf("L=%d %v trial %d: Go (%v, %v, %d A, %d clamped), kernel (%v, %v, %d A, %d clamped), or w differs",
+						L, fm, trial, g.W, g.WA, g.nA, g.clamps, k.W, k.WA, k.nA, k.clamps)
+				}
+			}
+		}
+	}
+}
+
+// TestRowsPairsMatchRows holds rowsPairsRun, the row pass from w and its
+// masked copy, to rowsRun's from w and the phenotypes, on rows of even and
+// odd lengths.
+func TestRowsPairsMatchRows(t *testing.T) {
+	if !kernelAsm {
+		t.Skip("no assembly kernel on this platform")
+	}
+	r := rng.New(5)
+	unit := [2]float64{0, 1}
+	for _, L := range []int{2, 3, 4, 5, 6, 7, 100, 101} {
+		n := L * (1 + int(r.Uint32n(5)))
+		w, fa, phen := make([]float64, n), make([]float64, n), make([]uint8, n)
+		for s := range w {
+			w[s] = 0.4 + 1.7*float64(r.Uint64()>>11)/(1<<53)
+			phen[s] = uint8(r.Uint32n(2))
+			fa[s] = w[s] * unit[phen[s]]
+		}
+		tW, tA, pW, pA := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		rowsRun(&w[0], &phen[0], &unit, L, n, &tW[0], &tA[0])
+		rowsPairsRun(&w[0], &fa[0], L, n, &pW[0], &pA[0])
+		for s := range tW {
+			if math.Float64bits(tW[s]) != math.Float64bits(pW[s]) || math.Float64bits(tA[s]) != math.Float64bits(pA[s]) {
+				t.Fatalf("L=%d site %d: rowsRun (%v, %v), rowsPairsRun (%v, %v)", L, s, tW[s], tA[s], pW[s], pA[s])
+			}
+		}
+	}
+}

@@ -216,6 +216,7 @@ type Lattice struct {
 	fitTab   []float64 // fitness by packed counter, when small enough
 	clampTab []uint8   // 1 where fitTab clamped a negative fitness
 	clamps   bool      // clampTab has a 1
+	faFresh  bool      // local.a holds this generation's w·A (from fitness, for selectMoore1)
 	unit     [2]float64
 	radix    int       // G: one more than the most games a site can play
 	w        []float64 // fitness this generation (0 at empty sites)
@@ -858,7 +859,7 @@ func play[C counter](lt *Lattice, r *rng.Xoshiro, init []int32, cnt []C) {
 	// Neumann radius 1) the top bits of each half-word pick a neighbour
 	// exactly; otherwise multiply-shift with rejection.
 	off, box := boxTable(lt.off)
-	k := newKernel16(&g, &off, lt.stride, lt.phen, cnt)
+	k := newKernel16(&g, &off, lt.stride, lt.phen, cnt, lt.nbrStart, lt.nbr)
 	if box && bandsFor(lt) != nil {
 		playBands(lt, r, init, cnt, &g, &off, k)
 		return
@@ -944,14 +945,15 @@ func convert(phen []uint8, i, d int32, a, e uint8, v uint64, thrT *[2]uint64) {
 }
 
 // playBox is drawBox and meetAll in one pass, for a lattice small enough
-// to stay in the cache. Runs of interior sites go to playInterior, a
-// loop that needs no lattice and no generator, so that its values stay in
-// registers; an edge site leaves it for edgeNeighbours and re-enters.
+// to stay in the cache. Its initiators go to playInterior, a loop that
+// needs no generator, so that its values stay in registers; an edge site
+// whose draw might take another word leaves it for edgeNeighbours and
+// re-enters.
 func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint64, cnt []C, g *gameRules[C], off *[8]int32, k *kernel16) {
 	phen := lt.phen
 	words = words[:2*len(batch)]
 	for n := 0; n < len(batch); n++ {
-		if n = runInterior(phen, cnt, batch, words, n, off, g, k); n == len(batch) {
+		if n = runInterior(phen, cnt, batch, words, n, off, g, lt.nbrStart, lt.nbr, k); n == len(batch) {
 			break
 		}
 		i := batch[n]
@@ -962,23 +964,54 @@ func playBox[C counter](lt *Lattice, r *rng.Xoshiro, batch []int32, words []uint
 	}
 }
 
-// playInterior plays batch[n:] in order while its initiators are
-// interior sites and returns the index of the first that is not, or
-// len(batch).
-func playInterior[C counter](phen []uint8, cnt []C, batch []int32, words []uint64, n int, off *[8]int32, g *gameRules[C]) int {
+// playInterior plays batch[n:] in order, interior sites by their offsets
+// and edge sites by their lists (edgeDraws), and returns the index of the
+// first edge site whose draw might take another word, or len(batch).
+func playInterior[C counter](phen []uint8, cnt []C, batch []int32, words []uint64, n int, off *[8]int32, g *gameRules[C], start, nbr []int32) int {
 	edge := edgeBit[C]()
 	for ; n < len(batch) && 2*n+1 < len(words); n++ {
 		i := batch[n]
-		if cnt[i]&edge != 0 {
+		var j, d int32
+		if cnt[i]&edge == 0 {
+			j, d = boxOffsets(i, words[2*n], off)
+		} else if j, d = edgeDraws(start, nbr, i, words[2*n]); j < 0 {
 			return n
 		}
-		j, d := boxOffsets(i, words[2*n], off)
 		a := phen[i] & 1
 		g.game(cnt, i, j, a, phen[j]&1)
 		convert(phen, i, d, a, phen[d]&1, words[2*n+1], &g.thrT)
 	}
 	return n
 }
+
+// edgeDraws is edgeNeighbours without its generator: the same two
+// neighbours of edge site i from word u, or −1, −1 where either of
+// Bounded's draws would take another word (its low word below
+// edgeRejects[deg]), or for a list longer than 8 (no box lattice has one).
+func edgeDraws(start, nbr []int32, i int32, u uint64) (j, d int32) {
+	s0 := start[i]
+	deg := uint32(start[i+1] - s0)
+	if deg > 8 {
+		return -1, -1
+	}
+	mj := uint64(uint32(u>>32)) * uint64(deg)
+	md := uint64(uint32(u)) * uint64(deg)
+	if t := edgeRejects[deg]; uint32(mj) < t || uint32(md) < t {
+		return -1, -1
+	}
+	return nbr[s0+int32(mj>>32)], nbr[s0+int32(md>>32)]
+}
+
+// edgeRejects[n] is Bounded's redraw threshold for n, 2³² mod n (Reject
+// draws again while the product's low word lies below it); for n = 0,
+// which never occurs, the largest value, so that edgeDraws defers.
+var edgeRejects = func() (t [9]uint32) {
+	t[0] = ^uint32(0)
+	for n := 1; n < len(t); n++ {
+		t[n] = uint32((1 << 32) % n)
+	}
+	return t
+}()
 
 // boxOffsets is an interior site i's partner and donor from word u, on a
 // lattice whose full neighbourhood has 8 or 4 sites: i + off[top three
@@ -1286,6 +1319,7 @@ func maskCount(ph, occ []uint8) int {
 // of A sites, and how many negative values were clamped to 0.
 func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 	phen, w := lt.phen, lt.w
+	lt.faFresh = false
 	if tab := lt.fitTab; tab != nil {
 		cnt := lt.cnt16
 		w = w[:len(cnt)]
@@ -1301,7 +1335,12 @@ func (lt *Lattice) fitness() (W, WA float64, nA, clamped int) {
 			// and stops, reporting −1, at one out of range: the Go loop
 			// then starts over and meets it as a bounds error.
 			var lanes [8]float64
-			nA = fitnessRun16(&cnt[0], &phen[0], n, &tab[0], len(tab), &w[0], &lanes)
+			var fa *float64
+			if lt.moore1Draws() && n == len(cnt) {
+				fa = &lt.local.a[0] // free on this path (needA is false)
+			}
+			nA = fitnessRun16(&cnt[0], &phen[0], n, &tab[0], len(tab), &w[0], fa, &lanes)
+			lt.faFresh = fa != nil && nA >= 0
 			w0, w1, w2, w3, a0, a1, a2, a3 = lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]
 			s = n
 			if nA < 0 {
@@ -1430,7 +1469,7 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 	vacant := lt.vacant()
 	needA := v < 1 || lt.cfg.Fitness == FitnessSum || vacant
 	moore1 := lt.box() && lt.cfg.Radius == 1 && lt.cfg.Boundary == Bounded
-	if moore1 && !needA {
+	if lt.moore1Draws() {
 		return lt.selectMoore1(r)
 	}
 	switch {
@@ -1749,6 +1788,13 @@ func (lt *Lattice) rowsMoore1(tW, tA []float64) {
 	// w·A as w·unit[A]: the same product, without an integer-to-float
 	// conversion (whose write of part of a register chains iterations).
 	unit := lt.unit
+	if kernelOn && lt.faFresh {
+		// fitness left w·A in local.a this generation (fitnessRun16's
+		// masked w: the product for w ≥ 0, which moore1Draws implies).
+		rowsPairsRun(&w[0], &lt.local.a[0], L, L*L, &tW[0], &tA[0])
+		lt.faFresh = false
+		return
+	}
 	if kernelOn {
 		rowsRun(&w[0], &phen[0], &lt.unit, L, L*L, &tW[0], &tA[0])
 		return
@@ -1770,6 +1816,16 @@ func (lt *Lattice) rowsMoore1(tW, tA []float64) {
 		}
 		ow[L-1], oa[L-1] = curW+prevW, curA+prevA
 	}
+}
+
+// moore1Draws reports whether local selection takes selectMoore1 this
+// generation: a lattice of local selection, without mixed lineages (which
+// select parents instead), on the paper's 3×3 bounded blocks, with v = 1,
+// mean fitness and no vacancies.
+func (lt *Lattice) moore1Draws() bool {
+	return lt.cfg.Selection == Local && lt.local != nil && (lt.lin == nil || !lt.lin.mixed) &&
+		lt.box() && lt.cfg.Radius == 1 && lt.cfg.Boundary == Bounded &&
+		lt.p.V == 1 && lt.cfg.Fitness == FitnessMean && !lt.vacant()
 }
 
 // ratioThreshold is the 32-bit threshold of probability q in [0, 1] (a q
@@ -2070,6 +2126,7 @@ func (lt *Lattice) lineageOf(s int) (uint8, int32) {
 
 // vacate empties site s, whose adult left (vacancy layer on).
 func (lt *Lattice) vacate(s int) {
+	lt.faFresh = false
 	lt.occ[s], lt.phen[s], lt.w[s] = 0, 0, 0
 	lt.nOcc--
 	lt.recount = true
@@ -2078,6 +2135,7 @@ func (lt *Lattice) vacate(s int) {
 // settle puts on empty site s (vacancy layer on) an adult of phenotype ph
 // and fitness fit, earned elsewhere, and of the given lineage.
 func (lt *Lattice) settle(s int, ph uint8, fit float64, origin uint8, arrival int32) {
+	lt.faFresh = false
 	lt.occ[s], lt.phen[s], lt.w[s] = 1, ph, fit
 	lt.nOcc++
 	lt.recount = true
