@@ -2,6 +2,8 @@
 
 package sim
 
+import "golang.org/x/sys/cpu"
+
 // kernelAsm reports that the assembly kernels of kernel_amd64.s serve
 // the uint16-counter play loops.
 const kernelAsm = true
@@ -19,15 +21,37 @@ func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64,
 //go:noescape
 func strideRun16(phen *uint8, cnt *uint16, nbr *int32, batch *int32, n int, words *uint64, k *kernel16)
 
+// fitnessRun16SSE2 is fitnessRun16 in SSE2, two sites a register.
+//
+//go:noescape
+func fitnessRun16SSE2(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+
+// fitnessRun16AVX2 is fitnessRun16SSE2 in AVX2, with the same results
+// bit for bit.
+//
+//go:noescape
+func fitnessRun16AVX2(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+
+// avx2On chooses the AVX2 kernels, where the processor has them; tests
+// turn it off to hold them to the SSE2 ones.
+var avx2On = hasAVX2
+
+// hasAVX2 reports AVX2 (and the operating system's saving of its
+// registers, which x/sys/cpu checks too).
+var hasAVX2 = cpu.X86.HasAVX2
+
 // fitnessRun16 is the four-lane loop of fitness's table path over the
 // first n sites (n a multiple of 4), from and back into lanes (W's four
 // sums, then W_A's), without the clamp counts (fitness counts them after,
 // when the table has a clamped entry at all); tab holds tabLen entries. A
 // counter out of its range stops it with nA = −1. Unless fa is nil, it
 // also stores each site's w masked to +0 at B sites, for rowsPairsRun.
-//
-//go:noescape
-func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int) {
+	if avx2On {
+		return fitnessRun16AVX2(cnt, phen, n, tab, tabLen, w, fa, lanes)
+	}
+	return fitnessRun16SSE2(cnt, phen, n, tab, tabLen, w, fa, lanes)
+}
 
 // rowsPairsRun is rowsRun from w and fitnessRun16's fa, two sites at a
 // time in SSE2.

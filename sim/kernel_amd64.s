@@ -160,13 +160,16 @@ sdone:
 
 // IDX loads the counter at byte offset co (without its edge bit) into
 // r, leaving for fbad if it lies past the table (R14 entries).
-#define IDX(co, r) \
+#define IDX(co, r) IDXTO(co, r, fbad)
+
+// IDXTO is IDX leaving for bad.
+#define IDXTO(co, r, bad) \
 	MOVWLZX co(SI)(BX*2), r \
 	ANDL    $0x7fff, r \
 	CMPQ    r, R14 \
-	JAE     fbad
+	JAE     bad
 
-// func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+// func fitnessRun16SSE2(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
 //
 // fitness's table loop, four sites a step in two packed pairs: f =
 // tab[counter] for sites s..s+3 into X8 (s, s+1) and X9 (s+2, s+3),
@@ -178,7 +181,7 @@ sdone:
 // mask for ANDNPD. Registers: SI cnt, DI phen, CX n, R8 tab, R10 w, R15
 // fa, R14 tabLen, BX the step's first site, R11 nA; AX, DX, R9, R12 the
 // counters, R13 the phenotypes.
-TEXT ·fitnessRun16(SB), NOSPLIT, $0-72
+TEXT ·fitnessRun16SSE2(SB), NOSPLIT, $0-72
 	MOVQ   cnt+0(FP), SI
 	MOVQ   phen+8(FP), DI
 	MOVQ   n+16(FP), CX
@@ -1009,4 +1012,84 @@ bloop:
 
 bdone:
 	MOVQ BX, ret+40(FP)
+	RET
+
+// func fitnessRun16AVX2(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
+//
+// fitnessRun16 in AVX2, four sites a step in one register: the four
+// counters (without their edge bits) widen to quadwords, are checked
+// against the table at once and gather their f = tab[counter] into Y8,
+// stored to w; W's lanes (Y0) add f, A's (Y2) add f masked to +0 at B
+// sites (also stored to fa, unless fa is nil). Lane k holds the sites
+// ≡ k mod 4, in order, as fitnessRun16's four lanes do: the same sums,
+// bit for bit. The phenotypes widen to quadwords 0 or 1, which add to
+// nA's lanes (Y5) and, negated, are A's mask. Registers: SI cnt, DI phen,
+// CX n, R8 tab, R10 w, R15 fa, BX the step's first site; Y12 0x7fff, Y13
+// 1, Y14 0 and Y15 tabLen − 1 in every lane.
+TEXT ·fitnessRun16AVX2(SB), NOSPLIT, $0-72
+	MOVQ         cnt+0(FP), SI
+	MOVQ         phen+8(FP), DI
+	MOVQ         n+16(FP), CX
+	MOVQ         tab+24(FP), R8
+	MOVQ         tabLen+32(FP), R14
+	MOVQ         w+40(FP), R10
+	MOVQ         fa+48(FP), R15
+	MOVQ         lanes+56(FP), AX
+	VMOVUPD      0(AX), Y0
+	VMOVUPD      32(AX), Y2
+	VPXOR        Y5, Y5, Y5
+	VPXOR        Y14, Y14, Y14
+	MOVQ         $0x7fff, DX
+	MOVQ         DX, X12
+	VPBROADCASTQ X12, Y12
+	MOVQ         $1, DX
+	MOVQ         DX, X13
+	VPBROADCASTQ X13, Y13
+	XORQ         BX, BX
+	CMPQ         BX, CX
+	JAE          vdone
+
+vloop:
+	IDXTO(0, AX, vbad)
+	IDXTO(2, DX, vbad)
+	IDXTO(4, R9, vbad)
+	IDXTO(6, R12, vbad)
+	VMOVSD      (R8)(AX*8), X8
+	VMOVHPD     (R8)(DX*8), X8, X8
+	VMOVSD      (R8)(R9*8), X9
+	VMOVHPD     (R8)(R12*8), X9, X9
+	VINSERTF128 $1, X9, Y8, Y8
+	VMOVUPD     Y8, (R10)(BX*8)
+	VADDPD      Y8, Y0, Y0
+	VPMOVZXBQ   (DI)(BX*1), Y10
+	VPAND       Y13, Y10, Y10
+	VPADDQ      Y10, Y5, Y5
+	VPSUBQ      Y10, Y14, Y11
+	VANDPD      Y8, Y11, Y11
+	VADDPD      Y11, Y2, Y2
+	TESTQ       R15, R15
+	JEQ         vnext
+	VMOVUPD     Y11, (R15)(BX*8)
+
+vnext:
+	ADDQ $4, BX
+	CMPQ BX, CX
+	JB   vloop
+
+vdone:
+	MOVQ         lanes+56(FP), AX
+	VMOVUPD      Y0, 0(AX)
+	VMOVUPD      Y2, 32(AX)
+	VEXTRACTI128 $1, Y5, X6
+	VPADDQ       X6, X5, X5
+	VPSHUFD      $0x4e, X5, X6
+	VPADDQ       X6, X5, X5
+	MOVQ         X5, AX
+	MOVQ         AX, nA+64(FP)
+	VZEROUPPER
+	RET
+
+vbad:
+	VZEROUPPER
+	MOVQ $-1, nA+64(FP)
 	RET

@@ -6,6 +6,11 @@ package sim
 // run their Go forms.
 const kernelAsm = false
 
+// hasAVX2 and avx2On: no AVX2 kernel here either.
+const hasAVX2 = false
+
+var avx2On = hasAVX2
+
 func interiorRun16(phen *uint8, cnt *uint16, batch *int32, n int, words *uint64, k *kernel16) int {
 	panic("sim: no assembly kernel on this platform")
 }

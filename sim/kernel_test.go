@@ -147,14 +147,20 @@ func testBitsToSites(t *testing.T) {
 // makes the kernel hand over to the Go loop, which meets it as a bounds
 // error instead of reading outside the table.
 func TestFitnessKernelStopsAtBadCounter(t *testing.T) {
-	lt := newLattice(fig4cParams, LatticeConfig{Side: 20}, 0.5, 400, 0, rng.New(1))
-	lt.cnt16[201] = uint16(len(lt.fitTab)) // one past the table
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no bounds error for a counter past the table")
-		}
-	}()
-	lt.fitness()
+	defer func() { avx2On = hasAVX2 }()
+	for _, avx2 := range []bool{false, hasAVX2} {
+		avx2On = avx2
+		lt := newLattice(fig4cParams, LatticeConfig{Side: 20}, 0.5, 400, 0, rng.New(1))
+		lt.cnt16[201] = uint16(len(lt.fitTab)) // one past the table
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatalf("AVX2 %v: no bounds error for a counter past the table", avx2)
+				}
+			}()
+			lt.fitness()
+		}()
+	}
 }
 
 // TestSelectRunAtTheBoundary holds the assembly selection loop to the
@@ -501,15 +507,23 @@ func TestInteriorKernelDefersAsGo(t *testing.T) {
 	}
 }
 
-// TestFitnessKernelMatchesGo compares fitness by the kernel and by its Go
-// loop on random counters (edge bits included) and phenotypes, "mean"
-// and "sum" fitness, sizes on both sides of a multiple of four: the same
-// w, the same sums bit for bit, the same counts of A and of clamps.
+// TestFitnessKernelMatchesGo compares fitness by each kernel (SSE2, and
+// AVX2 where the processor has it) and by its Go loop on random counters
+// (edge bits included) and phenotypes (other bits than A's included),
+// "mean" and "sum" fitness, sizes on both sides of a multiple of four: the
+// same w, the same sums bit for bit, the same counts of A and of clamps;
+// and each kernel's fa is w at A sites and +0 at B sites.
 func TestFitnessKernelMatchesGo(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
-	defer func() { kernelOn = kernelAsm }()
+	defer func() { kernelOn, avx2On = kernelAsm, hasAVX2 }()
+	kernels := []bool{false}
+	if hasAVX2 {
+		kernels = append(kernels, true)
+	} else {
+		t.Log("no AVX2 here: the SSE2 kernel only")
+	}
 	params := fig4cParams
 	params.C = 0.6 // so that "sum" fitness clamps
 	r := rng.New(11)
@@ -519,25 +533,43 @@ func TestFitnessKernelMatchesGo(t *testing.T) {
 			for trial := range 5 {
 				for s := range lt.cnt16 {
 					lt.cnt16[s] = uint16(r.Uint32n(uint32(len(lt.fitTab)))) | uint16(r.Uint32n(2))<<15
-					lt.phen[s] = uint8(r.Uint32n(2))
+					lt.phen[s] = uint8(r.Uint32n(4))
 				}
 				type out struct {
 					W, WA      float64
 					nA, clamps int
 					w          []float64
 				}
-				var got [2]out
-				for k, on := range []bool{false, true} {
-					kernelOn = on
+				kernelOn = false
+				clear(lt.w)
+				W, WA, nA, cl := lt.fitness()
+				g := out{W, WA, nA, cl, slices.Clone(lt.w)}
+				for _, avx2 := range kernels {
+					kernelOn, avx2On = true, avx2
 					clear(lt.w)
 					W, WA, nA, cl := lt.fitness()
-					got[k] = out{W, WA, nA, cl, slices.Clone(lt.w)}
-				}
-				g, k := got[0], got[1]
-				if math.Float64bits(g.W) != math.Float64bits(k.W) || math.Float64bits(g.WA) != math.Float64bits(k.WA) ||
-					g.nA != k.nA || g.clamps != k.clamps || !slices.Equal(g.w, k.w) {
-					t.Fatalf("L=%d %v trial %d: Go (%v, %v, %d A, %d clamped), kernel (%v, %v, %d A, %d clamped), or w differs",
-						L, fm, trial, g.W, g.WA, g.nA, g.clamps, k.W, k.WA, k.nA, k.clamps)
+					k := out{W, WA, nA, cl, lt.w}
+					if math.Float64bits(g.W) != math.Float64bits(k.W) || math.Float64bits(g.WA) != math.Float64bits(k.WA) ||
+						g.nA != k.nA || g.clamps != k.clamps || !slices.Equal(g.w, k.w) {
+						t.Fatalf("L=%d %v trial %d: Go (%v, %v, %d A, %d clamped), kernel (AVX2 %v: %v, %v, %d A, %d clamped), or w differs",
+							L, fm, trial, g.W, g.WA, g.nA, g.clamps, avx2, k.W, k.WA, k.nA, k.clamps)
+					}
+					n := len(lt.cnt16) &^ 3
+					if n == 0 {
+						continue
+					}
+					var lanes [8]float64
+					w, fa := make([]float64, n), make([]float64, n)
+					fitnessRun16(&lt.cnt16[0], &lt.phen[0], n, &lt.fitTab[0], len(lt.fitTab), &w[0], &fa[0], &lanes)
+					for s := range n {
+						want := 0.0
+						if lt.phen[s]&1 == 1 {
+							want = w[s]
+						}
+						if math.Float64bits(fa[s]) != math.Float64bits(want) || w[s] != g.w[s] {
+							t.Fatalf("L=%d %v trial %d site %d (AVX2 %v): w %v fa %v, want w %v fa %v", L, fm, trial, s, avx2, w[s], fa[s], g.w[s], want)
+						}
+					}
 				}
 			}
 		}
