@@ -182,7 +182,8 @@
 // TestBernoulliKernelMatchesGo, TestListSumsMatchOneSiteAtATime,
 // TestInteriorKernelDefersAsGo, TestFitnessKernelMatchesGo,
 // TestRowsPairsMatchRows and TestBitsToSites hold them to it. (The
-// int32 shuffle's kernel, shuffleRun, lives in package rng.) The kernels
+// int32 shuffle's kernels, shuffleRun and, past the cache, shuffleRunPF,
+// which prefetches its swaps' far elements, live in package rng.) The kernels
 // trust the lattice's shape: an interior site's neighbours by its offsets
 // lie inside, an edge site's list lies in nbr, and every initiator,
 // neighbour and block member is a site.

@@ -1,6 +1,7 @@
 package rng
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -313,6 +314,24 @@ func BenchmarkShuffle10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Shuffle(x, s)
+	}
+}
+
+// BenchmarkShuffleLarge: the initiators of an L = 1,000 and an
+// L = 4,000 lattice (32 MiB of int32), past the cache.
+func BenchmarkShuffleLarge(b *testing.B) {
+	for _, n := range []int{500_000, 8_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			x := New(1)
+			s := make([]int32, n)
+			for k := range s {
+				s[k] = int32(k)
+			}
+			for b.Loop() {
+				Shuffle(x, s)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/item")
+		})
 	}
 }
 

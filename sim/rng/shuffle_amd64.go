@@ -14,3 +14,10 @@ const shuffleKernel = true
 //
 //go:noescape
 func shuffleRun(s *int32, i int, buf *uint64, k int) int
+
+// shuffleRunPF is shuffleRun with the far element of each swap
+// prefetched a few words ahead: the same swaps, for slices past the
+// cache (prefetchMin).
+//
+//go:noescape
+func shuffleRunPF(s *int32, i int, buf *uint64, k int) int

@@ -9,3 +9,7 @@ const shuffleKernel = false
 func shuffleRun(s *int32, i int, buf *uint64, k int) int {
 	panic("rng: no assembly shuffle on this platform")
 }
+
+func shuffleRunPF(s *int32, i int, buf *uint64, k int) int {
+	panic("rng: no assembly shuffle on this platform")
+}

@@ -25,6 +25,14 @@ func shuffleByBlocks(x *Xoshiro, s []int32) {
 // which Reject redraws unless n divides 2³²; a half just above gives a
 // low word in [0, n) that Reject may keep).
 func TestShuffleKernelMatchesBlocks(t *testing.T) {
+	defer func(m int) { prefetchMin = m }(prefetchMin)
+	for _, m := range []int{prefetchMin, 0} {
+		prefetchMin = m // 0: every block by shuffleRunPF
+		testShuffleKernelMatchesBlocks(t)
+	}
+}
+
+func testShuffleKernelMatchesBlocks(t *testing.T) {
 	lengths := []int{0, 1, 2, 3, 4, 5, 7, 8, 255, 256, 257, 258, 259, 1000, 4999, 5000, 10000, 1 << 16, 1<<16 + 1}
 	for _, n := range lengths {
 		for seed := uint64(1); seed <= 3; seed++ {
@@ -36,11 +44,11 @@ func TestShuffleKernelMatchesBlocks(t *testing.T) {
 			Shuffle(x, a)
 			shuffleByBlocks(y, b)
 			if *x != *y {
-				t.Fatalf("n=%d seed %d: generator states differ", n, seed)
+				t.Fatalf("n=%d seed %d (prefetchMin %d): generator states differ", n, seed, prefetchMin)
 			}
 			for k := range a {
 				if a[k] != b[k] {
-					t.Fatalf("n=%d seed %d: item %d is %d, want %d", n, seed, k, a[k], b[k])
+					t.Fatalf("n=%d seed %d (prefetchMin %d): item %d is %d, want %d", n, seed, prefetchMin, k, a[k], b[k])
 				}
 			}
 		}
@@ -77,11 +85,11 @@ func TestShuffleKernelMatchesBlocks(t *testing.T) {
 		ia := shuffleBlockFused(x, a, i, buf)
 		ib := shuffleBlock(&y, b, i, buf)
 		if ia != ib || *x != y {
-			t.Fatalf("trial %d (n=%d, k=%d): next i %d against %d, or generator states differ", trial, n, k, ia, ib)
+			t.Fatalf("trial %d (n=%d, k=%d, prefetchMin %d): next i %d against %d, or generator states differ", trial, n, k, prefetchMin, ia, ib)
 		}
 		for q := range a {
 			if a[q] != b[q] {
-				t.Fatalf("trial %d (n=%d, k=%d): item %d is %d, want %d", trial, n, k, q, a[q], b[q])
+				t.Fatalf("trial %d (n=%d, k=%d, prefetchMin %d): item %d is %d, want %d", trial, n, k, prefetchMin, q, a[q], b[q])
 			}
 		}
 	}
