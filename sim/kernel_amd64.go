@@ -53,11 +53,27 @@ func fitnessRun16(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, 
 	return fitnessRun16SSE2(cnt, phen, n, tab, tabLen, w, fa, lanes)
 }
 
-// rowsPairsRun is rowsRun from w and fitnessRun16's fa, two sites at a
-// time in SSE2.
+// rowsPairsRunSSE2 is rowsRun from w and fitnessRun16's fa, two sites at
+// a time in SSE2.
 //
 //go:noescape
-func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64)
+func rowsPairsRunSSE2(w, fa *float64, L, n int, tW, tA *float64)
+
+// rowsPairsRunAVX2 is rowsPairsRunSSE2 with four sites at a time in AVX2:
+// the same sums, bit for bit.
+//
+//go:noescape
+func rowsPairsRunAVX2(w, fa *float64, L, n int, tW, tA *float64)
+
+// rowsPairsRun is rowsRun from w and fitnessRun16's fa, by the AVX2
+// kernel where the processor has it.
+func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64) {
+	if avx2On {
+		rowsPairsRunAVX2(w, fa, L, n, tW, tA)
+		return
+	}
+	rowsPairsRunSSE2(w, fa, L, n, tW, tA)
+}
 
 // rowsRun is rowsMoore1's row pass over the n sites of rows of L ≥ 2.
 //

@@ -252,7 +252,7 @@ fbad:
 	MOVQ $-1, nA+64(FP)
 	RET
 
-// func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64)
+// func rowsPairsRunSSE2(w, fa *float64, L, n int, tW, tA *float64)
 //
 // rowsMoore1's row pass over n sites, rows of L ≥ 2, from w and fa (w
 // masked to +0 at B sites: fitnessRun16's, equal to w·unit[A] for w ≥ 0)
@@ -261,7 +261,7 @@ fbad:
 // w[L−2] at its end; tA the same of fa. Registers: SI w, DI fa, R9 tW,
 // R10 tA, CX L, R11 n, BX the row's first site, DX the site, R12 the
 // row's last.
-TEXT ·rowsPairsRun(SB), NOSPLIT, $0-48
+TEXT ·rowsPairsRunSSE2(SB), NOSPLIT, $0-48
 	MOVQ w+0(FP), SI
 	MOVQ fa+8(FP), DI
 	MOVQ L+16(FP), CX
@@ -1092,4 +1092,87 @@ vdone:
 vbad:
 	VZEROUPPER
 	MOVQ $-1, nA+64(FP)
+	RET
+
+// func rowsPairsRunAVX2(w, fa *float64, L, n int, tW, tA *float64)
+//
+// rowsPairsRun in AVX2 (VEX encoding throughout): inside a row, four
+// sites a step, each lane the scalar sum (w[x] + w[x+1]) + w[x−1], then
+// rowsPairsRun's pairs and single for the rest of the row. Registers as
+// rowsPairsRun's.
+TEXT ·rowsPairsRunAVX2(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), SI
+	MOVQ fa+8(FP), DI
+	MOVQ L+16(FP), CX
+	MOVQ n+24(FP), R11
+	MOVQ tW+32(FP), R9
+	MOVQ tA+40(FP), R10
+	XORQ BX, BX
+
+qrow:
+	CMPQ   BX, R11
+	JAE    qdone
+	VMOVSD (SI)(BX*8), X0
+	VADDSD 8(SI)(BX*8), X0, X0
+	VMOVSD X0, (R9)(BX*8)
+	VMOVSD (DI)(BX*8), X1
+	VADDSD 8(DI)(BX*8), X1, X1
+	VMOVSD X1, (R10)(BX*8)
+	LEAQ   1(BX), DX
+	LEAQ   -1(BX)(CX*1), R12
+
+qquad:
+	LEAQ    3(DX), AX
+	CMPQ    AX, R12
+	JAE     qpair
+	VMOVUPD (SI)(DX*8), Y0
+	VADDPD  8(SI)(DX*8), Y0, Y0
+	VADDPD  -8(SI)(DX*8), Y0, Y0
+	VMOVUPD Y0, (R9)(DX*8)
+	VMOVUPD (DI)(DX*8), Y2
+	VADDPD  8(DI)(DX*8), Y2, Y2
+	VADDPD  -8(DI)(DX*8), Y2, Y2
+	VMOVUPD Y2, (R10)(DX*8)
+	ADDQ    $4, DX
+	JMP     qquad
+
+qpair:
+	LEAQ    1(DX), AX
+	CMPQ    AX, R12
+	JAE     qsingle
+	VMOVUPD (SI)(DX*8), X0
+	VADDPD  8(SI)(DX*8), X0, X0
+	VADDPD  -8(SI)(DX*8), X0, X0
+	VMOVUPD X0, (R9)(DX*8)
+	VMOVUPD (DI)(DX*8), X2
+	VADDPD  8(DI)(DX*8), X2, X2
+	VADDPD  -8(DI)(DX*8), X2, X2
+	VMOVUPD X2, (R10)(DX*8)
+	ADDQ    $2, DX
+
+qsingle:
+	CMPQ   DX, R12
+	JAE    qend
+	VMOVSD (SI)(DX*8), X0
+	VADDSD 8(SI)(DX*8), X0, X0
+	VADDSD -8(SI)(DX*8), X0, X0
+	VMOVSD X0, (R9)(DX*8)
+	VMOVSD (DI)(DX*8), X2
+	VADDSD 8(DI)(DX*8), X2, X2
+	VADDSD -8(DI)(DX*8), X2, X2
+	VMOVSD X2, (R10)(DX*8)
+	INCQ   DX
+
+qend:
+	VMOVSD (SI)(DX*8), X0
+	VADDSD -8(SI)(DX*8), X0, X0
+	VMOVSD X0, (R9)(DX*8)
+	VMOVSD (DI)(DX*8), X2
+	VADDSD -8(DI)(DX*8), X2, X2
+	VMOVSD X2, (R10)(DX*8)
+	ADDQ   CX, BX
+	JMP    qrow
+
+qdone:
+	VZEROUPPER
 	RET

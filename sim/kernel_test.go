@@ -576,13 +576,14 @@ func TestFitnessKernelMatchesGo(t *testing.T) {
 	}
 }
 
-// TestRowsPairsMatchRows holds rowsPairsRun, the row pass from w and its
-// masked copy, to rowsRun's from w and the phenotypes, on rows of even and
-// odd lengths.
+// TestRowsPairsMatchRows holds rowsPairsRun (SSE2, and AVX2 where the
+// processor has it), the row pass from w and its masked copy, to
+// rowsRun's from w and the phenotypes, on rows of even and odd lengths.
 func TestRowsPairsMatchRows(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
+	defer func() { avx2On = hasAVX2 }()
 	r := rng.New(5)
 	unit := [2]float64{0, 1}
 	for _, L := range []int{2, 3, 4, 5, 6, 7, 100, 101} {
@@ -593,12 +594,16 @@ func TestRowsPairsMatchRows(t *testing.T) {
 			phen[s] = uint8(r.Uint32n(2))
 			fa[s] = w[s] * unit[phen[s]]
 		}
-		tW, tA, pW, pA := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		tW, tA := make([]float64, n), make([]float64, n)
 		rowsRun(&w[0], &phen[0], &unit, L, n, &tW[0], &tA[0])
-		rowsPairsRun(&w[0], &fa[0], L, n, &pW[0], &pA[0])
-		for s := range tW {
-			if math.Float64bits(tW[s]) != math.Float64bits(pW[s]) || math.Float64bits(tA[s]) != math.Float64bits(pA[s]) {
-				t.Fatalf("L=%d site %d: rowsRun (%v, %v), rowsPairsRun (%v, %v)", L, s, tW[s], tA[s], pW[s], pA[s])
+		for _, avx2 := range []bool{false, hasAVX2} {
+			avx2On = avx2
+			pW, pA := make([]float64, n), make([]float64, n)
+			rowsPairsRun(&w[0], &fa[0], L, n, &pW[0], &pA[0])
+			for s := range tW {
+				if math.Float64bits(tW[s]) != math.Float64bits(pW[s]) || math.Float64bits(tA[s]) != math.Float64bits(pA[s]) {
+					t.Fatalf("L=%d site %d: rowsRun (%v, %v), rowsPairsRun (AVX2 %v) (%v, %v)", L, s, tW[s], tA[s], avx2, pW[s], pA[s])
+				}
 			}
 		}
 	}
