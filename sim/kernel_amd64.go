@@ -80,11 +80,26 @@ func rowsPairsRun(w, fa *float64, L, n int, tW, tA *float64) {
 //go:noescape
 func rowsRun(w *float64, phen *uint8, unit *[2]float64, L, n int, tW, tA *float64)
 
-// selectRun is selectMoore1's loop over the first n sites of a block (n
-// even) and returns how many offspring are A.
+// selectRunSSE2 is selectRun in SSE2, two sites a step.
 //
 //go:noescape
-func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+func selectRunSSE2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+
+// selectRunAVX2 is selectRunSSE2 with four sites a step in AVX2: the same
+// offspring, bit for bit.
+//
+//go:noescape
+func selectRunAVX2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+
+// selectRun is selectMoore1's loop over the first n sites of a block (n
+// even), by the AVX2 kernel where the processor has it; it returns how
+// many offspring are A.
+func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int {
+	if avx2On {
+		return selectRunAVX2(up, mid, down, upA, midA, downA, words, out, n)
+	}
+	return selectRunSSE2(up, mid, down, upA, midA, downA, words, out, n)
+}
 
 // bandRun16 is playList's loop for uint16 counters over list[:n] while
 // its initiators' sites lie in [k.lo, k.lo + k.span) and are unmarked;

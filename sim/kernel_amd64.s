@@ -450,11 +450,11 @@ done: \
 	MOVB      DX, oo(R13)(BX*1) \
 	ADDQ      DX, R14
 
-// func selectRun(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+// func selectRunSSE2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
 //
 // selectMoore1's loop over n sites (n even), a word a pair, the even
 // site on its low half; it returns the A offspring.
-TEXT ·selectRun(SB), NOSPLIT, $0-80
+TEXT ·selectRunSSE2(SB), NOSPLIT, $0-80
 	MOVQ up+0(FP), SI
 	MOVQ mid+8(FP), DI
 	MOVQ down+16(FP), R8
@@ -1175,4 +1175,144 @@ qend:
 
 qdone:
 	VZEROUPPER
+	RET
+
+// VSEL is SEL in VEX encoding, for selectRunAVX2 (which keeps the upper
+// halves of its constants' registers, so that legacy SSE would pay a
+// state transition on some processors).
+#define VSEL(wo, oo, slow, done) \
+	VMOVSD     wo(R10)(BX*8), X0 \
+	VADDSD     wo(R9)(BX*8), X0, X0 \
+	VADDSD     wo(R11)(BX*8), X0, X0 \
+	VMOVSD     wo(DI)(BX*8), X1 \
+	VADDSD     wo(SI)(BX*8), X1, X1 \
+	VADDSD     wo(R8)(BX*8), X1, X1 \
+	VXORPS     X2, X2, X2 \
+	VCVTSI2SDQ AX, X2, X2 \
+	VADDSD     X11, X2, X2 \
+	VMULSD     X1, X2, X2 \
+	VMULSD     X10, X0, X3 \
+	VSUBSD     X2, X3, X3 \
+	VANDPD     X13, X3, X4 \
+	VMULSD     X12, X1, X5 \
+	VMOVQ      X4, DX \
+	VMOVQ      X5, R15 \
+	CMPQ       DX, R15 \
+	JLS        slow \
+	VMOVQ      X3, DX \
+	NOTQ       DX \
+	SHRQ       $63, DX \
+	JMP        done \
+slow: \
+	VDIVSD     X1, X0, X0 \
+	VMULSD     X10, X0, X0 \
+	VADDSD     X11, X0, X0 \
+	VCVTTSD2SIQ X0, DX \
+	SUBQ       DX, AX \
+	SHRQ       $63, AX \
+	MOVQ       AX, DX \
+done: \
+	MOVB       DX, oo(R13)(BX*1) \
+	ADDQ       DX, R14
+
+// func selectRunAVX2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
+//
+// selectRun in AVX2: four sites (two words) a step, lane by lane
+// selectRun's operations; a step with a site in the margin goes to VSEL
+// for all four, and a last pair (n ≡ 2 mod 4) too. The four outcome bits
+// (D's signs, inverted) become the four offspring bytes by one multiply:
+// bit k times 2^(7k) lands on bit 8k, no two products overlapping.
+TEXT ·selectRunAVX2(SB), NOSPLIT, $0-80
+	MOVQ up+0(FP), SI
+	MOVQ mid+8(FP), DI
+	MOVQ down+16(FP), R8
+	MOVQ upA+24(FP), R9
+	MOVQ midA+32(FP), R10
+	MOVQ downA+40(FP), R11
+	MOVQ words+48(FP), R12
+	MOVQ out+56(FP), R13
+	MOVQ n+64(FP), CX
+	// selectRun's constants, in every lane: Y10 2³², Y11 ½, Y12 2⁻¹⁰,
+	// Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in each
+	// 32-bit lane.
+	MOVQ         $0x41F0000000000000, AX
+	MOVQ         AX, X10
+	VPBROADCASTQ X10, Y10
+	MOVQ         $0x3FE0000000000000, AX
+	MOVQ         AX, X11
+	VPBROADCASTQ X11, Y11
+	MOVQ         $0x3F50000000000000, AX
+	MOVQ         AX, X12
+	VPBROADCASTQ X12, Y12
+	MOVQ         $0x7FFFFFFFFFFFFFFF, AX
+	MOVQ         AX, X13
+	VPBROADCASTQ X13, Y13
+	MOVQ         $0x41E0000000100000, AX
+	MOVQ         AX, X14
+	VPBROADCASTQ X14, Y14
+	MOVQ         $0x8000000080000000, AX
+	MOVQ         AX, X15
+	VPBROADCASTQ X15, Y15
+	XORQ         BX, BX
+	XORQ         R14, R14
+
+vsloop:
+	LEAQ      4(BX), AX
+	CMPQ      AX, CX
+	JA        vstail
+	VMOVUPD   (R10)(BX*8), Y0
+	VADDPD    (R9)(BX*8), Y0, Y0
+	VADDPD    (R11)(BX*8), Y0, Y0
+	VMOVUPD   (DI)(BX*8), Y1
+	VADDPD    (SI)(BX*8), Y1, Y1
+	VADDPD    (R8)(BX*8), Y1, Y1
+	VMOVDQU   (R12), X2
+	VPXOR     X15, X2, X2
+	VCVTDQ2PD X2, Y2
+	VADDPD    Y14, Y2, Y2
+	VMULPD    Y1, Y2, Y2
+	VMULPD    Y10, Y0, Y3
+	VSUBPD    Y2, Y3, Y3
+	VANDPD    Y13, Y3, Y4
+	VMULPD    Y12, Y1, Y5
+	VCMPPD    $2, Y5, Y4, Y4
+	VMOVMSKPD Y4, AX
+	TESTL     AX, AX
+	JNZ       vsscalar
+	VMOVMSKPD Y3, DX
+	XORL      $15, DX
+	IMUL3L    $0x00204081, DX, AX
+	ANDL      $0x01010101, AX
+	MOVL      AX, (R13)(BX*1)
+	IMUL3L    $0x01010101, AX, AX
+	SHRL      $24, AX
+	ADDQ      AX, R14
+	JMP       vsnext
+
+vsscalar:
+	MOVL (R12), AX
+	VSEL(0, 0, vslow0, vdone0)
+	MOVL 4(R12), AX
+	VSEL(8, 1, vslow1, vdone1)
+	MOVL 8(R12), AX
+	VSEL(16, 2, vslow2, vdone2)
+	MOVL 12(R12), AX
+	VSEL(24, 3, vslow3, vdone3)
+
+vsnext:
+	ADDQ $16, R12
+	ADDQ $4, BX
+	JMP  vsloop
+
+vstail:
+	CMPQ BX, CX
+	JAE  vsdone
+	MOVL (R12), AX
+	VSEL(0, 0, vslow4, vdone4)
+	MOVL 4(R12), AX
+	VSEL(8, 1, vslow5, vdone5)
+
+vsdone:
+	VZEROUPPER
+	MOVQ R14, ret+72(FP)
 	RET

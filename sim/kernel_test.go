@@ -163,47 +163,61 @@ func TestFitnessKernelStopsAtBadCounter(t *testing.T) {
 	}
 }
 
-// TestSelectRunAtTheBoundary holds the assembly selection loop to the
-// division where it must take its division path: block sums of W in
-// [4, 13) and W_A with 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m.
+// TestSelectRunAtTheBoundary holds the assembly selection loops (SSE2,
+// and AVX2 where the processor has it) to the division where they must
+// take their division path: block sums of W in [4, 13) and W_A with
+// 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m; and, on random sums and
+// words with a last pair past the AVX2 loop's fours, to the same division
+// everywhere.
 func TestSelectRunAtTheBoundary(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
-	const n = 4000
-	r := rng.New(11)
-	zero := make([]float64, n)
-	W, WA := make([]float64, n), make([]float64, n)
-	words := make([]uint64, n/2)
-	want := make([]uint8, n)
-	margin := 0
-	for k := range n {
-		// ρ = 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m: the draw rests
-		// on how the division rounds.
-		W[k] = 4 + 9*r.Float64()
-		m := float64(r.Uint32n(1<<32 - 1))
-		WA[k] = W[k] * (m + 0.5 + (r.Float64()-0.5)*0x1p-10) * 0x1p-32
-		u := uint32(m)
-		words[k/2] |= uint64(u) << (32 * (k % 2))
-		want[k] = lt32(u, ratioThreshold(WA[k]/W[k]))
-		if D := WA[k]*0x1p32 - (float64(u)+0.5)*W[k]; math.Abs(D) <= W[k]*0x1p-10 {
-			margin++
+	defer func() { avx2On = hasAVX2 }()
+	for _, boundary := range []bool{true, false} {
+		const n = 3998 // ≡ 2 mod 4
+		r := rng.New(11)
+		zero := make([]float64, n)
+		W, WA := make([]float64, n), make([]float64, n)
+		words := make([]uint64, n/2)
+		want := make([]uint8, n)
+		margin := 0
+		for k := range n {
+			W[k] = 4 + 9*r.Float64()
+			u := r.Uint32()
+			if boundary {
+				// ρ = 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m: the draw
+				// rests on how the division rounds.
+				m := float64(r.Uint32n(1<<32 - 1))
+				WA[k] = W[k] * (m + 0.5 + (r.Float64()-0.5)*0x1p-10) * 0x1p-32
+				u = uint32(m)
+			} else {
+				WA[k] = W[k] * r.Float64()
+			}
+			words[k/2] |= uint64(u) << (32 * (k % 2))
+			want[k] = lt32(u, ratioThreshold(WA[k]/W[k]))
+			if D := WA[k]*0x1p32 - (float64(u)+0.5)*W[k]; math.Abs(D) <= W[k]*0x1p-10 {
+				margin++
+			}
 		}
-	}
-	if margin < n/2 {
-		t.Fatalf("only %d of %d sites in the margin: the case misses the division path", margin, n)
-	}
-	out := make([]uint8, n)
-	count := selectRun(&zero[0], &W[0], &zero[0], &zero[0], &WA[0], &zero[0], &words[0], &out[0], n)
-	wantCount := 0
-	for k := range n {
-		if out[k] != want[k] {
-			t.Fatalf("site %d: W = %v, W_A = %v: offspring %d, the division gives %d", k, W[k], WA[k], out[k], want[k])
+		if boundary && margin < n/2 {
+			t.Fatalf("only %d of %d sites in the margin: the case misses the division path", margin, n)
 		}
-		wantCount += int(want[k])
-	}
-	if count != wantCount {
-		t.Fatalf("count %d, want %d", count, wantCount)
+		for _, avx2 := range []bool{false, hasAVX2} {
+			avx2On = avx2
+			out := make([]uint8, n)
+			count := selectRun(&zero[0], &W[0], &zero[0], &zero[0], &WA[0], &zero[0], &words[0], &out[0], n)
+			wantCount := 0
+			for k := range n {
+				if out[k] != want[k] {
+					t.Fatalf("boundary %v, AVX2 %v, site %d: W = %v, W_A = %v: offspring %d, the division gives %d", boundary, avx2, k, W[k], WA[k], out[k], want[k])
+				}
+				wantCount += int(want[k])
+			}
+			if count != wantCount {
+				t.Fatalf("boundary %v, AVX2 %v: count %d, want %d", boundary, avx2, count, wantCount)
+			}
+		}
 	}
 }
 
