@@ -170,14 +170,16 @@
 // (W, W·A) pair in one register (sumsWRun, sumsRun). SSE2 is
 // part of every amd64, so no feature test is needed; the packed
 // operations are the scalar ones lane by lane, IEEE's rounding the same.
-// Three kernels have AVX2 twins, chosen when golang.org/x/sys/cpu
+// Four kernels have AVX2 twins, chosen when golang.org/x/sys/cpu
 // reports AVX2, four sites in one register where the SSE2 ones hold two
 // or keep four lanes in two: fitness's table loop (its lanes are the SSE2
 // kernel's four, so its sums are the same bits; 4.85 → 3.47 µs a 100×100
 // fitness pass on one core of an AMD EPYC), the row pass from W and W·A
 // (rowsPairsRunAVX2; 5.95 → 4.4 µs a 100×100 pass) and the draws on the
 // paper's blocks (selectRunAVX2; a 100×100 local generation 57.1 → 52.1
-// µs). Tests run both twins (avx2On).
+// µs); and the Bernoulli phenotypes, thirty-two at a time
+// (bernoulliRunAVX2; a global generation 44.4 → 44.0 µs). Tests run both
+// twins (avx2On).
 // Each kernel transcribes a Go loop that stays beside it (for every other
 // platform, for -tags purego, and as the reference), with the same
 // operations in the same order, so that results are the same bytes on

@@ -2,7 +2,11 @@
 
 package sim
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // kernelAsm reports that the assembly kernels of kernel_amd64.s serve
 // the uint16-counter play loops.
@@ -113,12 +117,36 @@ func bandRun16(phen *uint8, cnt *uint16, list *bandEntry, n int, marks *uint64, 
 //go:noescape
 func pairsRun(pj *uint8, words *uint64, n int, k *pairKernel, out *uint8) (nPack, aPack uint64)
 
-// bernoulliRun is initBernoulli's loop over n words (a multiple of 8)
-// for a threshold below 2^32: it writes 2n phenotypes to out and returns
-// how many are A.
+// bernoulliRunSSE2 is initBernoulli's loop over n words (a multiple of
+// 8) for a threshold below 2^32: it writes 2n phenotypes to out and
+// returns how many are A.
 //
 //go:noescape
-func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int
+func bernoulliRunSSE2(words *uint64, n int, thr uint64, out *uint8) int
+
+// bernoulliRunAVX2 is bernoulliRunSSE2 over a multiple of 16 words, in
+// AVX2: the same phenotypes.
+//
+//go:noescape
+func bernoulliRunAVX2(words *uint64, n int, thr uint64, out *uint8) int
+
+// bernoulliRun is initBernoulli's loop over n words (a multiple of 8)
+// for a threshold below 2^32: it writes 2n phenotypes to out and returns
+// how many are A. With AVX2, its multiple of 16 words go by the AVX2
+// kernel and a last 8 by the SSE2 one.
+func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int {
+	if !avx2On {
+		return bernoulliRunSSE2(words, n, thr, out)
+	}
+	m, count := n&^15, 0
+	if m > 0 {
+		count = bernoulliRunAVX2(words, m, thr, out)
+	}
+	if m < n {
+		count += bernoulliRunSSE2((*uint64)(unsafe.Add(unsafe.Pointer(words), 8*m)), n-m, thr, (*uint8)(unsafe.Add(unsafe.Pointer(out), 2*m)))
+	}
+	return count
+}
 
 // sumsWRun is listSumsW's four-site loop over the first 4·groups sites.
 //

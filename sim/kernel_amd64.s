@@ -721,7 +721,7 @@ pnoout:
 	MOVQ R13, aPack+48(FP)
 	RET
 
-// func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int
+// func bernoulliRunSSE2(words *uint64, n int, thr uint64, out *uint8) int
 //
 // initBernoulli's loop over n words (a multiple of 8), thr < 2^32: site
 // 2k is A when word k's high half falls below thr, site 2k+1 when its low
@@ -729,7 +729,7 @@ pnoout:
 // sites at a time, in SSE2: the halves swapped into site order, biased by
 // 2^31 so that a signed compare orders them as unsigned, packed to bytes
 // and counted by PSADBW.
-TEXT ·bernoulliRun(SB), NOSPLIT, $0-40
+TEXT ·bernoulliRunSSE2(SB), NOSPLIT, $0-40
 	MOVQ  words+0(FP), SI
 	MOVQ  n+8(FP), CX
 	MOVQ  thr+16(FP), AX
@@ -1315,4 +1315,75 @@ vstail:
 vsdone:
 	VZEROUPPER
 	MOVQ R14, ret+72(FP)
+	RET
+
+// bernPerm puts bernoulliRunAVX2's packed bytes back in site order: the
+// in-lane packs leave the four-site groups in the order 0, 2, 4, 6, 1, 3,
+// 5, 7.
+DATA bernPerm<>+0(SB)/8, $0x0000000400000000
+DATA bernPerm<>+8(SB)/8, $0x0000000500000001
+DATA bernPerm<>+16(SB)/8, $0x0000000600000002
+DATA bernPerm<>+24(SB)/8, $0x0000000700000003
+GLOBL bernPerm<>(SB), RODATA|NOPTR, $32
+
+// func bernoulliRunAVX2(words *uint64, n int, thr uint64, out *uint8) int
+//
+// bernoulliRun in AVX2 over n words (a multiple of 16), thirty-two sites
+// at a time: the same compares, packed within each 128-bit lane and then
+// put in site order by VPERMD (bernPerm).
+TEXT ·bernoulliRunAVX2(SB), NOSPLIT, $0-40
+	MOVQ         words+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVQ         thr+16(FP), AX
+	MOVQ         out+24(FP), DI
+	XORL         $0x80000000, AX
+	MOVQ         AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x80000000, AX
+	MOVQ         AX, X7
+	VPBROADCASTD X7, Y7
+	MOVQ         $0x0101010101010101, AX
+	MOVQ         AX, X6
+	VPBROADCASTQ X6, Y6
+	VMOVDQU      bernPerm<>(SB), Y15
+	VPXOR        Y4, Y4, Y4
+	VPXOR        Y8, Y8, Y8
+	LEAQ         (SI)(CX*8), CX
+	CMPQ         SI, CX
+	JAE          vberndone
+
+vbernloop:
+	VPSHUFD   $0xb1, 0(SI), Y0
+	VPSHUFD   $0xb1, 32(SI), Y1
+	VPSHUFD   $0xb1, 64(SI), Y2
+	VPSHUFD   $0xb1, 96(SI), Y3
+	VPXOR     Y7, Y0, Y0
+	VPXOR     Y7, Y1, Y1
+	VPXOR     Y7, Y2, Y2
+	VPXOR     Y7, Y3, Y3
+	VPCMPGTD  Y0, Y5, Y9
+	VPCMPGTD  Y1, Y5, Y10
+	VPCMPGTD  Y2, Y5, Y11
+	VPCMPGTD  Y3, Y5, Y12
+	VPACKSSDW Y10, Y9, Y9
+	VPACKSSDW Y12, Y11, Y11
+	VPACKSSWB Y11, Y9, Y9
+	VPERMD    Y9, Y15, Y9
+	VPAND     Y6, Y9, Y9
+	VMOVDQU   Y9, 0(DI)
+	VPSADBW   Y4, Y9, Y9
+	VPADDQ    Y9, Y8, Y8
+	ADDQ      $128, SI
+	ADDQ      $32, DI
+	CMPQ      SI, CX
+	JB        vbernloop
+
+vberndone:
+	VEXTRACTI128 $1, Y8, X9
+	VPADDQ       X9, X8, X8
+	VPSRLDQ      $8, X8, X9
+	VPADDQ       X9, X8, X8
+	VMOVQ        X8, AX
+	VZEROUPPER
+	MOVQ         AX, ret+32(FP)
 	RET

@@ -307,20 +307,28 @@ func TestPairsKernelMatchesGo(t *testing.T) {
 	}
 }
 
-// TestBernoulliKernelMatchesGo: initBernoulli with the SSE2 kernel
-// (bernoulliRun) writes the phenotypes and count of its Go loop, for
-// thresholds at and around 0, 2^31 and 2^32 and lengths that leave every
-// kind of tail (words past the last 8, an odd site).
+// TestBernoulliKernelMatchesGo: initBernoulli with the kernel
+// (bernoulliRun: SSE2, and AVX2 where the processor has it) writes the
+// phenotypes and count of its Go loop, for thresholds at and around 0,
+// 2^31 and 2^32 and lengths that leave every kind of tail (words past the
+// last 16 or 8, an odd site).
 func TestBernoulliKernelMatchesGo(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
-	defer func() { kernelOn = kernelAsm }()
+	defer func() { kernelOn, avx2On = kernelAsm, hasAVX2 }()
+	for _, avx2 := range []bool{false, hasAVX2} {
+		avx2On = avx2
+		testBernoulliKernelMatchesGo(t)
+	}
+}
+
+func testBernoulliKernelMatchesGo(t *testing.T) {
 	buf := make([]uint64, wordBlock)
 	ps := []float64{0, 0x1p-32, 0.25, 0.5 - 0x1p-32, 0.5, 0.5 + 0x1p-32, 0.8, 1 - 0x1p-32, 1}
-	for trial := range 120 {
+	for trial := range 150 {
 		p := ps[trial%len(ps)]
-		n := []int{1, 15, 16, 17, 31, 2047, 2048, 2049, 5000}[trial%9]
+		n := []int{1, 15, 16, 17, 31, 47, 2047, 2048, 2049, 5000}[trial%10]
 		var out [2][]uint8
 		var count [2]int
 		for g, on := range []bool{false, true} {
@@ -329,14 +337,14 @@ func TestBernoulliKernelMatchesGo(t *testing.T) {
 			count[g] = initBernoulli(rng.New(uint64(trial)), out[g], p, buf)
 		}
 		if count[0] != count[1] || !slices.Equal(out[0], out[1]) {
-			t.Fatalf("p %v, %d sites: Go %d A, kernel %d", p, n, count[0], count[1])
+			t.Fatalf("p %v, %d sites: Go %d A, kernel (AVX2 %v) %d", p, n, count[0], avx2On, count[1])
 		}
 	}
 	// Halves at and beside each threshold, against lt32.
 	r := rng.New(2)
 	for _, thr := range []uint64{0, 1, 1 << 31, 1<<31 + 1, 1<<31 - 1, 1<<32 - 1, uint64(r.Uint32())} {
 		near := []uint32{0, 1, uint32(thr - 1), uint32(thr), uint32(thr + 1), 1<<31 - 1, 1 << 31, 1<<32 - 1}
-		words := make([]uint64, 64)
+		words := make([]uint64, 72) // 4 × 16 + 8
 		for i := range words {
 			words[i] = uint64(near[r.Uint32n(8)])<<32 | uint64(near[r.Uint32n(8)])
 		}
@@ -347,11 +355,11 @@ func TestBernoulliKernelMatchesGo(t *testing.T) {
 			a, b := lt32(uint32(u>>32), thr), lt32(uint32(u), thr)
 			want += int(a) + int(b)
 			if out[2*i] != a || out[2*i+1] != b {
-				t.Fatalf("thr %#x, word %#x: sites %d %d, want %d %d", thr, u, out[2*i], out[2*i+1], a, b)
+				t.Fatalf("thr %#x (AVX2 %v), word %d %#x: sites %d %d, want %d %d", thr, avx2On, i, u, out[2*i], out[2*i+1], a, b)
 			}
 		}
 		if got != want {
-			t.Fatalf("thr %#x: count %d, want %d", thr, got, want)
+			t.Fatalf("thr %#x (AVX2 %v): count %d, want %d", thr, avx2On, got, want)
 		}
 	}
 }
