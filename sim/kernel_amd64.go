@@ -151,7 +151,7 @@ func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int {
 // sumsWRun is listSumsW's four-site loop over the first 4·groups sites.
 //
 //go:noescape
-func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
+func sumsWRun(pairs *[2]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
 
 // sumsRun is listSums's four-site loop over the first 4·groups sites.
 //

@@ -790,19 +790,19 @@ berndone:
 	MOVQ  AX, ret+32(FP)
 	RET
 
-// func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
+// func sumsWRun(pairs *[2]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64)
 //
 // listSumsW's loop over groups of four sites: each site's (W, W·A) pair
-// is one SSE2 register, summed by ADDPD from the triples' first two
-// words, the four lists in lockstep to the shortest's length and then
-// each list's rest alone. Lane by lane these are listSumsW's additions,
-// in its order. DI trip, SI the group's starts, BX blk, R8 sumW, R9
+// is one SSE2 register, summed by ADDPD from the pairs (16 bytes a site),
+// the four lists in lockstep to the shortest's length and then each
+// list's rest alone. Lane by lane these are listSumsW's additions, in its
+// order. DI pairs, SI the group's starts, BX blk, R8 sumW, R9
 // sumWA, CX the groups left; R10–R13 each list's next index, DX the
 // lockstep count, R14 an index, R15 a list's end, X0–X3 the sums.
 #define SUMW_STEP(IDX, ACC) \
 	MOVLQSX (BX)(IDX*4), R14 \
-	LEAQ    (R14)(R14*2), R14 \
-	MOVUPD  (DI)(R14*8), X4 \
+	SHLQ    $4, R14 \
+	MOVUPD  (DI)(R14*1), X4 \
 	ADDPD   X4, ACC \
 	INCQ    IDX
 
@@ -840,7 +840,7 @@ DONE:
 	CMOVQLT R14, DX
 
 TEXT ·sumsWRun(SB), NOSPLIT, $0-48
-	MOVQ trip+0(FP), DI
+	MOVQ pairs+0(FP), DI
 	MOVQ start+8(FP), SI
 	MOVQ blk+16(FP), BX
 	MOVQ groups+24(FP), CX

@@ -47,7 +47,7 @@ func bernoulliRun(words *uint64, n int, thr uint64, out *uint8) int {
 	panic("sim: no assembly kernel on this platform")
 }
 
-func sumsWRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64) {
+func sumsWRun(pairs *[2]float64, start *int32, blk *int32, groups int, sumW, sumWA *float64) {
 	panic("sim: no assembly kernel on this platform")
 }
 

@@ -235,17 +235,18 @@ func TestListSumsMatchOneSiteAtATime(t *testing.T) {
 		start, blk := g.blocks()
 		n := g.Nodes()
 		r := rng.New(3)
-		trip := make([][3]float64, n)
+		trip, pairs := make([][3]float64, n), make([][2]float64, n)
 		for s := range trip {
 			w, a := 0.5+r.Float64(), float64(r.Uint32()&1)
 			trip[s] = [3]float64{w, w * a, a}
+			pairs[s] = [2]float64{w, w * a}
 		}
 		for _, on := range []bool{true, false} { // listSumsW by its kernel (where there is one) and in Go
 			kernelOn = on && kernelAsm
 			sumW, sumWA, sumA := make([]float64, n), make([]float64, n), make([]float64, n)
 			wW, wWA := make([]float64, n), make([]float64, n)
 			listSums(trip, start, blk, sumW, sumWA, sumA)
-			listSumsW(trip, start, blk, wW, wWA)
+			listSumsW(pairs, start, blk, wW, wWA)
 			for s := range n {
 				var w, wa, a float64
 				for _, u := range blk[start[s]:start[s+1]] {

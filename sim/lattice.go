@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/culturesim/culturesim/model"
 	"github.com/culturesim/culturesim/sim/rng"
@@ -1494,18 +1495,23 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			lt.boxSum(ls.a, ls.sumA)
 		}
 	default:
-		// Blocks from lists: each site's three values side by side, so
-		// that a block's member costs one cache line, not three (the
-		// sums are the same, in the same order).
-		trip := ls.trip
-		for s := range lt.N {
-			a := float64(lt.phen[s] & 1)
-			trip[s] = [3]float64{lt.w[s], float64(lt.w[s] * a), a}
-		}
+		// Blocks from lists: each site's values side by side, so that a
+		// block's member costs one cache line, not three (the sums are
+		// the same, in the same order); without A's sums, two values in
+		// 16 bytes, which never straddle a line.
 		if needA {
+			trip := ls.trip
+			for s := range lt.N {
+				a := float64(lt.phen[s] & 1)
+				trip[s] = [3]float64{lt.w[s], float64(lt.w[s] * a), a}
+			}
 			listSums(trip, lt.blkStart, lt.blk, ls.sumW, ls.sumWA, ls.sumA)
 		} else {
-			listSumsW(trip, lt.blkStart, lt.blk, ls.sumW, ls.sumWA)
+			pairs := ls.pairs
+			for s := range lt.N {
+				pairs[s] = [2]float64{lt.w[s], float64(lt.w[s] * float64(lt.phen[s]&1))}
+			}
+			listSumsW(pairs, lt.blkStart, lt.blk, ls.sumW, ls.sumWA)
 		}
 	}
 	// Empty sites add 0 to every sum; with vacancies a block's size is
@@ -1585,36 +1591,36 @@ func listSums(trip [][3]float64, start, blk []int32, sumW, sumWA, sumA []float64
 // copying, "sum" fitness and vacancies read (a tenth off a generation of
 // local selection on a random 8-regular graph). It is listSums's loop
 // with one lane fewer: a shared loop would add the lane back, or a branch.
-func listSumsW(trip [][3]float64, start, blk []int32, sumW, sumWA []float64) {
+func listSumsW(pairs [][2]float64, start, blk []int32, sumW, sumWA []float64) {
 	n := len(sumW)
 	s := 0
 	if kernelOn && n >= 4 {
 		// The same additions, each site's (W, W·A) pair in one
 		// register (0.77× the time of a generation of local selection on a
 		// random 8-regular graph of 10⁴ nodes). The kernel reads
-		// start[:n+1], blk[:start[n]] and the triples the lists name,
+		// start[:n+1], blk[:start[n]] and the pairs the lists name,
 		// and writes sumW[:n] and sumWA[:n].
-		_, _, _, _ = start[n], blk[:start[n]], sumWA[n-1], trip[len(trip)-1]
-		sumsWRun(&trip[0], &start[0], &blk[0], n/4, &sumW[0], &sumWA[0])
+		_, _, _, _ = start[n], blk[:start[n]], sumWA[n-1], pairs[len(pairs)-1]
+		sumsWRun(&pairs[0], &start[0], &blk[0], n/4, &sumW[0], &sumWA[0])
 		s = n &^ 3
 	}
 	for ; s+4 <= n; s += 4 {
 		b0, b1, b2, b3, m := lockstep(start, blk, s)
 		var w0, wa0, w1, wa1, w2, wa2, w3, wa3 float64
 		for k := range b0 {
-			x0, x1, x2, x3 := &trip[b0[k]], &trip[b1[k]], &trip[b2[k]], &trip[b3[k]]
+			x0, x1, x2, x3 := &pairs[b0[k]], &pairs[b1[k]], &pairs[b2[k]], &pairs[b3[k]]
 			w0, wa0 = w0+x0[0], wa0+x0[1]
 			w1, wa1 = w1+x1[0], wa1+x1[1]
 			w2, wa2 = w2+x2[0], wa2+x2[1]
 			w3, wa3 = w3+x3[0], wa3+x3[1]
 		}
-		sumW[s], sumWA[s], _ = tailSums(trip, blk[int(start[s])+m:start[s+1]], w0, wa0, 0)
-		sumW[s+1], sumWA[s+1], _ = tailSums(trip, blk[int(start[s+1])+m:start[s+2]], w1, wa1, 0)
-		sumW[s+2], sumWA[s+2], _ = tailSums(trip, blk[int(start[s+2])+m:start[s+3]], w2, wa2, 0)
-		sumW[s+3], sumWA[s+3], _ = tailSums(trip, blk[int(start[s+3])+m:start[s+4]], w3, wa3, 0)
+		sumW[s], sumWA[s] = tailSumsW(pairs, blk[int(start[s])+m:start[s+1]], w0, wa0)
+		sumW[s+1], sumWA[s+1] = tailSumsW(pairs, blk[int(start[s+1])+m:start[s+2]], w1, wa1)
+		sumW[s+2], sumWA[s+2] = tailSumsW(pairs, blk[int(start[s+2])+m:start[s+3]], w2, wa2)
+		sumW[s+3], sumWA[s+3] = tailSumsW(pairs, blk[int(start[s+3])+m:start[s+4]], w3, wa3)
 	}
 	for ; s < n; s++ {
-		sumW[s], sumWA[s], _ = tailSums(trip, blk[start[s]:start[s+1]], 0, 0, 0)
+		sumW[s], sumWA[s] = tailSumsW(pairs, blk[start[s]:start[s+1]], 0, 0)
 	}
 }
 
@@ -1625,6 +1631,15 @@ func lockstep(start, blk []int32, s int) (b0, b1, b2, b3 []int32, m int) {
 	b2, b3 = blk[start[s+2]:start[s+3]], blk[start[s+3]:start[s+4]]
 	m = min(len(b0), len(b1), len(b2), len(b3))
 	return b0[:m], b1[:m], b2[:m], b3[:m], m
+}
+
+// tailSumsW adds a list's pairs to running sums, in order.
+func tailSumsW(pairs [][2]float64, list []int32, w, wa float64) (float64, float64) {
+	for _, t := range list {
+		x := &pairs[t]
+		w, wa = w+x[0], wa+x[1]
+	}
+	return w, wa
 }
 
 // tailSums adds a list's triples to running sums, in order.
@@ -1671,7 +1686,8 @@ func (lt *Lattice) blockAgentsInv() []float64 {
 // localSel holds local selection's per-site buffers.
 type localSel struct {
 	wa, a, tmp        []float64    // w·A, A, and a row-pass buffer (box sums only)
-	trip              [][3]float64 // w, w·A, A by site (blocks from lists only)
+	trip              [][3]float64 // w, w·A, A by site (blocks from lists only) ...
+	pairs             [][2]float64 // ... or w, w·A, in trip's memory, when A's sums are not needed
 	sumW, sumWA, sumA []float64    // block sums
 	size, invSize     []float64    // block sizes and their inverses
 	agentsInv         []float64    // with vacancies: 1 / the agents of each block; nil until needed
@@ -1701,7 +1717,10 @@ func newLocalSel(lt *Lattice) *localSel {
 		lt.local = ls
 		lt.boxSum(ones, ls.size)
 	} else {
-		ls.trip = make([][3]float64, N)
+		// One allocation, two views: a generation uses one of them.
+		vals := make([]float64, 3*N)
+		ls.trip = unsafe.Slice((*[3]float64)(unsafe.Pointer(&vals[0])), N)
+		ls.pairs = unsafe.Slice((*[2]float64)(unsafe.Pointer(&vals[0])), N)
 		for s := range N {
 			ls.size[s] = float64(lt.blkStart[s+1] - lt.blkStart[s])
 		}
