@@ -1187,33 +1187,92 @@ qdone:
 	VMOVSD     wo(DI)(BX*8), X1 \
 	VADDSD     wo(SI)(BX*8), X1, X1 \
 	VADDSD     wo(R8)(BX*8), X1, X1 \
-	VXORPS     X2, X2, X2 \
-	VCVTSI2SDQ AX, X2, X2 \
-	VADDSD     X11, X2, X2 \
-	VMULSD     X1, X2, X2 \
-	VMULSD     X10, X0, X3 \
-	VSUBSD     X2, X3, X3 \
-	VANDPD     X13, X3, X4 \
-	VMULSD     X12, X1, X5 \
-	VMOVQ      X4, DX \
-	VMOVQ      X5, R15 \
-	CMPQ       DX, R15 \
-	JLS        slow \
-	VMOVQ      X3, DX \
-	NOTQ       DX \
-	SHRQ       $63, DX \
-	JMP        done \
+	VDRAW(oo, slow, done)
+
+// VDRAW is VSEL's draw, from W_A in X0 and W in X1, with u in AX.
+#define VDRAW(oo, slow, done) \
+	VXORPS      X2, X2, X2 \
+	VCVTSI2SDQ  AX, X2, X2 \
+	VADDSD      X11, X2, X2 \
+	VMULSD      X1, X2, X2 \
+	VMULSD      X10, X0, X3 \
+	VSUBSD      X2, X3, X3 \
+	VANDPD      X13, X3, X4 \
+	VMULSD      X12, X1, X5 \
+	VMOVQ       X4, DX \
+	VMOVQ       X5, R15 \
+	CMPQ        DX, R15 \
+	JLS         slow \
+	VMOVQ       X3, DX \
+	NOTQ        DX \
+	SHRQ        $63, DX \
+	JMP         done \
 slow: \
-	VDIVSD     X1, X0, X0 \
-	VMULSD     X10, X0, X0 \
-	VADDSD     X11, X0, X0 \
+	VDIVSD      X1, X0, X0 \
+	VMULSD      X10, X0, X0 \
+	VADDSD      X11, X0, X0 \
 	VCVTTSD2SIQ X0, DX \
-	SUBQ       DX, AX \
-	SHRQ       $63, AX \
-	MOVQ       AX, DX \
+	SUBQ        DX, AX \
+	SHRQ        $63, AX \
+	MOVQ        AX, DX \
 done: \
-	MOVB       DX, oo(R13)(BX*1) \
-	ADDQ       DX, R14
+	MOVB        DX, oo(R13)(BX*1) \
+	ADDQ        DX, R14
+
+// VRATIO is VSEL from block sums already formed: W_A at R10, W at DI.
+#define VRATIO(wo, oo, slow, done) \
+	VMOVSD wo(R10)(BX*8), X0 \
+	VMOVSD wo(DI)(BX*8), X1 \
+	VDRAW(oo, slow, done)
+
+// SELCONST loads selectRun's constants in every lane: Y10 2³², Y11 ½,
+// Y12 2⁻¹⁰, Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in
+// each 32-bit lane.
+#define SELCONST \
+	MOVQ         $0x41F0000000000000, AX \
+	MOVQ         AX, X10 \
+	VPBROADCASTQ X10, Y10 \
+	MOVQ         $0x3FE0000000000000, AX \
+	MOVQ         AX, X11 \
+	VPBROADCASTQ X11, Y11 \
+	MOVQ         $0x3F50000000000000, AX \
+	MOVQ         AX, X12 \
+	VPBROADCASTQ X12, Y12 \
+	MOVQ         $0x7FFFFFFFFFFFFFFF, AX \
+	MOVQ         AX, X13 \
+	VPBROADCASTQ X13, Y13 \
+	MOVQ         $0x41E0000000100000, AX \
+	MOVQ         AX, X14 \
+	VPBROADCASTQ X14, Y14 \
+	MOVQ         $0x8000000080000000, AX \
+	MOVQ         AX, X15 \
+	VPBROADCASTQ X15, Y15
+
+// VDRAW4 is selectRunAVX2's step from four sites' W_A in Y0 and W in Y1,
+// with their words at R12: it leaves for scalar when a site lies in the
+// margin, and otherwise stores the four offspring and counts them.
+#define VDRAW4(scalar) \
+	VMOVDQU   (R12), X2 \
+	VPXOR     X15, X2, X2 \
+	VCVTDQ2PD X2, Y2 \
+	VADDPD    Y14, Y2, Y2 \
+	VMULPD    Y1, Y2, Y2 \
+	VMULPD    Y10, Y0, Y3 \
+	VSUBPD    Y2, Y3, Y3 \
+	VANDPD    Y13, Y3, Y4 \
+	VMULPD    Y12, Y1, Y5 \
+	VCMPPD    $2, Y5, Y4, Y4 \
+	VMOVMSKPD Y4, AX \
+	TESTL     AX, AX \
+	JNZ       scalar \
+	VMOVMSKPD Y3, DX \
+	XORL      $15, DX \
+	IMUL3L    $0x00204081, DX, AX \
+	ANDL      $0x01010101, AX \
+	MOVL      AX, (R13)(BX*1) \
+	IMUL3L    $0x01010101, AX, AX \
+	SHRL      $24, AX \
+	ADDQ      AX, R14
 
 // func selectRunAVX2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
 //
@@ -1232,62 +1291,22 @@ TEXT ·selectRunAVX2(SB), NOSPLIT, $0-80
 	MOVQ words+48(FP), R12
 	MOVQ out+56(FP), R13
 	MOVQ n+64(FP), CX
-	// selectRun's constants, in every lane: Y10 2³², Y11 ½, Y12 2⁻¹⁰,
-	// Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in each
-	// 32-bit lane.
-	MOVQ         $0x41F0000000000000, AX
-	MOVQ         AX, X10
-	VPBROADCASTQ X10, Y10
-	MOVQ         $0x3FE0000000000000, AX
-	MOVQ         AX, X11
-	VPBROADCASTQ X11, Y11
-	MOVQ         $0x3F50000000000000, AX
-	MOVQ         AX, X12
-	VPBROADCASTQ X12, Y12
-	MOVQ         $0x7FFFFFFFFFFFFFFF, AX
-	MOVQ         AX, X13
-	VPBROADCASTQ X13, Y13
-	MOVQ         $0x41E0000000100000, AX
-	MOVQ         AX, X14
-	VPBROADCASTQ X14, Y14
-	MOVQ         $0x8000000080000000, AX
-	MOVQ         AX, X15
-	VPBROADCASTQ X15, Y15
-	XORQ         BX, BX
-	XORQ         R14, R14
+	SELCONST
+	XORQ BX, BX
+	XORQ R14, R14
 
 vsloop:
-	LEAQ      4(BX), AX
-	CMPQ      AX, CX
-	JA        vstail
-	VMOVUPD   (R10)(BX*8), Y0
-	VADDPD    (R9)(BX*8), Y0, Y0
-	VADDPD    (R11)(BX*8), Y0, Y0
-	VMOVUPD   (DI)(BX*8), Y1
-	VADDPD    (SI)(BX*8), Y1, Y1
-	VADDPD    (R8)(BX*8), Y1, Y1
-	VMOVDQU   (R12), X2
-	VPXOR     X15, X2, X2
-	VCVTDQ2PD X2, Y2
-	VADDPD    Y14, Y2, Y2
-	VMULPD    Y1, Y2, Y2
-	VMULPD    Y10, Y0, Y3
-	VSUBPD    Y2, Y3, Y3
-	VANDPD    Y13, Y3, Y4
-	VMULPD    Y12, Y1, Y5
-	VCMPPD    $2, Y5, Y4, Y4
-	VMOVMSKPD Y4, AX
-	TESTL     AX, AX
-	JNZ       vsscalar
-	VMOVMSKPD Y3, DX
-	XORL      $15, DX
-	IMUL3L    $0x00204081, DX, AX
-	ANDL      $0x01010101, AX
-	MOVL      AX, (R13)(BX*1)
-	IMUL3L    $0x01010101, AX, AX
-	SHRL      $24, AX
-	ADDQ      AX, R14
-	JMP       vsnext
+	LEAQ    4(BX), AX
+	CMPQ    AX, CX
+	JA      vstail
+	VMOVUPD (R10)(BX*8), Y0
+	VADDPD  (R9)(BX*8), Y0, Y0
+	VADDPD  (R11)(BX*8), Y0, Y0
+	VMOVUPD (DI)(BX*8), Y1
+	VADDPD  (SI)(BX*8), Y1, Y1
+	VADDPD  (R8)(BX*8), Y1, Y1
+	VDRAW4(vsscalar)
+	JMP     vsnext
 
 vsscalar:
 	MOVL (R12), AX
@@ -1315,6 +1334,57 @@ vstail:
 vsdone:
 	VZEROUPPER
 	MOVQ R14, ret+72(FP)
+	RET
+
+// func ratioRunAVX2(WA, W *float64, words *uint64, out *uint8, n int) int
+//
+// ratioDraws over n sites (n even) from block sums already formed, by
+// selectRunAVX2's steps without its column sums.
+TEXT ·ratioRunAVX2(SB), NOSPLIT, $0-48
+	MOVQ WA+0(FP), R10
+	MOVQ W+8(FP), DI
+	MOVQ words+16(FP), R12
+	MOVQ out+24(FP), R13
+	MOVQ n+32(FP), CX
+	SELCONST
+	XORQ BX, BX
+	XORQ R14, R14
+
+vrloop:
+	LEAQ    4(BX), AX
+	CMPQ    AX, CX
+	JA      vrtail
+	VMOVUPD (R10)(BX*8), Y0
+	VMOVUPD (DI)(BX*8), Y1
+	VDRAW4(vrscalar)
+	JMP     vrnext
+
+vrscalar:
+	MOVL (R12), AX
+	VRATIO(0, 0, vrslow0, vrdone0)
+	MOVL 4(R12), AX
+	VRATIO(8, 1, vrslow1, vrdone1)
+	MOVL 8(R12), AX
+	VRATIO(16, 2, vrslow2, vrdone2)
+	MOVL 12(R12), AX
+	VRATIO(24, 3, vrslow3, vrdone3)
+
+vrnext:
+	ADDQ $16, R12
+	ADDQ $4, BX
+	JMP  vrloop
+
+vrtail:
+	CMPQ BX, CX
+	JAE  vrdone
+	MOVL (R12), AX
+	VRATIO(0, 0, vrslow4, vrdone4)
+	MOVL 4(R12), AX
+	VRATIO(8, 1, vrslow5, vrdone5)
+
+vrdone:
+	VZEROUPPER
+	MOVQ R14, ret+40(FP)
 	RET
 
 // bernPerm puts bernoulliRunAVX2's packed bytes back in site order: the

@@ -168,12 +168,13 @@ func TestFitnessKernelStopsAtBadCounter(t *testing.T) {
 // take their division path: block sums of W in [4, 13) and W_A with
 // 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m; and, on random sums and
 // words with a last pair past the AVX2 loop's fours, to the same division
-// everywhere.
+// everywhere; and ratioDraws, graphs' draws from sums already formed, by
+// its AVX2 kernel and in Go.
 func TestSelectRunAtTheBoundary(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
 	}
-	defer func() { avx2On = hasAVX2 }()
+	defer func() { avx2On, kernelOn = hasAVX2, kernelAsm }()
 	for _, boundary := range []bool{true, false} {
 		const n = 3998 // ≡ 2 mod 4
 		r := rng.New(11)
@@ -216,6 +217,17 @@ func TestSelectRunAtTheBoundary(t *testing.T) {
 			}
 			if count != wantCount {
 				t.Fatalf("boundary %v, AVX2 %v: count %d, want %d", boundary, avx2, count, wantCount)
+			}
+			// ratioDraws from the same sums (by its kernel with AVX2,
+			// else in Go), with an odd site past the kernel's pairs.
+			for _, on := range []bool{false, true} {
+				kernelOn = on
+				m := n - 1
+				out := make([]uint8, m)
+				count := ratioDraws(WA[:m], W[:m], words, out)
+				if !slices.Equal(out, want[:m]) || count != wantCount-int(want[m]) {
+					t.Fatalf("boundary %v, AVX2 %v, kernel %v: ratioDraws' offspring or count (%d) differ from the division's", boundary, avx2, on, count)
+				}
 			}
 		}
 	}

@@ -1862,8 +1862,15 @@ func ratioThreshold(q float64) uint64 { return uint64(int64(float64(q*(1<<32)) +
 // W_A ≤ W, the same sum with some terms 0 (rounding is monotonic).
 func ratioDraws(WA, W []float64, words []uint64, out []uint8) int {
 	W, WA = W[:len(out)], WA[:len(out)]
-	count := 0
-	for k := range out {
+	count, k := 0, 0
+	if n := len(out) &^ 1; kernelOn && avx2On && n > 0 {
+		// selectMoore1's kernel without its column sums (AVX2 only:
+		// elsewhere the loop below serves).
+		_ = words[n/2-1]
+		count = ratioRunAVX2(&WA[0], &W[0], &words[0], &out[0], n)
+		k = n
+	}
+	for ; k < len(out); k++ {
 		a := ratioBelow(WA[k], W[k], uint32(words[k>>1]>>(32*(k&1))))
 		out[k] = a
 		count += int(a)
