@@ -1507,9 +1507,11 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 			}
 			listSums(trip, lt.blkStart, lt.blk, ls.sumW, ls.sumWA, ls.sumA)
 		} else {
-			pairs := ls.pairs
-			for s := range lt.N {
-				pairs[s] = [2]float64{lt.w[s], float64(lt.w[s] * float64(lt.phen[s]&1))}
+			// w·A as w·unit[A], rowsMoore1's product, without a
+			// conversion.
+			pairs, w, phen, unit := ls.pairs[:lt.N], lt.w[:lt.N], lt.phen[:lt.N], &lt.unit
+			for s := range pairs {
+				pairs[s] = [2]float64{w[s], float64(w[s] * unit[phen[s]&1])}
 			}
 			listSumsW(pairs, lt.blkStart, lt.blk, ls.sumW, ls.sumWA)
 		}
