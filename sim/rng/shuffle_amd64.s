@@ -2,6 +2,34 @@
 
 #include "textflag.h"
 
+// SHUFFLE_WORD is word DX's two Fisher–Yates steps at i = BX: s[i]
+// swapped with s[hi·(i+1) >> 32], then s[i−1] with s[lo·i >> 32]. It
+// leaves for done, before either swap, when either half may need a
+// redraw.
+#define SHUFFLE_WORD(done) \
+	MOVQ  (DI)(DX*8), R8 \
+	MOVL  R8, R9 \
+	SHRQ  $32, R8 \
+	LEAQ  1(BX), R10 \
+	IMULQ R10, R8 \
+	IMULQ BX, R9 \
+	CMPL  R8, R10 \
+	JCS   done \
+	CMPL  R9, BX \
+	JCS   done \
+	SHRQ  $32, R8 \
+	SHRQ  $32, R9 \
+	MOVL  (SI)(BX*4), AX \
+	MOVL  (SI)(R8*4), R11 \
+	MOVL  R11, (SI)(BX*4) \
+	MOVL  AX, (SI)(R8*4) \
+	DECQ  BX \
+	MOVL  (SI)(BX*4), AX \
+	MOVL  (SI)(R9*4), R11 \
+	MOVL  R11, (SI)(BX*4) \
+	MOVL  AX, (SI)(R9*4) \
+	DECQ  BX
+
 // func shuffleRun(s *int32, i int, buf *uint64, k int) int
 //
 // shuffleBlock's steps for buf[0..k), each swap done as its index is
@@ -18,28 +46,7 @@ TEXT ·shuffleRun(SB), NOSPLIT, $0-40
 	XORQ DX, DX
 
 loop:
-	MOVQ  (DI)(DX*8), R8
-	MOVL  R8, R9
-	SHRQ  $32, R8
-	LEAQ  1(BX), R10
-	IMULQ R10, R8
-	IMULQ BX, R9
-	CMPL  R8, R10
-	JCS   done
-	CMPL  R9, BX
-	JCS   done
-	SHRQ  $32, R8
-	SHRQ  $32, R9
-	MOVL  (SI)(BX*4), AX
-	MOVL  (SI)(R8*4), R11
-	MOVL  R11, (SI)(BX*4)
-	MOVL  AX, (SI)(R8*4)
-	DECQ  BX
-	MOVL  (SI)(BX*4), AX
-	MOVL  (SI)(R9*4), R11
-	MOVL  R11, (SI)(BX*4)
-	MOVL  AX, (SI)(R9*4)
-	DECQ  BX
+	SHUFFLE_WORD(done)
 	INCQ  DX
 	CMPQ  DX, CX
 	JB    loop
@@ -103,28 +110,7 @@ ploop:
 
 pswap:
 	SUBQ  $2, R12
-	MOVQ  (DI)(DX*8), R8
-	MOVL  R8, R9
-	SHRQ  $32, R8
-	LEAQ  1(BX), R10
-	IMULQ R10, R8
-	IMULQ BX, R9
-	CMPL  R8, R10
-	JCS   pdone
-	CMPL  R9, BX
-	JCS   pdone
-	SHRQ  $32, R8
-	SHRQ  $32, R9
-	MOVL  (SI)(BX*4), AX
-	MOVL  (SI)(R8*4), R11
-	MOVL  R11, (SI)(BX*4)
-	MOVL  AX, (SI)(R8*4)
-	DECQ  BX
-	MOVL  (SI)(BX*4), AX
-	MOVL  (SI)(R9*4), R11
-	MOVL  R11, (SI)(BX*4)
-	MOVL  AX, (SI)(R9*4)
-	DECQ  BX
+	SHUFFLE_WORD(pdone)
 	INCQ  DX
 	CMPQ  DX, CX
 	JB    ploop
