@@ -170,11 +170,14 @@ func (w *World) repolymorph(*rng.Xoshiro) {}
 // timings of Fill over a 1024-word buffer (the engines draw in such
 // blocks), each at least minRun long.
 func WordCost(runs int, minRun time.Duration) float64 {
-	// Every block's last word goes into a sink that outlives the loop.
-	// Without it, a Fill inlined here wrote words nobody read, and the
-	// compiler dropped them with their arithmetic: the floor it measured
-	// (0.56 ns a word, against 0.85 ns for the same words written) was too
-	// low, and every ratio too high.
+	// Its own loop, not medianNsPer's: through that closure the same Fill
+	// measured 15–60 % slower, which would inflate every floor. Every
+	// block's last word goes into a sink that outlives the loop: without
+	// it, when Fill was still inlined here, the compiler dropped words
+	// nobody read with their arithmetic, and the floor it measured (0.56
+	// ns a word, against 0.85 ns for the same words written) was too low,
+	// and every ratio too high. Fill is no longer inlined; the sink keeps
+	// the measure honest if it ever is again.
 	r := rng.New(1)
 	buf := make([]uint64, wordBlock)
 	times := make([]float64, 0, runs)

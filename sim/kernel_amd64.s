@@ -1028,16 +1028,19 @@ bdone:
 
 // func fitnessRun16AVX2(cnt *uint16, phen *uint8, n int, tab *float64, tabLen int, w, fa *float64, lanes *[8]float64) (nA int)
 //
-// fitnessRun16 in AVX2, four sites a step in one register: the four
-// counters (without their edge bits) widen to quadwords, are checked
-// against the table at once and gather their f = tab[counter] into Y8,
-// stored to w; W's lanes (Y0) add f, A's (Y2) add f masked to +0 at B
-// sites (also stored to fa, unless fa is nil). Lane k holds the sites
-// ≡ k mod 4, in order, as fitnessRun16's four lanes do: the same sums,
-// bit for bit. The phenotypes widen to quadwords 0 or 1, which add to
-// nA's lanes (Y5) and, negated, are A's mask. Registers: SI cnt, DI phen,
-// CX n, R8 tab, R10 w, R15 fa, BX the step's first site; Y12 0x7fff, Y13
-// 1, Y14 0 and Y15 tabLen − 1 in every lane.
+// fitnessRun16 in AVX2, four sites a step in one register: each counter
+// (without its edge bit) checked against the table as fitnessRun16SSE2
+// checks it (IDXTO), its f = tab[counter] loaded into Y8 (two pairs
+// joined), stored to w; W's lanes (Y0) add f, A's (Y2) add f masked to
+// +0 at B sites (also stored to fa, unless fa is nil). Lane k holds the
+// sites ≡ k mod 4, in order, as fitnessRun16SSE2's four lanes do: the
+// same sums, bit for bit. The phenotypes widen to quadwords 0 or 1, which
+// add to nA's lanes (Y5) and, negated, are A's mask. Registers: SI cnt,
+// DI phen, CX n, R8 tab, R14 tabLen, R10 w, R15 fa, BX the step's first
+// site; Y13 1 and Y14 0 in every lane. Every move between general and
+// vector registers is VEX-encoded (VMOVQ), as in all the AVX2 kernels:
+// legacy SSE after a write of a Y register costs a state transition on
+// some processors.
 TEXT ·fitnessRun16AVX2(SB), NOSPLIT, $0-72
 	MOVQ         cnt+0(FP), SI
 	MOVQ         phen+8(FP), DI
@@ -1051,11 +1054,8 @@ TEXT ·fitnessRun16AVX2(SB), NOSPLIT, $0-72
 	VMOVUPD      32(AX), Y2
 	VPXOR        Y5, Y5, Y5
 	VPXOR        Y14, Y14, Y14
-	MOVQ         $0x7fff, DX
-	MOVQ         DX, X12
-	VPBROADCASTQ X12, Y12
 	MOVQ         $1, DX
-	MOVQ         DX, X13
+	VMOVQ        DX, X13
 	VPBROADCASTQ X13, Y13
 	XORQ         BX, BX
 	CMPQ         BX, CX
@@ -1096,7 +1096,7 @@ vdone:
 	VPADDQ       X6, X5, X5
 	VPSHUFD      $0x4e, X5, X6
 	VPADDQ       X6, X5, X5
-	MOVQ         X5, AX
+	VMOVQ        X5, AX
 	MOVQ         AX, nA+64(FP)
 	VZEROUPPER
 	RET
@@ -1242,22 +1242,22 @@ done: \
 // each 32-bit lane.
 #define SELCONST \
 	MOVQ         $0x41F0000000000000, AX \
-	MOVQ         AX, X10 \
+	VMOVQ        AX, X10 \
 	VPBROADCASTQ X10, Y10 \
 	MOVQ         $0x3FE0000000000000, AX \
-	MOVQ         AX, X11 \
+	VMOVQ        AX, X11 \
 	VPBROADCASTQ X11, Y11 \
 	MOVQ         $0x3F50000000000000, AX \
-	MOVQ         AX, X12 \
+	VMOVQ        AX, X12 \
 	VPBROADCASTQ X12, Y12 \
 	MOVQ         $0x7FFFFFFFFFFFFFFF, AX \
-	MOVQ         AX, X13 \
+	VMOVQ        AX, X13 \
 	VPBROADCASTQ X13, Y13 \
 	MOVQ         $0x41E0000000100000, AX \
-	MOVQ         AX, X14 \
+	VMOVQ        AX, X14 \
 	VPBROADCASTQ X14, Y14 \
 	MOVQ         $0x8000000080000000, AX \
-	MOVQ         AX, X15 \
+	VMOVQ        AX, X15 \
 	VPBROADCASTQ X15, Y15
 
 // VDRAW4 is selectRunAVX2's step from four sites' W_A in Y0 and W in Y1,
@@ -1419,13 +1419,13 @@ TEXT ·bernoulliRunAVX2(SB), NOSPLIT, $0-40
 	MOVQ         thr+16(FP), AX
 	MOVQ         out+24(FP), DI
 	XORL         $0x80000000, AX
-	MOVQ         AX, X5
+	VMOVQ        AX, X5
 	VPBROADCASTD X5, Y5
 	MOVL         $0x80000000, AX
-	MOVQ         AX, X7
+	VMOVQ        AX, X7
 	VPBROADCASTD X7, Y7
 	MOVQ         $0x0101010101010101, AX
-	MOVQ         AX, X6
+	VMOVQ        AX, X6
 	VPBROADCASTQ X6, Y6
 	VMOVDQU      bernPerm<>(SB), Y15
 	VPXOR        Y4, Y4, Y4

@@ -37,9 +37,9 @@ func TestKernelsMatchGo(t *testing.T) {
 		for _, sel := range []Selection{Global, Local} {
 			s.cfg.Selection = sel
 			t.Run(s.name+"-"+sel.String(), func(t *testing.T) {
-				run := func(on bool) (phen [][]uint8, cnt [][]uint16, fit [][]float64, stats []GenStats, next uint64) {
-					kernelOn = on
-					defer func() { kernelOn = kernelAsm }()
+				run := func(on, avx2 bool) (phen [][]uint8, cnt [][]uint16, fit [][]float64, stats []GenStats, next uint64) {
+					kernelOn, avx2On = on, avx2
+					defer func() { kernelOn, avx2On = kernelAsm, hasAVX2 }()
 					r := rng.New(7)
 					n := 500
 					if s.cfg.Graph == nil {
@@ -58,21 +58,23 @@ func TestKernelsMatchGo(t *testing.T) {
 					}
 					return phen, cnt, fit, stats, r.Uint64()
 				}
-				pA, cA, fA, sA, rA := run(true)
-				pG, cG, fG, sG, rG := run(false)
-				if s.cfg.Fitness == FitnessSum && !slices.ContainsFunc(sA, func(st GenStats) bool { return st.Clamped > 0 }) {
-					t.Fatal(`"sum" fitness never clamped: the case tests nothing`)
-				}
-				for g := range pA {
-					if !slices.Equal(pA[g], pG[g]) || !slices.Equal(cA[g], cG[g]) {
-						t.Fatalf("generation %d: the kernel's phenotypes or counters differ from Go's", g)
+				pG, cG, fG, sG, rG := run(false, false)
+				for _, avx2 := range []bool{false, hasAVX2} { // the SSE2 kernels, then (where there are) the AVX2 ones
+					pA, cA, fA, sA, rA := run(true, avx2)
+					if s.cfg.Fitness == FitnessSum && !slices.ContainsFunc(sA, func(st GenStats) bool { return st.Clamped > 0 }) {
+						t.Fatal(`"sum" fitness never clamped: the case tests nothing`)
 					}
-					if !slices.Equal(fA[g], fG[g]) || sA[g] != sG[g] {
-						t.Fatalf("generation %d: the kernel's fitness or statistics differ from Go's: %+v, %+v", g, sA[g], sG[g])
+					for g := range pA {
+						if !slices.Equal(pA[g], pG[g]) || !slices.Equal(cA[g], cG[g]) {
+							t.Fatalf("AVX2 %v, generation %d: the kernel's phenotypes or counters differ from Go's", avx2, g)
+						}
+						if !slices.Equal(fA[g], fG[g]) || sA[g] != sG[g] {
+							t.Fatalf("AVX2 %v, generation %d: the kernel's fitness or statistics differ from Go's: %+v, %+v", avx2, g, sA[g], sG[g])
+						}
 					}
-				}
-				if rA != rG {
-					t.Fatal("the kernel left the generator elsewhere")
+					if rA != rG {
+						t.Fatalf("AVX2 %v: the kernel left the generator elsewhere", avx2)
+					}
 				}
 			})
 		}
@@ -219,14 +221,19 @@ func TestSelectRunAtTheBoundary(t *testing.T) {
 				t.Fatalf("boundary %v, AVX2 %v: count %d, want %d", boundary, avx2, count, wantCount)
 			}
 			// ratioDraws from the same sums (by its kernel with AVX2,
-			// else in Go), with an odd site past the kernel's pairs.
+			// else in Go).
 			for _, on := range []bool{false, true} {
 				kernelOn = on
-				m := n - 1
-				out := make([]uint8, m)
-				count := ratioDraws(WA[:m], W[:m], words, out)
-				if !slices.Equal(out, want[:m]) || count != wantCount-int(want[m]) {
-					t.Fatalf("boundary %v, AVX2 %v, kernel %v: ratioDraws' offspring or count (%d) differ from the division's", boundary, avx2, on, count)
+				for _, m := range []int{n, n - 1} { // the kernel's last pair (n ≡ 2 mod 4), then an odd site in Go
+					out := make([]uint8, m)
+					count := ratioDraws(WA[:m], W[:m], words, out)
+					wantM := wantCount
+					for _, a := range want[m:] {
+						wantM -= int(a)
+					}
+					if !slices.Equal(out, want[:m]) || count != wantM {
+						t.Fatalf("boundary %v, AVX2 %v, kernel %v, %d sites: ratioDraws' offspring or count (%d) differ from the division's", boundary, avx2, on, m, count)
+					}
 				}
 			}
 		}

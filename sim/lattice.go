@@ -1707,7 +1707,7 @@ func newLocalSel(lt *Lattice) *localSel {
 		}
 	}()
 	// Box sums read w·A, A and a row buffer; sums from lists read the
-	// packed triples: each path allocates only its own.
+	// packed triples or pairs: each path allocates only its own.
 	if lt.box() {
 		// tmp and wa have a row to spare above and below (paddedRowsMoore1).
 		pad := N + 2*lt.L
