@@ -79,8 +79,9 @@ func (x *Xoshiro) Uint64() uint64 {
 // loops fill a block and consume it.
 //
 // Not inlined: inlined into a large caller (play, pickInitiators) the
-// loop's counter was spilled to the stack and reloaded every word, which
-// doubled a word's cost there; a call costs a few ns a block of words.
+// loop's counter was spilled to the stack and reloaded every word (about
+// 1.0 ns a word there, against 0.85 ns here); a call costs a few ns a
+// block of words.
 //
 //go:noinline
 func (x *Xoshiro) Fill(buf []uint64) {
