@@ -179,10 +179,10 @@
 // paper's blocks (selectRunAVX2; a 100×100 local generation 57.1 → 52.1
 // µs); and the Bernoulli phenotypes, thirty-two at a time
 // (bernoulliRunAVX2; a global generation 44.4 → 44.0 µs). Tests run both
-// twins (avx2On). One AVX2 kernel has only its Go twin: graphs' local
-// draws from block sums already formed (ratioRunAVX2, selectRunAVX2's
-// steps without the column sums, for ratioDraws; a generation on a random
-// 8-regular graph of 10⁴ nodes 126.6 → 111.0 µs).
+// twins (avx2On). Graphs' local draws from block sums already formed
+// (ratioDraws) borrow selectRun, with zero rows above and below (a
+// generation on a random 8-regular graph of 10⁴ nodes: 126.6 → 111.0 µs
+// when they first took the AVX2 kernel).
 // Each kernel transcribes a Go loop that stays beside it (for every other
 // platform, for -tags purego, and as the reference), with the same
 // operations in the same order, so that results are the same bytes on

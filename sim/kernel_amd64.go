@@ -95,12 +95,6 @@ func selectRunSSE2(up, mid, down, upA, midA, downA *float64, words *uint64, out 
 //go:noescape
 func selectRunAVX2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
 
-// ratioRunAVX2 is ratioDraws over the first n sites (n even), in AVX2:
-// selectRunAVX2's draws from block sums already formed.
-//
-//go:noescape
-func ratioRunAVX2(WA, W *float64, words *uint64, out *uint8, n int) int
-
 // selectRun is selectMoore1's loop over the first n sites of a block (n
 // even), by the AVX2 kernel where the processor has it; it returns how
 // many offspring are A.

@@ -1231,12 +1231,6 @@ done: \
 	MOVB        DX, oo(R13)(BX*1) \
 	ADDQ        DX, R14
 
-// VRATIO is VSEL from block sums already formed: W_A at R10, W at DI.
-#define VRATIO(wo, oo, slow, done) \
-	VMOVSD wo(R10)(BX*8), X0 \
-	VMOVSD wo(DI)(BX*8), X1 \
-	VDRAW(oo, slow, done)
-
 // SELCONST loads selectRun's constants in every lane: Y10 2³², Y11 ½,
 // Y12 2⁻¹⁰, Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in
 // each 32-bit lane.
@@ -1347,58 +1341,6 @@ vsdone:
 	VZEROUPPER
 	MOVQ R14, ret+72(FP)
 	RET
-
-// func ratioRunAVX2(WA, W *float64, words *uint64, out *uint8, n int) int
-//
-// ratioDraws over n sites (n even) from block sums already formed, by
-// selectRunAVX2's steps without its column sums.
-TEXT ·ratioRunAVX2(SB), NOSPLIT, $0-48
-	MOVQ WA+0(FP), R10
-	MOVQ W+8(FP), DI
-	MOVQ words+16(FP), R12
-	MOVQ out+24(FP), R13
-	MOVQ n+32(FP), CX
-	SELCONST
-	XORQ BX, BX
-	XORQ R14, R14
-
-vrloop:
-	LEAQ    4(BX), AX
-	CMPQ    AX, CX
-	JA      vrtail
-	VMOVUPD (R10)(BX*8), Y0
-	VMOVUPD (DI)(BX*8), Y1
-	VDRAW4(vrscalar)
-	JMP     vrnext
-
-vrscalar:
-	MOVL (R12), AX
-	VRATIO(0, 0, vrslow0, vrdone0)
-	MOVL 4(R12), AX
-	VRATIO(8, 1, vrslow1, vrdone1)
-	MOVL 8(R12), AX
-	VRATIO(16, 2, vrslow2, vrdone2)
-	MOVL 12(R12), AX
-	VRATIO(24, 3, vrslow3, vrdone3)
-
-vrnext:
-	ADDQ $16, R12
-	ADDQ $4, BX
-	JMP  vrloop
-
-vrtail:
-	CMPQ BX, CX
-	JAE  vrdone
-	MOVL (R12), AX
-	VRATIO(0, 0, vrslow4, vrdone4)
-	MOVL 4(R12), AX
-	VRATIO(8, 1, vrslow5, vrdone5)
-
-vrdone:
-	VZEROUPPER
-	MOVQ R14, ret+40(FP)
-	RET
-
 // bernPerm puts bernoulliRunAVX2's packed bytes back in site order: the
 // in-lane packs leave the four-site groups in the order 0, 2, 4, 6, 1, 3,
 // 5, 7.

@@ -58,7 +58,3 @@ func sumsRun(trip *[3]float64, start *int32, blk *int32, groups int, sumW, sumWA
 func bitsRun(words *uint64, n int, base int32, sites *int32, m int) int {
 	panic("sim: no assembly kernel on this platform")
 }
-
-func ratioRunAVX2(WA, W *float64, words *uint64, out *uint8, n int) int {
-	panic("sim: no assembly kernel on this platform")
-}

@@ -171,7 +171,7 @@ func TestFitnessKernelStopsAtBadCounter(t *testing.T) {
 // 2³²·W_A/W within 2⁻¹¹ of m + ½, and u = m; and, on random sums and
 // words with a last pair past the AVX2 loop's fours, to the same division
 // everywhere; and ratioDraws, graphs' draws from sums already formed, by
-// its AVX2 kernel and in Go.
+// the same kernels (with zero rows) and in Go.
 func TestSelectRunAtTheBoundary(t *testing.T) {
 	if !kernelAsm {
 		t.Skip("no assembly kernel on this platform")
@@ -220,11 +220,11 @@ func TestSelectRunAtTheBoundary(t *testing.T) {
 			if count != wantCount {
 				t.Fatalf("boundary %v, AVX2 %v: count %d, want %d", boundary, avx2, count, wantCount)
 			}
-			// ratioDraws from the same sums (by its kernel with AVX2,
-			// else in Go).
+			// ratioDraws from the same sums, on one of selectLocal's
+			// blocks (by the kernel, else in Go).
 			for _, on := range []bool{false, true} {
 				kernelOn = on
-				for _, m := range []int{n, n - 1} { // the kernel's last pair (n ≡ 2 mod 4), then an odd site in Go
+				for _, m := range []int{2*wordBlock - 2, 2*wordBlock - 3} { // the AVX2 loop's last pair (≡ 2 mod 4), then an odd site in Go
 					out := make([]uint8, m)
 					count := ratioDraws(WA[:m], W[:m], words, out)
 					wantM := wantCount

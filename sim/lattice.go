@@ -1865,11 +1865,12 @@ func ratioThreshold(q float64) uint64 { return uint64(int64(float64(q*(1<<32)) +
 func ratioDraws(WA, W []float64, words []uint64, out []uint8) int {
 	W, WA = W[:len(out)], WA[:len(out)]
 	count, k := 0, 0
-	if n := len(out) &^ 1; kernelOn && avx2On && n > 0 {
-		// selectMoore1's kernel without its column sums (AVX2 only:
-		// elsewhere the loop below serves).
+	if n := len(out) &^ 1; kernelOn && n > 0 {
+		// selectMoore1's kernel, with zero rows above and below the
+		// sums: (W + 0) + 0 is W, bit for bit.
+		z := zeroRows[:n]
 		_ = words[n/2-1]
-		count = ratioRunAVX2(&WA[0], &W[0], &words[0], &out[0], n)
+		count = selectRun(&z[0], &W[0], &z[0], &z[0], &WA[0], &z[0], &words[0], &out[0], n)
 		k = n
 	}
 	for ; k < len(out); k++ {
@@ -1879,6 +1880,11 @@ func ratioDraws(WA, W []float64, words []uint64, out []uint8) int {
 	}
 	return count
 }
+
+// zeroRows stands for the rows above and below when ratioDraws lends
+// selectMoore1's kernel sums that are already whole (selectLocal's
+// blocks of 2·wordBlock sites).
+var zeroRows [2 * wordBlock]float64
 
 // ratioBelow is lt32(u, ratioThreshold(WA/W)) for 0 ≤ WA ≤ W, W normal
 // and W·2³² finite, without a division unless u lies within 2⁻¹⁰ of the
