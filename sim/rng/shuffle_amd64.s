@@ -2,17 +2,23 @@
 
 #include "textflag.h"
 
+// WORD_PRODUCTS forms word wi's two multiply-shift products at i = ii:
+// R8 = hi·(i+1) and R9 = lo·i, whose high halves are the two indices
+// and whose low halves tell a possible redraw; R10 = i + 1.
+#define WORD_PRODUCTS(wi, ii) \
+	MOVQ  (DI)(wi*8), R8 \
+	MOVL  R8, R9 \
+	SHRQ  $32, R8 \
+	LEAQ  1(ii), R10 \
+	IMULQ R10, R8 \
+	IMULQ ii, R9
+
 // SHUFFLE_WORD is word DX's two Fisher–Yates steps at i = BX: s[i]
 // swapped with s[hi·(i+1) >> 32], then s[i−1] with s[lo·i >> 32]. It
 // leaves for done, before either swap, when either half may need a
 // redraw.
 #define SHUFFLE_WORD(done) \
-	MOVQ  (DI)(DX*8), R8 \
-	MOVL  R8, R9 \
-	SHRQ  $32, R8 \
-	LEAQ  1(BX), R10 \
-	IMULQ R10, R8 \
-	IMULQ BX, R9 \
+	WORD_PRODUCTS(DX, BX) \
 	CMPL  R8, R10 \
 	JCS   done \
 	CMPL  R9, BX \
@@ -69,13 +75,8 @@ done:
 #define PF_AHEAD 16
 
 #define PF_WORD(wi, ii) \
-	MOVQ       (DI)(wi*8), R8 \
-	MOVL       R8, R9 \
+	WORD_PRODUCTS(wi, ii) \
 	SHRQ       $32, R8 \
-	LEAQ       1(ii), R10 \
-	IMULQ      R10, R8 \
-	SHRQ       $32, R8 \
-	IMULQ      ii, R9 \
 	SHRQ       $32, R9 \
 	PREFETCHT0 (SI)(R8*4) \
 	PREFETCHT0 (SI)(R9*4)
