@@ -1193,16 +1193,12 @@ qdone:
 // halves of its constants' registers, so that legacy SSE would pay a
 // state transition on some processors).
 #define VSEL(wo, oo, slow, done) \
-	VMOVSD     wo(R10)(BX*8), X0 \
-	VADDSD     wo(R9)(BX*8), X0, X0 \
-	VADDSD     wo(R11)(BX*8), X0, X0 \
-	VMOVSD     wo(DI)(BX*8), X1 \
-	VADDSD     wo(SI)(BX*8), X1, X1 \
-	VADDSD     wo(R8)(BX*8), X1, X1 \
-	VDRAW(oo, slow, done)
-
-// VDRAW is VSEL's draw, from W_A in X0 and W in X1, with u in AX.
-#define VDRAW(oo, slow, done) \
+	VMOVSD      wo(R10)(BX*8), X0 \
+	VADDSD      wo(R9)(BX*8), X0, X0 \
+	VADDSD      wo(R11)(BX*8), X0, X0 \
+	VMOVSD      wo(DI)(BX*8), X1 \
+	VADDSD      wo(SI)(BX*8), X1, X1 \
+	VADDSD      wo(R8)(BX*8), X1, X1 \
 	VXORPS      X2, X2, X2 \
 	VCVTSI2SDQ  AX, X2, X2 \
 	VADDSD      X11, X2, X2 \
@@ -1231,55 +1227,6 @@ done: \
 	MOVB        DX, oo(R13)(BX*1) \
 	ADDQ        DX, R14
 
-// SELCONST loads selectRun's constants in every lane: Y10 2³², Y11 ½,
-// Y12 2⁻¹⁰, Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in
-// each 32-bit lane.
-#define SELCONST \
-	MOVQ         $0x41F0000000000000, AX \
-	VMOVQ        AX, X10 \
-	VPBROADCASTQ X10, Y10 \
-	MOVQ         $0x3FE0000000000000, AX \
-	VMOVQ        AX, X11 \
-	VPBROADCASTQ X11, Y11 \
-	MOVQ         $0x3F50000000000000, AX \
-	VMOVQ        AX, X12 \
-	VPBROADCASTQ X12, Y12 \
-	MOVQ         $0x7FFFFFFFFFFFFFFF, AX \
-	VMOVQ        AX, X13 \
-	VPBROADCASTQ X13, Y13 \
-	MOVQ         $0x41E0000000100000, AX \
-	VMOVQ        AX, X14 \
-	VPBROADCASTQ X14, Y14 \
-	MOVQ         $0x8000000080000000, AX \
-	VMOVQ        AX, X15 \
-	VPBROADCASTQ X15, Y15
-
-// VDRAW4 is selectRunAVX2's step from four sites' W_A in Y0 and W in Y1,
-// with their words at R12: it leaves for scalar when a site lies in the
-// margin, and otherwise stores the four offspring and counts them.
-#define VDRAW4(scalar) \
-	VMOVDQU   (R12), X2 \
-	VPXOR     X15, X2, X2 \
-	VCVTDQ2PD X2, Y2 \
-	VADDPD    Y14, Y2, Y2 \
-	VMULPD    Y1, Y2, Y2 \
-	VMULPD    Y10, Y0, Y3 \
-	VSUBPD    Y2, Y3, Y3 \
-	VANDPD    Y13, Y3, Y4 \
-	VMULPD    Y12, Y1, Y5 \
-	VCMPPD    $2, Y5, Y4, Y4 \
-	VMOVMSKPD Y4, AX \
-	TESTL     AX, AX \
-	JNZ       scalar \
-	VMOVMSKPD Y3, DX \
-	XORL      $15, DX \
-	IMUL3L    $0x00204081, DX, AX \
-	ANDL      $0x01010101, AX \
-	MOVL      AX, (R13)(BX*1) \
-	IMUL3L    $0x01010101, AX, AX \
-	SHRL      $24, AX \
-	ADDQ      AX, R14
-
 // func selectRunAVX2(up, mid, down, upA, midA, downA *float64, words *uint64, out *uint8, n int) int
 //
 // selectRun in AVX2: four sites (two words) a step, lane by lane
@@ -1297,9 +1244,29 @@ TEXT ·selectRunAVX2(SB), NOSPLIT, $0-80
 	MOVQ words+48(FP), R12
 	MOVQ out+56(FP), R13
 	MOVQ n+64(FP), CX
-	SELCONST
-	XORQ BX, BX
-	XORQ R14, R14
+	// selectRun's constants, in every lane: Y10 2³², Y11 ½, Y12 2⁻¹⁰,
+	// Y13 the mask of all but the sign, Y14 2³¹ + ½, Y15 2³¹ in each
+	// 32-bit lane.
+	MOVQ         $0x41F0000000000000, AX
+	VMOVQ        AX, X10
+	VPBROADCASTQ X10, Y10
+	MOVQ         $0x3FE0000000000000, AX
+	VMOVQ        AX, X11
+	VPBROADCASTQ X11, Y11
+	MOVQ         $0x3F50000000000000, AX
+	VMOVQ        AX, X12
+	VPBROADCASTQ X12, Y12
+	MOVQ         $0x7FFFFFFFFFFFFFFF, AX
+	VMOVQ        AX, X13
+	VPBROADCASTQ X13, Y13
+	MOVQ         $0x41E0000000100000, AX
+	VMOVQ        AX, X14
+	VPBROADCASTQ X14, Y14
+	MOVQ         $0x8000000080000000, AX
+	VMOVQ        AX, X15
+	VPBROADCASTQ X15, Y15
+	XORQ         BX, BX
+	XORQ         R14, R14
 
 vsloop:
 	LEAQ    4(BX), AX
@@ -1311,8 +1278,30 @@ vsloop:
 	VMOVUPD (DI)(BX*8), Y1
 	VADDPD  (SI)(BX*8), Y1, Y1
 	VADDPD  (R8)(BX*8), Y1, Y1
-	VDRAW4(vsscalar)
-	JMP     vsnext
+	// Both sums are in: D = 2³²·W_A − (u + ½)·W for the four sites, and
+	// |D| ≤ W·2⁻¹⁰ for any of them sends the step to VSEL.
+	VMOVDQU   (R12), X2
+	VPXOR     X15, X2, X2
+	VCVTDQ2PD X2, Y2
+	VADDPD    Y14, Y2, Y2
+	VMULPD    Y1, Y2, Y2
+	VMULPD    Y10, Y0, Y3
+	VSUBPD    Y2, Y3, Y3
+	VANDPD    Y13, Y3, Y4
+	VMULPD    Y12, Y1, Y5
+	VCMPPD    $2, Y5, Y4, Y4
+	VMOVMSKPD Y4, AX
+	TESTL     AX, AX
+	JNZ       vsscalar
+	VMOVMSKPD Y3, DX
+	XORL      $15, DX
+	IMUL3L    $0x00204081, DX, AX
+	ANDL      $0x01010101, AX
+	MOVL      AX, (R13)(BX*1)
+	IMUL3L    $0x01010101, AX, AX
+	SHRL      $24, AX
+	ADDQ      AX, R14
+	JMP       vsnext
 
 vsscalar:
 	MOVL (R12), AX
@@ -1341,6 +1330,7 @@ vsdone:
 	VZEROUPPER
 	MOVQ R14, ret+72(FP)
 	RET
+
 // bernPerm puts bernoulliRunAVX2's packed bytes back in site order: the
 // in-lane packs leave the four-site groups in the order 0, 2, 4, 6, 1, 3,
 // 5, 7.
