@@ -1499,17 +1499,18 @@ func (lt *Lattice) selectLocal(r *rng.Xoshiro) int {
 		// block's member costs one cache line, not three (the sums are
 		// the same, in the same order); without A's sums, two values in
 		// 16 bytes, which never straddle a line.
+		// A as unit[A], and w·A as w·unit[A] (rowsMoore1's product):
+		// without an integer-to-float conversion, which chains iterations.
+		w, phen, unit := lt.w[:lt.N], lt.phen[:lt.N], &lt.unit
 		if needA {
-			trip := ls.trip
-			for s := range lt.N {
-				a := float64(lt.phen[s] & 1)
-				trip[s] = [3]float64{lt.w[s], float64(lt.w[s] * a), a}
+			trip := ls.trip[:lt.N]
+			for s := range trip {
+				a := unit[phen[s]&1]
+				trip[s] = [3]float64{w[s], float64(w[s] * a), a}
 			}
 			listSums(trip, lt.blkStart, lt.blk, ls.sumW, ls.sumWA, ls.sumA)
 		} else {
-			// w·A as w·unit[A], rowsMoore1's product, without a
-			// conversion.
-			pairs, w, phen, unit := ls.pairs[:lt.N], lt.w[:lt.N], lt.phen[:lt.N], &lt.unit
+			pairs := ls.pairs[:lt.N]
 			for s := range pairs {
 				pairs[s] = [2]float64{w[s], float64(w[s] * unit[phen[s]&1])}
 			}
