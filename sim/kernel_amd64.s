@@ -1106,6 +1106,19 @@ vbad:
 	MOVQ $-1, nA+64(FP)
 	RET
 
+// ROW3 is rowsPairsRunAVX2's step at DX, in a's and b's width (MOV and
+// ADD the width's load and add): tW = (w[x] + w[x+1]) + w[x−1] through a,
+// tA the same of fa through b.
+#define ROW3(MOV, ADD, a, b) \
+	MOV (SI)(DX*8), a \
+	ADD 8(SI)(DX*8), a, a \
+	ADD -8(SI)(DX*8), a, a \
+	MOV a, (R9)(DX*8) \
+	MOV (DI)(DX*8), b \
+	ADD 8(DI)(DX*8), b, b \
+	ADD -8(DI)(DX*8), b, b \
+	MOV b, (R10)(DX*8)
+
 // func rowsPairsRunAVX2(w, fa *float64, L, n int, tW, tA *float64)
 //
 // rowsPairsRun in AVX2 (VEX encoding throughout): inside a row, four
@@ -1137,14 +1150,7 @@ qquad:
 	LEAQ    3(DX), AX
 	CMPQ    AX, R12
 	JAE     qpair
-	VMOVUPD (SI)(DX*8), Y0
-	VADDPD  8(SI)(DX*8), Y0, Y0
-	VADDPD  -8(SI)(DX*8), Y0, Y0
-	VMOVUPD Y0, (R9)(DX*8)
-	VMOVUPD (DI)(DX*8), Y2
-	VADDPD  8(DI)(DX*8), Y2, Y2
-	VADDPD  -8(DI)(DX*8), Y2, Y2
-	VMOVUPD Y2, (R10)(DX*8)
+	ROW3(VMOVUPD, VADDPD, Y0, Y2)
 	ADDQ    $4, DX
 	JMP     qquad
 
@@ -1152,27 +1158,13 @@ qpair:
 	LEAQ    1(DX), AX
 	CMPQ    AX, R12
 	JAE     qsingle
-	VMOVUPD (SI)(DX*8), X0
-	VADDPD  8(SI)(DX*8), X0, X0
-	VADDPD  -8(SI)(DX*8), X0, X0
-	VMOVUPD X0, (R9)(DX*8)
-	VMOVUPD (DI)(DX*8), X2
-	VADDPD  8(DI)(DX*8), X2, X2
-	VADDPD  -8(DI)(DX*8), X2, X2
-	VMOVUPD X2, (R10)(DX*8)
+	ROW3(VMOVUPD, VADDPD, X0, X2)
 	ADDQ    $2, DX
 
 qsingle:
 	CMPQ   DX, R12
 	JAE    qend
-	VMOVSD (SI)(DX*8), X0
-	VADDSD 8(SI)(DX*8), X0, X0
-	VADDSD -8(SI)(DX*8), X0, X0
-	VMOVSD X0, (R9)(DX*8)
-	VMOVSD (DI)(DX*8), X2
-	VADDSD 8(DI)(DX*8), X2, X2
-	VADDSD -8(DI)(DX*8), X2, X2
-	VMOVSD X2, (R10)(DX*8)
+	ROW3(VMOVSD, VADDSD, X0, X2)
 	INCQ   DX
 
 qend:
