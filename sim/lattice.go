@@ -204,7 +204,7 @@ type Lattice struct {
 	cfg  LatticeConfig
 	L, N int
 
-	phen, next []uint8 // phenotypes by site (0 at empty sites); next is the offspring buffer
+	phen, next []uint8 // phenotypes by site, 0 (B, and empty sites) or 1 (A), nothing else: the kernels index tables by them; next is the offspring buffer
 	// Packed game counters this generation (see initCounters): 16-bit
 	// when the packing is a table index, 64-bit otherwise; one of the
 	// two is nil. Each generation starts them at 0 with the top bit set
